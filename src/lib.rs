@@ -1,0 +1,3 @@
+//! sfconnect: connect integrations to Salesforce's API and keep them authenticated.
+pub mod salesforce;
+pub mod sim;

@@ -1,0 +1,219 @@
+//! Browser login (authorization code + PKCE): the authorize URL, and reading the redirect back.
+
+use aws_lc_rs::rand::{SecureRandom, SystemRandom};
+use aws_lc_rs::{constant_time, digest};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use percent_encoding::percent_decode_str;
+use secrecy::{ExposeSecret, SecretString};
+
+use super::error::{Cause, Result, SfError};
+use super::login_url::LoginUrl;
+
+/// Scopes an integration needs: API access and a refresh token for unattended use.
+pub const DEFAULT_SCOPES: &str = "api refresh_token offline_access";
+
+/// One browser-login attempt: the PKCE verifier and the state that ties the redirect to it.
+pub struct Pkce {
+    pub verifier: SecretString,
+    pub challenge: String,
+    pub state: String,
+}
+
+fn random_token(bytes: usize) -> Result<String> {
+    let mut buf = vec![0u8; bytes];
+    SystemRandom::new()
+        .fill(&mut buf)
+        .map_err(|_| SfError::new(Cause::Other).with_context("no secure random numbers"))?;
+    Ok(URL_SAFE_NO_PAD.encode(buf))
+}
+
+impl Pkce {
+    /// A fresh verifier (86 characters, inside RFC 7636's 43–128), its S256 challenge and a state.
+    pub fn generate() -> Result<Self> {
+        let verifier = random_token(64)?;
+        let challenge = s256_challenge(&verifier);
+        Ok(Self {
+            verifier: SecretString::from(verifier),
+            challenge,
+            state: random_token(24)?,
+        })
+    }
+}
+
+/// `BASE64URL(SHA256(verifier))` without padding.
+pub fn s256_challenge(verifier: &str) -> String {
+    URL_SAFE_NO_PAD.encode(digest::digest(&digest::SHA256, verifier.as_bytes()).as_ref())
+}
+
+/// What goes into the authorize URL.
+pub struct AuthorizeRequest<'a> {
+    pub client_id: &'a str,
+    pub redirect_uri: &'a str,
+    pub scope: &'a str,
+    pub pkce: &'a Pkce,
+    /// `login` forces a fresh login page even when a browser session exists.
+    pub prompt: Option<&'a str>,
+    pub login_hint: Option<&'a str>,
+}
+
+/// The URL to open in a browser.
+pub fn authorize_url(host: &LoginUrl, req: &AuthorizeRequest<'_>) -> String {
+    let mut url = url::Url::parse(&host.endpoint("/services/oauth2/authorize"))
+        .unwrap_or_else(|_| unreachable!("a parsed login URL plus a fixed path is a valid URL"));
+    {
+        let mut q = url.query_pairs_mut();
+        q.append_pair("response_type", "code")
+            .append_pair("client_id", req.client_id)
+            .append_pair("redirect_uri", req.redirect_uri)
+            .append_pair("scope", req.scope)
+            .append_pair("state", &req.pkce.state)
+            .append_pair("code_challenge", &req.pkce.challenge)
+            .append_pair("code_challenge_method", "S256");
+        if let Some(p) = req.prompt {
+            q.append_pair("prompt", p);
+        }
+        if let Some(h) = req.login_hint {
+            q.append_pair("login_hint", h);
+        }
+    }
+    url.to_string()
+}
+
+/// Read what the user pasted after a browser login: the whole redirect address, its query
+/// string, or the bare code. The code is percent-decoded exactly once (Salesforce codes end in
+/// `==`, sent as `%3D%3D`); `+` is kept literally because codes never contain spaces.
+/// Error redirects (`error=access_denied…`) become their typed errors.
+pub fn read_redirect(pasted: &str, expected_state: &str) -> Result<SecretString> {
+    let text = pasted.trim();
+    let query = match text.find('?') {
+        Some(i) => &text[i + 1..],
+        None if text.contains("code=") || text.contains("error=") => text,
+        None => {
+            return bare_code(text);
+        }
+    };
+    let query = query.split('#').next().unwrap_or_default();
+    let mut code = None;
+    let mut state = None;
+    let mut error = None;
+    let mut description = String::new();
+    for pair in query.split('&') {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let decoded = || percent_decode_str(value).decode_utf8_lossy().into_owned();
+        match key {
+            "code" => code = Some(decoded()),
+            "state" => state = Some(decoded()),
+            "error" => error = Some(decoded()),
+            "error_description" => description = decoded().replace('+', " "),
+            _ => {}
+        }
+    }
+    if let Some(error) = error {
+        return Err(SfError::from_oauth(None, &error, &description));
+    }
+    let code = code
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| SfError::new(Cause::RedirectWithoutCode))?;
+    let state_ok = state.is_some_and(|s| {
+        constant_time::verify_slices_are_equal(s.as_bytes(), expected_state.as_bytes()).is_ok()
+    });
+    if !state_ok {
+        return Err(SfError::new(Cause::StateMismatch));
+    }
+    Ok(SecretString::from(code))
+}
+
+fn bare_code(text: &str) -> Result<SecretString> {
+    let code = percent_decode_str(text).decode_utf8_lossy().into_owned();
+    let plausible = code.len() >= 8
+        && code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "=+/._-".contains(c));
+    if !plausible {
+        return Err(SfError::new(Cause::RedirectWithoutCode));
+    }
+    Ok(SecretString::from(code))
+}
+
+/// Whether a pasted code equals the expected one; for tests and callers comparing secrets.
+pub fn same_secret(a: &SecretString, b: &str) -> bool {
+    constant_time::verify_slices_are_equal(a.expose_secret().as_bytes(), b.as_bytes()).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn challenge_matches_rfc7636_example() {
+        assert_eq!(
+            s256_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            "E9Melhoa2OwvFrEMTJguCQaoWdW4u1vJfB8N1E3tJtE" // RFC 7636 appendix B
+        );
+        let p = Pkce::generate().unwrap();
+        let len = p.verifier.expose_secret().len();
+        assert!((43..=128).contains(&len), "{len}");
+        assert_ne!(p.state, Pkce::generate().unwrap().state);
+    }
+
+    #[test]
+    fn redirect_code_is_decoded_exactly_once() {
+        let url = "http://localhost:1717/OauthRedirect?code=aPrx4sg%2BZ%2Fab%3D%3D&state=s1";
+        let code = read_redirect(url, "s1").unwrap();
+        assert_eq!(code.expose_secret(), "aPrx4sg+Z/ab==");
+        // A code whose encoded form itself contains %25 must not be decoded twice.
+        let code = read_redirect("?code=ab%253D&state=s1", "s1").unwrap();
+        assert_eq!(code.expose_secret(), "ab%3D");
+        let code = read_redirect("  aPrx4sg%2BZab%3D%3D\n", "ignored").unwrap();
+        assert_eq!(code.expose_secret(), "aPrx4sg+Zab==");
+        let code = read_redirect("aPrx4sg+Zab==", "ignored").unwrap();
+        assert_eq!(code.expose_secret(), "aPrx4sg+Zab==");
+    }
+
+    #[test]
+    fn redirect_state_and_errors_are_checked() {
+        let e = read_redirect("https://x/cb?code=abc%3D%3D&state=other", "mine").unwrap_err();
+        assert_eq!(e.cause, Cause::StateMismatch);
+        let e = read_redirect("https://x/cb?code=abc%3D%3D", "mine").unwrap_err();
+        assert_eq!(e.cause, Cause::StateMismatch);
+        let e = read_redirect(
+            "https://x/cb?error=access_denied&error_description=end-user+denied+authorization&state=mine",
+            "mine",
+        )
+        .unwrap_err();
+        assert_eq!(e.cause, Cause::AccessDenied);
+        assert!(e.to_string().contains("end-user denied authorization"));
+        let e = read_redirect(
+            "https://x/cb?error=invalid_client&error_description=app+must+be+installed+into+org",
+            "mine",
+        )
+        .unwrap_err();
+        assert_eq!(e.cause, Cause::AppNotInstalled);
+        let e = read_redirect("https://x/cb?state=mine", "mine").unwrap_err();
+        assert_eq!(e.cause, Cause::RedirectWithoutCode);
+        let e = read_redirect("hello world", "mine").unwrap_err();
+        assert_eq!(e.cause, Cause::RedirectWithoutCode);
+    }
+
+    #[test]
+    fn authorize_url_carries_pkce_and_state() {
+        let p = Pkce::generate().unwrap();
+        let url = authorize_url(
+            &LoginUrl::production(),
+            &AuthorizeRequest {
+                client_id: "3MVGkey",
+                redirect_uri: "http://localhost:1717/OauthRedirect",
+                scope: DEFAULT_SCOPES,
+                pkce: &p,
+                prompt: Some("login"),
+                login_hint: None,
+            },
+        );
+        assert!(url.starts_with("https://login.salesforce.com/services/oauth2/authorize?response_type=code&client_id=3MVGkey&redirect_uri=http%3A%2F%2Flocalhost%3A1717%2FOauthRedirect"), "{url}");
+        assert!(url.contains(&format!("code_challenge={}", p.challenge)));
+        assert!(url.contains("code_challenge_method=S256"));
+        assert!(url.contains(&format!("state={}", p.state)));
+        assert!(!url.contains(p.verifier.expose_secret()));
+    }
+}
