@@ -1,3 +1,4 @@
 //! sfconnect: connect integrations to Salesforce's API and keep them authenticated.
+pub mod cli;
 pub mod salesforce;
 pub mod sim;
