@@ -10,7 +10,11 @@ use clap::{Parser, Subcommand};
 use crate::sim::{self, Scenario, SimOptions};
 
 #[derive(Debug, Parser)]
-#[command(name = "sfconnect", version, about = "Connect integrations to Salesforce's API and keep them authenticated")]
+#[command(
+    name = "sfconnect",
+    version,
+    about = "Connect integrations to Salesforce's API and keep them authenticated"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -48,10 +52,16 @@ pub fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Some(Command::Sim { port, scenario, rtt_ms }) => runtime.block_on(run_sim(port, scenario, rtt_ms, false)),
+        Some(Command::Sim {
+            port,
+            scenario,
+            rtt_ms,
+        }) => runtime.block_on(run_sim(port, scenario, rtt_ms, false)),
         Some(Command::Demo) => runtime.block_on(run_sim(0, None, 0, true)),
         None => {
-            eprintln!("sfconnect: the wizard is not built yet; try `sfconnect demo` or `sfconnect sim`.");
+            eprintln!(
+                "sfconnect: the wizard is not built yet; try `sfconnect demo` or `sfconnect sim`."
+            );
             ExitCode::from(2)
         }
     }
@@ -109,7 +119,10 @@ async fn wait_for_stop() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        let (Ok(mut term), Ok(mut hup)) = (signal(SignalKind::terminate()), signal(SignalKind::hangup())) else {
+        let (Ok(mut term), Ok(mut hup)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+        ) else {
             let _ = tokio::signal::ctrl_c().await;
             return;
         };

@@ -91,14 +91,19 @@ impl Authenticated {
 }
 
 /// Log in with non-interactive credentials.
-pub async fn authenticate(http: &Http, host: &LoginUrl, creds: &Credentials) -> Result<Authenticated> {
+pub async fn authenticate(
+    http: &Http,
+    host: &LoginUrl,
+    creds: &Credentials,
+) -> Result<Authenticated> {
     let token = match creds {
         Credentials::Soap {
             username,
             password,
             security_token,
         } => {
-            let login = soap::login(http, host, username, password, security_token.as_ref()).await?;
+            let login =
+                soap::login(http, host, username, password, security_token.as_ref()).await?;
             return Ok(Authenticated::from_soap(http, login));
         }
         Credentials::Password {
@@ -126,13 +131,25 @@ pub async fn authenticate(http: &Http, host: &LoginUrl, creds: &Credentials) -> 
             private_key_pem,
             sandbox,
         } => {
-            let assertion =
-                jwt::assertion(client_id, username, &host.jwt_audience(*sandbox), private_key_pem)?;
+            let assertion = jwt::assertion(
+                client_id,
+                username,
+                &host.jwt_audience(*sandbox),
+                private_key_pem,
+            )?;
             let app = ClientApp {
                 client_id: client_id.clone(),
                 client_secret: None,
             };
-            request_token(http, host, &app, Grant::JwtBearer { assertion: &assertion }).await?
+            request_token(
+                http,
+                host,
+                &app,
+                Grant::JwtBearer {
+                    assertion: &assertion,
+                },
+            )
+            .await?
         }
     };
     Ok(Authenticated::from_token(http, token))

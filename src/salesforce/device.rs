@@ -46,8 +46,13 @@ impl DeviceCode {
 
     /// The verification URL with the code filled in, so one scan or click is enough.
     pub fn verification_uri_complete(&self) -> String {
-        let sep = if self.verification_uri.contains('?') { '&' } else { '?' };
-        let code: String = url::form_urlencoded::byte_serialize(self.user_code.as_bytes()).collect();
+        let sep = if self.verification_uri.contains('?') {
+            '&'
+        } else {
+            '?'
+        };
+        let code: String =
+            url::form_urlencoded::byte_serialize(self.user_code.as_bytes()).collect();
         format!("{}{sep}user_code={code}", self.verification_uri)
     }
 }
@@ -62,7 +67,12 @@ pub enum DevicePoll {
 }
 
 /// Ask for a device code and user code.
-pub async fn start(http: &Http, host: &LoginUrl, client_id: &str, scope: &str) -> Result<DeviceCode> {
+pub async fn start(
+    http: &Http,
+    host: &LoginUrl,
+    client_id: &str,
+    scope: &str,
+) -> Result<DeviceCode> {
     let form = [
         ("response_type", "device_code"),
         ("client_id", client_id),

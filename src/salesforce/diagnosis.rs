@@ -177,14 +177,20 @@ pub fn diagnose(cause: Cause) -> Diagnosis {
         ),
         JwtAudienceInvalid => d(
             "The JWT audience does not match this org",
-            &["a sandbox needs audience https://test.salesforce.com; production needs https://login.salesforce.com"],
+            &[
+                "a sandbox needs audience https://test.salesforce.com; production needs https://login.salesforce.com",
+            ],
             &["choose the right environment (production or sandbox) for this connection"],
             &[],
         ),
         WrongDomainForFlow => d(
             "This flow must use the org's My Domain URL",
-            &["the client credentials flow is not supported on login.salesforce.com or test.salesforce.com"],
-            &["use the org's My Domain URL, e.g. https://acme.my.salesforce.com (Setup > My Domain shows it)"],
+            &[
+                "the client credentials flow is not supported on login.salesforce.com or test.salesforce.com",
+            ],
+            &[
+                "use the org's My Domain URL, e.g. https://acme.my.salesforce.com (Setup > My Domain shows it)",
+            ],
             &[SetupPath {
                 task: "Find the My Domain URL",
                 lightning: "Setup > Company Settings > My Domain",
@@ -194,7 +200,9 @@ pub fn diagnose(cause: Cause) -> Diagnosis {
         NoRunAsUser => d(
             "The app has no Run As user for the client credentials flow",
             &["client credentials is enabled but no execution user is set in the app's policies"],
-            &["in the app's policies, under Client Credentials Flow, choose a Run As user with API Enabled"],
+            &[
+                "in the app's policies, under Client Credentials Flow, choose a Run As user with API Enabled",
+            ],
             &[APP_POLICIES],
         ),
         DeviceFlowNotEnabled => d(
@@ -212,7 +220,9 @@ pub fn diagnose(cause: Cause) -> Diagnosis {
         FlowNotEnabledForApp => d(
             "This OAuth flow is not enabled for the app",
             &["the app's OAuth settings do not enable this flow"],
-            &["enable the flow in the app's OAuth settings (e.g. 'Enable Client Credentials Flow') and save; changes can take up to 10 minutes"],
+            &[
+                "enable the flow in the app's OAuth settings (e.g. 'Enable Client Credentials Flow') and save; changes can take up to 10 minutes",
+            ],
             &[CONSUMER_DETAILS],
         ),
         ClientIdInvalid => d(
@@ -222,7 +232,9 @@ pub fn diagnose(cause: Cause) -> Diagnosis {
                 "the app was created or changed less than 10 minutes ago and is not active yet",
                 "the app lives in another org, or the login URL points at the wrong org",
             ],
-            &["copy the consumer key again from Manage Consumer Details, and wait 10 minutes after creating an app"],
+            &[
+                "copy the consumer key again from Manage Consumer Details, and wait 10 minutes after creating an app",
+            ],
             &[CONSUMER_DETAILS],
         ),
         ClientSecretInvalid => d(
@@ -236,14 +248,23 @@ pub fn diagnose(cause: Cause) -> Diagnosis {
         ),
         AppNotInstalled => d(
             "The app must be installed in the org",
-            &["since September 2025 users cannot use connected apps that are not installed in the org unless they hold 'Approve Uninstalled Connected Apps'"],
-            &["an admin installs the app: Setup > Connected Apps OAuth Usage > (the app) > Install"],
+            &[
+                "since September 2025 users cannot use connected apps that are not installed in the org unless they hold 'Approve Uninstalled Connected Apps'",
+            ],
+            &[
+                "an admin installs the app: Setup > Connected Apps OAuth Usage > (the app) > Install",
+            ],
             &[INSTALL_APP],
         ),
         ExternalClientAppNotInstalled => d(
             "The External Client App is not installed in this org",
-            &["the app was created in another org or not installed here", "the login URL points at a different org"],
-            &["install the External Client App in this org, or use the login URL of the org that has it"],
+            &[
+                "the app was created in another org or not installed here",
+                "the login URL points at a different org",
+            ],
+            &[
+                "install the External Client App in this org, or use the login URL of the org that has it",
+            ],
             &[],
         ),
         GrantTypeUnsupported => d(
@@ -267,7 +288,9 @@ pub fn diagnose(cause: Cause) -> Diagnosis {
         LoginRateLimited => d(
             "Too many logins in a short time",
             &["the user hit the hourly login limit"],
-            &["wait an hour before trying again; reuse tokens instead of logging in for every call"],
+            &[
+                "wait an hour before trying again; reuse tokens instead of logging in for every call",
+            ],
             &[LOGIN_HISTORY],
         ),
         AccessDenied => d(
@@ -279,13 +302,17 @@ pub fn diagnose(cause: Cause) -> Diagnosis {
         RedirectUriMismatch => d(
             "The callback URL is not registered in the app",
             &["the app's Callback URL list does not contain the exact URL this login used"],
-            &["add the callback URL shown by sfconnect to the app's Callback URL field (one per line), save, and wait up to 10 minutes"],
+            &[
+                "add the callback URL shown by sfconnect to the app's Callback URL field (one per line), save, and wait up to 10 minutes",
+            ],
             &[CONSUMER_DETAILS],
         ),
         ScopeInvalid => d(
             "The app does not allow the requested OAuth scopes",
             &["the app's Selected OAuth Scopes lack 'api' or 'refresh_token, offline_access'"],
-            &["add 'Manage user data via APIs (api)' and 'Perform requests at any time (refresh_token, offline_access)' to the app's scopes"],
+            &[
+                "add 'Manage user data via APIs (api)' and 'Perform requests at any time (refresh_token, offline_access)' to the app's scopes",
+            ],
             &[CONSUMER_DETAILS],
         ),
         AuthorizationPending => d(
@@ -323,7 +350,9 @@ pub fn diagnose(cause: Cause) -> Diagnosis {
         ),
         SecurityTokenRequired => d(
             "A security token is needed from this network",
-            &["this machine's IP address is outside the org's trusted IP ranges, so the password must be followed by the security token"],
+            &[
+                "this machine's IP address is outside the org's trusted IP ranges, so the password must be followed by the security token",
+            ],
             &[
                 "reset the security token and enter it in the security token field",
                 "or add this machine's IP address to the org's trusted IP ranges (then no token is needed)",
@@ -338,19 +367,27 @@ pub fn diagnose(cause: Cause) -> Diagnosis {
         ),
         ApiDisabledForOrg => d(
             "API access is not enabled for this org",
-            &["the org's edition does not include API access (Professional edition needs an add-on; Essentials has none)"],
-            &["use Enterprise, Unlimited, Performance or Developer edition, or buy API access for Professional edition"],
+            &[
+                "the org's edition does not include API access (Professional edition needs an add-on; Essentials has none)",
+            ],
+            &[
+                "use Enterprise, Unlimited, Performance or Developer edition, or buy API access for Professional edition",
+            ],
             &[],
         ),
         SoapLoginUnavailableInVersion => d(
             "SOAP login() is not available in this API version",
             &["SOAP login() was removed from API version 65.0 (Winter '26) onwards"],
-            &["use an OAuth method (browser login, JWT or client credentials), or an API version of 64.0 or lower until Summer '27"],
+            &[
+                "use an OAuth method (browser login, JWT or client credentials), or an API version of 64.0 or lower until Summer '27",
+            ],
             &[],
         ),
         SoapLoginDisabled => d(
             "SOAP login() is disabled in this org",
-            &["orgs created since Winter '26 have SOAP login() off by default, and it retires in Summer '27"],
+            &[
+                "orgs created since Winter '26 have SOAP login() off by default, and it retires in Summer '27",
+            ],
             &[
                 "switch this connection to an OAuth method: browser login, JWT bearer or client credentials",
                 "or have an admin enable SOAP API login() (it cannot be turned off again from that page)",
@@ -371,14 +408,20 @@ pub fn diagnose(cause: Cause) -> Diagnosis {
         ),
         SsoUser => d(
             "The user logs in through single sign-on",
-            &["the user is enabled for SSO or delegated authentication, so a Salesforce password does not work for API logins"],
-            &["use a dedicated integration user without SSO, or an OAuth method such as browser login or JWT"],
+            &[
+                "the user is enabled for SSO or delegated authentication, so a Salesforce password does not work for API logins",
+            ],
+            &[
+                "use a dedicated integration user without SSO, or an OAuth method such as browser login or JWT",
+            ],
             &[USERS],
         ),
         PasswordLockout => d(
             "The user is locked out after too many failed logins",
             &["repeated failed logins (an old password in another integration is a common cause)"],
-            &["wait for the lockout period to end, or have an admin unlock the user (Setup > Users > the user > Unlock)"],
+            &[
+                "wait for the lockout period to end, or have an admin unlock the user (Setup > Users > the user > Unlock)",
+            ],
             &[USERS],
         ),
         LoginHoursRestricted => d(
@@ -401,7 +444,9 @@ pub fn diagnose(cause: Cause) -> Diagnosis {
         ),
         PasswordExpired => d(
             "The password has expired",
-            &["Salesforce passwords expire every 90 days by default; the login works but every API call is refused"],
+            &[
+                "Salesforce passwords expire every 90 days by default; the login works but every API call is refused",
+            ],
             &[
                 "log in to Salesforce in a browser as this user and set a new password",
                 "then reset the security token (a password change resets it) and re-authenticate this connection",
@@ -412,13 +457,19 @@ pub fn diagnose(cause: Cause) -> Diagnosis {
         SessionInvalid => d(
             "The session or access token is invalid or has expired",
             &["the access token timed out, was revoked, or the user logged out everywhere"],
-            &["sfconnect refreshes or logs in again automatically; if that fails, re-authenticate this connection"],
+            &[
+                "sfconnect refreshes or logs in again automatically; if that fails, re-authenticate this connection",
+            ],
             &[],
         ),
         RequestLimitExceeded => d(
             "The org's API request limit is used up",
-            &["the daily API request limit (rolling 24 hours) or the concurrent request limit is exhausted"],
-            &["wait for the 24-hour window to free up requests, reduce API use, or buy more API capacity"],
+            &[
+                "the daily API request limit (rolling 24 hours) or the concurrent request limit is exhausted",
+            ],
+            &[
+                "wait for the 24-hour window to free up requests, reduce API use, or buy more API capacity",
+            ],
             &[SetupPath {
                 task: "See API usage",
                 lightning: "Setup > Company Settings > Company Information > API Requests, Last 24 Hours",
@@ -452,7 +503,9 @@ pub fn diagnose(cause: Cause) -> Diagnosis {
         RedirectWithoutCode => d(
             "The pasted text contains no authorization code",
             &["the address was copied before the login finished, or only part of it was copied"],
-            &["paste the whole address the browser shows after you click Allow (it contains code=...)"],
+            &[
+                "paste the whole address the browser shows after you click Allow (it contains code=...)",
+            ],
             &[],
         ),
         DeviceTimedOut => d(
@@ -464,7 +517,9 @@ pub fn diagnose(cause: Cause) -> Diagnosis {
         LoginUrlRejected => d(
             "The login URL cannot be used",
             &["it is not an https Salesforce login host"],
-            &["use https://login.salesforce.com, https://test.salesforce.com or your My Domain URL"],
+            &[
+                "use https://login.salesforce.com, https://test.salesforce.com or your My Domain URL",
+            ],
             &[],
         ),
         InstanceUrlRejected => d(
@@ -487,14 +542,24 @@ pub fn diagnose(cause: Cause) -> Diagnosis {
         ),
         Dns => d(
             "The login host name could not be resolved",
-            &["a typo in the login URL or My Domain name", "no DNS on this machine"],
-            &["check the login URL (Setup > My Domain shows the right one) and this machine's network"],
+            &[
+                "a typo in the login URL or My Domain name",
+                "no DNS on this machine",
+            ],
+            &[
+                "check the login URL (Setup > My Domain shows the right one) and this machine's network",
+            ],
             &[],
         ),
         Tls => d(
             "The secure (TLS) connection failed",
-            &["a proxy or firewall intercepting TLS with its own certificate", "a wrong host"],
-            &["check the login URL; behind an intercepting proxy, add its certificate to the system's trusted certificates"],
+            &[
+                "a proxy or firewall intercepting TLS with its own certificate",
+                "a wrong host",
+            ],
+            &[
+                "check the login URL; behind an intercepting proxy, add its certificate to the system's trusted certificates",
+            ],
             &[],
         ),
         ConnectionRefused => d(
@@ -511,8 +576,14 @@ pub fn diagnose(cause: Cause) -> Diagnosis {
         ),
         HtmlPage => d(
             "Got a web page instead of an API answer",
-            &["the org is under maintenance", "the login URL points at a host that is not a Salesforce login host", "a proxy or captive portal answered"],
-            &["check that the org exists and can be reached at the login URL; check the Salesforce Trust status site"],
+            &[
+                "the org is under maintenance",
+                "the login URL points at a host that is not a Salesforce login host",
+                "a proxy or captive portal answered",
+            ],
+            &[
+                "check that the org exists and can be reached at the login URL; check the Salesforce Trust status site",
+            ],
             &[],
         ),
         MalformedResponse => d(

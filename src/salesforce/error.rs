@@ -202,7 +202,12 @@ fn oauth_cause(error: &str, description: &str) -> Cause {
         ("invalid_grant", "ip restricted or invalid login hours") => Cause::IpRestricted,
         ("invalid_grant", "expired access/refresh token") => Cause::RefreshTokenExpired,
         ("invalid_grant", "user hasn't approved this consumer") => Cause::ConsumerNotApproved,
-        ("invalid_grant", d) if d.contains("authorization code") => {
+        // Salesforce's wording for PKCE failures is undocumented; treat them like a bad code.
+        ("invalid_grant", d)
+            if d.contains("authorization code")
+                || d.contains("verifier")
+                || d.contains("code challenge") =>
+        {
             Cause::AuthorizationCodeInvalid
         }
         ("invalid_grant", "invalid assertion") => Cause::JwtInvalidAssertion,
@@ -267,11 +272,19 @@ mod tests {
 
     #[test]
     fn oauth_pairs_map_case_insensitively() {
-        let e = SfError::from_oauth(Some(400), "invalid_grant", "IP restricted or invalid login hours");
+        let e = SfError::from_oauth(
+            Some(400),
+            "invalid_grant",
+            "IP restricted or invalid login hours",
+        );
         assert_eq!(e.cause, Cause::IpRestricted);
         let e = SfError::from_oauth(Some(400), "invalid_grant", "invalid authorization code");
         assert_eq!(e.cause, Cause::AuthorizationCodeInvalid);
-        let e = SfError::from_oauth(Some(400), "invalid_client", "app must be installed into org");
+        let e = SfError::from_oauth(
+            Some(400),
+            "invalid_client",
+            "app must be installed into org",
+        );
         assert_eq!(e.cause, Cause::AppNotInstalled);
         let e = SfError::from_oauth(Some(400), "invalid_client", "invalid client credentials");
         assert_eq!(e.cause, Cause::ClientSecretInvalid);

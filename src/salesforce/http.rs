@@ -33,7 +33,9 @@ impl Reply {
             return true;
         }
         let head = &self.body[..self.body.len().min(256)];
-        let head = String::from_utf8_lossy(head).trim_start().to_ascii_lowercase();
+        let head = String::from_utf8_lossy(head)
+            .trim_start()
+            .to_ascii_lowercase();
         head.starts_with("<!doctype html") || head.starts_with("<html")
     }
 
@@ -48,7 +50,8 @@ impl Reply {
             .find("<title>")
             .and_then(|start| {
                 let rest = &text[start + 7..];
-                rest.find("</title>").map(|end| rest[..end].trim().to_string())
+                rest.find("</title>")
+                    .map(|end| rest[..end].trim().to_string())
             })
             .filter(|t| !t.is_empty());
         let mut e = SfError::new(Cause::HtmlPage).with_context(format!("HTTP {}", self.status));

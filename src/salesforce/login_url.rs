@@ -34,13 +34,21 @@ pub struct LoginUrl {
 /// Why a login URL was refused; each variant says what to use instead.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LoginUrlError {
-    #[error("the login URL is empty: use https://login.salesforce.com (production), https://test.salesforce.com (sandbox) or your My Domain URL")]
+    #[error(
+        "the login URL is empty: use https://login.salesforce.com (production), https://test.salesforce.com (sandbox) or your My Domain URL"
+    )]
     Empty,
-    #[error("'{0}' is not a valid URL: use https://login.salesforce.com, https://test.salesforce.com or your My Domain URL, e.g. https://acme.my.salesforce.com")]
+    #[error(
+        "'{0}' is not a valid URL: use https://login.salesforce.com, https://test.salesforce.com or your My Domain URL, e.g. https://acme.my.salesforce.com"
+    )]
     Invalid(String),
-    #[error("'{0}' uses {1}: Salesforce logins must use https (only a local simulated org on 127.0.0.1 or localhost may use http)")]
+    #[error(
+        "'{0}' uses {1}: Salesforce logins must use https (only a local simulated org on 127.0.0.1 or localhost may use http)"
+    )]
     NotHttps(String, String),
-    #[error("login URLs must not contain a user name or password ('{0}'); enter credentials in their own fields")]
+    #[error(
+        "login URLs must not contain a user name or password ('{0}'); enter credentials in their own fields"
+    )]
     HasUserInfo(String),
     #[error("'{0}' has a port: Salesforce login hosts use the standard https port; remove ':{1}'")]
     HasPort(String, u16),
@@ -50,9 +58,13 @@ pub enum LoginUrlError {
         what: &'static str,
         suggestion: String,
     },
-    #[error("'{0}' is a legacy instance URL, which Salesforce no longer redirects since Spring '26: use your My Domain URL (Setup > My Domain), or https://login.salesforce.com")]
+    #[error(
+        "'{0}' is a legacy instance URL, which Salesforce no longer redirects since Spring '26: use your My Domain URL (Setup > My Domain), or https://login.salesforce.com"
+    )]
     LegacyInstance(String),
-    #[error("'{0}' is not a Salesforce host: use https://login.salesforce.com, https://test.salesforce.com or your My Domain URL, e.g. https://acme.my.salesforce.com")]
+    #[error(
+        "'{0}' is not a Salesforce host: use https://login.salesforce.com, https://test.salesforce.com or your My Domain URL, e.g. https://acme.my.salesforce.com"
+    )]
     NotSalesforce(String),
 }
 
@@ -354,14 +366,21 @@ mod tests {
     #[test]
     fn refuses_non_api_hosts_with_the_right_url() {
         let err = LoginUrl::parse("https://acme.lightning.force.com/lightning/setup").unwrap_err();
-        assert!(err.to_string().contains("https://acme.my.salesforce.com"), "{err}");
+        assert!(
+            err.to_string().contains("https://acme.my.salesforce.com"),
+            "{err}"
+        );
         let err = LoginUrl::parse("https://acme--uat.sandbox.lightning.force.com").unwrap_err();
         assert!(
-            err.to_string().contains("https://acme--uat.sandbox.my.salesforce.com"),
+            err.to_string()
+                .contains("https://acme--uat.sandbox.my.salesforce.com"),
             "{err}"
         );
         let err = LoginUrl::parse("acme.my.salesforce-setup.com").unwrap_err();
-        assert!(err.to_string().contains("https://acme.my.salesforce.com"), "{err}");
+        assert!(
+            err.to_string().contains("https://acme.my.salesforce.com"),
+            "{err}"
+        );
     }
 
     #[test]

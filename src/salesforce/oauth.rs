@@ -27,7 +27,10 @@ impl fmt::Debug for ClientApp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientApp")
             .field("client_id", &self.client_id)
-            .field("client_secret", &self.client_secret.as_ref().map(|_| "[REDACTED]"))
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "[REDACTED]"),
+            )
             .finish()
     }
 }
@@ -144,7 +147,9 @@ pub async fn request_token(
             joined = format!(
                 "{}{}",
                 password.expose_secret(),
-                security_token.map(|t| t.expose_secret()).unwrap_or_default()
+                security_token
+                    .map(|t| t.expose_secret())
+                    .unwrap_or_default()
             );
             form.push(("username", username));
             form.push(("password", &joined));
@@ -218,7 +223,12 @@ pub(crate) fn oauth_error(reply: &Reply) -> SfError {
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(text.trim().as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
-    let find = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+    let find = |key: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    };
     if let Some(error) = find("error") {
         return SfError::from_oauth(
             Some(reply.status),
@@ -227,7 +237,8 @@ pub(crate) fn oauth_error(reply: &Reply) -> SfError {
         );
     }
     if reply.status >= 500 {
-        return SfError::new(Cause::ServerUnavailable).with_context(format!("HTTP {}", reply.status));
+        return SfError::new(Cause::ServerUnavailable)
+            .with_context(format!("HTTP {}", reply.status));
     }
     SfError::new(Cause::MalformedResponse).with_context(format!("HTTP {}", reply.status))
 }

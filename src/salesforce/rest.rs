@@ -152,7 +152,11 @@ struct RestErrorItem {
 }
 
 fn rest_error_from_value(status: u16, value: &Value) -> SfError {
-    let first = value.as_array().and_then(|a| a.first()).cloned().unwrap_or_default();
+    let first = value
+        .as_array()
+        .and_then(|a| a.first())
+        .cloned()
+        .unwrap_or_default();
     match serde_json::from_value::<RestErrorItem>(first) {
         Ok(item) => SfError::from_rest(status, &item.error_code, &item.message),
         Err(_) => SfError::from_rest(status, "", ""),
@@ -164,7 +168,9 @@ fn rest_error(reply: &Reply) -> SfError {
     if reply.is_html() {
         return reply.html_error();
     }
-    if reply.body.trim_ascii() == b"Bad_OAuth_Token" || reply.body.trim_ascii() == b"Missing_OAuth_Token" {
+    if reply.body.trim_ascii() == b"Bad_OAuth_Token"
+        || reply.body.trim_ascii() == b"Missing_OAuth_Token"
+    {
         return SfError::from_rest(reply.status, "Bad_OAuth_Token", &reply.text());
     }
     match serde_json::from_slice::<Value>(&reply.body) {
@@ -191,7 +197,10 @@ impl Session {
     }
 
     fn data_url(&self, rest: &str) -> String {
-        format!("{}/services/data/v{}/{rest}", self.instance_url, self.version)
+        format!(
+            "{}/services/data/v{}/{rest}",
+            self.instance_url, self.version
+        )
     }
 
     async fn get_json<T: DeserializeOwned>(&self, url: &str, what: &str) -> Result<T> {
@@ -224,7 +233,8 @@ impl Session {
     }
 
     pub async fn limits(&self) -> Result<BTreeMap<String, Limit>> {
-        let raw: BTreeMap<String, Value> = self.get_json(&self.data_url("limits"), "limits").await?;
+        let raw: BTreeMap<String, Value> =
+            self.get_json(&self.data_url("limits"), "limits").await?;
         Ok(raw
             .into_iter()
             .filter_map(|(k, v)| serde_json::from_value(v).ok().map(|l| (k, l)))
@@ -246,7 +256,9 @@ impl Session {
     /// Run GET subrequests (paths relative to the version, e.g. `limits`) in composite batches of
     /// at most 25, sent concurrently; results come back in the order asked.
     pub async fn batch_get(&self, paths: &[String]) -> Result<Vec<BatchResult>> {
-        let chunks = paths.chunks(BATCH_LIMIT).map(|chunk| self.batch_once(chunk));
+        let chunks = paths
+            .chunks(BATCH_LIMIT)
+            .map(|chunk| self.batch_once(chunk));
         Ok(try_join_all(chunks).await?.into_iter().flatten().collect())
     }
 
@@ -294,7 +306,10 @@ pub async fn revoke(http: &Http, host: &LoginUrl, token: &SecretString) -> Resul
 /// API versions as `/services/data/` lists them on any host (no authentication needed).
 pub async fn versions(http: &Http, host: &str) -> Result<Vec<ApiVersion>> {
     let reply = http
-        .send(http.client().get(format!("{}/services/data/", host.trim_end_matches('/'))))
+        .send(
+            http.client()
+                .get(format!("{}/services/data/", host.trim_end_matches('/'))),
+        )
         .await?;
     decode(&reply, "versions list")
 }

@@ -2,8 +2,8 @@
 
 use std::fmt;
 
-use quick_xml::events::Event;
 use quick_xml::Reader;
+use quick_xml::events::Event;
 use secrecy::{ExposeSecret, SecretString};
 
 use super::error::{Cause, Result, SfError};
@@ -134,7 +134,9 @@ pub async fn login(
         &format!(
             "{}{}",
             password.expose_secret(),
-            security_token.map(|t| t.expose_secret()).unwrap_or_default()
+            security_token
+                .map(|t| t.expose_secret())
+                .unwrap_or_default()
         ),
     );
     let reply = http
@@ -158,8 +160,10 @@ pub fn parse_login_reply(reply: &Reply) -> Result<SoapLogin> {
         return Err(reply.html_error());
     }
     let malformed = || {
-        SfError::new(Cause::MalformedResponse)
-            .with_context(format!("SOAP reply (HTTP {}) is not valid XML", reply.status))
+        SfError::new(Cause::MalformedResponse).with_context(format!(
+            "SOAP reply (HTTP {}) is not valid XML",
+            reply.status
+        ))
     };
     let doc = flatten_xml(&reply.body).ok_or_else(malformed)?;
     if let Some(faultcode) = find(&doc, "Fault/faultcode") {
@@ -210,7 +214,8 @@ pub fn parse_login_reply(reply: &Reply) -> Result<SoapLogin> {
         profile_id: info("profileId"),
         password_expired: field("passwordExpired").as_deref() == Some("true"),
         sandbox: field("sandbox").as_deref() == Some("true"),
-        session_seconds_valid: find(&doc, "userInfo/sessionSecondsValid").and_then(|s| s.parse().ok()),
+        session_seconds_valid: find(&doc, "userInfo/sessionSecondsValid")
+            .and_then(|s| s.parse().ok()),
     })
 }
 
@@ -222,9 +227,15 @@ mod tests {
     fn envelope_escapes_every_special_character() {
         let env = login_envelope("a&b<c>@x.com", r#"p&<>"'%+ /\{}[]éTOKEN"#);
         assert!(env.contains("<urn:username>a&amp;b&lt;c&gt;@x.com</urn:username>"));
-        assert!(env.contains("p&amp;&lt;&gt;&quot;&apos;%+ /\\{}[]éTOKEN"), "{env}");
+        assert!(
+            env.contains("p&amp;&lt;&gt;&quot;&apos;%+ /\\{}[]éTOKEN"),
+            "{env}"
+        );
         let doc = flatten_xml(env.as_bytes()).unwrap();
-        assert_eq!(find(&doc, "login/password"), Some(r#"p&<>"'%+ /\{}[]éTOKEN"#));
+        assert_eq!(
+            find(&doc, "login/password"),
+            Some(r#"p&<>"'%+ /\{}[]éTOKEN"#)
+        );
     }
 
     #[test]
@@ -250,6 +261,9 @@ mod tests {
             content_type: "text/xml".into(),
             body: bytes::Bytes::from_static(b"<soapenv:Envelope><soapenv:Body><loginResponse>"),
         };
-        assert_eq!(parse_login_reply(&reply).unwrap_err().cause, Cause::MalformedResponse);
+        assert_eq!(
+            parse_login_reply(&reply).unwrap_err().cause,
+            Cause::MalformedResponse
+        );
     }
 }

@@ -149,7 +149,7 @@ mod tests {
     fn challenge_matches_rfc7636_example() {
         assert_eq!(
             s256_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
-            "E9Melhoa2OwvFrEMTJguCQaoWdW4u1vJfB8N1E3tJtE" // RFC 7636 appendix B
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM" // RFC 7636 appendix B
         );
         let p = Pkce::generate().unwrap();
         let len = p.verifier.expose_secret().len();

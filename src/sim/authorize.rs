@@ -13,6 +13,18 @@ use super::scenario::{AppKind, AuthorizeMode};
 use super::state::CodeInfo;
 use crate::salesforce::soap::escape;
 
+/// What JavaScript's encodeURIComponent leaves alone, as Salesforce's error page encodes.
+const URI_COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'!')
+    .remove(b'~')
+    .remove(b'*')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')');
+
 /// Authorization codes are single use and short lived.
 const CODE_LIFETIME: Duration = Duration::from_secs(15 * 60);
 
@@ -27,7 +39,7 @@ fn query_string(pairs: &[(&str, &str)]) -> String {
 /// Errors that make the redirect untrustworthy are shown as a page, with the error in its body
 /// the way Salesforce's own error page carries it.
 fn error_page(error: &str, description: &str) -> Response {
-    let encoded: String = percent_encoding::utf8_percent_encode(description, percent_encoding::NON_ALPHANUMERIC).to_string();
+    let encoded = percent_encoding::utf8_percent_encode(description, URI_COMPONENT).to_string();
     html(
         StatusCode::BAD_REQUEST,
         "Remote Access Authorization Error",
@@ -53,7 +65,10 @@ pub fn authorize(host: &Host, q: &HashMap<String, String>) -> Response {
         return error_page("redirect_uri_missing", "redirect_uri not provided");
     }
     if !app.callback_urls.iter().any(|c| c == redirect_uri) {
-        return error_page("redirect_uri_mismatch", "redirect_uri must match configuration");
+        return error_page(
+            "redirect_uri_mismatch",
+            "redirect_uri must match configuration",
+        );
     }
     let state = get("state");
     let fail = |error: &str, description: &str| {
@@ -70,7 +85,10 @@ pub fn authorize(host: &Host, q: &HashMap<String, String>) -> Response {
         return fail("invalid_client", "app must be installed into org");
     }
     if app.kind == AppKind::ExternalClientApp && !app.installed {
-        return error_page("OAUTH_EC_APP_NOT_FOUND", "External client app is not installed in this org");
+        return error_page(
+            "OAUTH_EC_APP_NOT_FOUND",
+            "External client app is not installed in this org",
+        );
     }
     let challenge = q.get("code_challenge").filter(|c| !c.is_empty()).cloned();
     if challenge.is_some() && get("code_challenge_method") != "S256" {
@@ -82,7 +100,10 @@ pub fn authorize(host: &Host, q: &HashMap<String, String>) -> Response {
     if live.scenario.authorize.mode == AuthorizeMode::Deny {
         return fail("access_denied", "end-user denied authorization");
     }
-    let hinted = q.get("login_hint").and_then(|h| live.user(h)).map(|u| u.username.clone());
+    let hinted = q
+        .get("login_hint")
+        .and_then(|h| live.user(h))
+        .map(|u| u.username.clone());
     let username = hinted.unwrap_or_else(|| live.scenario.authorize.username.clone());
     if !live.user(&username).is_some_and(|u| u.active) {
         return fail("access_denied", "end-user denied authorization");

@@ -29,7 +29,11 @@ pub fn router() -> Router<Host> {
 
 type Fields = HashMap<String, String>;
 
-async fn with_fields(host: &Host, req: Request, f: impl FnOnce(&mut Live, &Fields) -> Response) -> Response {
+async fn with_fields(
+    host: &Host,
+    req: Request,
+    f: impl FnOnce(&mut Live, &Fields) -> Response,
+) -> Response {
     let fields = form_fields(req).await;
     f(&mut host.shared.lock(), &fields)
 }
@@ -39,7 +43,10 @@ fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
 }
 
 fn unknown(what: &str) -> Response {
-    json(StatusCode::NOT_FOUND, &json!({"error": format!("no such {what}")}))
+    json(
+        StatusCode::NOT_FOUND,
+        &json!({"error": format!("no such {what}")}),
+    )
 }
 
 async fn decide(host: Host, req: Request, approve: bool) -> Response {
@@ -47,16 +54,26 @@ async fn decide(host: Host, req: Request, approve: bool) -> Response {
         let username = fields_username(f);
         if live.decide_device(field(f, "user_code"), approve, username) {
             let verb = if approve { "connected" } else { "denied" };
-            html(StatusCode::OK, "Device", &format!("<h1>Device {verb}</h1><p>You can close this window.</p>"))
+            html(
+                StatusCode::OK,
+                "Device",
+                &format!("<h1>Device {verb}</h1><p>You can close this window.</p>"),
+            )
         } else {
-            html(StatusCode::BAD_REQUEST, "Device", "<h1>Invalid code</h1><p>That code is unknown or was already used.</p>")
+            html(
+                StatusCode::BAD_REQUEST,
+                "Device",
+                "<h1>Invalid code</h1><p>That code is unknown or was already used.</p>",
+            )
         }
     })
     .await
 }
 
 fn fields_username(f: &Fields) -> Option<&str> {
-    f.get("username").map(String::as_str).filter(|u| !u.is_empty())
+    f.get("username")
+        .map(String::as_str)
+        .filter(|u| !u.is_empty())
 }
 
 async fn approve(State(host): State<Host>, req: Request) -> Response {
@@ -103,18 +120,26 @@ async fn set_password(State(host): State<Host>, req: Request) -> Response {
         user.password_expired = false;
         user.password_age_days = 0;
         user.security_token = new_security_token();
-        json(StatusCode::OK, &json!({"security_token": user.security_token}))
+        json(
+            StatusCode::OK,
+            &json!({"security_token": user.security_token}),
+        )
     })
     .await
 }
 
 async fn reset_token(State(host): State<Host>, req: Request) -> Response {
-    with_fields(&host, req, |live, f| match live.user_mut(field(f, "username")) {
-        Some(user) => {
-            user.security_token = new_security_token();
-            json(StatusCode::OK, &json!({"security_token": user.security_token}))
+    with_fields(&host, req, |live, f| {
+        match live.user_mut(field(f, "username")) {
+            Some(user) => {
+                user.security_token = new_security_token();
+                json(
+                    StatusCode::OK,
+                    &json!({"security_token": user.security_token}),
+                )
+            }
+            None => unknown("user"),
         }
-        None => unknown("user"),
     })
     .await
 }

@@ -47,14 +47,22 @@ pub async fn apply(State(host): State<Host>, req: Request, next: Next) -> Respon
             "Error",
             "<h1>An internal server error has occurred</h1><p>An error has occurred while processing your request.</p>",
         ),
-        FaultKind::MalformedJson => typed(StatusCode::OK, JSON_UTF8, Body::from("{\"access_token\":\"00D5e000003V0C7!AQ")),
+        FaultKind::MalformedJson => typed(
+            StatusCode::OK,
+            JSON_UTF8,
+            Body::from("{\"access_token\":\"00D5e000003V0C7!AQ"),
+        ),
         FaultKind::MalformedXml => typed(
             StatusCode::OK,
             "text/xml;charset=UTF-8",
-            Body::from("<?xml version=\"1.0\"?><soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"><soapenv:Body><loginResponse><result><serverUrl>"),
+            Body::from(
+                "<?xml version=\"1.0\"?><soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"><soapenv:Body><loginResponse><result><serverUrl>",
+            ),
         ),
         FaultKind::Drop => {
-            let broken = stream::iter([Err::<Bytes, std::io::Error>(std::io::Error::other("connection dropped"))]);
+            let broken = stream::iter([Err::<Bytes, std::io::Error>(std::io::Error::other(
+                "connection dropped",
+            ))]);
             typed(StatusCode::OK, JSON_UTF8, Body::from_stream(broken))
         }
         FaultKind::Stall => {
@@ -62,22 +70,35 @@ pub async fn apply(State(host): State<Host>, req: Request, next: Next) -> Respon
             next.run(req).await
         }
         FaultKind::StallMidBody => {
-            let first = stream::iter([Ok::<Bytes, std::io::Error>(Bytes::from_static(b"{\"access_token\":\"00D5e"))]);
+            let first = stream::iter([Ok::<Bytes, std::io::Error>(Bytes::from_static(
+                b"{\"access_token\":\"00D5e",
+            ))]);
             let rest = stream::once(async move {
                 tokio::time::sleep(stall).await;
                 Err::<Bytes, std::io::Error>(std::io::Error::other("stalled"))
             });
-            let mut response = typed(StatusCode::OK, JSON_UTF8, Body::from_stream(futures_util::StreamExt::chain(first, rest)));
-            response.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from_static("2048"));
+            let mut response = typed(
+                StatusCode::OK,
+                JSON_UTF8,
+                Body::from_stream(futures_util::StreamExt::chain(first, rest)),
+            );
+            response
+                .headers_mut()
+                .insert(header::CONTENT_LENGTH, HeaderValue::from_static("2048"));
             response
         }
-        FaultKind::RequestLimitExceeded => rest_error(StatusCode::FORBIDDEN, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."),
+        FaultKind::RequestLimitExceeded => rest_error(
+            StatusCode::FORBIDDEN,
+            "REQUEST_LIMIT_EXCEEDED",
+            "TotalRequests Limit exceeded.",
+        ),
     }
 }
 
 fn typed(status: StatusCode, content_type: &'static str, body: Body) -> Response {
     let mut r = (status, body).into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     r
 }
 
@@ -86,7 +107,8 @@ fn take_fault(host: &Host, path: &str) -> Option<Fault> {
     let mut live = host.shared.lock();
     let live = &mut *live;
     let index = live.scenario.faults.iter().enumerate().position(|(i, f)| {
-        path.starts_with(&f.path) && (f.times == 0 || live.fault_hits.get(i).copied().unwrap_or(0) < f.times)
+        path.starts_with(&f.path)
+            && (f.times == 0 || live.fault_hits.get(i).copied().unwrap_or(0) < f.times)
     })?;
     if let Some(hits) = live.fault_hits.get_mut(index) {
         *hits += 1;

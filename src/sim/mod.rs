@@ -129,9 +129,16 @@ fn router(host: Host) -> Router {
         .route("/setup/connect", get(verification_page))
         .nest("/__sim", control::router())
         .fallback(|| async {
-            reply::html(StatusCode::NOT_FOUND, "URL No Longer Exists", "<p>The page you have attempted to access is not available.</p>")
+            reply::html(
+                StatusCode::NOT_FOUND,
+                "URL No Longer Exists",
+                "<p>The page you have attempted to access is not available.</p>",
+            )
         })
-        .layer(axum::middleware::from_fn_with_state(host.clone(), faults::apply))
+        .layer(axum::middleware::from_fn_with_state(
+            host.clone(),
+            faults::apply,
+        ))
         .with_state(host)
 }
 
@@ -162,7 +169,11 @@ async fn introspect(State(host): State<Host>, req: Request) -> Response {
     rest::introspect(&host, &headers, &fields)
 }
 
-async fn userinfo(State(host): State<Host>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+async fn userinfo(
+    State(host): State<Host>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     rest::userinfo(&host, &headers, &q)
 }
 
@@ -175,17 +186,31 @@ async fn identity(
     rest::identity(&host, &headers, &q, &org, &user)
 }
 
-async fn soap_login(State(host): State<Host>, ConnectInfo(peer): Peer, Path(version): Path<String>, req: Request) -> Response {
+async fn soap_login(
+    State(host): State<Host>,
+    ConnectInfo(peer): Peer,
+    Path(version): Path<String>,
+    req: Request,
+) -> Response {
     let body = reply::body_bytes(req).await.unwrap_or_default();
     soap::handle(&host, peer.ip(), &version, &body)
 }
 
-async fn data(State(host): State<Host>, Path(rest_path): Path<String>, method: Method, req: Request) -> Response {
+async fn data(
+    State(host): State<Host>,
+    Path(rest_path): Path<String>,
+    method: Method,
+    req: Request,
+) -> Response {
     let headers = req.headers().clone();
     let q: HashMap<String, String> = req
         .uri()
         .query()
-        .map(|s| url::form_urlencoded::parse(s.as_bytes()).into_owned().collect())
+        .map(|s| {
+            url::form_urlencoded::parse(s.as_bytes())
+                .into_owned()
+                .collect()
+        })
         .unwrap_or_default();
     let body = reply::body_bytes(req).await.unwrap_or_default();
     rest::data(&host, &headers, method.as_str(), &rest_path, &q, &body)

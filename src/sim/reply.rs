@@ -38,7 +38,10 @@ pub fn oauth_error(error: &str, description: &str) -> Response {
 
 /// A REST error: a JSON array of `{"message","errorCode"}`.
 pub fn rest_error(status: StatusCode, code: &str, message: &str) -> Response {
-    json(status, &serde_json::json!([{"message": message, "errorCode": code}]))
+    json(
+        status,
+        &serde_json::json!([{"message": message, "errorCode": code}]),
+    )
 }
 
 pub fn soap_fault(code: &str, message: &str, login_fault: bool) -> Response {
@@ -51,7 +54,11 @@ pub fn soap_fault(code: &str, message: &str, login_fault: bool) -> Response {
         r#"<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:sf="urn:fault.partner.soap.sforce.com" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><soapenv:Fault><faultcode>sf:{code}</faultcode><faultstring>{code}: {msg}</faultstring><detail><sf:{fault_type} xsi:type="sf:{fault_type}"><sf:exceptionCode>{code}</sf:exceptionCode><sf:exceptionMessage>{msg}</sf:exceptionMessage></sf:{fault_type}></detail></soapenv:Fault></soapenv:Body></soapenv:Envelope>"#,
         msg = escape(message)
     );
-    with_type(StatusCode::INTERNAL_SERVER_ERROR, "text/xml;charset=UTF-8", body)
+    with_type(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "text/xml;charset=UTF-8",
+        body,
+    )
 }
 
 pub fn soap_ok(body: String) -> Response {

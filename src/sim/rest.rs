@@ -16,14 +16,18 @@ use crate::salesforce::rest::{API_VERSION, BATCH_LIMIT};
 const OLDEST_VERSION: u32 = 31;
 
 fn newest_version() -> u32 {
-    API_VERSION.split('.').next().and_then(|v| v.parse().ok()).unwrap_or(68)
+    API_VERSION
+        .split('.')
+        .next()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(68)
 }
 
 /// Release name of an API version: 31.0 was Summer '14, then three releases a year.
 fn release_label(version: u32) -> String {
     let i = version - OLDEST_VERSION;
     let season = ["Summer", "Winter", "Spring"][(i % 3) as usize];
-    format!("{season} '{:02}", 14 + (i + 2) / 3)
+    format!("{season} '{:02}", 14 + i.div_ceil(3))
 }
 
 pub fn versions() -> Response {
@@ -38,7 +42,10 @@ pub fn bearer(headers: &HeaderMap, q: &HashMap<String, String>) -> Option<String
     headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("OAuth ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("OAuth "))
+        })
         .map(|t| t.trim().to_string())
         .or_else(|| q.get("oauth_token").cloned())
 }
@@ -85,7 +92,13 @@ fn identity_body(host: &Host, live: &Live, user: &User) -> Value {
 }
 
 /// `GET /id/{org}/{user}`: 403 `Bad_OAuth_Token` in plain text for a bad token.
-pub fn identity(host: &Host, headers: &HeaderMap, q: &HashMap<String, String>, org_id: &str, user_id: &str) -> Response {
+pub fn identity(
+    host: &Host,
+    headers: &HeaderMap,
+    q: &HashMap<String, String>,
+    org_id: &str,
+    user_id: &str,
+) -> Response {
     let token = bearer(headers, q);
     if token.is_none() {
         return text(StatusCode::UNAUTHORIZED, "Missing_OAuth_Token");
@@ -159,7 +172,11 @@ pub fn introspect(host: &Host, headers: &HeaderMap, fields: &HashMap<String, Str
     let token = fields.get("token").cloned().unwrap_or_default();
     let body = if let Some(s) = live.sessions.get(&token) {
         json!({"active": true, "scope": s.scope, "client_id": s.consumer_key, "username": s.username, "token_type": "access_token"})
-    } else if let Some(r) = live.refresh_tokens.get(&token).filter(|r| r.rotated_to.is_none()) {
+    } else if let Some(r) = live
+        .refresh_tokens
+        .get(&token)
+        .filter(|r| r.rotated_to.is_none())
+    {
         json!({"active": true, "scope": r.scope, "client_id": r.consumer_key, "username": r.username, "token_type": "refresh_token"})
     } else {
         json!({"active": false})
@@ -169,16 +186,30 @@ pub fn introspect(host: &Host, headers: &HeaderMap, fields: &HashMap<String, Str
 
 /// Any `/services/data/vNN.0/…` request: authentication, the user's and org's API gates, the
 /// daily limit, then the resource.
-pub fn data(host: &Host, headers: &HeaderMap, method: &str, path: &str, q: &HashMap<String, String>, body: &[u8]) -> Response {
+pub fn data(
+    host: &Host,
+    headers: &HeaderMap,
+    method: &str,
+    path: &str,
+    q: &HashMap<String, String>,
+    body: &[u8],
+) -> Response {
     let mut live = host.shared.lock();
     let Some((_, user)) = session(&live, bearer(headers, q).as_deref()) else {
-        return rest_error(StatusCode::UNAUTHORIZED, "INVALID_SESSION_ID", "Session expired or invalid");
+        return rest_error(
+            StatusCode::UNAUTHORIZED,
+            "INVALID_SESSION_ID",
+            "Session expired or invalid",
+        );
     };
     if let Some(r) = gate(&mut live, &user) {
         return r;
     }
     let (status, value) = resource(&live, &user, method, path, q, body);
-    let used = format!("api-usage={}/{}", live.scenario.org.daily_api_used, live.scenario.org.daily_api_max);
+    let used = format!(
+        "api-usage={}/{}",
+        live.scenario.org.daily_api_used, live.scenario.org.daily_api_max
+    );
     let mut response = json_reply(status, &value);
     if let Ok(v) = HeaderValue::from_str(&used) {
         response.headers_mut().insert("Sforce-Limit-Info", v);
@@ -189,10 +220,18 @@ pub fn data(host: &Host, headers: &HeaderMap, method: &str, path: &str, q: &Hash
 fn gate(live: &mut Live, user: &User) -> Option<Response> {
     let org = &mut live.scenario.org;
     if !org.api_enabled {
-        return Some(rest_error(StatusCode::FORBIDDEN, "API_DISABLED_FOR_ORG", "The REST API is not enabled for this Organization."));
+        return Some(rest_error(
+            StatusCode::FORBIDDEN,
+            "API_DISABLED_FOR_ORG",
+            "The REST API is not enabled for this Organization.",
+        ));
     }
     if !user.api_enabled {
-        return Some(rest_error(StatusCode::FORBIDDEN, "API_CURRENTLY_DISABLED", "API is disabled for this User"));
+        return Some(rest_error(
+            StatusCode::FORBIDDEN,
+            "API_CURRENTLY_DISABLED",
+            "API is disabled for this User",
+        ));
     }
     if user.password_expired {
         return Some(rest_error(
@@ -202,7 +241,11 @@ fn gate(live: &mut Live, user: &User) -> Option<Response> {
         ));
     }
     if org.daily_api_used >= org.daily_api_max {
-        return Some(rest_error(StatusCode::FORBIDDEN, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."));
+        return Some(rest_error(
+            StatusCode::FORBIDDEN,
+            "REQUEST_LIMIT_EXCEEDED",
+            "TotalRequests Limit exceeded.",
+        ));
     }
     org.daily_api_used += 1;
     None
@@ -216,7 +259,14 @@ fn not_found() -> (StatusCode, Value) {
 }
 
 /// Route one resource below `/services/data/`; shared by direct calls and composite batch.
-fn resource(live: &Live, user: &User, method: &str, path: &str, q: &HashMap<String, String>, body: &[u8]) -> (StatusCode, Value) {
+fn resource(
+    live: &Live,
+    user: &User,
+    method: &str,
+    path: &str,
+    q: &HashMap<String, String>,
+    body: &[u8],
+) -> (StatusCode, Value) {
     let path = path.trim_matches('/');
     let mut parts = path.splitn(2, '/');
     let version = parts.next().unwrap_or_default();
@@ -229,23 +279,33 @@ fn resource(live: &Live, user: &User, method: &str, path: &str, q: &HashMap<Stri
         return not_found();
     };
     if number < OLDEST_VERSION {
-        return (StatusCode::GONE, json!([{"message": format!("Version {number}.0 is retired"), "errorCode": "API_VERSION_RETIRED"}]));
+        return (
+            StatusCode::GONE,
+            json!([{"message": format!("Version {number}.0 is retired"), "errorCode": "API_VERSION_RETIRED"}]),
+        );
     }
     if number > newest_version() {
         return not_found();
     }
     let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
     match (method, segments.as_slice()) {
-        ("GET", []) => (StatusCode::OK, json!({
-            "limits": format!("/services/data/{version}/limits"),
-            "sobjects": format!("/services/data/{version}/sobjects"),
-            "query": format!("/services/data/{version}/query"),
-            "composite": format!("/services/data/{version}/composite"),
-        })),
+        ("GET", []) => (
+            StatusCode::OK,
+            json!({
+                "limits": format!("/services/data/{version}/limits"),
+                "sobjects": format!("/services/data/{version}/sobjects"),
+                "query": format!("/services/data/{version}/query"),
+                "composite": format!("/services/data/{version}/composite"),
+            }),
+        ),
         ("GET", ["limits"]) => (StatusCode::OK, limits(live)),
         ("GET", ["sobjects"]) => (StatusCode::OK, sobjects(live, user, version)),
         ("GET", ["sobjects", name, "describe"]) => describe(live, user, name, version),
-        ("GET", ["query"]) => query(live, user, q.get("q").map(String::as_str).unwrap_or_default()),
+        ("GET", ["query"]) => query(
+            live,
+            user,
+            q.get("q").map(String::as_str).unwrap_or_default(),
+        ),
         ("POST", ["composite", "batch"]) => batch(live, user, body),
         _ => not_found(),
     }
@@ -271,7 +331,11 @@ fn access(user: &User, object: &str) -> Option<String> {
 }
 
 fn object_flags(live: &Live, user: &User, name: &str, version: &str) -> Option<Value> {
-    let object = live.scenario.objects.iter().find(|o| o.name.eq_ignore_ascii_case(name))?;
+    let object = live
+        .scenario
+        .objects
+        .iter()
+        .find(|o| o.name.eq_ignore_ascii_case(name))?;
     let access = access(user, &object.name)?;
     let can = |c: char| access.contains(c);
     Some(json!({
@@ -316,7 +380,10 @@ fn describe(live: &Live, user: &User, name: &str, version: &str) -> (StatusCode,
 fn query(live: &Live, user: &User, soql: &str) -> (StatusCode, Value) {
     let upper = soql.to_ascii_uppercase();
     let Some(from) = upper.find(" FROM ") else {
-        return (StatusCode::BAD_REQUEST, json!([{"message": "unexpected token: <EOF>", "errorCode": "MALFORMED_QUERY"}]));
+        return (
+            StatusCode::BAD_REQUEST,
+            json!([{"message": "unexpected token: <EOF>", "errorCode": "MALFORMED_QUERY"}]),
+        );
     };
     let object: String = soql[from + 6..]
         .trim_start()
@@ -347,11 +414,19 @@ fn query(live: &Live, user: &User, soql: &str) -> (StatusCode, Value) {
             Vec::new()
         }
     };
-    (StatusCode::OK, json!({"totalSize": records.len(), "done": true, "records": records}))
+    (
+        StatusCode::OK,
+        json!({"totalSize": records.len(), "done": true, "records": records}),
+    )
 }
 
 fn batch(live: &Live, user: &User, body: &[u8]) -> (StatusCode, Value) {
-    let malformed = || (StatusCode::BAD_REQUEST, json!([{"message": "Json Deserialization failed on token 'null' and has left off in the middle of parsing a row. Will go to end of row to begin parsing the next row", "errorCode": "JSON_PARSER_ERROR"}]));
+    let malformed = || {
+        (
+            StatusCode::BAD_REQUEST,
+            json!([{"message": "Json Deserialization failed on token 'null' and has left off in the middle of parsing a row. Will go to end of row to begin parsing the next row", "errorCode": "JSON_PARSER_ERROR"}]),
+        )
+    };
     let Ok(parsed) = serde_json::from_slice::<Value>(body) else {
         return malformed();
     };
@@ -359,9 +434,15 @@ fn batch(live: &Live, user: &User, body: &[u8]) -> (StatusCode, Value) {
         return malformed();
     };
     if requests.len() > BATCH_LIMIT {
-        return (StatusCode::BAD_REQUEST, json!([{"message": "A batch can contain a maximum of 25 requests.", "errorCode": "INVALID_BATCH_REQUEST"}]));
+        return (
+            StatusCode::BAD_REQUEST,
+            json!([{"message": "A batch can contain a maximum of 25 requests.", "errorCode": "INVALID_BATCH_REQUEST"}]),
+        );
     }
-    let halt = parsed.get("haltOnError").and_then(Value::as_bool).unwrap_or(false);
+    let halt = parsed
+        .get("haltOnError")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     let mut halted = false;
     let mut has_errors = false;
     let mut results = Vec::new();
@@ -370,10 +451,18 @@ fn batch(live: &Live, user: &User, body: &[u8]) -> (StatusCode, Value) {
             results.push(json!({"statusCode": 412, "result": [{"errorCode": "BATCH_PROCESSING_HALTED", "message": "Batch processing halted per request"}]}));
             continue;
         }
-        let method = request.get("method").and_then(Value::as_str).unwrap_or("GET");
-        let url = request.get("url").and_then(Value::as_str).unwrap_or_default();
+        let method = request
+            .get("method")
+            .and_then(Value::as_str)
+            .unwrap_or("GET");
+        let url = request
+            .get("url")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         let (path, query) = url.split_once('?').unwrap_or((url, ""));
-        let q: HashMap<String, String> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+        let q: HashMap<String, String> = url::form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
         let path = path.trim_start_matches("/services/data/");
         let (status, result) = resource(live, user, method, path, &q, b"");
         if !status.is_success() {
@@ -382,7 +471,10 @@ fn batch(live: &Live, user: &User, body: &[u8]) -> (StatusCode, Value) {
         }
         results.push(json!({"statusCode": status.as_u16(), "result": result}));
     }
-    (StatusCode::OK, json!({"hasErrors": has_errors, "results": results}))
+    (
+        StatusCode::OK,
+        json!({"hasErrors": has_errors, "results": results}),
+    )
 }
 
 #[cfg(test)]

@@ -120,7 +120,7 @@ pub struct App {
     pub require_pkce: bool,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Object {
     pub name: String,
@@ -284,16 +284,6 @@ impl Default for App {
     }
 }
 
-impl Default for Object {
-    fn default() -> Self {
-        Self {
-            name: String::new(),
-            label: String::new(),
-            custom: false,
-        }
-    }
-}
-
 impl Default for License {
     fn default() -> Self {
         Self {
@@ -325,10 +315,20 @@ impl Default for DeviceBehaviour {
 }
 
 fn default_object_access() -> BTreeMap<String, String> {
-    ["Account", "Contact", "Lead", "Opportunity", "Campaign", "CampaignMember", "Task", "Event", "User"]
-        .into_iter()
-        .map(|o| (o.to_string(), "cred".to_string()))
-        .collect()
+    [
+        "Account",
+        "Contact",
+        "Lead",
+        "Opportunity",
+        "Campaign",
+        "CampaignMember",
+        "Task",
+        "Event",
+        "User",
+    ]
+    .into_iter()
+    .map(|o| (o.to_string(), "cred".to_string()))
+    .collect()
 }
 
 fn standard_objects() -> Vec<Object> {
@@ -365,7 +365,8 @@ pub const DEMO_PASSWORD: &str = "Demo-Pass-2026";
 pub const DEMO_TOKEN: &str = "DemoSecurityToken0123456";
 pub const DEMO_CONSUMER_KEY: &str =
     "3MVG9DemoConsumerKeyForTheSimulatedOrg.sfconnect.AcmeDemo0000000000000000000000000000";
-pub const DEMO_CONSUMER_SECRET: &str = "DEMO0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789AB";
+pub const DEMO_CONSUMER_SECRET: &str =
+    "DEMO0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789AB";
 
 impl Scenario {
     /// The built-in demo org: an integration user, a person whose password has expired, a user

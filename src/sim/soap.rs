@@ -22,7 +22,11 @@ pub fn handle(host: &Host, ip: IpAddr, version: &str, body: &[u8]) -> Response {
         );
     };
     if find(&doc, "Body/login").is_none() && find(&doc, "login/username").is_none() {
-        return soap_fault("INVALID_OPERATION", "Only login() is implemented by the simulated org.", false);
+        return soap_fault(
+            "INVALID_OPERATION",
+            "Only login() is implemented by the simulated org.",
+            false,
+        );
     }
     let number: f64 = version.parse().unwrap_or(0.0);
     if number <= 30.0 {
@@ -35,7 +39,9 @@ pub fn handle(host: &Host, ip: IpAddr, version: &str, body: &[u8]) -> Response {
     if number >= 65.0 {
         return soap_fault(
             "INVALID_OPERATION",
-            &format!("The SOAP Login operation is not available in the API version specified ({version}). Refer to the documentation for supported versions."),
+            &format!(
+                "The SOAP Login operation is not available in the API version specified ({version}). Refer to the documentation for supported versions."
+            ),
             true,
         );
     }
@@ -51,7 +57,9 @@ pub fn handle(host: &Host, ip: IpAddr, version: &str, body: &[u8]) -> Response {
     }
     match live.check_password(&username, &password, ip) {
         PasswordCheck::Ok => {}
-        PasswordCheck::TokenMissing => return soap_fault("LOGIN_MUST_USE_SECURITY_TOKEN", MUST_USE_TOKEN, true),
+        PasswordCheck::TokenMissing => {
+            return soap_fault("LOGIN_MUST_USE_SECURITY_TOKEN", MUST_USE_TOKEN, true);
+        }
         PasswordCheck::IpRestricted => {
             return soap_fault(
                 "LOGIN_DURING_RESTRICTED_DOMAIN",
@@ -67,10 +75,18 @@ pub fn handle(host: &Host, ip: IpAddr, version: &str, body: &[u8]) -> Response {
         return soap_fault("INVALID_LOGIN", INVALID_LOGIN, true);
     };
     if !live.scenario.org.api_enabled {
-        return soap_fault("API_DISABLED_FOR_ORG", "API is not enabled for this Organization or Partner", true);
+        return soap_fault(
+            "API_DISABLED_FOR_ORG",
+            "API is not enabled for this Organization or Partner",
+            true,
+        );
     }
     if !user.api_enabled {
-        return soap_fault("API_CURRENTLY_DISABLED", "API is disabled for this User", true);
+        return soap_fault(
+            "API_CURRENTLY_DISABLED",
+            "API is disabled for this User",
+            true,
+        );
     }
     if live.scenario.org.soap_login_requires_use_any_api_auth && !user.use_any_api_auth {
         return soap_fault(

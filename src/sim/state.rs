@@ -172,14 +172,19 @@ impl Live {
 
     /// A new access token: the 15-character org id, `!`, and an opaque part.
     pub fn new_session(&mut self, info: SessionInfo) -> String {
-        let token = format!("{}!AQ{}", self.org_id15(), URL_SAFE_NO_PAD.encode(random_bytes(60)));
+        let token = format!(
+            "{}!AQ{}",
+            self.org_id15(),
+            URL_SAFE_NO_PAD.encode(random_bytes(60))
+        );
         let token = token.replace(['-', '_'], ".");
         self.sessions.insert(token.clone(), info);
         token
     }
 
     pub fn new_refresh_token(&mut self, info: RefreshInfo) -> String {
-        let token = format!("5Aep861{}", URL_SAFE_NO_PAD.encode(random_bytes(42))).replace(['-', '_'], ".");
+        let token =
+            format!("5Aep861{}", URL_SAFE_NO_PAD.encode(random_bytes(42))).replace(['-', '_'], ".");
         self.refresh_tokens.insert(token.clone(), info);
         token
     }
@@ -217,7 +222,12 @@ impl Live {
     }
 
     /// Approve or deny the device login with this user code; false when no such pending code.
-    pub fn decide_device(&mut self, user_code: &str, approve: bool, username: Option<&str>) -> bool {
+    pub fn decide_device(
+        &mut self,
+        user_code: &str,
+        approve: bool,
+        username: Option<&str>,
+    ) -> bool {
         let default_user = self.scenario.authorize.username.clone();
         let wanted = user_code.trim().to_ascii_uppercase().replace('-', "");
         for device in self.devices.values_mut() {
@@ -248,19 +258,27 @@ impl Live {
     pub fn ip_in(ranges: &[String], ip: IpAddr) -> bool {
         ranges
             .iter()
-            .filter_map(|r| r.parse::<IpNet>().ok().or_else(|| r.parse::<IpAddr>().ok().map(IpNet::from)))
+            .filter_map(|r| {
+                r.parse::<IpNet>()
+                    .ok()
+                    .or_else(|| r.parse::<IpAddr>().ok().map(IpNet::from))
+            })
             .any(|net| net.contains(&ip))
     }
 
     /// Whether a login from `ip` needs the security token appended.
     pub fn token_required(&self, user: &User, ip: IpAddr) -> bool {
-        !(Self::ip_in(&self.scenario.org.trusted_ip_ranges, ip) || Self::ip_in(&user.login_ip_ranges, ip))
+        !(Self::ip_in(&self.scenario.org.trusted_ip_ranges, ip)
+            || Self::ip_in(&user.login_ip_ranges, ip))
     }
 
     /// A failed login attempt; returns true when the user is now locked out.
     pub fn record_failure(&mut self, username: &str) -> bool {
         let limit = self.scenario.org.lockout_after;
-        let n = self.failures.entry(username.to_ascii_lowercase()).or_default();
+        let n = self
+            .failures
+            .entry(username.to_ascii_lowercase())
+            .or_default();
         *n += 1;
         limit > 0 && *n >= limit
     }
@@ -293,7 +311,12 @@ pub enum PasswordCheck {
 
 impl Live {
     /// Check `password_and_token` (password immediately followed by the token) for `username`.
-    pub fn check_password(&mut self, username: &str, password_and_token: &str, ip: IpAddr) -> PasswordCheck {
+    pub fn check_password(
+        &mut self,
+        username: &str,
+        password_and_token: &str,
+        ip: IpAddr,
+    ) -> PasswordCheck {
         let Some(user) = self.user(username).cloned() else {
             return PasswordCheck::Wrong;
         };

@@ -22,14 +22,20 @@ use crate::salesforce::web::s256_challenge;
 type Fields = HashMap<String, String>;
 
 /// Client authentication: `client_id`/`client_secret` in the body, or HTTP Basic.
-pub fn client_auth(headers: &axum::http::HeaderMap, fields: &Fields) -> (Option<String>, Option<String>) {
+pub fn client_auth(
+    headers: &axum::http::HeaderMap,
+    fields: &Fields,
+) -> (Option<String>, Option<String>) {
     let basic = headers
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Basic "))
         .and_then(|b| STANDARD.decode(b.trim()).ok())
         .and_then(|b| String::from_utf8(b).ok())
-        .and_then(|s| s.split_once(':').map(|(a, b)| (a.to_string(), b.to_string())));
+        .and_then(|s| {
+            s.split_once(':')
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+        });
     match basic {
         Some((id, secret)) => (Some(id), Some(secret)),
         None => (
@@ -39,17 +45,27 @@ pub fn client_auth(headers: &axum::http::HeaderMap, fields: &Fields) -> (Option<
     }
 }
 
-pub fn handle(host: &Host, ip: IpAddr, headers: &axum::http::HeaderMap, fields: Fields) -> Response {
+pub fn handle(
+    host: &Host,
+    ip: IpAddr,
+    headers: &axum::http::HeaderMap,
+    fields: Fields,
+) -> Response {
     if fields.get("response_type").map(String::as_str) == Some("device_code") {
         return device_start(host, &fields);
     }
     let (client_id, client_secret) = client_auth(headers, &fields);
-    let grant = fields.get("grant_type").map(String::as_str).unwrap_or_default();
+    let grant = fields
+        .get("grant_type")
+        .map(String::as_str)
+        .unwrap_or_default();
     let mut live = host.shared.lock();
     match grant {
         "password" => password(host, &mut live, ip, &fields, client_id, client_secret),
         "refresh_token" => refresh(host, &mut live, &fields, client_id, client_secret),
-        "authorization_code" => authorization_code(host, &mut live, &fields, client_id, client_secret),
+        "authorization_code" => {
+            authorization_code(host, &mut live, &fields, client_id, client_secret)
+        }
         "device" => device_poll(host, &mut live, &fields, client_id),
         "client_credentials" => client_credentials(host, &mut live, client_id, client_secret),
         JWT_BEARER => jwt_bearer(host, &mut live, &fields),
@@ -57,21 +73,24 @@ pub fn handle(host: &Host, ip: IpAddr, headers: &axum::http::HeaderMap, fields: 
     }
 }
 
-/// Look up the app and check its secret. `secret_required` says whether a missing secret fails;
-/// a secret that is sent is always checked.
+/// Look up the app and check its secret; `Some` is the rejection to send. `secret_required` says
+/// whether a missing secret fails; a secret that is sent is always checked.
 fn check_client(
     live: &Live,
     client_id: Option<&str>,
     client_secret: Option<&str>,
     secret_required: bool,
-) -> Result<(), Response> {
+) -> Option<Response> {
     let Some(app) = client_id.and_then(|id| live.app(id)) else {
-        return Err(oauth_error("invalid_client_id", "client identifier invalid"));
+        return Some(oauth_error(
+            "invalid_client_id",
+            "client identifier invalid",
+        ));
     };
     match client_secret {
-        Some(s) if s == app.consumer_secret => Ok(()),
-        None if !secret_required => Ok(()),
-        _ => Err(oauth_error("invalid_client", "invalid client credentials")),
+        Some(s) if s == app.consumer_secret => None,
+        None if !secret_required => None,
+        _ => Some(oauth_error("invalid_client", "invalid client credentials")),
     }
 }
 
@@ -139,7 +158,10 @@ fn pre_authorized(live: &Live, key: &str, username: &str) -> bool {
     let Some(app) = live.app(key) else {
         return false;
     };
-    let listed = app.pre_authorized.iter().any(|u| u.eq_ignore_ascii_case(username));
+    let listed = app
+        .pre_authorized
+        .iter()
+        .any(|u| u.eq_ignore_ascii_case(username));
     match app.permitted_users {
         PermittedUsers::AdminApproved => listed,
         PermittedUsers::AllSelfAuthorize => {
@@ -160,12 +182,17 @@ fn password(
     client_id: Option<String>,
     client_secret: Option<String>,
 ) -> Response {
-    if let Err(r) = check_client(live, client_id.as_deref(), client_secret.as_deref(), true) {
+    if let Some(r) = check_client(live, client_id.as_deref(), client_secret.as_deref(), true) {
         return r;
     }
     let key = client_id.unwrap_or_default();
-    let is_eca = live.app(&key).is_some_and(|a| a.kind == AppKind::ExternalClientApp);
-    if live.scenario.org.block_username_password_flow || is_eca || !app_allows(live, &key, Flow::Password) {
+    let is_eca = live
+        .app(&key)
+        .is_some_and(|a| a.kind == AppKind::ExternalClientApp);
+    if live.scenario.org.block_username_password_flow
+        || is_eca
+        || !app_allows(live, &key, Flow::Password)
+    {
         return oauth_error("invalid_grant", "authentication failure");
     }
     let username = fields.get("username").cloned().unwrap_or_default();
@@ -206,7 +233,12 @@ fn refresh(
         .as_deref()
         .and_then(|k| live.app(k))
         .is_some_and(|a| a.require_secret_for_refresh_token_flow);
-    if let Err(r) = check_client(live, client_id.as_deref(), client_secret.as_deref(), required) {
+    if let Some(r) = check_client(
+        live,
+        client_id.as_deref(),
+        client_secret.as_deref(),
+        required,
+    ) {
         return r;
     }
     let key = client_id.unwrap_or_default();
@@ -262,7 +294,12 @@ fn authorization_code(
         .as_deref()
         .and_then(|k| live.app(k))
         .is_some_and(|a| a.require_secret_for_web_server_flow);
-    if let Err(r) = check_client(live, client_id.as_deref(), client_secret.as_deref(), required) {
+    if let Some(r) = check_client(
+        live,
+        client_id.as_deref(),
+        client_secret.as_deref(),
+        required,
+    ) {
         return r;
     }
     let key = client_id.unwrap_or_default();
@@ -278,15 +315,25 @@ fn authorization_code(
     info.used = true;
     let info = info.clone();
     if fields.get("redirect_uri") != Some(&info.redirect_uri) {
-        return oauth_error("redirect_uri_mismatch", "redirect_uri must match configuration");
+        return oauth_error(
+            "redirect_uri_mismatch",
+            "redirect_uri must match configuration",
+        );
     }
     if let Some(challenge) = &info.challenge {
-        let verifier = fields.get("code_verifier").map(String::as_str).unwrap_or_default();
+        let verifier = fields
+            .get("code_verifier")
+            .map(String::as_str)
+            .unwrap_or_default();
         if verifier.is_empty() || s256_challenge(verifier) != *challenge {
             return oauth_error("invalid_grant", "invalid code verifier");
         }
     }
-    if !live.approvals.iter().any(|(u, k)| *u == info.username && *k == key) {
+    if !live
+        .approvals
+        .iter()
+        .any(|(u, k)| *u == info.username && *k == key)
+    {
         live.approvals.push((info.username.clone(), key.clone()));
     }
     let refresh = wants_refresh(&info.scope).then(|| {
@@ -318,7 +365,8 @@ fn device_start(host: &Host, fields: &Fields) -> Response {
         return oauth_error("invalid_client_id", "client identifier invalid");
     };
     // Since September 2025 the device flow is blocked for every uninstalled connected app.
-    let blocked = !app.flows.contains(&Flow::Device) || (app.kind == AppKind::ConnectedApp && !app.installed);
+    let blocked =
+        !app.flows.contains(&Flow::Device) || (app.kind == AppKind::ConnectedApp && !app.installed);
     if blocked {
         return oauth_error("invalid_grant", "device flow is not enabled for the app");
     }
@@ -339,7 +387,12 @@ fn device_start(host: &Host, fields: &Fields) -> Response {
     )
 }
 
-fn device_poll(host: &Host, live: &mut Live, fields: &Fields, client_id: Option<String>) -> Response {
+fn device_poll(
+    host: &Host,
+    live: &mut Live,
+    fields: &Fields,
+    client_id: Option<String>,
+) -> Response {
     let key = client_id.unwrap_or_default();
     if live.app(&key).is_none() {
         return oauth_error("invalid_client_id", "client identifier invalid");
@@ -359,7 +412,9 @@ fn device_poll(host: &Host, live: &mut Live, fields: &Fields, client_id: Option<
     if device.expires < now {
         return oauth_error("expired_token", "device code expired");
     }
-    let too_fast = device.last_poll.is_some_and(|t| now.duration_since(t) < interval);
+    let too_fast = device
+        .last_poll
+        .is_some_and(|t| now.duration_since(t) < interval);
     device.last_poll = Some(now);
     device.polls += 1;
     if device.status == DeviceStatus::Pending && auto_after > 0 && device.polls >= auto_after {
@@ -367,7 +422,9 @@ fn device_poll(host: &Host, live: &mut Live, fields: &Fields, client_id: Option<
         device.username = Some(default_user);
     }
     match device.status {
-        DeviceStatus::Pending if slow_down && too_fast => oauth_error("slow_down", "polling too quickly"),
+        DeviceStatus::Pending if slow_down && too_fast => {
+            oauth_error("slow_down", "polling too quickly")
+        }
         DeviceStatus::Pending => oauth_error("authorization_pending", "authorization pending"),
         DeviceStatus::Denied => oauth_error("access_denied", "end-user denied authorization"),
         DeviceStatus::Approved => {
@@ -407,7 +464,7 @@ fn client_credentials(
     if host.role == Role::Login {
         return oauth_error("invalid_grant", "request not supported on this domain");
     }
-    if let Err(r) = check_client(live, client_id.as_deref(), client_secret.as_deref(), true) {
+    if let Some(r) = check_client(live, client_id.as_deref(), client_secret.as_deref(), true) {
         return r;
     }
     let key = client_id.unwrap_or_default();
@@ -447,13 +504,22 @@ fn jwt_bearer(host: &Host, live: &mut Live, fields: &Fields) -> Response {
     if header.get("alg").and_then(Value::as_str) != Some("RS256") {
         return invalid();
     }
-    let claim = |k: &str| claims.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+    let claim = |k: &str| {
+        claims
+            .get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
     let (iss, sub, aud) = (claim("iss"), claim("sub"), claim("aud"));
     let Some(app) = live.app(&iss).cloned() else {
         return oauth_error("invalid_client_id", "client identifier invalid");
     };
     if app.kind == AppKind::ExternalClientApp && !app.installed {
-        return oauth_error("app_not_found", "External client app is not installed in this org");
+        return oauth_error(
+            "app_not_found",
+            "External client app is not installed in this org",
+        );
     }
     let Ok(signature) = URL_SAFE_NO_PAD.decode(signature_b64.trim_end_matches('=')) else {
         return invalid();

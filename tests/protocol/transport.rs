@@ -1,0 +1,142 @@
+//! Transport failures end in typed errors within the timeout: pages, garbage, drops, stalls.
+
+use std::time::{Duration, Instant};
+
+use sfconnect::salesforce::{Cause, Credentials, Http, LoginUrl, authenticate};
+use sfconnect::sim::scenario::{DEMO_PASSWORD, DEMO_TOKEN, DEMO_USERNAME, Fault, FaultKind};
+
+use super::common::*;
+
+fn oauth() -> Credentials {
+    Credentials::Password {
+        app: demo_app(),
+        username: DEMO_USERNAME.into(),
+        password: secret(DEMO_PASSWORD),
+        security_token: Some(secret(DEMO_TOKEN)),
+    }
+}
+
+fn soap() -> Credentials {
+    Credentials::Soap {
+        username: DEMO_USERNAME.into(),
+        password: secret(DEMO_PASSWORD),
+        security_token: Some(secret(DEMO_TOKEN)),
+    }
+}
+
+fn fault(kind: FaultKind, latency_ms: u64) -> Fault {
+    Fault {
+        path: "/services/".into(),
+        kind,
+        latency_ms,
+        times: 0,
+    }
+}
+
+async fn cause_under(kind: FaultKind, creds: &Credentials, http: &Http) -> Cause {
+    let sim = sim_with(|s| s.faults = vec![fault(kind, 0)]).await;
+    authenticate(http, &login(&sim), creds)
+        .await
+        .unwrap_err()
+        .cause
+}
+
+#[tokio::test]
+async fn html_pages_garbage_and_limits_are_typed() {
+    let http = http();
+    for creds in [oauth(), soap()] {
+        assert_eq!(
+            cause_under(FaultKind::Maintenance, &creds, &http).await,
+            Cause::HtmlPage
+        );
+        assert_eq!(
+            cause_under(FaultKind::Html500, &creds, &http).await,
+            Cause::HtmlPage
+        );
+        assert_eq!(
+            cause_under(FaultKind::Drop, &creds, &http).await,
+            Cause::ConnectionDropped
+        );
+    }
+    assert_eq!(
+        cause_under(FaultKind::MalformedJson, &oauth(), &http).await,
+        Cause::MalformedResponse
+    );
+    assert_eq!(
+        cause_under(FaultKind::MalformedXml, &soap(), &http).await,
+        Cause::MalformedResponse
+    );
+    let sim = sim_with(|s| {
+        s.faults = vec![Fault {
+            path: "/services/data/".into(),
+            kind: FaultKind::RequestLimitExceeded,
+            latency_ms: 0,
+            times: 1,
+        }]
+    })
+    .await;
+    let auth = authenticate(&http, &login(&sim), &soap()).await.unwrap();
+    assert_eq!(
+        auth.session.limits().await.unwrap_err().cause,
+        Cause::RequestLimitExceeded
+    );
+    auth.session
+        .limits()
+        .await
+        .expect("the fault hit once only");
+}
+
+#[tokio::test]
+async fn maintenance_page_keeps_its_title_for_the_user() {
+    let sim = sim_with(|s| s.faults = vec![fault(FaultKind::Maintenance, 0)]).await;
+    let e = authenticate(&http(), &login(&sim), &oauth())
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("Maintenance"), "{e}");
+    assert!(e.is_transient());
+}
+
+#[tokio::test]
+async fn stalled_servers_end_in_a_timeout_not_a_hang() {
+    let short = Http::new(Duration::from_millis(700)).unwrap();
+    for kind in [FaultKind::Stall, FaultKind::StallMidBody] {
+        let sim = sim_with(|s| s.faults = vec![fault(kind, 60_000)]).await;
+        let started = Instant::now();
+        let e = authenticate(&short, &login(&sim), &oauth())
+            .await
+            .unwrap_err();
+        assert_eq!(e.cause, Cause::Timeout, "{kind:?}");
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{kind:?} took {:?}",
+            started.elapsed()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_closed_port_is_connection_refused() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let host = LoginUrl::parse(&format!("http://127.0.0.1:{port}")).unwrap();
+    let e = authenticate(&http(), &host, &oauth()).await.unwrap_err();
+    assert_eq!(e.cause, Cause::ConnectionRefused);
+}
+
+#[tokio::test]
+async fn added_round_trip_time_is_applied() {
+    let sim = sfconnect::sim::start(
+        sfconnect::sim::Scenario::demo(),
+        sfconnect::sim::SimOptions {
+            port: 0,
+            rtt: Duration::from_millis(150),
+        },
+    )
+    .await
+    .unwrap();
+    let started = Instant::now();
+    authenticate(&http(), &login(&sim), &soap()).await.unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(150));
+}
