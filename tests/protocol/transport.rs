@@ -140,3 +140,68 @@ async fn added_round_trip_time_is_applied() {
     authenticate(&http(), &login(&sim), &soap()).await.unwrap();
     assert!(started.elapsed() >= Duration::from_millis(150));
 }
+
+/// Send a raw HTTP/1.1 request and return the status line and body.
+async fn raw(addr: &str, request: &[u8]) -> (String, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = addr.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+    stream.write_all(request).await.unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.unwrap();
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let status = text.lines().next().unwrap_or_default().to_string();
+    let body = text
+        .split("\r\n\r\n")
+        .nth(1)
+        .unwrap_or_default()
+        .to_string();
+    (status, body)
+}
+
+#[tokio::test]
+async fn chunked_and_multipart_token_requests_are_accepted() {
+    use sfconnect::sim::scenario::{DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET};
+    let sim = demo_sim().await;
+    let form = format!(
+        "grant_type=password&client_id={DEMO_CONSUMER_KEY}&client_secret={DEMO_CONSUMER_SECRET}&username={}&password={}{}",
+        DEMO_USERNAME.replace('@', "%40"),
+        DEMO_PASSWORD,
+        DEMO_TOKEN
+    );
+    let (first, second) = form.split_at(form.len() / 2);
+    let chunked = format!(
+        "POST /services/oauth2/token HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\r\n{first}\r\n{:x}\r\n{second}\r\n0\r\n\r\n",
+        first.len(),
+        second.len()
+    );
+    let (status, body) = raw(sim.login_url(), chunked.as_bytes()).await;
+    assert!(status.contains("200"), "{status} {body}");
+    assert!(body.contains("access_token"), "{body}");
+
+    let boundary = "----sfconnectBoundary";
+    let mut multipart = String::new();
+    for (name, value) in [
+        ("grant_type", "password"),
+        ("client_id", DEMO_CONSUMER_KEY),
+        ("client_secret", DEMO_CONSUMER_SECRET),
+        ("username", DEMO_USERNAME),
+        ("password", &format!("{DEMO_PASSWORD}{DEMO_TOKEN}")),
+    ] {
+        multipart.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        ));
+    }
+    multipart.push_str(&format!("--{boundary}--\r\n"));
+    let request = format!(
+        "POST /services/oauth2/token HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\n\r\n{multipart}",
+        multipart.len()
+    );
+    let (status, body) = raw(sim.login_url(), request.as_bytes()).await;
+    assert!(status.contains("200"), "{status} {body}");
+    assert!(
+        body.contains("\"issued_at\":\""),
+        "issued_at is a string: {body}"
+    );
+    assert!(!body.contains("expires_in"), "{body}");
+}
