@@ -107,6 +107,7 @@ pub fn diagnose(cause: Cause) -> Diagnosis {
                 "the OAuth username-password flow is blocked: orgs created since Summer '23 block it by default",
                 "the app is an External Client App, which does not support the username-password flow",
                 "the user is locked out after too many failed attempts",
+                "the org only allows logins through its My Domain URL, not login.salesforce.com",
             ],
             &[
                 "log in to Salesforce in a browser with the same username and password to confirm them",
@@ -340,6 +341,7 @@ pub fn diagnose(cause: Cause) -> Diagnosis {
                 "the security token is missing or old: a password change resets it",
                 "the user is locked out after too many failed attempts",
                 "the username belongs to another environment (sandbox usernames end in .sandboxname)",
+                "the org only allows logins through its My Domain URL, not login.salesforce.com",
             ],
             &[
                 "log in to Salesforce in a browser with the same username and password",

@@ -129,6 +129,15 @@ pub(crate) struct OAuthErrorBody {
     pub error_description: String,
 }
 
+/// The password immediately followed by the security token (or MFA code), as Salesforce expects.
+pub fn password_with_token(password: &SecretString, token: Option<&SecretString>) -> SecretString {
+    SecretString::from(format!(
+        "{}{}",
+        password.expose_secret(),
+        token.map(|t| t.expose_secret()).unwrap_or_default()
+    ))
+}
+
 /// POST a grant to the token endpoint of `host` and check the answer.
 pub async fn request_token(
     http: &Http,
@@ -144,15 +153,9 @@ pub async fn request_token(
             password,
             security_token,
         } => {
-            joined = format!(
-                "{}{}",
-                password.expose_secret(),
-                security_token
-                    .map(|t| t.expose_secret())
-                    .unwrap_or_default()
-            );
+            joined = password_with_token(password, *security_token);
             form.push(("username", username));
-            form.push(("password", &joined));
+            form.push(("password", joined.expose_secret()));
         }
         Grant::RefreshToken { refresh_token } => {
             form.push(("refresh_token", refresh_token.expose_secret()))

@@ -9,6 +9,7 @@ use secrecy::{ExposeSecret, SecretString};
 use super::error::{Cause, Result, SfError};
 use super::http::{Http, Reply};
 use super::login_url::{LoginUrl, check_instance_url};
+use super::oauth::password_with_token;
 
 /// login() is gone from API 65.0; 64.0 is the last version that has it (until Summer '27).
 pub const SOAP_LOGIN_VERSION: &str = "64.0";
@@ -129,16 +130,8 @@ pub async fn login(
     password: &SecretString,
     security_token: Option<&SecretString>,
 ) -> Result<SoapLogin> {
-    let body = login_envelope(
-        username,
-        &format!(
-            "{}{}",
-            password.expose_secret(),
-            security_token
-                .map(|t| t.expose_secret())
-                .unwrap_or_default()
-        ),
-    );
+    let joined = password_with_token(password, security_token);
+    let body = login_envelope(username, joined.expose_secret());
     let reply = http
         .send(
             http.client()

@@ -35,6 +35,8 @@ pub struct OrgSettings {
     pub soap_login_requires_use_any_api_auth: bool,
     /// The edition includes API access.
     pub api_enabled: bool,
+    /// "Prevent login from https://login.salesforce.com": credential logins only on My Domain.
+    pub require_my_domain_login: bool,
     /// Org-wide trusted IP ranges (CIDR); logins from them need no security token.
     pub trusted_ip_ranges: Vec<String>,
     pub password_expires_days: u32,
@@ -219,6 +221,7 @@ impl Default for OrgSettings {
             soap_login_enabled: true,
             soap_login_requires_use_any_api_auth: false,
             api_enabled: true,
+            require_my_domain_login: false,
             trusted_ip_ranges: Vec::new(),
             password_expires_days: 90,
             daily_api_max: 15000,

@@ -4,9 +4,9 @@ use std::net::IpAddr;
 
 use axum::response::Response;
 
-use super::Host;
 use super::reply::{soap_fault, soap_ok};
 use super::state::{PasswordCheck, SessionInfo};
+use super::{Host, Role};
 use crate::salesforce::soap::{find, flatten_xml};
 use quick_xml::escape::partial_escape as escape;
 
@@ -54,6 +54,9 @@ pub fn handle(host: &Host, ip: IpAddr, version: &str, body: &[u8]) -> Response {
             "SOAP API login() is disabled by default in this org. Contact the org administrator to enable SOAP API login().",
             true,
         );
+    }
+    if host.role == Role::Login && live.scenario.org.require_my_domain_login {
+        return soap_fault("INVALID_LOGIN", INVALID_LOGIN, true);
     }
     match live.check_password(&username, &password, ip) {
         PasswordCheck::Ok => {}

@@ -189,7 +189,10 @@ fn password(
     let is_eca = live
         .app(&key)
         .is_some_and(|a| a.kind == AppKind::ExternalClientApp);
-    if live.scenario.org.block_username_password_flow
+    let generic_host_refused =
+        host.role == Role::Login && live.scenario.org.require_my_domain_login;
+    if generic_host_refused
+        || live.scenario.org.block_username_password_flow
         || is_eca
         || !app_allows(live, &key, Flow::Password)
     {

@@ -521,3 +521,116 @@ async fn non_form_bodies_are_unsupported_grant_types() {
         serde_json::json!({"error": "unsupported_grant_type", "error_description": "grant type not supported"})
     );
 }
+
+#[tokio::test]
+async fn mfa_code_stands_where_the_token_goes() {
+    let sim = sim_with(|s| s.users[0].mfa_code = Some("493021".into())).await;
+    authenticate(
+        &http(),
+        &login(&sim),
+        &soap(DEMO_USERNAME, DEMO_PASSWORD, Some("493021")),
+    )
+    .await
+    .unwrap();
+    let e = fails(&sim, &soap(DEMO_USERNAME, DEMO_PASSWORD, Some("000000"))).await;
+    assert_eq!(e.cause, Cause::InvalidLogin);
+}
+
+#[tokio::test]
+async fn my_domain_only_orgs_refuse_the_generic_login_host() {
+    let sim = sim_with(|s| s.org.require_my_domain_login = true).await;
+    for creds in [
+        soap(DEMO_USERNAME, DEMO_PASSWORD, Some(DEMO_TOKEN)),
+        oauth_password(DEMO_PASSWORD, Some(DEMO_TOKEN)),
+    ] {
+        let e = fails(&sim, &creds).await;
+        assert!(matches!(
+            e.cause,
+            Cause::InvalidLogin | Cause::AuthenticationFailure
+        ));
+        diagnosis_mentions(&e, &["My Domain"]);
+        authenticate(&http(), &my_domain(&sim), &creds)
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn inactive_users_cannot_log_in() {
+    let sim = sim_with(|s| s.users[0].active = false).await;
+    let e = fails(&sim, &soap(DEMO_USERNAME, DEMO_PASSWORD, Some(DEMO_TOKEN))).await;
+    assert_eq!(e.cause, Cause::InvalidLogin);
+    let e = fails(&sim, &oauth_password(DEMO_PASSWORD, Some(DEMO_TOKEN))).await;
+    assert_eq!(e.cause, Cause::AuthenticationFailure);
+}
+
+#[tokio::test]
+async fn client_credentials_flow_disabled_on_the_app() {
+    use sfconnect::sim::scenario::Flow;
+    let sim = sim_with(|s| s.apps[0].flows.retain(|f| *f != Flow::ClientCredentials)).await;
+    let creds = Credentials::ClientCredentials { app: demo_app() };
+    let e = authenticate(&http(), &my_domain(&sim), &creds)
+        .await
+        .unwrap_err();
+    assert_eq!(e.cause, Cause::FlowNotEnabledForApp);
+    diagnosis_mentions(&e, &["Enable Client Credentials Flow"]);
+}
+
+#[tokio::test]
+async fn jwt_in_a_sandbox_and_with_an_uninstalled_external_client_app() {
+    let (key, cert) = key_and_certificate();
+    let assertion = |aud: &str| {
+        sfconnect::salesforce::jwt::assertion(DEMO_CONSUMER_KEY, DEMO_USERNAME, aud, &secret(&key))
+            .unwrap()
+    };
+    let app = ClientApp {
+        client_id: DEMO_CONSUMER_KEY.into(),
+        client_secret: None,
+    };
+    let sim = sim_with(|s| {
+        s.org.sandbox = true;
+        s.apps[0].certificate = Some(cert.clone());
+    })
+    .await;
+    let ok = assertion("https://test.salesforce.com");
+    request_token(
+        &http(),
+        &login(&sim),
+        &app,
+        Grant::JwtBearer { assertion: &ok },
+    )
+    .await
+    .unwrap();
+    let wrong = assertion("https://login.salesforce.com");
+    let e = request_token(
+        &http(),
+        &login(&sim),
+        &app,
+        Grant::JwtBearer { assertion: &wrong },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.cause, Cause::JwtAudienceInvalid);
+    diagnosis_mentions(&e, &["https://test.salesforce.com"]);
+
+    let sim = sim_with(|s| {
+        s.apps[0].kind = AppKind::ExternalClientApp;
+        s.apps[0].installed = false;
+        s.apps[0].certificate = Some(cert.clone());
+    })
+    .await;
+    let token = assertion("https://login.salesforce.com");
+    let e = request_token(
+        &http(),
+        &login(&sim),
+        &app,
+        Grant::JwtBearer { assertion: &token },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.cause, Cause::ExternalClientAppNotInstalled);
+    assert_eq!(
+        e.wire.unwrap().message,
+        "External client app is not installed in this org"
+    );
+}

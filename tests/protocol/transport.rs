@@ -205,3 +205,68 @@ async fn chunked_and_multipart_token_requests_are_accepted() {
     );
     assert!(!body.contains("expires_in"), "{body}");
 }
+
+#[tokio::test]
+async fn a_self_signed_certificate_is_a_tls_failure() {
+    let url = self_signed_tls_server().await;
+    let host = LoginUrl::parse(&url).unwrap();
+    let e = authenticate(&http(), &host, &oauth()).await.unwrap_err();
+    assert_eq!(e.cause, Cause::Tls, "{e}");
+}
+
+fn http_response(status: &str, content_type: &str, body: &str) -> Vec<u8> {
+    format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+#[tokio::test]
+async fn huge_empty_and_html_answers_are_typed_not_panics() {
+    use Cause::*;
+    let huge =
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000000\r\n\r\n{"
+            .to_vec();
+    // (response, cause for the OAuth client, cause for the SOAP client)
+    let cases = [
+        (huge, ResponseTooLarge, ResponseTooLarge),
+        (
+            http_response("200 OK", "application/json", "{}"),
+            MalformedResponse,
+            MalformedResponse,
+        ),
+        (
+            http_response("200 OK", "application/json", "[1,2"),
+            MalformedResponse,
+            MalformedResponse,
+        ),
+        (
+            http_response(
+                "200 OK",
+                "text/plain",
+                "<!DOCTYPE html><html><title>Captive portal</title></html>",
+            ),
+            HtmlPage,
+            HtmlPage,
+        ),
+        (
+            http_response("400 Bad Request", "application/json", "{\"error\":42}"),
+            MalformedResponse,
+            UnexpectedStatus,
+        ),
+        (
+            http_response("502 Bad Gateway", "text/plain", "bad gateway"),
+            ServerUnavailable,
+            ServerUnavailable,
+        ),
+    ];
+    for (response, oauth_cause, soap_cause) in cases {
+        let url = canned_server(response).await;
+        let host = LoginUrl::parse(&url).unwrap();
+        let e = authenticate(&http(), &host, &oauth()).await.unwrap_err();
+        assert_eq!(e.cause, oauth_cause, "{e}");
+        let e = authenticate(&http(), &host, &soap()).await.unwrap_err();
+        assert_eq!(e.cause, soap_cause, "{e}");
+    }
+}
