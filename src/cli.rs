@@ -1,13 +1,12 @@
 //! Command-line definitions (clap) and dispatch of the commands.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
-use crate::sim::{self, Scenario, SimOptions};
+use crate::commands;
+use crate::profile::{Flow, StoreKind};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -16,12 +15,39 @@ use crate::sim::{self, Scenario, SimOptions};
     about = "Connect integrations to Salesforce's API and keep them authenticated"
 )]
 pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
+/// Options every command understands.
+#[derive(Debug, Clone, Args)]
+pub struct Global {
+    /// Where saved connections (and the encrypted secrets file) live.
+    #[arg(long, global = true, env = "SFCONNECT_CONFIG_DIR", value_name = "DIR")]
+    pub config_dir: Option<PathBuf>,
+    /// Which secret store new secrets go to: the OS keyring, or an encrypted file.
+    #[arg(long, global = true, env = "SFCONNECT_STORE", value_enum)]
+    pub store: Option<StoreKind>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Log in without the wizard, test, and save the connection only when the test passes.
+    Login(LoginArgs),
+    /// List saved connections.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a connection's tokens (best effort) and delete its settings and secrets.
+    Remove {
+        name: String,
+        /// Do not try to revoke tokens at Salesforce.
+        #[arg(long)]
+        no_revoke: bool,
+    },
     /// Run a simulated Salesforce org on loopback until interrupted.
     Sim {
         /// Port of the login host (0 picks a free one).
@@ -38,6 +64,35 @@ pub enum Command {
     Demo,
 }
 
+#[derive(Debug, Clone, Args)]
+pub struct LoginArgs {
+    /// Name of the connection (letters, digits, '-', '_', '.').
+    pub name: String,
+    /// How to authenticate; defaults to the saved connection's.
+    #[arg(long, value_enum)]
+    pub flow: Option<Flow>,
+    /// https://login.salesforce.com, https://test.salesforce.com or the My Domain URL.
+    #[arg(long)]
+    pub login_url: Option<String>,
+    #[arg(long)]
+    pub username: Option<String>,
+    /// The consumer key of the connected app or External Client App.
+    #[arg(long)]
+    pub client_id: Option<String>,
+    /// PEM private key for JWT bearer.
+    #[arg(long)]
+    pub key_file: Option<PathBuf>,
+    /// The org is a sandbox (for a My Domain login URL, where the host does not say so).
+    #[arg(long)]
+    pub sandbox: bool,
+    /// Local port for the browser login's callback.
+    #[arg(long)]
+    pub callback_port: Option<u16>,
+    /// Do not open a browser; paste the address back instead.
+    #[arg(long)]
+    pub no_browser: bool,
+}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -51,89 +106,24 @@ pub fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    let global = cli.global;
     match cli.command {
+        Some(Command::Login(args)) => runtime.block_on(commands::login::run(&global, args)),
+        Some(Command::List { json }) => commands::list::run(&global, json),
+        Some(Command::Remove { name, no_revoke }) => {
+            runtime.block_on(commands::remove::run(&global, &name, no_revoke))
+        }
         Some(Command::Sim {
             port,
             scenario,
             rtt_ms,
-        }) => runtime.block_on(run_sim(port, scenario, rtt_ms, false)),
-        Some(Command::Demo) => runtime.block_on(run_sim(0, None, 0, true)),
+        }) => runtime.block_on(commands::sim::run_sim(port, scenario, rtt_ms, false)),
+        Some(Command::Demo) => runtime.block_on(commands::sim::run_sim(0, None, 0, true)),
         None => {
             eprintln!(
-                "sfconnect: the wizard is not built yet; try `sfconnect demo` or `sfconnect sim`."
+                "sfconnect: the wizard is not built yet; try `sfconnect demo`, `sfconnect login` or `sfconnect --help`."
             );
             ExitCode::from(2)
         }
-    }
-}
-
-async fn run_sim(port: u16, scenario: Option<PathBuf>, rtt_ms: u64, demo: bool) -> ExitCode {
-    let scenario = match scenario {
-        Some(path) => match Scenario::load(&path) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("sfconnect: {e}");
-                return ExitCode::from(2);
-            }
-        },
-        None => Scenario::demo(),
-    };
-    let user = scenario.users.first().cloned().unwrap_or_default();
-    let app = scenario.apps.first().cloned().unwrap_or_default();
-    let options = SimOptions {
-        port,
-        rtt: Duration::from_millis(rtt_ms),
-    };
-    let running = match sim::start(scenario, options).await {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("sfconnect: cannot start the simulated org on port {port}: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "login URL: {}", running.login_url());
-    let _ = writeln!(out, "username: {}", user.username);
-    let _ = writeln!(out, "password: {}", user.password);
-    let _ = writeln!(out, "security token: {}", user.security_token);
-    let _ = writeln!(out, "consumer key: {}", app.consumer_key);
-    let _ = writeln!(out, "consumer secret: {}", app.consumer_secret);
-    let _ = writeln!(out, "my domain URL: {}", running.instance_url());
-    let _ = out.flush();
-    drop(out);
-    if demo {
-        eprintln!(
-            "\nThis is a simulated Salesforce org on your machine; nothing leaves it.\n\
-             Log in with the credentials above, using the login URL as a Salesforce login URL.\n\
-             Device codes are approved at {}/setup/connect. Press Ctrl-C to stop.",
-            running.login_url()
-        );
-    }
-    wait_for_stop().await;
-    running.stop();
-    ExitCode::SUCCESS
-}
-
-/// Wait for Ctrl-C, SIGTERM or SIGHUP.
-async fn wait_for_stop() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let (Ok(mut term), Ok(mut hup)) = (
-            signal(SignalKind::terminate()),
-            signal(SignalKind::hangup()),
-        ) else {
-            let _ = tokio::signal::ctrl_c().await;
-            return;
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
-            _ = hup.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
     }
 }

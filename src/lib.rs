@@ -1,4 +1,6 @@
 //! sfconnect: connect integrations to Salesforce's API and keep them authenticated.
 pub mod cli;
+pub mod commands;
+pub mod profile;
 pub mod salesforce;
 pub mod sim;

@@ -118,11 +118,11 @@ pub async fn form_fields(req: Request) -> HashMap<String, String> {
                 }
             }
         }
-    } else if content_type.starts_with("application/x-www-form-urlencoded") {
-        if let Ok(bytes) = to_bytes(req.into_body(), MAX_REQUEST).await {
-            for (k, v) in url::form_urlencoded::parse(&bytes) {
-                fields.insert(k.into_owned(), v.into_owned());
-            }
+    } else if content_type.starts_with("application/x-www-form-urlencoded")
+        && let Ok(bytes) = to_bytes(req.into_body(), MAX_REQUEST).await
+    {
+        for (k, v) in url::form_urlencoded::parse(&bytes) {
+            fields.insert(k.into_owned(), v.into_owned());
         }
     }
     fields

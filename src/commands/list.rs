@@ -1,0 +1,87 @@
+//! `sfconnect list [--json]`: saved connections, one line each.
+
+use std::process::ExitCode;
+use std::time::SystemTime;
+
+use serde_json::{Value, json};
+
+use super::{profile_failure, profiles};
+use crate::profile::{Profile, ProfileError};
+
+/// Salesforce's default password policy: passwords expire every 90 days.
+pub const PASSWORD_POLICY_DAYS: i64 = 90;
+
+fn rfc3339(t: SystemTime) -> String {
+    humantime::format_rfc3339_seconds(t).to_string()
+}
+
+/// Days until the password expires under the default policy; None when unknown or not used.
+pub fn password_expires_in_days(profile: &Profile, now: SystemTime) -> Option<i64> {
+    if !profile.flow.uses_password() {
+        return None;
+    }
+    let changed = profile.password_changed_at?;
+    let age = now
+        .duration_since(changed)
+        .map(|d| d.as_secs() as i64 / 86_400)
+        .unwrap_or(0);
+    Some(PASSWORD_POLICY_DAYS - age)
+}
+
+/// The contract's JSON shape for one connection (shared by `list` and `status`).
+pub fn profile_json(name: &str, p: &Profile, now: SystemTime) -> Value {
+    json!({
+        "name": name,
+        "flow": p.flow.as_str(),
+        "login_url": p.login_url,
+        "instance_url": p.instance_url,
+        "username": p.username,
+        "org_id": p.org_id,
+        "store": p.store.as_str(),
+        "password_changed_at": p.password_changed_at.map(rfc3339),
+        "password_expires_in_days": password_expires_in_days(p, now),
+        "last_test": p.last_test.as_ref().map(|t| json!({"at": rfc3339(t.at), "ok": t.ok})),
+    })
+}
+
+pub fn run(global: &crate::cli::Global, json: bool) -> ExitCode {
+    let profiles = match profiles(global) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let config = match profiles.config() {
+        Ok(c) => c,
+        Err(e) => return profile_failure(&ProfileError::from(e)),
+    };
+    let now = SystemTime::now();
+    if json {
+        let all: Vec<Value> = config
+            .connections
+            .iter()
+            .map(|(name, p)| profile_json(name, p, now))
+            .collect();
+        println!("{}", Value::Array(all));
+        return ExitCode::SUCCESS;
+    }
+    if config.connections.is_empty() {
+        println!(
+            "No saved connections. Create one with `sfconnect setup` or `sfconnect login NAME --flow …`."
+        );
+        return ExitCode::SUCCESS;
+    }
+    for (name, p) in &config.connections {
+        let test = match &p.last_test {
+            Some(t) if t.ok => "last test passed".to_string(),
+            Some(t) => format!("last test FAILED: {}", t.summary),
+            None => "never tested".to_string(),
+        };
+        println!(
+            "{name}  {}  {}  {}  secrets: {}  {test}",
+            p.flow.as_str(),
+            p.username.as_deref().unwrap_or("-"),
+            p.login_url,
+            p.store.as_str(),
+        );
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,415 @@
+//! The config file: saved connections' non-secret settings, versioned, written atomically under a
+//! lock, and never overwritten when it cannot be parsed.
+
+use std::collections::BTreeMap;
+use std::fs::{File, OpenOptions};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime};
+
+use serde::{Deserialize, Serialize};
+
+use super::fsutil;
+use super::store::StoreKind;
+
+pub const CONFIG_FILE: &str = "connections.toml";
+const LOCK_FILE: &str = "connections.lock";
+/// The schema this build writes.
+pub const SCHEMA_VERSION: u32 = 1;
+/// How long a second instance waits for the lock before giving up.
+pub const LOCK_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How a connection authenticates (the `--flow` values of the command line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Flow {
+    /// Username + password + security token through SOAP login().
+    Soap,
+    /// OAuth username-password flow with a connected app's consumer key and secret.
+    Password,
+    /// Browser login: authorization code + PKCE.
+    Web,
+    /// Device login: a code entered on another device.
+    Device,
+    /// JWT bearer with a private key whose certificate is uploaded to the app.
+    Jwt,
+    /// Client credentials with the app's Run As user.
+    ClientCredentials,
+    /// An existing refresh token, imported.
+    RefreshToken,
+}
+
+impl Flow {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flow::Soap => "soap",
+            Flow::Password => "password",
+            Flow::Web => "web",
+            Flow::Device => "device",
+            Flow::Jwt => "jwt",
+            Flow::ClientCredentials => "client-credentials",
+            Flow::RefreshToken => "refresh-token",
+        }
+    }
+
+    /// Whether the connection's password ages out (the flows that log in with one).
+    pub fn uses_password(self) -> bool {
+        matches!(self, Flow::Soap | Flow::Password)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Ui {
+    #[default]
+    Lightning,
+    Classic,
+}
+
+/// When a connection was last tested and how it went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LastTest {
+    #[serde(with = "timestamp")]
+    pub at: SystemTime,
+    pub ok: bool,
+    /// One line: the failing check's diagnosis, or what passed.
+    #[serde(default)]
+    pub summary: String,
+}
+
+/// Objects whose access the connection checks (empty: the defaults).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Objects {
+    pub required: Vec<String>,
+    pub optional: Vec<String>,
+}
+
+/// A saved connection. Holds no secrets: those live in the secret store under `secrets`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub flow: Flow,
+    pub login_url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_url: Option<String>,
+    #[serde(default)]
+    pub sandbox: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// The consumer key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_file: Option<PathBuf>,
+    pub store: StoreKind,
+    /// The secret-store entry holding this connection's secrets.
+    pub secrets: String,
+    #[serde(default)]
+    pub ui: Ui,
+    #[serde(default, skip_serializing_if = "objects_empty")]
+    pub objects: Objects,
+    #[serde(with = "timestamp")]
+    pub created_at: SystemTime,
+    #[serde(
+        default,
+        with = "opt_timestamp",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub password_changed_at: Option<SystemTime>,
+    #[serde(
+        default,
+        with = "opt_timestamp",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub refresh_token_obtained_at: Option<SystemTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_test: Option<LastTest>,
+}
+
+fn objects_empty(o: &Objects) -> bool {
+    o.required.is_empty() && o.optional.is_empty()
+}
+
+/// A secret-store entry that no connection may reference: written for a swap that has not
+/// landed yet, or replaced by one. Deleted from its store, then from this list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unreferenced {
+    pub store: StoreKind,
+    pub entry: String,
+}
+
+/// The whole config file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Config {
+    pub version: u32,
+    #[serde(default)]
+    pub connections: BTreeMap<String, Profile>,
+    /// Journal of secret entries to clean up (see `Unreferenced`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unreferenced: Vec<Unreferenced>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            version: SCHEMA_VERSION,
+            connections: BTreeMap::new(),
+            unreferenced: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error(
+        "{path}:{line}: {message}\nsfconnect will not change this file until it is fixed or moved aside (for example: mv '{path}' '{path}.broken')."
+    )]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+    #[error(
+        "{path} was written by a newer sfconnect (schema version {found}, this one knows {SCHEMA_VERSION}); update sfconnect to use it"
+    )]
+    TooNew { path: PathBuf, found: u32 },
+    #[error(
+        "another sfconnect is saving connections (lock {path}); gave up after {} seconds. If none is running, try again.",
+        .waited.as_secs()
+    )]
+    LockTimeout { path: PathBuf, waited: Duration },
+    #[error("cannot {action} {path}: {source}")]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+fn io_error(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> ConfigError {
+    let path = path.to_path_buf();
+    move |source| ConfigError::Io {
+        action,
+        path,
+        source,
+    }
+}
+
+/// Bring an older schema up to date. Version 1 is the first; later versions add steps here.
+fn migrate(mut raw: toml::Table, path: &Path) -> Result<toml::Table, ConfigError> {
+    let version = raw
+        .get("version")
+        .and_then(toml::Value::as_integer)
+        .unwrap_or(1);
+    let version = u32::try_from(version).unwrap_or(u32::MAX);
+    if version > SCHEMA_VERSION {
+        return Err(ConfigError::TooNew {
+            path: path.to_path_buf(),
+            found: version,
+        });
+    }
+    raw.insert(
+        "version".into(),
+        toml::Value::Integer(SCHEMA_VERSION.into()),
+    );
+    Ok(raw)
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+impl Config {
+    /// Read the config; a missing file is an empty config.
+    pub fn load(dir: &Path) -> Result<Self, ConfigError> {
+        let path = dir.join(CONFIG_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(e) => return Err(io_error("read", &path)(e)),
+        };
+        let invalid = |e: toml::de::Error| ConfigError::Invalid {
+            path: path.clone(),
+            line: e.span().map(|s| line_of(&text, s.start)).unwrap_or(1),
+            message: e.message().to_string(),
+        };
+        let raw: toml::Table = toml::from_str(&text).map_err(invalid)?;
+        let raw = migrate(raw, &path)?;
+        let config: Config = raw
+            .try_into()
+            .map_err(|e: toml::de::Error| ConfigError::Invalid {
+                path: path.clone(),
+                line: 1,
+                message: e.message().to_string(),
+            })?;
+        Ok(config)
+    }
+
+    pub(crate) fn save(&self, dir: &Path) -> Result<(), ConfigError> {
+        let path = dir.join(CONFIG_FILE);
+        let text = toml::to_string_pretty(self).map_err(|e| ConfigError::Io {
+            action: "serialise",
+            path: path.clone(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+        let text = format!(
+            "# sfconnect saved connections. Secrets are not here: each connection's `store` says where they are.\n{text}"
+        );
+        fsutil::write_atomic(&path, text.as_bytes()).map_err(io_error("write", &path))
+    }
+}
+
+/// An exclusive hold on the config dir; released on drop.
+pub struct ConfigLock {
+    _file: File,
+}
+
+impl ConfigLock {
+    /// Wait for the lock, calling `waiting` once if another instance holds it.
+    pub fn acquire(
+        dir: &Path,
+        timeout: Duration,
+        waiting: &mut dyn FnMut(&Path),
+    ) -> Result<Self, ConfigError> {
+        fsutil::private_dir(dir).map_err(io_error("create", dir))?;
+        let path = dir.join(LOCK_FILE);
+        let mut options = OpenOptions::new();
+        options.create(true).truncate(false).write(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let file = options.open(&path).map_err(io_error("open", &path))?;
+        let started = Instant::now();
+        let mut told = false;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(Self { _file: file }),
+                Err(std::fs::TryLockError::WouldBlock) => {}
+                Err(std::fs::TryLockError::Error(e)) => return Err(io_error("lock", &path)(e)),
+            }
+            if !told {
+                waiting(&path);
+                told = true;
+            }
+            if started.elapsed() >= timeout {
+                return Err(ConfigError::LockTimeout {
+                    path,
+                    waited: started.elapsed(),
+                });
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// Read-modify-write under the lock. A config that does not parse is refused before `change`
+/// runs, so it is never overwritten. `change` returning an error writes nothing.
+pub fn update<T, E: From<ConfigError>>(
+    dir: &Path,
+    timeout: Duration,
+    waiting: &mut dyn FnMut(&Path),
+    change: impl FnOnce(&mut Config) -> Result<T, E>,
+) -> Result<T, E> {
+    let _lock = ConfigLock::acquire(dir, timeout, waiting)?;
+    fsutil::remove_stale_temps(dir);
+    let mut config = Config::load(dir)?;
+    let before = config.clone();
+    let result = change(&mut config)?;
+    if config != before {
+        config.save(dir)?;
+    }
+    Ok(result)
+}
+
+mod timestamp {
+    use std::time::SystemTime;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(t: &SystemTime, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&humantime::format_rfc3339_seconds(*t).to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<SystemTime, D::Error> {
+        let text = String::deserialize(d)?;
+        humantime::parse_rfc3339_weak(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+mod opt_timestamp {
+    use std::time::SystemTime;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(t: &Option<SystemTime>, s: S) -> Result<S::Ok, S::Error> {
+        match t {
+            Some(t) => super::timestamp::serialize(t, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SystemTime>, D::Error> {
+        let text = Option::<String>::deserialize(d)?;
+        text.map(|t| humantime::parse_rfc3339_weak(&t).map_err(serde::de::Error::custom))
+            .transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_errors_name_the_line_and_refuse_writes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().to_path_buf();
+        std::fs::write(
+            dir.join(CONFIG_FILE),
+            "version = 1\n\n[connections.prod]\nflow = \n",
+        )
+        .unwrap();
+        let err = Config::load(&dir).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("connections.toml:4"), "{text}");
+        assert!(text.contains("will not change this file"), "{text}");
+        let result: Result<(), ConfigError> = update(&dir, LOCK_TIMEOUT, &mut |_| {}, |c| {
+            c.connections.clear();
+            Ok(())
+        });
+        assert!(result.is_err());
+        assert_eq!(
+            std::fs::read_to_string(dir.join(CONFIG_FILE)).unwrap(),
+            "version = 1\n\n[connections.prod]\nflow = \n"
+        );
+    }
+
+    #[test]
+    fn newer_schema_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().to_path_buf();
+        std::fs::write(dir.join(CONFIG_FILE), "version = 7\n").unwrap();
+        assert!(matches!(
+            Config::load(&dir),
+            Err(ConfigError::TooNew { found: 7, .. })
+        ));
+    }
+
+    #[test]
+    fn lock_waits_then_times_out() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().to_path_buf();
+        let _held = ConfigLock::acquire(&dir, LOCK_TIMEOUT, &mut |_| {}).unwrap();
+        let mut told = 0;
+        let err = ConfigLock::acquire(&dir, Duration::from_millis(200), &mut |_| told += 1)
+            .err()
+            .unwrap();
+        assert!(matches!(err, ConfigError::LockTimeout { .. }));
+        assert_eq!(told, 1, "the waiting notice is given once");
+        assert!(err.to_string().contains("another sfconnect"));
+    }
+}

@@ -1,0 +1,101 @@
+//! Crash-safe file writes (temp file, fsync, rename, fsync dir) and private permissions.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::Path;
+
+/// Create `dir` (and parents) readable only by the owner.
+pub fn private_dir(dir: &Path) -> io::Result<()> {
+    fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+/// Open a new file readable and writable only by the owner; fails if it exists.
+pub fn create_private(path: &Path) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
+}
+
+/// Replace `path` with `contents` so that a crash at any moment leaves either the old file or the
+/// new one, never a mix: write a private temp file beside it, fsync, rename over, fsync the dir.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let _ = fs::remove_file(&temp);
+    let result = (|| {
+        let mut file = create_private(&temp)?;
+        file.write_all(contents)?;
+        file.sync_all()?;
+        drop(file);
+        failpoint("before-rename");
+        fs::rename(&temp, path)?;
+        sync_dir(dir)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result
+}
+
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        File::open(dir)?.sync_all()?;
+    }
+    let _ = dir;
+    Ok(())
+}
+
+/// Leftover temp files from a crashed write are harmless; remove the ones of dead writers.
+pub fn remove_stale_temps(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let own = format!(".{}.tmp", std::process::id());
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') && name.ends_with(".tmp") && !name.ends_with(&own) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Owner-only permission bits of a file, for checks and tests (None off Unix).
+pub fn mode(path: &Path) -> Option<u32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        return fs::metadata(path)
+            .ok()
+            .map(|m| m.permissions().mode() & 0o777);
+    }
+    #[allow(unreachable_code)]
+    {
+        let _ = path;
+        None
+    }
+}
+
+/// Test builds can stop the process here (`SFCONNECT_FAILPOINT=name`) to prove crash safety.
+pub fn failpoint(name: &str) {
+    #[cfg(feature = "failpoints")]
+    if std::env::var("SFCONNECT_FAILPOINT").is_ok_and(|v| v == name) {
+        std::process::abort();
+    }
+    let _ = name;
+}

@@ -1,0 +1,311 @@
+//! Saved connections: non-secret settings in the config file, secrets in a secret store, and
+//! swaps of both that a crash at any moment cannot half-apply.
+
+pub mod config;
+pub mod file_store;
+pub mod fsutil;
+pub mod keyring_store;
+pub mod store;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use aws_lc_rs::rand::{SecureRandom, SystemRandom};
+use secrecy::SecretString;
+
+pub use config::{Config, ConfigError, Flow, LastTest, Profile, Ui, Unreferenced};
+use config::{ConfigLock, LOCK_TIMEOUT};
+use file_store::{FileStore, Unlock};
+use keyring_store::KeyringStore;
+pub use store::{SecretBundle, SecretStore, StoreError, StoreKind, key};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("no saved connection named '{0}'; `sfconnect list` shows the saved ones")]
+    NotFound(String),
+    #[error(
+        "the secrets of '{name}' are missing from the {store} store; re-authenticate it (sfconnect reauth {name})"
+    )]
+    SecretsMissing { name: String, store: &'static str },
+    #[error("'{0}' cannot be a connection name: use letters, digits, '-', '_' or '.' (at most 64)")]
+    BadName(String),
+}
+
+/// The platform's default config dir for sfconnect.
+pub fn default_config_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "sfconnect").map(|d| d.config_dir().to_path_buf())
+}
+
+pub fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+}
+
+fn new_entry_id(name: &str) -> String {
+    let mut bytes = [0u8; 6];
+    let _ = SystemRandom::new().fill(&mut bytes);
+    let suffix: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{name}@{suffix}")
+}
+
+/// Saved connections in one config dir.
+pub struct Profiles {
+    dir: PathBuf,
+    lock_timeout: Duration,
+    keyring_timeout: Duration,
+    passphrase: Option<SecretString>,
+    waiting: fn(&Path),
+}
+
+fn say_waiting(lock: &Path) {
+    eprintln!(
+        "sfconnect: waiting for another sfconnect to finish saving connections (lock {})…",
+        lock.display()
+    );
+}
+
+impl Profiles {
+    pub fn new(dir: PathBuf) -> Self {
+        Self {
+            dir,
+            lock_timeout: LOCK_TIMEOUT,
+            keyring_timeout: keyring_store::DEFAULT_TIMEOUT,
+            passphrase: None,
+            waiting: say_waiting,
+        }
+    }
+
+    /// The passphrase for a passphrase-protected file store (from SFCONNECT_PASSPHRASE or a prompt).
+    pub fn with_passphrase(mut self, passphrase: Option<SecretString>) -> Self {
+        self.passphrase = passphrase;
+        self
+    }
+
+    pub fn with_lock_timeout(mut self, timeout: Duration) -> Self {
+        self.lock_timeout = timeout;
+        self
+    }
+
+    pub fn with_keyring_timeout(mut self, timeout: Duration) -> Self {
+        self.keyring_timeout = timeout;
+        self
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The config as it is on disk (no lock needed: writes replace the file atomically).
+    pub fn config(&self) -> Result<Config, ConfigError> {
+        Config::load(&self.dir)
+    }
+
+    pub fn get(&self, name: &str) -> Result<Profile, ProfileError> {
+        self.config()?
+            .connections
+            .remove(name)
+            .ok_or_else(|| ProfileError::NotFound(name.to_string()))
+    }
+
+    /// Open a store of `kind`. The file store uses the key file unless its file is (or, when new,
+    /// a passphrase was given so it will be) passphrase-protected.
+    pub fn open_store(&self, kind: StoreKind) -> Result<Box<dyn SecretStore>, StoreError> {
+        match kind {
+            StoreKind::Keyring => Ok(Box::new(KeyringStore::connect(self.keyring_timeout)?)),
+            StoreKind::File => {
+                let exists = self.dir.join(file_store::SECRETS_FILE).exists();
+                let protected = file_store::uses_passphrase(&self.dir);
+                let unlock = match (&self.passphrase, exists, protected) {
+                    (Some(p), false, _) | (Some(p), true, true) => Unlock::Passphrase(p.clone()),
+                    (None, true, true) => {
+                        return Err(StoreError::PassphraseNeeded {
+                            path: self.dir.join(file_store::SECRETS_FILE),
+                        });
+                    }
+                    _ => Unlock::KeyFile,
+                };
+                Ok(Box::new(FileStore::new(&self.dir, unlock)))
+            }
+        }
+    }
+
+    /// The store for new secrets: the one asked for, else the keyring where it works. Where it
+    /// does not, the error says so and offers the file store; nothing falls back silently.
+    pub fn store_for_new(
+        &self,
+        explicit: Option<StoreKind>,
+    ) -> Result<Box<dyn SecretStore>, StoreError> {
+        self.open_store(explicit.unwrap_or(StoreKind::Keyring))
+    }
+
+    fn lock(&self) -> Result<ConfigLock, ConfigError> {
+        let waiting = self.waiting;
+        ConfigLock::acquire(&self.dir, self.lock_timeout, &mut |p| waiting(p))
+    }
+
+    /// Delete journalled entries of `store`'s kind that no connection references.
+    fn clean_unreferenced(
+        &self,
+        config: &mut Config,
+        store: &dyn SecretStore,
+    ) -> Result<(), ConfigError> {
+        let before = config.unreferenced.len();
+        let referenced: Vec<String> = config
+            .connections
+            .values()
+            .map(|p| p.secrets.clone())
+            .collect();
+        config.unreferenced.retain(|u| {
+            if referenced.contains(&u.entry) {
+                return false;
+            }
+            u.store != store.kind() || store.delete(&u.entry).is_err()
+        });
+        if config.unreferenced.len() != before {
+            config.save(&self.dir)?;
+        }
+        Ok(())
+    }
+
+    /// Save `profile` under `name` with `secrets`, replacing any connection of that name only
+    /// once everything new is durably written. A failure or crash at any step leaves the old
+    /// connection (config and secrets) exactly as it was.
+    pub fn commit(
+        &self,
+        name: &str,
+        mut profile: Profile,
+        secrets: &SecretBundle,
+        store: &dyn SecretStore,
+    ) -> Result<(), ProfileError> {
+        if !valid_name(name) {
+            return Err(ProfileError::BadName(name.to_string()));
+        }
+        let _lock = self.lock()?;
+        fsutil::remove_stale_temps(&self.dir);
+        let mut config = Config::load(&self.dir)?;
+        self.clean_unreferenced(&mut config, store)?;
+
+        let entry = new_entry_id(name);
+        let staged = Unreferenced {
+            store: store.kind(),
+            entry: entry.clone(),
+        };
+        config.unreferenced.push(staged.clone());
+        config.save(&self.dir)?;
+
+        if let Err(e) = store.save(&entry, secrets) {
+            let _ = store.delete(&entry);
+            config.unreferenced.retain(|u| *u != staged);
+            let _ = config.save(&self.dir);
+            return Err(e.into());
+        }
+        fsutil::failpoint("after-secrets-saved");
+
+        profile.store = store.kind();
+        profile.secrets = entry;
+        config.unreferenced.retain(|u| *u != staged);
+        if let Some(old) = config.connections.insert(name.to_string(), profile) {
+            config.unreferenced.push(Unreferenced {
+                store: old.store,
+                entry: old.secrets,
+            });
+        }
+        config.save(&self.dir)?;
+        fsutil::failpoint("after-swap");
+        self.clean_unreferenced(&mut config, store)?;
+        Ok(())
+    }
+
+    /// The secrets of a saved connection.
+    pub fn secrets(
+        &self,
+        name: &str,
+        profile: &Profile,
+        store: &dyn SecretStore,
+    ) -> Result<SecretBundle, ProfileError> {
+        store
+            .load(&profile.secrets)?
+            .ok_or_else(|| ProfileError::SecretsMissing {
+                name: name.to_string(),
+                store: profile.store.as_str(),
+            })
+    }
+
+    /// Replace one secret in place (a rotated refresh token, a cached access token). The store
+    /// writes the whole bundle atomically, so the old value is never lost halfway.
+    pub fn update_secret(
+        &self,
+        name: &str,
+        secret_name: &str,
+        value: SecretString,
+        store: &dyn SecretStore,
+    ) -> Result<(), ProfileError> {
+        let _lock = self.lock()?;
+        let mut config = Config::load(&self.dir)?;
+        let profile = config
+            .connections
+            .get_mut(name)
+            .ok_or_else(|| ProfileError::NotFound(name.to_string()))?;
+        let mut bundle =
+            store
+                .load(&profile.secrets)?
+                .ok_or_else(|| ProfileError::SecretsMissing {
+                    name: name.to_string(),
+                    store: profile.store.as_str(),
+                })?;
+        bundle.set(secret_name, value);
+        store.save(&profile.secrets, &bundle)?;
+        if secret_name == key::REFRESH_TOKEN {
+            profile.refresh_token_obtained_at = Some(SystemTime::now());
+            config.save(&self.dir)?;
+        }
+        Ok(())
+    }
+
+    /// Change non-secret fields of a saved connection (the last test result, say).
+    pub fn update_profile(
+        &self,
+        name: &str,
+        change: impl FnOnce(&mut Profile),
+    ) -> Result<(), ProfileError> {
+        let waiting = self.waiting;
+        config::update(
+            &self.dir,
+            self.lock_timeout,
+            &mut |p| waiting(p),
+            |config| {
+                let profile = config
+                    .connections
+                    .get_mut(name)
+                    .ok_or_else(|| ProfileError::NotFound(name.to_string()))?;
+                change(profile);
+                Ok::<_, ProfileError>(())
+            },
+        )
+    }
+
+    /// Delete a connection's profile and secrets together. The profile goes first (the commit
+    /// point); its secrets entry is journalled so a crash cannot orphan it for good.
+    pub fn remove(&self, name: &str, store: &dyn SecretStore) -> Result<Profile, ProfileError> {
+        let _lock = self.lock()?;
+        let mut config = Config::load(&self.dir)?;
+        let profile = config
+            .connections
+            .remove(name)
+            .ok_or_else(|| ProfileError::NotFound(name.to_string()))?;
+        config.unreferenced.push(Unreferenced {
+            store: profile.store,
+            entry: profile.secrets.clone(),
+        });
+        config.save(&self.dir)?;
+        self.clean_unreferenced(&mut config, store)?;
+        Ok(profile)
+    }
+}
