@@ -1,0 +1,216 @@
+//! The keyring store against a real Secret Service (gnome-keyring in a private D-Bus session),
+//! and against a bus that never answers. Where the tools are missing these report themselves
+//! skipped, by name; under CI=true a missing tool is a failure.
+
+use std::io::Write as _;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use secrecy::ExposeSecret;
+use sfconnect::profile::{ProfileError, Profiles, StoreError, StoreKind, key};
+
+use super::support::*;
+
+const INNER: &str = "SFCONNECT_KEYRING_INNER";
+
+fn have(tool: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Skip (visibly, bypassing output capture) or, in CI, fail.
+fn skip_or_fail(test: &str, why: &str) {
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{test}: {why}; CI must run this test (.ci/run installs dbus and gnome-keyring)");
+    }
+    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {why}");
+}
+
+/// Re-run one test of this binary with `INNER` set, inside `wrapper` (a shell snippet ending in
+/// `exec "$@"`), with a throwaway HOME.
+fn rerun(test: &str, home: &Path, wrapper: &str, envs: &[(&str, &str)]) -> std::process::Output {
+    let exe = std::env::current_exe().unwrap();
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", wrapper, "sh"])
+        .arg(exe)
+        .args(["--exact", test, "--nocapture", "--test-threads=1"])
+        .env(INNER, "1")
+        .env("HOME", home)
+        .env("XDG_RUNTIME_DIR", home)
+        .env("XDG_DATA_HOME", home.join("data"));
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+fn inner() -> bool {
+    std::env::var_os(INNER).is_some()
+}
+
+const UNLOCKED_SESSION: &str = "exec dbus-run-session -- sh -c 'printf test | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec \"$@\"' sh \"$@\"";
+const LOCKED_SESSION: &str = "exec dbus-run-session -- sh -c 'exec \"$@\"' sh \"$@\"";
+
+#[test]
+fn keyring_store_against_a_real_secret_service() {
+    const NAME: &str = "keyring::keyring_store_against_a_real_secret_service";
+    if inner() {
+        let tmp = tempfile::tempdir().unwrap();
+        let profiles = Profiles::new(tmp.path().to_path_buf());
+        let store = profiles.open_store(StoreKind::Keyring).unwrap();
+        assert!(store.describe().contains("Secret Service"));
+        profiles
+            .commit(
+                "prod",
+                profile(StoreKind::Keyring),
+                &bundle(r#"p&<>"'%+ /\{}[]é"#),
+                store.as_ref(),
+            )
+            .unwrap();
+        let saved = profiles.get("prod").unwrap();
+        let secrets = profiles.secrets("prod", &saved, store.as_ref()).unwrap();
+        assert_eq!(
+            secrets.get(key::PASSWORD).unwrap().expose_secret(),
+            r#"p&<>"'%+ /\{}[]é"#
+        );
+        // An independent Secret Service client sees the item where we said it is.
+        if have("secret-tool") {
+            let out = Command::new("secret-tool")
+                .args(["lookup", "service", "sfconnect", "username", &saved.secrets])
+                .output()
+                .unwrap();
+            assert!(
+                String::from_utf8_lossy(&out.stdout).contains("security_token"),
+                "secret-tool sees the item"
+            );
+        }
+        profiles
+            .update_secret(
+                "prod",
+                key::REFRESH_TOKEN,
+                secret("5Aep861rotated"),
+                store.as_ref(),
+            )
+            .unwrap();
+        let rotated = profiles.secrets("prod", &saved, store.as_ref()).unwrap();
+        assert_eq!(
+            rotated.get(key::REFRESH_TOKEN).unwrap().expose_secret(),
+            "5Aep861rotated"
+        );
+        profiles
+            .commit(
+                "prod",
+                profile(StoreKind::Keyring),
+                &bundle("second"),
+                store.as_ref(),
+            )
+            .unwrap();
+        assert!(
+            store.load(&saved.secrets).unwrap().is_none(),
+            "the replaced item is deleted"
+        );
+        profiles.remove("prod", store.as_ref()).unwrap();
+        assert!(profiles.config().unwrap().connections.is_empty());
+        println!("inner keyring checks passed");
+        return;
+    }
+    if !have("dbus-run-session") || !have("gnome-keyring-daemon") {
+        return skip_or_fail(
+            NAME,
+            "dbus-run-session or gnome-keyring-daemon is not installed",
+        );
+    }
+    let home = tempfile::tempdir().unwrap();
+    let out = rerun(NAME, home.path(), UNLOCKED_SESSION, &[]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("inner keyring checks passed"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn a_locked_keyring_fails_clearly_and_saves_nothing() {
+    const NAME: &str = "keyring::a_locked_keyring_fails_clearly_and_saves_nothing";
+    if inner() {
+        let tmp = tempfile::tempdir().unwrap();
+        let profiles =
+            Profiles::new(tmp.path().to_path_buf()).with_keyring_timeout(Duration::from_secs(5));
+        let result = profiles
+            .open_store(StoreKind::Keyring)
+            .map_err(ProfileError::from)
+            .and_then(|store| {
+                profiles.commit(
+                    "prod",
+                    profile(StoreKind::Keyring),
+                    &bundle("pw"),
+                    store.as_ref(),
+                )
+            });
+        let err = result.unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("--store file"), "{text}");
+        assert!(profiles.config().unwrap().connections.is_empty());
+        println!("inner locked checks passed");
+        return;
+    }
+    if !have("dbus-run-session") || !have("gnome-keyring-daemon") {
+        return skip_or_fail(
+            NAME,
+            "dbus-run-session or gnome-keyring-daemon is not installed",
+        );
+    }
+    let home = tempfile::tempdir().unwrap();
+    let out = rerun(NAME, home.path(), LOCKED_SESSION, &[]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("inner locked checks passed"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn a_bus_that_never_answers_is_reported_not_waited_on() {
+    const NAME: &str = "keyring::a_bus_that_never_answers_is_reported_not_waited_on";
+    if inner() {
+        let tmp = tempfile::tempdir().unwrap();
+        let profiles = Profiles::new(tmp.path().to_path_buf())
+            .with_keyring_timeout(Duration::from_millis(800));
+        let started = Instant::now();
+        let err = profiles.open_store(StoreKind::Keyring).err().unwrap();
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            started.elapsed()
+        );
+        assert!(matches!(err, StoreError::KeyringTimeout(_)), "{err}");
+        assert!(err.to_string().contains("--store file"));
+        println!("inner silent-bus checks passed");
+        return;
+    }
+    // A socket that accepts connections and never says a word.
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("bus");
+    let listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let address = format!("unix:path={}", socket.display());
+    let out = rerun(
+        NAME,
+        dir.path(),
+        "exec \"$@\"",
+        &[("DBUS_SESSION_BUS_ADDRESS", &address)],
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("inner silent-bus checks passed"),
+        "{}",
+        text(&out)
+    );
+}

@@ -1,0 +1,8 @@
+//! Saved connections and secret stores: the library directly, and the real binary.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod cli;
+mod file_store;
+mod keyring;
+mod support;
+mod swaps;

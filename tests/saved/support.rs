@@ -1,0 +1,132 @@
+//! Helpers: a simulated org, the real binary with an isolated config dir, and file snapshots.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::SystemTime;
+
+use secrecy::SecretString;
+use sfconnect::profile::{Flow, Profile, SecretBundle, StoreKind, Ui, key};
+use sfconnect::sim::scenario::{DEMO_PASSWORD, DEMO_TOKEN, DEMO_USERNAME};
+use sfconnect::sim::{self, RunningSim, Scenario, SimOptions};
+
+pub async fn sim() -> RunningSim {
+    sim::start(Scenario::demo(), SimOptions::default())
+        .await
+        .unwrap()
+}
+
+/// The real binary with its config dir and store set; no inherited secrets or session bus.
+pub fn sfconnect(config_dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sfconnect"));
+    cmd.env("SFCONNECT_CONFIG_DIR", config_dir)
+        .env("SFCONNECT_STORE", "file")
+        .env_remove("SFCONNECT_PASSWORD")
+        .env_remove("SFCONNECT_SECURITY_TOKEN")
+        .env_remove("SFCONNECT_CLIENT_SECRET")
+        .env_remove("SFCONNECT_REFRESH_TOKEN")
+        .env_remove("SFCONNECT_PASSPHRASE")
+        .env_remove("SFCONNECT_FAILPOINT")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    cmd
+}
+
+/// `sfconnect login NAME --flow soap` against the simulated org with the given password/token.
+pub fn soap_login(
+    config_dir: &Path,
+    sim_url: &str,
+    name: &str,
+    password: &str,
+    token: &str,
+) -> Command {
+    let mut cmd = sfconnect(config_dir);
+    cmd.args([
+        "login",
+        name,
+        "--flow",
+        "soap",
+        "--login-url",
+        sim_url,
+        "--username",
+        DEMO_USERNAME,
+    ])
+    .env("SFCONNECT_PASSWORD", password)
+    .env("SFCONNECT_SECURITY_TOKEN", token);
+    cmd
+}
+
+pub fn demo_login(config_dir: &Path, sim_url: &str, name: &str) -> Command {
+    soap_login(config_dir, sim_url, name, DEMO_PASSWORD, DEMO_TOKEN)
+}
+
+pub fn run(mut cmd: Command) -> Output {
+    cmd.output().unwrap()
+}
+
+pub fn text(output: &Output) -> String {
+    format!(
+        "status {:?}\nstdout:\n{}\nstderr:\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// Every file in a dir (but the lock) with its bytes, to prove nothing changed.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return BTreeMap::new();
+    };
+    entries
+        .flatten()
+        .filter(|e| e.file_name() != "connections.lock")
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+pub fn secret(s: &str) -> SecretString {
+    SecretString::from(s.to_string())
+}
+
+pub fn bundle(password: &str) -> SecretBundle {
+    SecretBundle::default()
+        .with(key::PASSWORD, Some(secret(password)))
+        .with(
+            key::SECURITY_TOKEN,
+            Some(secret("TOKEN0123456789012345678")),
+        )
+}
+
+pub fn profile(store: StoreKind) -> Profile {
+    Profile {
+        flow: Flow::Soap,
+        login_url: "https://login.salesforce.com".into(),
+        instance_url: Some("https://acme.my.salesforce.com".into()),
+        sandbox: false,
+        username: Some("integration@acme.example".into()),
+        org_id: None,
+        user_id: None,
+        client_id: None,
+        key_file: None,
+        store,
+        secrets: String::new(),
+        ui: Ui::Lightning,
+        objects: Default::default(),
+        created_at: SystemTime::now(),
+        password_changed_at: None,
+        refresh_token_obtained_at: None,
+        last_test: None,
+    }
+}
+
+/// Run the binary off the async runtime, so the in-process simulated org keeps serving.
+pub async fn run_async(cmd: Command) -> Output {
+    tokio::task::spawn_blocking(move || run(cmd)).await.unwrap()
+}
