@@ -42,7 +42,9 @@ pub fn profiles(global: &Global) -> Result<Profiles, ExitCode> {
         .ok()
         .filter(|p| !p.is_empty())
         .map(SecretString::from);
-    Ok(Profiles::new(dir).with_passphrase(passphrase))
+    Ok(Profiles::new(dir)
+        .with_passphrase(passphrase)
+        .with_passphrase_prompt(|| prompt_secret("Passphrase for the sfconnect secrets file")))
 }
 
 /// Ask for a secret on the terminal without echoing it; None when there is no terminal.

@@ -6,6 +6,7 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Mutex;
 
 use age::x25519;
 use secrecy::zeroize::Zeroizing;
@@ -28,6 +29,9 @@ pub enum Unlock {
 pub struct FileStore {
     dir: PathBuf,
     unlock: Unlock,
+    /// The last ciphertext read or written and what it holds: decrypting (scrypt, for a
+    /// passphrase) is slow, and one save reads the file more than once.
+    cache: Mutex<Option<(Vec<u8>, BTreeMap<String, SecretBundle>)>>,
 }
 
 fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> StoreError {
@@ -53,6 +57,7 @@ impl FileStore {
         Self {
             dir: dir.to_path_buf(),
             unlock,
+            cache: Mutex::new(None),
         }
     }
 
@@ -100,6 +105,15 @@ impl FileStore {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
             Err(e) => return Err(io("read", &path)(e)),
         };
+        if let Some((cached, all)) = self
+            .cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            && *cached == ciphertext
+        {
+            return Ok(all.clone());
+        }
         let plaintext = match &self.unlock {
             Unlock::KeyFile => {
                 if uses_passphrase(&self.dir) {
@@ -133,14 +147,17 @@ impl FileStore {
             .map_err(|_| StoreError::SecretsFileCorrupt(path.clone()))?;
         let raw: BTreeMap<String, serde_json::Value> =
             serde_json::from_str(text).map_err(|_| StoreError::SecretsFileCorrupt(path.clone()))?;
-        raw.into_iter()
+        let all: BTreeMap<String, SecretBundle> = raw
+            .into_iter()
             .map(|(entry, value)| {
                 let json = Zeroizing::new(value.to_string());
                 SecretBundle::from_json(&json)
                     .map(|b| (entry, b))
                     .ok_or_else(|| StoreError::SecretsFileCorrupt(path.clone()))
             })
-            .collect()
+            .collect::<Result<_, _>>()?;
+        *self.cache.lock().unwrap_or_else(|p| p.into_inner()) = Some((ciphertext, all.clone()));
+        Ok(all)
     }
 
     fn write_all(&self, all: &BTreeMap<String, SecretBundle>) -> Result<(), StoreError> {
@@ -180,7 +197,9 @@ impl FileStore {
             }
         };
         fsutil::private_dir(&self.dir).map_err(io("create", &self.dir))?;
-        fsutil::write_atomic(&path, &ciphertext).map_err(io("write", &path))
+        fsutil::write_atomic(&path, &ciphertext).map_err(io("write", &path))?;
+        *self.cache.lock().unwrap_or_else(|p| p.into_inner()) = Some((ciphertext, all.clone()));
+        Ok(())
     }
 }
 

@@ -61,6 +61,8 @@ pub struct Profiles {
     lock_timeout: Duration,
     keyring_timeout: Duration,
     passphrase: Option<SecretString>,
+    /// Asks for the passphrase of an existing protected secrets file when none was given.
+    passphrase_prompt: Option<fn() -> Option<SecretString>>,
     waiting: fn(&Path),
 }
 
@@ -78,6 +80,7 @@ impl Profiles {
             lock_timeout: LOCK_TIMEOUT,
             keyring_timeout: keyring_store::DEFAULT_TIMEOUT,
             passphrase: None,
+            passphrase_prompt: None,
             waiting: say_waiting,
         }
     }
@@ -85,6 +88,11 @@ impl Profiles {
     /// The passphrase for a passphrase-protected file store (from SFCONNECT_PASSPHRASE or a prompt).
     pub fn with_passphrase(mut self, passphrase: Option<SecretString>) -> Self {
         self.passphrase = passphrase;
+        self
+    }
+
+    pub fn with_passphrase_prompt(mut self, prompt: fn() -> Option<SecretString>) -> Self {
+        self.passphrase_prompt = Some(prompt);
         self
     }
 
@@ -122,13 +130,17 @@ impl Profiles {
             StoreKind::File => {
                 let exists = self.dir.join(file_store::SECRETS_FILE).exists();
                 let protected = file_store::uses_passphrase(&self.dir);
+                let asked = || self.passphrase_prompt.and_then(|ask| ask());
                 let unlock = match (&self.passphrase, exists, protected) {
                     (Some(p), false, _) | (Some(p), true, true) => Unlock::Passphrase(p.clone()),
-                    (None, true, true) => {
-                        return Err(StoreError::PassphraseNeeded {
-                            path: self.dir.join(file_store::SECRETS_FILE),
-                        });
-                    }
+                    (None, true, true) => match asked() {
+                        Some(p) => Unlock::Passphrase(p),
+                        None => {
+                            return Err(StoreError::PassphraseNeeded {
+                                path: self.dir.join(file_store::SECRETS_FILE),
+                            });
+                        }
+                    },
                     _ => Unlock::KeyFile,
                 };
                 Ok(Box::new(FileStore::new(&self.dir, unlock)))

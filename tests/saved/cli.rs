@@ -301,3 +301,50 @@ async fn without_a_session_bus_the_keyring_is_refused_quickly_with_the_file_stor
         "nothing saved, nothing fell back"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_passphrase_protected_store_needs_the_passphrase_and_a_wrong_one_changes_nothing() {
+    let sim = sim().await;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("config");
+    let mut first = demo_login(&dir, sim.login_url(), "prod");
+    first.env("SFCONNECT_PASSPHRASE", "correct horse battery");
+    let out = run_async(first).await;
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("(passphrase)"),
+        "{}",
+        text(&out)
+    );
+    assert!(!dir.join("secrets.key").exists());
+    let before = snapshot(&dir);
+
+    let mut none = sfconnect(&dir);
+    none.args(["login", "prod"]);
+    let out = run_async(none).await;
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("SFCONNECT_PASSPHRASE"),
+        "{}",
+        text(&out)
+    );
+
+    let mut wrong = sfconnect(&dir);
+    wrong
+        .args(["login", "prod"])
+        .env("SFCONNECT_PASSPHRASE", "wrong");
+    let out = run_async(wrong).await;
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("passphrase does not open"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(snapshot(&dir), before);
+
+    let mut right = sfconnect(&dir);
+    right
+        .args(["login", "prod"])
+        .env("SFCONNECT_PASSPHRASE", "correct horse battery");
+    assert!(run_async(right).await.status.success());
+}
