@@ -29,9 +29,16 @@ pub enum Unlock {
 pub struct FileStore {
     dir: PathBuf,
     unlock: Unlock,
-    /// The last ciphertext read or written and what it holds: decrypting (scrypt, for a
-    /// passphrase) is slow, and one save reads the file more than once.
-    cache: Mutex<Option<(Vec<u8>, BTreeMap<String, SecretBundle>)>>,
+    /// The last file read or written and what it holds: decrypting (scrypt, for a passphrase)
+    /// is slow, and one save reads the file more than once.
+    cache: Mutex<Option<Cached>>,
+}
+
+/// Decrypted contents, valid while the secrets file and the key file are byte-for-byte the same.
+struct Cached {
+    ciphertext: Vec<u8>,
+    key_file: Vec<u8>,
+    entries: BTreeMap<String, SecretBundle>,
 }
 
 fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> StoreError {
@@ -105,14 +112,16 @@ impl FileStore {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
             Err(e) => return Err(io("read", &path)(e)),
         };
-        if let Some((cached, all)) = self
+        let key_file = self.key_file_bytes();
+        if let Some(cached) = self
             .cache
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .as_ref()
-            && *cached == ciphertext
+            && cached.ciphertext == ciphertext
+            && *cached.key_file == **key_file
         {
-            return Ok(all.clone());
+            return Ok(cached.entries.clone());
         }
         let plaintext = match &self.unlock {
             Unlock::KeyFile => {
@@ -156,8 +165,24 @@ impl FileStore {
                     .ok_or_else(|| StoreError::SecretsFileCorrupt(path.clone()))
             })
             .collect::<Result<_, _>>()?;
-        *self.cache.lock().unwrap_or_else(|p| p.into_inner()) = Some((ciphertext, all.clone()));
+        self.remember(ciphertext, all.clone());
         Ok(all)
+    }
+
+    fn key_file_bytes(&self) -> Zeroizing<Vec<u8>> {
+        match self.unlock {
+            Unlock::KeyFile => Zeroizing::new(fs::read(self.key_path()).unwrap_or_default()),
+            Unlock::Passphrase(_) => Zeroizing::new(Vec::new()),
+        }
+    }
+
+    fn remember(&self, ciphertext: Vec<u8>, entries: BTreeMap<String, SecretBundle>) {
+        let key_file = self.key_file_bytes().to_vec();
+        *self.cache.lock().unwrap_or_else(|p| p.into_inner()) = Some(Cached {
+            ciphertext,
+            key_file,
+            entries,
+        });
     }
 
     fn write_all(&self, all: &BTreeMap<String, SecretBundle>) -> Result<(), StoreError> {
@@ -198,7 +223,7 @@ impl FileStore {
         };
         fsutil::private_dir(&self.dir).map_err(io("create", &self.dir))?;
         fsutil::write_atomic(&path, &ciphertext).map_err(io("write", &path))?;
-        *self.cache.lock().unwrap_or_else(|p| p.into_inner()) = Some((ciphertext, all.clone()));
+        self.remember(ciphertext, all.clone());
         Ok(())
     }
 }
