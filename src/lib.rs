@@ -1,4 +1,5 @@
 //! sfconnect: connect integrations to Salesforce's API and keep them authenticated.
+pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod profile;

@@ -3,18 +3,16 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use secrecy::{ExposeSecret, SecretString};
 
-use super::{EXIT_FAILED, EXIT_USAGE, fail, profile_failure, profiles, report, secret_input};
+use super::saved::{blocking, http, open_store, remember_session, run_checks, target};
+use super::{EXIT_FAILED, EXIT_USAGE, fail, profile_failure, profiles, secret_input};
 use crate::cli::{Global, LoginArgs};
-use crate::profile::{
-    Flow, LastTest, Profile, ProfileError, Profiles, SecretBundle, SecretStore, key,
-};
-use crate::salesforce::http::DEFAULT_TIMEOUT;
-use crate::salesforce::oauth::ClientApp;
-use crate::salesforce::{Authenticated, Cause, Credentials, Http, LoginUrl, SfError, authenticate};
+use crate::profile::{Flow, LastTest, Profile, ProfileError, SecretBundle, StoreKind, key};
+use crate::salesforce::LoginUrl;
 
 /// What the user gave (or the saved connection had) for this login.
 struct Inputs {
@@ -153,79 +151,37 @@ fn gather(
     })
 }
 
-fn credentials(inputs: &Inputs) -> Result<Credentials, SfError> {
-    let s = &inputs.secrets;
-    let app = || ClientApp {
-        client_id: inputs.client_id.clone().unwrap_or_default(),
-        client_secret: s.get(key::CLIENT_SECRET).cloned(),
-    };
-    let password = || {
-        s.get(key::PASSWORD)
-            .cloned()
-            .unwrap_or_else(|| SecretString::from(""))
-    };
-    let username = || inputs.username.clone().unwrap_or_default();
-    Ok(match inputs.flow {
-        Flow::Soap => Credentials::Soap {
-            username: username(),
-            password: password(),
-            security_token: s.get(key::SECURITY_TOKEN).cloned(),
-        },
-        Flow::Password => Credentials::Password {
-            app: app(),
-            username: username(),
-            password: password(),
-            security_token: s.get(key::SECURITY_TOKEN).cloned(),
-        },
-        Flow::ClientCredentials => Credentials::ClientCredentials { app: app() },
-        Flow::RefreshToken => Credentials::RefreshToken {
-            app: app(),
-            refresh_token: s
-                .get(key::REFRESH_TOKEN)
-                .cloned()
-                .unwrap_or_else(|| SecretString::from("")),
-        },
-        Flow::Jwt => {
-            let path = inputs.key_file.clone().unwrap_or_default();
-            let pem = std::fs::read_to_string(&path).map_err(|e| {
-                SfError::new(Cause::InvalidKey)
-                    .with_context(format!("cannot read {}: {e}", path.display()))
-            })?;
-            Credentials::Jwt {
-                client_id: inputs.client_id.clone().unwrap_or_default(),
-                username: username(),
-                private_key_pem: SecretString::from(pem),
-                sandbox: inputs.sandbox,
-            }
+impl Inputs {
+    /// The connection as it will be saved if the checks pass.
+    fn draft(&self, existing: Option<&Profile>, store: StoreKind) -> Profile {
+        let now = SystemTime::now();
+        Profile {
+            flow: self.flow,
+            login_url: self.login_url.to_string(),
+            instance_url: existing.and_then(|p| p.instance_url.clone()),
+            sandbox: self.sandbox,
+            username: self.username.clone(),
+            org_id: existing.and_then(|p| p.org_id.clone()),
+            user_id: existing.and_then(|p| p.user_id.clone()),
+            client_id: self.client_id.clone(),
+            key_file: self.key_file.clone(),
+            store,
+            secrets: String::new(),
+            ui: existing.map(|p| p.ui).unwrap_or_default(),
+            objects: existing.map(|p| p.objects.clone()).unwrap_or_default(),
+            company_domains: existing.map(|p| p.company_domains.clone()).unwrap_or_default(),
+            password_policy_days: existing.and_then(|p| p.password_policy_days),
+            created_at: existing.map(|p| p.created_at).unwrap_or(now),
+            password_changed_at: existing.and_then(|p| p.password_changed_at),
+            refresh_token_obtained_at: existing.and_then(|p| p.refresh_token_obtained_at),
+            last_test: None,
         }
-        Flow::Web | Flow::Device => return Err(SfError::new(Cause::Other)),
-    })
-}
-
-/// Log in and make one real API call: a login can succeed while every call fails.
-async fn log_in_and_test(inputs: &Inputs) -> Result<Authenticated, SfError> {
-    let http = Http::new(DEFAULT_TIMEOUT)?;
-    let auth = authenticate(&http, &inputs.login_url, &credentials(inputs)?).await?;
-    if auth.password_expired {
-        return Err(SfError::new(Cause::PasswordExpired));
     }
-    auth.session.limits().await?;
-    Ok(auth)
-}
-
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, ProfileError> + Send + 'static,
-) -> Result<T, ProfileError> {
-    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| {
-        Err(ProfileError::Store(
-            crate::profile::StoreError::KeyringFailed(e.to_string()),
-        ))
-    })
 }
 
 pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
     let profiles = match profiles(global) {
-        Ok(p) => std::sync::Arc::new(p),
+        Ok(p) => Arc::new(p),
         Err(code) => return code,
     };
     if !crate::profile::valid_name(&args.name) {
@@ -239,13 +195,10 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
     let kind = global
         .store
         .or(existing.as_ref().map(|p| p.store))
-        .unwrap_or(crate::profile::StoreKind::Keyring);
-    let store = {
-        let profiles = profiles.clone();
-        match blocking(move || Ok(profiles.open_store(kind)?)).await {
-            Ok(s) => std::sync::Arc::<dyn SecretStore>::from(s),
-            Err(e) => return profile_failure(&e),
-        }
+        .unwrap_or(StoreKind::Keyring);
+    let store = match open_store(&profiles, kind).await {
+        Ok(s) => s,
+        Err(e) => return profile_failure(&e),
     };
     let old = match &existing {
         Some(profile) => {
@@ -261,85 +214,61 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
         Ok(i) => i,
         Err(code) => return code,
     };
+    let mut profile = inputs.draft(existing.as_ref(), store.kind());
+    let target = match target(&profile, &inputs.secrets) {
+        Ok(t) => t,
+        Err(e) => return fail(EXIT_USAGE, e),
+    };
+    let http = match http() {
+        Ok(h) => h,
+        Err(code) => return code,
+    };
     eprintln!(
-        "Logging in to {} ({}){}…",
+        "Checking {} ({}){}…",
         inputs.login_url,
         inputs.flow.as_str(),
-        inputs
-            .username
-            .as_deref()
-            .map(|u| format!(" as {u}"))
-            .unwrap_or_default()
+        inputs.username.as_deref().map(|u| format!(" as {u}")).unwrap_or_default()
     );
-    let auth = match log_in_and_test(&inputs).await {
-        Ok(a) => a,
-        Err(e) => {
-            report(&e);
-            let kept = if existing.is_some() {
-                format!("the saved connection '{}' is unchanged", args.name)
-            } else {
-                "nothing was saved".to_string()
-            };
-            eprintln!("sfconnect: login failed; {kept}.");
-            return ExitCode::from(EXIT_FAILED);
-        }
-    };
-    let username = match (&auth.username, &auth.identity_url) {
-        (Some(u), _) => Some(u.clone()),
-        (None, Some(id)) => auth.session.identity(id).await.ok().map(|i| i.username),
-        _ => None,
-    }
-    .or(inputs.username.clone());
-
-    let mut secrets = inputs.secrets.clone();
-    if let Some(rotated) = auth.refresh_token.clone() {
-        secrets.set(key::REFRESH_TOKEN, rotated);
-    }
-    let now = SystemTime::now();
-    let password_changed = match (
-        old.as_ref().and_then(|b| b.get(key::PASSWORD)),
-        secrets.get(key::PASSWORD),
-    ) {
-        (Some(before), Some(after)) if before.expose_secret() == after.expose_secret() => {
-            existing.as_ref().and_then(|p| p.password_changed_at)
-        }
-        (Some(_), Some(_)) => Some(now),
-        _ => existing.as_ref().and_then(|p| p.password_changed_at),
-    };
-    let profile = Profile {
-        flow: inputs.flow,
-        login_url: inputs.login_url.to_string(),
-        instance_url: Some(auth.session.instance_url.clone()),
-        sandbox: inputs.sandbox || auth.sandbox.unwrap_or(false),
-        username,
-        org_id: Some(auth.org_id.clone()).filter(|s| !s.is_empty()),
-        user_id: Some(auth.user_id.clone()).filter(|s| !s.is_empty()),
-        client_id: inputs.client_id.clone(),
-        key_file: inputs.key_file.clone(),
-        store: store.kind(),
-        secrets: String::new(),
-        ui: existing.as_ref().map(|p| p.ui).unwrap_or_default(),
-        objects: existing
-            .as_ref()
-            .map(|p| p.objects.clone())
-            .unwrap_or_default(),
-        created_at: existing.as_ref().map(|p| p.created_at).unwrap_or(now),
-        password_changed_at: password_changed,
-        refresh_token_obtained_at: if secrets.get(key::REFRESH_TOKEN).is_some() {
-            Some(now)
+    let outcome = run_checks(&http, target, true).await;
+    let Some(session) = outcome.session.as_ref().filter(|_| outcome.ok()) else {
+        let kept = if existing.is_some() {
+            format!("the saved connection '{}' is unchanged", args.name)
         } else {
-            None
-        },
-        last_test: Some(LastTest {
-            at: now,
-            ok: true,
-            summary: "logged in and called the API".into(),
-        }),
+            "nothing was saved".to_string()
+        };
+        eprintln!("sfconnect: the checks failed; {kept}.");
+        return ExitCode::from(EXIT_FAILED);
     };
+    let auth = &session.auth;
+    let now = SystemTime::now();
+    let mut secrets = inputs.secrets.clone();
+    remember_session(&mut secrets, auth);
+    let new_password = match (old.as_ref().and_then(|b| b.get(key::PASSWORD)), secrets.get(key::PASSWORD)) {
+        (Some(before), Some(after)) => before.expose_secret() != after.expose_secret(),
+        _ => false,
+    };
+    profile.instance_url = Some(auth.session.instance_url.clone());
+    profile.sandbox = profile.sandbox || auth.sandbox.unwrap_or(false);
+    profile.username = session.username.clone().or(profile.username);
+    profile.org_id = Some(auth.org_id.clone()).filter(|s| !s.is_empty());
+    profile.user_id = Some(auth.user_id.clone()).filter(|s| !s.is_empty());
+    profile.password_changed_at = if new_password {
+        Some(now)
+    } else {
+        session.password_changed_at.or(profile.password_changed_at)
+    };
+    if secrets.get(key::REFRESH_TOKEN).is_some() && (auth.refresh_token.is_some() || profile.refresh_token_obtained_at.is_none()) {
+        profile.refresh_token_obtained_at = Some(now);
+    }
+    profile.last_test = Some(LastTest {
+        at: now,
+        ok: true,
+        summary: outcome.summary(),
+    });
     let name = args.name.clone();
     let describe = store.describe();
     let saved = {
-        let (profiles, store): (std::sync::Arc<Profiles>, _) = (profiles.clone(), store.clone());
+        let (profiles, store) = (profiles.clone(), store.clone());
         blocking(move || profiles.commit(&name, profile, &secrets, store.as_ref())).await
     };
     match saved {

@@ -3,6 +3,7 @@
 pub mod list;
 pub mod login;
 pub mod remove;
+pub mod saved;
 pub mod sim;
 
 use std::io::IsTerminal;

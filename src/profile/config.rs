@@ -111,6 +111,12 @@ pub struct Profile {
     pub ui: Ui,
     #[serde(default, skip_serializing_if = "objects_empty")]
     pub objects: Objects,
+    /// Company email domains for the users-and-licenses summary; empty or `*` means everyone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub company_domains: Vec<String>,
+    /// The org's password policy in days, when it is not Salesforce's default of 90.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_policy_days: Option<u32>,
     #[serde(with = "timestamp")]
     pub created_at: SystemTime,
     #[serde(
@@ -147,6 +153,9 @@ pub struct Config {
     pub version: u32,
     #[serde(default)]
     pub connections: BTreeMap<String, Profile>,
+    /// A command run when a connection's health changes (`status --notify`, `watch`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify_command: Option<String>,
     /// Journal of secret entries to clean up (see `Unreferenced`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unreferenced: Vec<Unreferenced>,
@@ -157,6 +166,7 @@ impl Default for Config {
         Self {
             version: SCHEMA_VERSION,
             connections: BTreeMap::new(),
+            notify_command: None,
             unreferenced: Vec::new(),
         }
     }

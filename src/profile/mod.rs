@@ -2,6 +2,7 @@
 //! swaps of both that a crash at any moment cannot half-apply.
 
 pub mod config;
+pub mod credentials;
 pub mod file_store;
 pub mod fsutil;
 pub mod keyring_store;
@@ -250,8 +251,7 @@ impl Profiles {
             })
     }
 
-    /// Replace one secret in place (a rotated refresh token, a cached access token). The store
-    /// writes the whole bundle atomically, so the old value is never lost halfway.
+    /// Replace one secret in place (a rotated refresh token, a cached access token).
     pub fn update_secret(
         &self,
         name: &str,
@@ -259,23 +259,41 @@ impl Profiles {
         value: SecretString,
         store: &dyn SecretStore,
     ) -> Result<(), ProfileError> {
+        self.update_with_secrets(name, store, |profile, bundle| {
+            if secret_name == key::REFRESH_TOKEN {
+                profile.refresh_token_obtained_at = Some(SystemTime::now());
+            }
+            bundle.set(secret_name, value);
+            true
+        })
+    }
+
+    /// Change a saved connection and its secrets together under the lock. `change` returns
+    /// whether it changed the secrets; the store writes the whole bundle atomically in place, so
+    /// the old values are never lost halfway (a rotated refresh token must never be lost).
+    pub fn update_with_secrets(
+        &self,
+        name: &str,
+        store: &dyn SecretStore,
+        change: impl FnOnce(&mut Profile, &mut SecretBundle) -> bool,
+    ) -> Result<(), ProfileError> {
         let _lock = self.lock()?;
         let mut config = Config::load(&self.dir)?;
+        let before = config.clone();
         let profile = config
             .connections
             .get_mut(name)
             .ok_or_else(|| ProfileError::NotFound(name.to_string()))?;
-        let mut bundle =
-            store
-                .load(&profile.secrets)?
-                .ok_or_else(|| ProfileError::SecretsMissing {
-                    name: name.to_string(),
-                    store: profile.store.as_str(),
-                })?;
-        bundle.set(secret_name, value);
-        store.save(&profile.secrets, &bundle)?;
-        if secret_name == key::REFRESH_TOKEN {
-            profile.refresh_token_obtained_at = Some(SystemTime::now());
+        let mut bundle = store
+            .load(&profile.secrets)?
+            .ok_or_else(|| ProfileError::SecretsMissing {
+                name: name.to_string(),
+                store: profile.store.as_str(),
+            })?;
+        if change(profile, &mut bundle) {
+            store.save(&profile.secrets, &bundle)?;
+        }
+        if config != before {
             config.save(&self.dir)?;
         }
         Ok(())

@@ -56,6 +56,8 @@ pub struct Authenticated {
     pub password_expired: bool,
     pub sandbox: Option<bool>,
     pub issued_at_ms: Option<u64>,
+    /// How long the session stays valid, when the login said (SOAP does).
+    pub session_seconds: Option<u64>,
 }
 
 impl Authenticated {
@@ -72,6 +74,7 @@ impl Authenticated {
             password_expired: false,
             sandbox: None,
             issued_at_ms,
+            session_seconds: None,
         }
     }
 
@@ -86,6 +89,7 @@ impl Authenticated {
             password_expired: login.password_expired,
             sandbox: Some(login.sandbox),
             issued_at_ms: None,
+            session_seconds: login.session_seconds_valid,
         }
     }
 }

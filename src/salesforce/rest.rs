@@ -253,6 +253,11 @@ impl Session {
         self.get_json(url.as_str(), "query result").await
     }
 
+    /// GET one path below the versioned API (`limits`, `query?q=…`), as JSON.
+    pub async fn get_value(&self, path: &str) -> Result<Value> {
+        self.get_json(&self.data_url(path), "API response").await
+    }
+
     /// Run GET subrequests (paths relative to the version, e.g. `limits`) in composite batches of
     /// at most 25, sent concurrently; results come back in the order asked.
     pub async fn batch_get(&self, paths: &[String]) -> Result<Vec<BatchResult>> {

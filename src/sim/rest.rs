@@ -401,7 +401,8 @@ fn query(live: &Live, user: &User, soql: &str) -> (StatusCode, Value) {
             .scenario
             .users
             .iter()
-            .map(|u| json!({"attributes": {"type": "User"}, "Id": u.user_id, "Username": u.username, "Email": u.email, "IsActive": u.active, "Name": u.full_name}))
+            .filter(|u| where_matches(&upper, soql, u))
+            .map(user_record)
             .collect(),
         "userpermissionaccess" => vec![json!({"attributes": {"type": "UserPermissionAccess"}, "PermissionsApiEnabled": user.api_enabled, "PermissionsModifyAllData": false, "PermissionsViewSetup": true})],
         name => {
@@ -418,6 +419,39 @@ fn query(live: &Live, user: &User, soql: &str) -> (StatusCode, Value) {
         StatusCode::OK,
         json!({"totalSize": records.len(), "done": true, "records": records}),
     )
+}
+
+/// The two WHERE conditions connection checks use: `Id = '…'` and `IsActive = true`.
+fn where_matches(upper: &str, soql: &str, user: &User) -> bool {
+    let Some(at) = upper.find(" WHERE ") else {
+        return true;
+    };
+    let clause = &soql[at + 7..];
+    let id_ok = match clause.find("Id = '") {
+        Some(i) => clause[i + 6..].split('\'').next() == Some(user.user_id.as_str()),
+        None => true,
+    };
+    let active_ok = !upper[at..].contains("ISACTIVE = TRUE") || user.active;
+    id_ok && active_ok
+}
+
+fn user_record(u: &User) -> Value {
+    let changed = std::time::SystemTime::now() - std::time::Duration::from_secs(u64::from(u.password_age_days) * 86_400);
+    let license = if u.integration_user { "Salesforce Integration" } else { "Salesforce" };
+    json!({
+        "attributes": {"type": "User", "url": format!("/services/data/v{}/sobjects/User/{}", API_VERSION, u.user_id)},
+        "Id": u.user_id,
+        "Username": u.username,
+        "Email": u.email,
+        "IsActive": u.active,
+        "Name": u.full_name,
+        "LastPasswordChangeDate": format!("{}.000+0000", humantime::format_rfc3339_seconds(changed).to_string().trim_end_matches('Z')),
+        "Profile": {
+            "attributes": {"type": "Profile"},
+            "Name": u.profile,
+            "UserLicense": {"attributes": {"type": "UserLicense"}, "Name": license},
+        },
+    })
 }
 
 fn batch(live: &Live, user: &User, body: &[u8]) -> (StatusCode, Value) {

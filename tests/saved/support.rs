@@ -119,6 +119,8 @@ pub fn profile(store: StoreKind) -> Profile {
         secrets: String::new(),
         ui: Ui::Lightning,
         objects: Default::default(),
+        company_domains: Vec::new(),
+        password_policy_days: None,
         created_at: SystemTime::now(),
         password_changed_at: None,
         refresh_token_obtained_at: None,

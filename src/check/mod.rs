@@ -1,0 +1,281 @@
+//! The connection checks shared by `sfconnect test`, `login` and the wizard: run concurrently,
+//! batched into about two round trips after login, reporting each check as it finishes.
+
+pub mod objects;
+mod verdicts;
+
+use std::time::{Duration, Instant, SystemTime};
+
+use futures_util::future::join;
+use secrecy::SecretString;
+use serde::Serialize;
+use serde_json::Value;
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::profile::Flow;
+use crate::salesforce::rest::{Session, versions};
+use crate::salesforce::{Authenticated, Credentials, Http, LoginUrl, SfError, authenticate};
+pub use objects::ObjectNeed;
+
+/// Stable check ids (cli-contract.md) and their titles, in display order.
+pub const CHECKS: &[(&str, &str)] = &[
+    ("reach", "Reach the login host"),
+    ("login", "Log in"),
+    ("identity", "Identify the user and org"),
+    ("api_enabled", "Call the API"),
+    ("objects", "Object access"),
+    ("limits", "Daily API requests"),
+    ("password_expiry", "Password expiry"),
+    ("token", "Refresh token"),
+];
+
+pub fn title(id: &str) -> &'static str {
+    CHECKS.iter().find(|(i, _)| *i == id).map(|(_, t)| *t).unwrap_or("Check")
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Warn,
+    Fail,
+    Skip,
+}
+
+/// One check's verdict: what was found and, when not passing, how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckResult {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub status: Status,
+    pub detail: String,
+    pub fix: String,
+}
+
+impl CheckResult {
+    pub fn new(id: &'static str, status: Status, detail: impl Into<String>, fix: impl Into<String>) -> Self {
+        Self {
+            id,
+            title: title(id),
+            status,
+            detail: detail.into(),
+            fix: fix.into(),
+        }
+    }
+
+    /// A failure explained by the error taxonomy: the diagnosis becomes the fix.
+    pub fn from_error(id: &'static str, status: Status, e: &SfError) -> Self {
+        let d = e.diagnosis();
+        let mut fix: Vec<String> = d.fix.iter().map(|f| f.to_string()).collect();
+        for s in d.setup {
+            fix.push(format!("{}: Lightning: {} | Classic: {}", s.task, s.lightning, s.classic));
+        }
+        let mut detail = e.to_string();
+        if let Some(first) = d.likely.first() {
+            detail.push_str(&format!(". Most likely {first}"));
+        }
+        Self::new(id, status, detail, fix.join("; "))
+    }
+}
+
+/// Progress for a live display.
+#[derive(Debug, Clone)]
+pub enum CheckEvent {
+    Started(&'static str),
+    Finished(CheckResult),
+}
+
+/// What to check.
+pub struct Target {
+    pub login_url: LoginUrl,
+    pub credentials: Credentials,
+    pub flow: Flow,
+    pub sandbox: bool,
+    pub objects: Vec<ObjectNeed>,
+    pub password_changed_at: Option<SystemTime>,
+    /// The org's password policy, in days (Salesforce's default is 90).
+    pub password_policy_days: i64,
+    /// Warn this many days before the password expires.
+    pub warn_days: i64,
+    /// Company email domains for the user summary; `*` (or empty) means everyone.
+    pub company_domains: Vec<String>,
+}
+
+/// How to talk to the org: the batched strategy, or one call at a time (the benchmark's baseline).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strategy {
+    Batched,
+    OneAtATime,
+}
+
+/// Licenses and active users, as a connector's user import would see them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Licenses {
+    pub licenses: Vec<LicenseCount>,
+    pub active_users: usize,
+    /// Active users whose email is in the company domains (all of them for `*`).
+    pub matching_users: usize,
+    pub domains: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LicenseCount {
+    pub name: String,
+    pub total: i64,
+    pub used: i64,
+    /// Active users holding this license.
+    pub active_users: usize,
+}
+
+/// What a successful login left behind, for saving and caching.
+pub struct LoggedIn {
+    pub auth: Authenticated,
+    /// The username the org reported (SOAP logins say it; OAuth logins learn it from identity).
+    pub username: Option<String>,
+    pub password_changed_at: Option<SystemTime>,
+}
+
+/// All verdicts, in `CHECKS` order, plus what the run learned.
+pub struct Outcome {
+    pub checks: Vec<CheckResult>,
+    pub elapsed: Duration,
+    pub licenses: Option<Licenses>,
+    pub session: Option<LoggedIn>,
+}
+
+impl Outcome {
+    /// No check failed (warnings allowed).
+    pub fn ok(&self) -> bool {
+        !self.checks.iter().any(|c| c.status == Status::Fail)
+    }
+
+    /// One line for the saved connection: the first failure, else the first warning, else "all passed".
+    pub fn summary(&self) -> String {
+        let first = |s: Status| self.checks.iter().find(|c| c.status == s);
+        match (first(Status::Fail), first(Status::Warn)) {
+            (Some(f), _) => format!("{}: {}", f.title, f.detail),
+            (None, Some(w)) => format!("passed with a warning: {}: {}", w.title, w.detail),
+            _ => "all checks passed".into(),
+        }
+    }
+
+    /// The secret to persist at once when Salesforce rotated the refresh token.
+    pub fn new_refresh_token(&self) -> Option<&SecretString> {
+        self.session.as_ref()?.auth.refresh_token.as_ref()
+    }
+}
+
+struct Progress<'a>(Option<&'a UnboundedSender<CheckEvent>>);
+
+impl Progress<'_> {
+    fn started(&self, ids: &[&'static str]) {
+        if let Some(tx) = self.0 {
+            for id in ids {
+                let _ = tx.send(CheckEvent::Started(id));
+            }
+        }
+    }
+
+    fn finished(&self, results: &mut Vec<CheckResult>, result: CheckResult) {
+        if let Some(tx) = self.0 {
+            let _ = tx.send(CheckEvent::Finished(result.clone()));
+        }
+        results.push(result);
+    }
+}
+
+/// Paths fetched after login, in this order: limits, each object's describe, then the queries.
+fn paths(target: &Target, user_id: &str) -> Vec<String> {
+    let q = |soql: &str| format!("query?q={}", url::form_urlencoded::byte_serialize(soql.as_bytes()).collect::<String>());
+    let mut paths = vec!["limits".to_string()];
+    paths.extend(target.objects.iter().map(|o| format!("sobjects/{}/describe", o.name)));
+    paths.push(q(&format!(
+        "SELECT Id, Username, Name, LastPasswordChangeDate, Profile.Name, Profile.UserLicense.Name FROM User WHERE Id = '{}'",
+        user_id.replace('\'', "")
+    )));
+    paths.push(q("SELECT Name, LicenseDefinitionKey, Status, TotalLicenses, UsedLicenses FROM UserLicense"));
+    paths.push(q("SELECT Id, Email, Profile.UserLicense.Name FROM User WHERE IsActive = true"));
+    paths
+}
+
+type Fetched = Result<Vec<Result<Value, SfError>>, SfError>;
+
+async fn fetch(session: &Session, paths: &[String], strategy: Strategy) -> Fetched {
+    match strategy {
+        Strategy::Batched => Ok(session
+            .batch_get(paths)
+            .await?
+            .into_iter()
+            .map(|r| r.into_result::<Value>())
+            .collect()),
+        Strategy::OneAtATime => {
+            let mut out = Vec::with_capacity(paths.len());
+            for path in paths {
+                out.push(session.get_value(path).await);
+            }
+            Ok(out)
+        }
+    }
+}
+
+/// Run every check against `target`.
+pub async fn run(http: &Http, target: Target, strategy: Strategy, events: Option<&UnboundedSender<CheckEvent>>) -> Outcome {
+    let started = Instant::now();
+    let progress = Progress(events);
+    let mut results = Vec::new();
+    progress.started(&["reach", "login"]);
+    let reach = versions(http, target.login_url.as_str());
+    let login = authenticate(http, &target.login_url, &target.credentials);
+    let (reach, login) = match strategy {
+        Strategy::Batched => join(reach, login).await,
+        Strategy::OneAtATime => {
+            let reach = reach.await;
+            (reach, login.await)
+        }
+    };
+    progress.finished(&mut results, verdicts::reach(&target, &reach));
+    let auth = match login {
+        Ok(auth) => auth,
+        Err(e) => {
+            progress.finished(&mut results, CheckResult::from_error("login", Status::Fail, &e));
+            for (id, _) in &CHECKS[2..] {
+                progress.finished(
+                    &mut results,
+                    CheckResult::new(id, Status::Skip, "needs a working login", ""),
+                );
+            }
+            return Outcome {
+                checks: results,
+                elapsed: started.elapsed(),
+                licenses: None,
+                session: None,
+            };
+        }
+    };
+    progress.finished(&mut results, verdicts::login(&auth));
+    progress.started(&["identity", "api_enabled", "objects", "limits", "password_expiry", "token"]);
+    let paths = paths(&target, &auth.user_id);
+    let identity = verdicts::fetch_identity(&auth);
+    let fetched = fetch(&auth.session, &paths, strategy);
+    let (identity, fetched) = match strategy {
+        Strategy::Batched => join(identity, fetched).await,
+        Strategy::OneAtATime => {
+            let identity = identity.await;
+            (identity, fetched.await)
+        }
+    };
+    let evaluated = verdicts::evaluate(&target, &auth, identity, fetched);
+    for result in evaluated.checks {
+        progress.finished(&mut results, result);
+    }
+    Outcome {
+        checks: results,
+        elapsed: started.elapsed(),
+        licenses: evaluated.licenses,
+        session: Some(LoggedIn {
+            username: auth.username.clone().or(evaluated.username),
+            auth,
+            password_changed_at: evaluated.password_changed_at,
+        }),
+    }
+}
