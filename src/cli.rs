@@ -41,6 +41,46 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Health of saved connections; exits 1 when one is failing or its password expires soon.
+    Status {
+        name: Option<String>,
+        #[arg(long)]
+        json: bool,
+        /// Run the checks now, and run the notification command when a connection's health changes.
+        #[arg(long)]
+        notify: bool,
+        /// The notification command (sh -c); default: `notify_command` in the config file.
+        #[arg(long, env = "SFCONNECT_NOTIFY_COMMAND", value_name = "CMD")]
+        notify_command: Option<String>,
+    },
+    /// Run the connection checks now.
+    Test {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a valid access token (logging in again only when needed), nothing else.
+    Token { name: String },
+    /// Print a connection's credentials for other tools.
+    Export {
+        name: String,
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+    },
+    /// Check connections every --interval and notify when their health changes.
+    Watch {
+        name: Option<String>,
+        /// Seconds between rounds of checks.
+        #[arg(long, default_value_t = 3600)]
+        interval: u64,
+        #[arg(long, env = "SFCONNECT_NOTIFY_COMMAND", value_name = "CMD")]
+        notify_command: Option<String>,
+    },
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Revoke a connection's tokens (best effort) and delete its settings and secrets.
     Remove {
         name: String,
@@ -62,6 +102,16 @@ pub enum Command {
     },
     /// Try sfconnect against a built-in simulated org.
     Demo,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// `export` lines for a POSIX shell: SF_ACCESS_TOKEN, SF_INSTANCE_URL, …
+    Env,
+    /// One JSON object.
+    Json,
+    /// force://clientId:clientSecret:refreshToken@instanceHost, for `sf org login sfdx-url`.
+    SfdxUrl,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -110,6 +160,51 @@ pub fn main() -> ExitCode {
     match cli.command {
         Some(Command::Login(args)) => runtime.block_on(commands::login::run(&global, args)),
         Some(Command::List { json }) => commands::list::run(&global, json),
+        Some(Command::Status {
+            name,
+            json,
+            notify,
+            notify_command,
+        }) => {
+            let notify = notify.then_some(commands::status::Notify {
+                command: notify_command,
+            });
+            runtime.block_on(commands::status::status(
+                &global,
+                name.as_deref(),
+                json,
+                notify,
+            ))
+        }
+        Some(Command::Test { name, json }) => {
+            runtime.block_on(commands::test::run(&global, &name, json))
+        }
+        Some(Command::Token { name }) => runtime.block_on(commands::token::token(&global, &name)),
+        Some(Command::Export { name, format }) => {
+            runtime.block_on(commands::token::export(&global, &name, format))
+        }
+        Some(Command::Watch {
+            name,
+            interval,
+            notify_command,
+        }) => runtime.block_on(commands::status::watch(
+            &global,
+            name.as_deref(),
+            std::time::Duration::from_secs(interval),
+            commands::status::Notify {
+                command: notify_command,
+            },
+        )),
+        Some(Command::Completions { shell }) => {
+            use clap::CommandFactory;
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "sfconnect",
+                &mut std::io::stdout(),
+            );
+            ExitCode::SUCCESS
+        }
         Some(Command::Remove { name, no_revoke }) => {
             runtime.block_on(commands::remove::run(&global, &name, no_revoke))
         }

@@ -30,7 +30,11 @@ pub const CHECKS: &[(&str, &str)] = &[
 ];
 
 pub fn title(id: &str) -> &'static str {
-    CHECKS.iter().find(|(i, _)| *i == id).map(|(_, t)| *t).unwrap_or("Check")
+    CHECKS
+        .iter()
+        .find(|(i, _)| *i == id)
+        .map(|(_, t)| *t)
+        .unwrap_or("Check")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -53,7 +57,12 @@ pub struct CheckResult {
 }
 
 impl CheckResult {
-    pub fn new(id: &'static str, status: Status, detail: impl Into<String>, fix: impl Into<String>) -> Self {
+    pub fn new(
+        id: &'static str,
+        status: Status,
+        detail: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Self {
         Self {
             id,
             title: title(id),
@@ -68,7 +77,10 @@ impl CheckResult {
         let d = e.diagnosis();
         let mut fix: Vec<String> = d.fix.iter().map(|f| f.to_string()).collect();
         for s in d.setup {
-            fix.push(format!("{}: Lightning: {} | Classic: {}", s.task, s.lightning, s.classic));
+            fix.push(format!(
+                "{}: Lightning: {} | Classic: {}",
+                s.task, s.lightning, s.classic
+            ));
         }
         let mut detail = e.to_string();
         if let Some(first) = d.likely.first() {
@@ -186,15 +198,29 @@ impl Progress<'_> {
 
 /// Paths fetched after login, in this order: limits, each object's describe, then the queries.
 fn paths(target: &Target, user_id: &str) -> Vec<String> {
-    let q = |soql: &str| format!("query?q={}", url::form_urlencoded::byte_serialize(soql.as_bytes()).collect::<String>());
+    let q = |soql: &str| {
+        format!(
+            "query?q={}",
+            url::form_urlencoded::byte_serialize(soql.as_bytes()).collect::<String>()
+        )
+    };
     let mut paths = vec!["limits".to_string()];
-    paths.extend(target.objects.iter().map(|o| format!("sobjects/{}/describe", o.name)));
+    paths.extend(
+        target
+            .objects
+            .iter()
+            .map(|o| format!("sobjects/{}/describe", o.name)),
+    );
     paths.push(q(&format!(
         "SELECT Id, Username, Name, LastPasswordChangeDate, Profile.Name, Profile.UserLicense.Name FROM User WHERE Id = '{}'",
         user_id.replace('\'', "")
     )));
-    paths.push(q("SELECT Name, LicenseDefinitionKey, Status, TotalLicenses, UsedLicenses FROM UserLicense"));
-    paths.push(q("SELECT Id, Email, Profile.UserLicense.Name FROM User WHERE IsActive = true"));
+    paths.push(q(
+        "SELECT Name, LicenseDefinitionKey, Status, TotalLicenses, UsedLicenses FROM UserLicense",
+    ));
+    paths.push(q(
+        "SELECT Id, Email, Profile.UserLicense.Name FROM User WHERE IsActive = true",
+    ));
     paths
 }
 
@@ -219,7 +245,12 @@ async fn fetch(session: &Session, paths: &[String], strategy: Strategy) -> Fetch
 }
 
 /// Run every check against `target`.
-pub async fn run(http: &Http, target: Target, strategy: Strategy, events: Option<&UnboundedSender<CheckEvent>>) -> Outcome {
+pub async fn run(
+    http: &Http,
+    target: Target,
+    strategy: Strategy,
+    events: Option<&UnboundedSender<CheckEvent>>,
+) -> Outcome {
     let started = Instant::now();
     let progress = Progress(events);
     let mut results = Vec::new();
@@ -237,7 +268,10 @@ pub async fn run(http: &Http, target: Target, strategy: Strategy, events: Option
     let auth = match login {
         Ok(auth) => auth,
         Err(e) => {
-            progress.finished(&mut results, CheckResult::from_error("login", Status::Fail, &e));
+            progress.finished(
+                &mut results,
+                CheckResult::from_error("login", Status::Fail, &e),
+            );
             for (id, _) in &CHECKS[2..] {
                 progress.finished(
                     &mut results,
@@ -253,7 +287,14 @@ pub async fn run(http: &Http, target: Target, strategy: Strategy, events: Option
         }
     };
     progress.finished(&mut results, verdicts::login(&auth));
-    progress.started(&["identity", "api_enabled", "objects", "limits", "password_expiry", "token"]);
+    progress.started(&[
+        "identity",
+        "api_enabled",
+        "objects",
+        "limits",
+        "password_expiry",
+        "token",
+    ]);
     let paths = paths(&target, &auth.user_id);
     let identity = verdicts::fetch_identity(&auth);
     let fetched = fetch(&auth.session, &paths, strategy);

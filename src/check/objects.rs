@@ -42,7 +42,9 @@ pub fn defaults() -> Vec<ObjectNeed> {
         required: Vec::new(),
         optional: Vec::new(),
     });
-    flag(lists.required, true).chain(flag(lists.optional, false)).collect()
+    flag(lists.required, true)
+        .chain(flag(lists.optional, false))
+        .collect()
 }
 
 /// Parse a connection's own entries: `Account` (read) or `Account:rce`.
@@ -84,7 +86,10 @@ mod tests {
     #[test]
     fn default_asset_parses_with_required_and_optional_objects() {
         let all = defaults();
-        assert!(all.iter().any(|o| o.name == "Account" && o.required && o.access == "rce"));
+        assert!(
+            all.iter()
+                .any(|o| o.name == "Account" && o.required && o.access == "rce")
+        );
         assert!(all.iter().any(|o| o.name == "Lead" && !o.required));
         assert!(all.len() >= 5);
     }

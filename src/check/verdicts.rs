@@ -28,11 +28,17 @@ pub fn reach(target: &Target, reach: &Result<Vec<ApiVersion>, SfError>) -> Check
 }
 
 pub fn login(auth: &Authenticated) -> CheckResult {
-    let who = auth.username.clone().unwrap_or_else(|| auth.user_id.clone());
+    let who = auth
+        .username
+        .clone()
+        .unwrap_or_else(|| auth.user_id.clone());
     CheckResult::new(
         "login",
         Status::Pass,
-        format!("logged in as {who}; the org lives at {}", auth.session.instance_url),
+        format!(
+            "logged in as {who}; the org lives at {}",
+            auth.session.instance_url
+        ),
         "",
     )
 }
@@ -40,8 +46,16 @@ pub fn login(auth: &Authenticated) -> CheckResult {
 /// Who the session belongs to: the identity URL for OAuth logins, userinfo for SOAP sessions.
 pub async fn fetch_identity(auth: &Authenticated) -> Result<(String, String), SfError> {
     match &auth.identity_url {
-        Some(url) => auth.session.identity(url).await.map(|i| (i.username, i.display_name)),
-        None => auth.session.userinfo().await.map(|i| (i.preferred_username, i.name)),
+        Some(url) => auth
+            .session
+            .identity(url)
+            .await
+            .map(|i| (i.username, i.display_name)),
+        None => auth
+            .session
+            .userinfo()
+            .await
+            .map(|i| (i.preferred_username, i.name)),
     }
 }
 
@@ -80,9 +94,18 @@ pub fn evaluate(
             let mut checks = vec![identity_verdict(target, identity, None)];
             checks.push(CheckResult::from_error("api_enabled", Status::Fail, &e));
             for id in ["objects", "limits"] {
-                checks.push(CheckResult::new(id, Status::Skip, "needs working API calls", ""));
+                checks.push(CheckResult::new(
+                    id,
+                    Status::Skip,
+                    "needs working API calls",
+                    "",
+                ));
             }
-            checks.push(password_verdict(target, auth.password_expired || expired(&e), None));
+            checks.push(password_verdict(
+                target,
+                auth.password_expired || expired(&e),
+                None,
+            ));
             checks.push(token_verdict(target, auth));
             return Evaluated {
                 checks,
@@ -108,7 +131,11 @@ pub fn evaluate(
         Ok(_) if !auth.password_expired => {
             CheckResult::new("api_enabled", Status::Pass, "REST API calls work", "")
         }
-        Ok(_) => CheckResult::from_error("api_enabled", Status::Fail, &SfError::new(Cause::PasswordExpired)),
+        Ok(_) => CheckResult::from_error(
+            "api_enabled",
+            Status::Fail,
+            &SfError::new(Cause::PasswordExpired),
+        ),
         Err(e) => CheckResult::from_error("api_enabled", Status::Fail, e),
     };
     let api_expired = limits.as_ref().err().is_some_and(expired);
@@ -128,14 +155,26 @@ pub fn evaluate(
     }
 }
 
-fn identity_verdict(target: &Target, identity: Result<(String, String), SfError>, user: Option<&Value>) -> CheckResult {
-    let environment = if target.sandbox { "SANDBOX" } else { "PRODUCTION" };
+fn identity_verdict(
+    target: &Target,
+    identity: Result<(String, String), SfError>,
+    user: Option<&Value>,
+) -> CheckResult {
+    let environment = if target.sandbox {
+        "SANDBOX"
+    } else {
+        "PRODUCTION"
+    };
     let (username, name) = match identity {
         Ok(found) => found,
         Err(e) => return CheckResult::from_error("identity", Status::Fail, &e),
     };
-    let profile = user.and_then(|u| text(u, &["Profile", "Name"])).unwrap_or("unknown profile");
-    let license = user.and_then(|u| text(u, &["Profile", "UserLicense", "Name"])).unwrap_or("");
+    let profile = user
+        .and_then(|u| text(u, &["Profile", "Name"]))
+        .unwrap_or("unknown profile");
+    let license = user
+        .and_then(|u| text(u, &["Profile", "UserLicense", "Name"]))
+        .unwrap_or("");
     let detail = format!("{username} ({name}), profile {profile}, {environment} org");
     let integration = license.contains("Integration");
     if profile.contains("System Administrator") && !integration {
@@ -183,7 +222,10 @@ fn objects_verdict(target: &Target, describes: &[Result<Value, SfError>]) -> Che
         (true, true) => CheckResult::new(
             "objects",
             Status::Pass,
-            format!("all {} objects have the access the integration needs", target.objects.len()),
+            format!(
+                "all {} objects have the access the integration needs",
+                target.objects.len()
+            ),
             "",
         ),
         (false, _) => CheckResult::new(
@@ -208,9 +250,17 @@ fn limits_verdict(limits: &Result<Value, SfError>) -> CheckResult {
         .and_then(|v| v.get("DailyApiRequests"))
         .and_then(|v| serde_json::from_value::<Limit>(v.clone()).ok());
     let Some(daily) = daily else {
-        return CheckResult::new("limits", Status::Skip, "the org did not report its API limits", "");
+        return CheckResult::new(
+            "limits",
+            Status::Skip,
+            "the org did not report its API limits",
+            "",
+        );
     };
-    let detail = format!("{} of {} daily API requests left", daily.remaining, daily.max);
+    let detail = format!(
+        "{} of {} daily API requests left",
+        daily.remaining, daily.max
+    );
     let fix = "reduce API use or buy more API capacity; the count is over a rolling 24 hours";
     if daily.remaining <= 0 {
         CheckResult::new("limits", Status::Fail, detail, fix)
@@ -223,14 +273,29 @@ fn limits_verdict(limits: &Result<Value, SfError>) -> CheckResult {
 
 fn password_verdict(target: &Target, expired: bool, changed: Option<SystemTime>) -> CheckResult {
     if !target.flow.uses_password() {
-        return CheckResult::new("password_expiry", Status::Skip, "this method does not log in with a password", "");
+        return CheckResult::new(
+            "password_expiry",
+            Status::Skip,
+            "this method does not log in with a password",
+            "",
+        );
     }
     let fix = "log in to Salesforce as the integration user and set a new password, reset the security token (a password change resets it), then re-authenticate: sfconnect reauth NAME";
     if expired {
-        return CheckResult::new("password_expiry", Status::Fail, "the password has expired", fix);
+        return CheckResult::new(
+            "password_expiry",
+            Status::Fail,
+            "the password has expired",
+            fix,
+        );
     }
     let Some(changed) = changed else {
-        return CheckResult::new("password_expiry", Status::Skip, "when the password was last changed is unknown", "");
+        return CheckResult::new(
+            "password_expiry",
+            Status::Skip,
+            "when the password was last changed is unknown",
+            "",
+        );
     };
     let age = SystemTime::now()
         .duration_since(changed)
@@ -251,7 +316,12 @@ fn password_verdict(target: &Target, expired: bool, changed: Option<SystemTime>)
 
 fn token_verdict(target: &Target, auth: &Authenticated) -> CheckResult {
     if !uses_refresh_token(target.flow) {
-        return CheckResult::new("token", Status::Skip, "this method uses no refresh token", "");
+        return CheckResult::new(
+            "token",
+            Status::Skip,
+            "this method uses no refresh token",
+            "",
+        );
     }
     match &auth.refresh_token {
         Some(_) => CheckResult::new(
@@ -269,12 +339,19 @@ fn domain_of(email: &str) -> &str {
 }
 
 fn licenses(target: &Target, rows: &[Value], active: &[Value]) -> Licenses {
-    let all = target.company_domains.is_empty() || target.company_domains.iter().any(|d| d.trim() == "*");
-    let domains: Vec<String> = target.company_domains.iter().map(|d| d.trim().to_ascii_lowercase()).collect();
+    let all =
+        target.company_domains.is_empty() || target.company_domains.iter().any(|d| d.trim() == "*");
+    let domains: Vec<String> = target
+        .company_domains
+        .iter()
+        .map(|d| d.trim().to_ascii_lowercase())
+        .collect();
     let mut per_license: BTreeMap<String, usize> = BTreeMap::new();
     let mut matching = 0;
     for user in active {
-        let email = text(user, &["Email"]).unwrap_or_default().to_ascii_lowercase();
+        let email = text(user, &["Email"])
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         if all || domains.iter().any(|d| domain_of(&email) == d) {
             matching += 1;
         }

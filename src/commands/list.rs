@@ -8,14 +8,11 @@ use serde_json::{Value, json};
 use super::{profile_failure, profiles};
 use crate::profile::{Profile, ProfileError};
 
-/// Salesforce's default password policy: passwords expire every 90 days.
-pub const PASSWORD_POLICY_DAYS: i64 = 90;
-
 fn rfc3339(t: SystemTime) -> String {
     humantime::format_rfc3339_seconds(t).to_string()
 }
 
-/// Days until the password expires under the default policy; None when unknown or not used.
+/// Days until the password expires under the connection's policy (default 90 days); None when unknown or not used.
 pub fn password_expires_in_days(profile: &Profile, now: SystemTime) -> Option<i64> {
     if !profile.flow.uses_password() {
         return None;
@@ -25,7 +22,11 @@ pub fn password_expires_in_days(profile: &Profile, now: SystemTime) -> Option<i6
         .duration_since(changed)
         .map(|d| d.as_secs() as i64 / 86_400)
         .unwrap_or(0);
-    Some(PASSWORD_POLICY_DAYS - age)
+    let policy = profile
+        .password_policy_days
+        .map(i64::from)
+        .unwrap_or(super::saved::PASSWORD_POLICY_DAYS);
+    Some(policy - age)
 }
 
 /// The contract's JSON shape for one connection (shared by `list` and `status`).

@@ -169,7 +169,9 @@ impl Inputs {
             secrets: String::new(),
             ui: existing.map(|p| p.ui).unwrap_or_default(),
             objects: existing.map(|p| p.objects.clone()).unwrap_or_default(),
-            company_domains: existing.map(|p| p.company_domains.clone()).unwrap_or_default(),
+            company_domains: existing
+                .map(|p| p.company_domains.clone())
+                .unwrap_or_default(),
             password_policy_days: existing.and_then(|p| p.password_policy_days),
             created_at: existing.map(|p| p.created_at).unwrap_or(now),
             password_changed_at: existing.and_then(|p| p.password_changed_at),
@@ -227,7 +229,11 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
         "Checking {} ({}){}…",
         inputs.login_url,
         inputs.flow.as_str(),
-        inputs.username.as_deref().map(|u| format!(" as {u}")).unwrap_or_default()
+        inputs
+            .username
+            .as_deref()
+            .map(|u| format!(" as {u}"))
+            .unwrap_or_default()
     );
     let outcome = run_checks(&http, target, true).await;
     let Some(session) = outcome.session.as_ref().filter(|_| outcome.ok()) else {
@@ -243,7 +249,10 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
     let now = SystemTime::now();
     let mut secrets = inputs.secrets.clone();
     remember_session(&mut secrets, auth);
-    let new_password = match (old.as_ref().and_then(|b| b.get(key::PASSWORD)), secrets.get(key::PASSWORD)) {
+    let new_password = match (
+        old.as_ref().and_then(|b| b.get(key::PASSWORD)),
+        secrets.get(key::PASSWORD),
+    ) {
         (Some(before), Some(after)) => before.expose_secret() != after.expose_secret(),
         _ => false,
     };
@@ -257,7 +266,9 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
     } else {
         session.password_changed_at.or(profile.password_changed_at)
     };
-    if secrets.get(key::REFRESH_TOKEN).is_some() && (auth.refresh_token.is_some() || profile.refresh_token_obtained_at.is_none()) {
+    if secrets.get(key::REFRESH_TOKEN).is_some()
+        && (auth.refresh_token.is_some() || profile.refresh_token_obtained_at.is_none())
+    {
         profile.refresh_token_obtained_at = Some(now);
     }
     profile.last_test = Some(LastTest {

@@ -5,6 +5,9 @@ pub mod login;
 pub mod remove;
 pub mod saved;
 pub mod sim;
+pub mod status;
+pub mod test;
+pub mod token;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;

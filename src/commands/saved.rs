@@ -8,7 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use secrecy::{ExposeSecret, SecretString};
 
-use super::{fail, profile_failure, profiles, report, EXIT_FAILED};
+use super::{EXIT_FAILED, fail, profile_failure, profiles, report};
 use crate::check::{self, CheckEvent, CheckResult, Outcome, Status, Strategy, Target};
 use crate::cli::Global;
 use crate::profile::credentials::credentials_for;
@@ -38,23 +38,37 @@ pub struct Saved {
 pub async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, ProfileError> + Send + 'static,
 ) -> Result<T, ProfileError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .unwrap_or_else(|e| Err(ProfileError::Store(StoreError::KeyringFailed(e.to_string()))))
+    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| {
+        Err(ProfileError::Store(StoreError::KeyringFailed(
+            e.to_string(),
+        )))
+    })
 }
 
-pub async fn open_store(profiles: &Arc<Profiles>, kind: crate::profile::StoreKind) -> Result<Arc<dyn SecretStore>, ProfileError> {
+pub async fn open_store(
+    profiles: &Arc<Profiles>,
+    kind: crate::profile::StoreKind,
+) -> Result<Arc<dyn SecretStore>, ProfileError> {
     let profiles = profiles.clone();
-    blocking(move || Ok(profiles.open_store(kind)?)).await.map(Arc::from)
+    blocking(move || Ok(profiles.open_store(kind)?))
+        .await
+        .map(Arc::from)
 }
 
 /// Open a saved connection with its secrets.
 pub async fn open(global: &Global, name: &str) -> Result<Saved, ExitCode> {
     let profiles = Arc::new(profiles(global)?);
     let profile = profiles.get(name).map_err(|e| profile_failure(&e))?;
-    let store = open_store(&profiles, profile.store).await.map_err(|e| profile_failure(&e))?;
+    let store = open_store(&profiles, profile.store)
+        .await
+        .map_err(|e| profile_failure(&e))?;
     let secrets = {
-        let (profiles, store, name, profile) = (profiles.clone(), store.clone(), name.to_string(), profile.clone());
+        let (profiles, store, name, profile) = (
+            profiles.clone(),
+            store.clone(),
+            name.to_string(),
+            profile.clone(),
+        );
         blocking(move || profiles.secrets(&name, &profile, store.as_ref()))
             .await
             .map_err(|e| profile_failure(&e))?
@@ -82,7 +96,10 @@ pub fn target(profile: &Profile, secrets: &SecretBundle) -> Result<Target, SfErr
         sandbox: profile.sandbox,
         objects,
         password_changed_at: profile.password_changed_at,
-        password_policy_days: profile.password_policy_days.map(i64::from).unwrap_or(PASSWORD_POLICY_DAYS),
+        password_policy_days: profile
+            .password_policy_days
+            .map(i64::from)
+            .unwrap_or(PASSWORD_POLICY_DAYS),
         warn_days: WARN_DAYS,
         company_domains: profile.company_domains.clone(),
     })
@@ -93,7 +110,10 @@ pub fn http() -> Result<Http, ExitCode> {
 }
 
 fn now_secs() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 /// Keep what a login produced: a rotated refresh token (at once: losing it locks the
@@ -104,12 +124,19 @@ pub fn remember_session(bundle: &mut SecretBundle, auth: &Authenticated) {
     }
     let lifetime = auth.session_seconds.unwrap_or(OAUTH_SESSION_SECS);
     bundle.set(key::ACCESS_TOKEN, auth.session.access_token.clone());
-    bundle.set(ACCESS_TOKEN_EXPIRES, SecretString::from((now_secs() + lifetime).to_string()));
+    bundle.set(
+        ACCESS_TOKEN_EXPIRES,
+        SecretString::from((now_secs() + lifetime).to_string()),
+    );
 }
 
 /// The cached access token, if it is still good for a while.
 pub fn cached_token(bundle: &SecretBundle) -> Option<SecretString> {
-    let expires: u64 = bundle.get(ACCESS_TOKEN_EXPIRES)?.expose_secret().parse().ok()?;
+    let expires: u64 = bundle
+        .get(ACCESS_TOKEN_EXPIRES)?
+        .expose_secret()
+        .parse()
+        .ok()?;
     (expires > now_secs() + EXPIRY_MARGIN_SECS)
         .then(|| bundle.get(key::ACCESS_TOKEN).cloned())
         .flatten()
@@ -126,8 +153,13 @@ impl Saved {
     }
 
     /// Save a login's rotated refresh token and cached access token, plus profile changes.
-    pub async fn persist(&self, auth: &Authenticated, change: impl FnOnce(&mut Profile) + Send + 'static) {
-        let (profiles, store, name) = (self.profiles.clone(), self.store.clone(), self.name.clone());
+    pub async fn persist(
+        &self,
+        auth: &Authenticated,
+        change: impl FnOnce(&mut Profile) + Send + 'static,
+    ) {
+        let (profiles, store, name) =
+            (self.profiles.clone(), self.store.clone(), self.name.clone());
         let rotated = auth.refresh_token.is_some();
         let mut fresh = SecretBundle::default();
         remember_session(&mut fresh, auth);
@@ -172,7 +204,13 @@ pub fn symbol(status: Status, colour: bool) -> String {
 }
 
 pub fn print_check(out: &mut dyn std::io::Write, check: &CheckResult, colour: bool) {
-    let _ = writeln!(out, "{} {}: {}", symbol(check.status, colour), check.title, check.detail);
+    let _ = writeln!(
+        out,
+        "{} {}: {}",
+        symbol(check.status, colour),
+        check.title,
+        check.detail
+    );
     if !check.fix.is_empty() && matches!(check.status, Status::Fail | Status::Warn) {
         let _ = writeln!(out, "    fix: {}", check.fix);
     }

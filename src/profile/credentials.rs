@@ -31,8 +31,9 @@ pub fn credentials_for(profile: &Profile, secrets: &SecretBundle) -> Result<Cred
         Flow::ClientCredentials => Credentials::ClientCredentials { app: app() },
         Flow::RefreshToken | Flow::Web | Flow::Device => Credentials::RefreshToken {
             app: app(),
-            refresh_token: get(key::REFRESH_TOKEN)
-                .ok_or_else(|| SfError::new(Cause::RefreshTokenExpired).with_context("no refresh token is saved"))?,
+            refresh_token: get(key::REFRESH_TOKEN).ok_or_else(|| {
+                SfError::new(Cause::RefreshTokenExpired).with_context("no refresh token is saved")
+            })?,
         },
         Flow::Jwt => {
             let pem = match get(key::PRIVATE_KEY) {
@@ -40,7 +41,8 @@ pub fn credentials_for(profile: &Profile, secrets: &SecretBundle) -> Result<Cred
                 None => {
                     let path = profile.key_file.clone().unwrap_or_default();
                     let text = std::fs::read_to_string(&path).map_err(|e| {
-                        SfError::new(Cause::InvalidKey).with_context(format!("cannot read {}: {e}", path.display()))
+                        SfError::new(Cause::InvalidKey)
+                            .with_context(format!("cannot read {}: {e}", path.display()))
                     })?;
                     SecretString::from(text)
                 }

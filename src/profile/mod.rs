@@ -284,12 +284,13 @@ impl Profiles {
             .connections
             .get_mut(name)
             .ok_or_else(|| ProfileError::NotFound(name.to_string()))?;
-        let mut bundle = store
-            .load(&profile.secrets)?
-            .ok_or_else(|| ProfileError::SecretsMissing {
-                name: name.to_string(),
-                store: profile.store.as_str(),
-            })?;
+        let mut bundle =
+            store
+                .load(&profile.secrets)?
+                .ok_or_else(|| ProfileError::SecretsMissing {
+                    name: name.to_string(),
+                    store: profile.store.as_str(),
+                })?;
         if change(profile, &mut bundle) {
             store.save(&profile.secrets, &bundle)?;
         }

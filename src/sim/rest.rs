@@ -436,8 +436,13 @@ fn where_matches(upper: &str, soql: &str, user: &User) -> bool {
 }
 
 fn user_record(u: &User) -> Value {
-    let changed = std::time::SystemTime::now() - std::time::Duration::from_secs(u64::from(u.password_age_days) * 86_400);
-    let license = if u.integration_user { "Salesforce Integration" } else { "Salesforce" };
+    let changed = std::time::SystemTime::now()
+        - std::time::Duration::from_secs(u64::from(u.password_age_days) * 86_400);
+    let license = if u.integration_user {
+        "Salesforce Integration"
+    } else {
+        "Salesforce"
+    };
     json!({
         "attributes": {"type": "User", "url": format!("/services/data/v{}/sobjects/User/{}", API_VERSION, u.user_id)},
         "Id": u.user_id,

@@ -35,7 +35,10 @@ async fn login_list_and_remove_with_the_file_store() {
     assert_eq!(prod["instance_url"], sim.instance_url());
     assert_eq!(prod["org_id"], "00D5e000003V0C7EAK");
     assert_eq!(prod["last_test"]["ok"], true);
-    assert_eq!(prod["password_expires_in_days"], 80, "from the org: changed 10 days ago, 90-day policy");
+    assert_eq!(
+        prod["password_expires_in_days"], 80,
+        "from the org: changed 10 days ago, 90-day policy"
+    );
 
     for file in std::fs::read_dir(&dir).unwrap().flatten() {
         let bytes = std::fs::read(file.path()).unwrap();

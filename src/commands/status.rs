@@ -1,0 +1,226 @@
+//! `sfconnect status [NAME] [--json] [--notify]` and `sfconnect watch`: health at a glance from
+//! what is saved, or checked now with a notification command run when health changes.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::time::{Duration, SystemTime};
+
+use serde_json::Value;
+
+use super::list::{password_expires_in_days, profile_json};
+use super::saved::{WARN_DAYS, http, open, run_checks, target, use_colour};
+use super::test::record;
+use super::{EXIT_FAILED, EXIT_USAGE, fail, profile_failure, profiles};
+use crate::cli::Global;
+use crate::profile::{Profile, ProfileError};
+
+/// A connection's health.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Health {
+    Ok,
+    /// The password expires within the warning window.
+    Expiring,
+    Failing,
+    Untested,
+}
+
+impl Health {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Health::Ok => "ok",
+            Health::Expiring => "expiring",
+            Health::Failing => "failing",
+            Health::Untested => "untested",
+        }
+    }
+
+    /// Whether `status` exits 1 for it.
+    pub fn alarming(self) -> bool {
+        matches!(self, Health::Expiring | Health::Failing)
+    }
+}
+
+/// Health and a one-line message, from what is saved (no network).
+pub fn health(p: &Profile, now: SystemTime) -> (Health, String) {
+    let expiry = password_expires_in_days(p, now);
+    let tested = p.last_test.as_ref().map(|t| {
+        let age = now.duration_since(t.at).unwrap_or(Duration::ZERO).as_secs() / 86_400;
+        (t, age)
+    });
+    match (tested, expiry) {
+        (Some((t, _)), _) if !t.ok => (Health::Failing, t.summary.clone()),
+        (_, Some(days)) if days <= 0 => (Health::Failing, "the password has expired".into()),
+        (_, Some(days)) if days <= WARN_DAYS => {
+            (Health::Expiring, format!("password expires in {days} days"))
+        }
+        (None, _) => (Health::Untested, "never tested".into()),
+        (Some((_, age)), expiry) => {
+            let tested = if age == 0 {
+                "tested today".to_string()
+            } else {
+                format!("not tested for {age} days")
+            };
+            let expiry = expiry
+                .map(|d| format!("; password expires in {d} days"))
+                .unwrap_or_default();
+            (Health::Ok, format!("{tested}{expiry}"))
+        }
+    }
+}
+
+fn selected(global: &Global, name: Option<&str>) -> Result<Vec<(String, Profile)>, ExitCode> {
+    let profiles = profiles(global)?;
+    let config = profiles
+        .config()
+        .map_err(|e| profile_failure(&ProfileError::from(e)))?;
+    match name {
+        Some(n) => match config.connections.get(n) {
+            Some(p) => Ok(vec![(n.to_string(), p.clone())]),
+            None => Err(profile_failure(&ProfileError::NotFound(n.to_string()))),
+        },
+        None => Ok(config.connections.into_iter().collect()),
+    }
+}
+
+pub struct Notify {
+    pub command: Option<String>,
+}
+
+/// Run the checks for each connection and notify on health changes; returns the new healths.
+async fn check_and_notify(
+    global: &Global,
+    name: Option<&str>,
+    notify: &Notify,
+) -> Result<Vec<(String, Profile)>, ExitCode> {
+    let before = selected(global, name)?;
+    let command = match &notify.command {
+        Some(c) => Some(c.clone()),
+        None => profiles(global)?
+            .config()
+            .ok()
+            .and_then(|c| c.notify_command),
+    };
+    let http = http()?;
+    for (name, profile) in &before {
+        let (old, _) = health(profile, SystemTime::now());
+        let saved = match open(global, name).await {
+            Ok(s) => s,
+            Err(_) => continue,
+        };
+        let outcome = match target(&saved.profile, &saved.secrets) {
+            Ok(t) => run_checks(&http, t, false).await,
+            Err(e) => {
+                eprintln!("sfconnect: {name}: {e}");
+                continue;
+            }
+        };
+        record(&saved, &outcome).await;
+        let after = open(global, name)
+            .await
+            .map(|s| s.profile)
+            .unwrap_or_else(|_| profile.clone());
+        let (new, message) = health(&after, SystemTime::now());
+        if new != old
+            && let Some(cmd) = &command
+        {
+            run_notification(cmd, name, old, new, &message).await;
+        }
+    }
+    selected(global, name)
+}
+
+/// The user's notification command, with the change in its environment (never a secret).
+async fn run_notification(command: &str, name: &str, old: Health, new: Health, message: &str) {
+    let status = tokio::process::Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .env("SFCONNECT_CONNECTION", name)
+        .env("SFCONNECT_STATUS", new.as_str())
+        .env("SFCONNECT_PREVIOUS_STATUS", old.as_str())
+        .env("SFCONNECT_MESSAGE", message)
+        .stdin(std::process::Stdio::null())
+        .status()
+        .await;
+    match status {
+        Ok(s) if s.success() => {}
+        Ok(s) => eprintln!("sfconnect: the notification command exited with {s}"),
+        Err(e) => eprintln!("sfconnect: cannot run the notification command: {e}"),
+    }
+}
+
+fn print(connections: &[(String, Profile)], json: bool) -> ExitCode {
+    let now = SystemTime::now();
+    let mut alarming = false;
+    let mut rows = Vec::new();
+    let colour = use_colour(std::io::stdout().is_terminal());
+    for (name, p) in connections {
+        let (h, message) = health(p, now);
+        alarming |= h.alarming();
+        if json {
+            let mut row = profile_json(name, p, now);
+            row["health"] = Value::from(h.as_str());
+            row["message"] = Value::from(message);
+            rows.push(row);
+        } else {
+            let mark = match h {
+                Health::Ok => super::saved::symbol(crate::check::Status::Pass, colour),
+                Health::Expiring | Health::Untested => {
+                    super::saved::symbol(crate::check::Status::Warn, colour)
+                }
+                Health::Failing => super::saved::symbol(crate::check::Status::Fail, colour),
+            };
+            let env = if p.sandbox { "sandbox" } else { "production" };
+            println!(
+                "{mark} {name} [{env}] {}: {message} (secrets: {})",
+                h.as_str(),
+                p.store.as_str()
+            );
+        }
+    }
+    if json {
+        println!("{}", Value::Array(rows));
+    } else if connections.is_empty() {
+        println!("No saved connections.");
+    }
+    if alarming {
+        ExitCode::from(EXIT_FAILED)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+pub async fn status(
+    global: &Global,
+    name: Option<&str>,
+    json: bool,
+    notify: Option<Notify>,
+) -> ExitCode {
+    let connections = match notify {
+        Some(n) => check_and_notify(global, name, &n).await,
+        None => selected(global, name),
+    };
+    match connections {
+        Ok(c) => print(&c, json),
+        Err(code) => code,
+    }
+}
+
+pub async fn watch(
+    global: &Global,
+    name: Option<&str>,
+    interval: Duration,
+    notify: Notify,
+) -> ExitCode {
+    if interval.is_zero() {
+        return fail(EXIT_USAGE, "--interval must be at least one second");
+    }
+    loop {
+        if let Err(code) = check_and_notify(global, name, &notify).await {
+            return code;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(interval) => {}
+            _ = super::sim::wait_for_stop() => return ExitCode::SUCCESS,
+        }
+    }
+}

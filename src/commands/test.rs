@@ -1,0 +1,110 @@
+//! `sfconnect test NAME [--json]`: run the connection checks now and record the result.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::time::SystemTime;
+
+use serde_json::json;
+
+use super::saved::{Saved, http, open, print_check, run_checks, target, use_colour};
+use super::{EXIT_FAILED, EXIT_USAGE, fail};
+use crate::check::Outcome;
+use crate::cli::Global;
+use crate::profile::LastTest;
+
+pub async fn run(global: &Global, name: &str, json_out: bool) -> ExitCode {
+    let saved = match open(global, name).await {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let target = match target(&saved.profile, &saved.secrets) {
+        Ok(t) => t,
+        Err(e) => return fail(EXIT_USAGE, e),
+    };
+    let http = match http() {
+        Ok(h) => h,
+        Err(code) => return code,
+    };
+    if !json_out {
+        eprintln!("Checking '{name}'…");
+    }
+    let outcome = run_checks(&http, target, false).await;
+    record(&saved, &outcome).await;
+    if json_out {
+        println!("{}", outcome_json(name, &outcome));
+    } else {
+        let colour = use_colour(std::io::stdout().is_terminal());
+        let mut out = std::io::stdout();
+        for check in &outcome.checks {
+            print_check(&mut out, check, colour);
+        }
+        if let Some(l) = &outcome.licenses {
+            println!(
+                "Users: {} active, {} in the company domains ({}).",
+                l.active_users,
+                l.matching_users,
+                l.domains.join(", ")
+            );
+            for license in &l.licenses {
+                println!(
+                    "  {}: {} of {} licenses used, {} active users",
+                    license.name, license.used, license.total, license.active_users
+                );
+            }
+        }
+        println!(
+            "{} in {} ms.",
+            if outcome.ok() { "OK" } else { "FAILED" },
+            outcome.elapsed.as_millis()
+        );
+    }
+    if outcome.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_FAILED)
+    }
+}
+
+/// Save the verdict, the rotated refresh token and the fresh session.
+pub async fn record(saved: &Saved, outcome: &Outcome) {
+    let last = LastTest {
+        at: SystemTime::now(),
+        ok: outcome.ok(),
+        summary: outcome.summary(),
+    };
+    let changed = outcome.session.as_ref().and_then(|s| s.password_changed_at);
+    match &outcome.session {
+        Some(session) => {
+            saved
+                .persist(&session.auth, move |p| {
+                    p.last_test = Some(last);
+                    if changed.is_some() {
+                        p.password_changed_at = changed;
+                    }
+                })
+                .await
+        }
+        None => {
+            let name = saved.name.clone();
+            let profiles = saved.profiles.clone();
+            let result = super::saved::blocking(move || {
+                profiles.update_profile(&name, |p| p.last_test = Some(last))
+            })
+            .await;
+            if let Err(e) = result {
+                eprintln!("sfconnect: could not record the test result: {e}");
+            }
+        }
+    }
+}
+
+/// The contract's `test --json` shape, plus the users-and-licenses summary.
+pub fn outcome_json(name: &str, outcome: &Outcome) -> serde_json::Value {
+    json!({
+        "profile": name,
+        "ok": outcome.ok(),
+        "elapsed_ms": outcome.elapsed.as_millis() as u64,
+        "checks": outcome.checks,
+        "licenses": outcome.licenses,
+    })
+}

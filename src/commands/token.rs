@@ -1,0 +1,187 @@
+//! `sfconnect token NAME`: print a valid access token and nothing else; log in only when the
+//! cached one is too old. `sfconnect export`: credentials for other tools.
+
+use std::process::ExitCode;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::json;
+
+use super::saved::{Saved, cached_token, http, login_failed, open};
+use super::{EXIT_USAGE, fail};
+use crate::cli::{ExportFormat, Global};
+use crate::profile::credentials::uses_refresh_token;
+use crate::profile::key;
+use crate::salesforce::rest::API_VERSION;
+
+/// A valid access token: the cached one, or a new login (persisting what it changed).
+async fn access_token(saved: &Saved) -> Result<SecretString, ExitCode> {
+    if let Some(token) = cached_token(&saved.secrets) {
+        return Ok(token);
+    }
+    let http = http()?;
+    match saved.log_in(&http).await {
+        Ok(auth) => Ok(auth.session.access_token),
+        Err(e) => Err(login_failed(&e)),
+    }
+}
+
+pub async fn token(global: &Global, name: &str) -> ExitCode {
+    let saved = match open(global, name).await {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    match access_token(&saved).await {
+        Ok(token) => {
+            println!("{}", token.expose_secret());
+            ExitCode::SUCCESS
+        }
+        Err(code) => code,
+    }
+}
+
+/// Quote for POSIX shells: single quotes, with embedded ones closed, escaped and reopened.
+pub fn shell_quote(value: &str) -> String {
+    format!("'{}'", value.replace('\'', r"'\''"))
+}
+
+/// `force://clientId:clientSecret:refreshToken@instanceHost`, as `sf org login sfdx-url` takes.
+pub fn sfdx_url(
+    client_id: &str,
+    client_secret: &str,
+    refresh_token: &str,
+    instance_url: &str,
+) -> String {
+    let host = instance_url
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .trim_end_matches('/');
+    format!("force://{client_id}:{client_secret}:{refresh_token}@{host}")
+}
+
+/// The parts of an sfdx auth URL: client id, client secret (may be empty), refresh token and
+/// instance host.
+#[derive(Debug, PartialEq, Eq)]
+pub struct SfdxUrl {
+    pub client_id: String,
+    pub client_secret: String,
+    pub refresh_token: String,
+    pub instance_host: String,
+}
+
+pub fn parse_sfdx_url(text: &str) -> Option<SfdxUrl> {
+    let rest = text.trim().strip_prefix("force://")?;
+    let (credentials, host) = rest.rsplit_once('@')?;
+    let mut parts = credentials.splitn(3, ':');
+    let (client_id, client_secret, refresh_token) = (parts.next()?, parts.next()?, parts.next()?);
+    if client_id.is_empty() || refresh_token.is_empty() || host.is_empty() {
+        return None;
+    }
+    Some(SfdxUrl {
+        client_id: client_id.to_string(),
+        client_secret: client_secret.to_string(),
+        refresh_token: refresh_token.to_string(),
+        instance_host: host.to_string(),
+    })
+}
+
+pub async fn export(global: &Global, name: &str, format: ExportFormat) -> ExitCode {
+    let saved = match open(global, name).await {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let p = &saved.profile;
+    if format == ExportFormat::SfdxUrl {
+        let refresh = saved.secrets.get(key::REFRESH_TOKEN);
+        let (Some(refresh), Some(client_id), Some(instance)) =
+            (refresh, &p.client_id, &p.instance_url)
+        else {
+            let why = if uses_refresh_token(p.flow) {
+                "its refresh token, consumer key or instance URL is missing; re-authenticate it"
+            } else {
+                "it logs in without a refresh token; use --format env or json, or connect it with browser login"
+            };
+            return fail(
+                EXIT_USAGE,
+                format!("'{name}' cannot be exported as an sfdx-url: {why}"),
+            );
+        };
+        let secret = saved
+            .secrets
+            .get(key::CLIENT_SECRET)
+            .map(|s| s.expose_secret().to_string())
+            .unwrap_or_default();
+        println!(
+            "{}",
+            sfdx_url(client_id, &secret, refresh.expose_secret(), instance)
+        );
+        return ExitCode::SUCCESS;
+    }
+    let token = match access_token(&saved).await {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let instance = p.instance_url.clone().unwrap_or_default();
+    let fields = [
+        ("SF_ACCESS_TOKEN", token.expose_secret().to_string()),
+        ("SF_INSTANCE_URL", instance.clone()),
+        ("SF_LOGIN_URL", p.login_url.clone()),
+        ("SF_USERNAME", p.username.clone().unwrap_or_default()),
+        ("SF_ORG_ID", p.org_id.clone().unwrap_or_default()),
+        ("SF_API_VERSION", API_VERSION.to_string()),
+    ];
+    match format {
+        ExportFormat::Env => {
+            for (k, v) in fields {
+                println!("export {k}={}", shell_quote(&v));
+            }
+        }
+        ExportFormat::Json => println!(
+            "{}",
+            json!({
+                "name": name,
+                "flow": p.flow.as_str(),
+                "access_token": token.expose_secret(),
+                "instance_url": instance,
+                "login_url": p.login_url,
+                "username": p.username,
+                "org_id": p.org_id,
+                "user_id": p.user_id,
+                "api_version": API_VERSION,
+            })
+        ),
+        ExportFormat::SfdxUrl => {}
+    }
+    ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sfdx_url_round_trips() {
+        let url = sfdx_url(
+            "3MVG9abc.def",
+            "SECRET123",
+            "5Aep861xyz.Q==",
+            "https://acme.my.salesforce.com/",
+        );
+        assert_eq!(
+            url,
+            "force://3MVG9abc.def:SECRET123:5Aep861xyz.Q==@acme.my.salesforce.com"
+        );
+        let parsed = parse_sfdx_url(&url).unwrap();
+        assert_eq!(parsed.client_id, "3MVG9abc.def");
+        assert_eq!(parsed.client_secret, "SECRET123");
+        assert_eq!(parsed.refresh_token, "5Aep861xyz.Q==");
+        assert_eq!(parsed.instance_host, "acme.my.salesforce.com");
+        assert!(parse_sfdx_url("force://id::tok@h").is_some_and(|p| p.client_secret.is_empty()));
+        assert!(parse_sfdx_url("https://x").is_none());
+        assert!(parse_sfdx_url("force://only@h").is_none());
+    }
+
+    #[test]
+    fn shell_quoting_survives_quotes() {
+        assert_eq!(shell_quote("a'b c$d"), r"'a'\''b c$d'");
+    }
+}
