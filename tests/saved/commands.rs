@@ -1,0 +1,462 @@
+//! The scriptable commands through the real binary: JSON shapes, exit codes, each check's
+//! pass / warn / fail against the simulated org, exports, caching and notifications.
+
+use serde_json::Value;
+use sfconnect::profile::config::CONFIG_FILE;
+use sfconnect::salesforce::oauth::{ClientApp, Grant, request_token};
+use sfconnect::salesforce::web::{self, AuthorizeRequest, Pkce};
+use sfconnect::salesforce::{Http, LoginUrl};
+use sfconnect::sim::RunningSim;
+use sfconnect::sim::scenario::{DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET, DEMO_USERNAME};
+
+use super::support::*;
+
+fn cmd(dir: &std::path::Path, args: &[&str]) -> std::process::Command {
+    let mut c = sfconnect(dir);
+    c.args(args);
+    c
+}
+
+async fn json_of(dir: &std::path::Path, args: &[&str]) -> (Option<i32>, Value) {
+    let out = run_async(cmd(dir, args)).await;
+    let value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("not JSON: {}", text(&out)));
+    (out.status.code(), value)
+}
+
+fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap()
+}
+
+async fn saved_prod(sim: &RunningSim) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run_async(demo_login(tmp.path(), sim.login_url(), "prod")).await;
+    assert!(out.status.success(), "{}", text(&out));
+    tmp
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn test_json_passes_on_a_healthy_org() {
+    let sim = sim().await;
+    let dir = saved_prod(&sim).await;
+    let (code, report) = json_of(dir.path(), &["test", "prod", "--json"]).await;
+    assert_eq!(code, Some(0));
+    assert_eq!(report["profile"], "prod");
+    assert_eq!(report["ok"], true);
+    assert!(report["elapsed_ms"].as_u64().is_some());
+    let ids: Vec<&str> = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "reach",
+            "login",
+            "identity",
+            "api_enabled",
+            "objects",
+            "limits",
+            "password_expiry",
+            "token"
+        ]
+    );
+    for c in report["checks"].as_array().unwrap() {
+        for key in ["id", "title", "status", "detail", "fix"] {
+            assert!(c.get(key).is_some(), "{key} in {c}");
+        }
+        assert!(
+            ["pass", "skip"].contains(&c["status"].as_str().unwrap()),
+            "{c}"
+        );
+    }
+    assert_eq!(
+        check(&report, "token")["status"],
+        "skip",
+        "a SOAP connection has no refresh token"
+    );
+    assert_eq!(report["licenses"]["active_users"], 3);
+    let licenses = report["licenses"]["licenses"].as_array().unwrap();
+    assert!(
+        licenses
+            .iter()
+            .any(|l| l["name"] == "Salesforce Integration" && l["active_users"] == 1)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_check_warns_and_fails_where_the_org_says_so() {
+    let sim = sim().await;
+    let dir = saved_prod(&sim).await;
+    // Optional object access missing, daily requests low, password near expiry, a person's admin.
+    sim.with_state(|live| {
+        let user = live.user_mut(DEMO_USERNAME).unwrap();
+        user.objects.remove("Lead");
+        user.password_age_days = 80;
+        user.profile = "System Administrator".into();
+        user.integration_user = false;
+        live.scenario.org.daily_api_used = 14_000;
+    });
+    let (code, report) = json_of(dir.path(), &["test", "prod", "--json"]).await;
+    assert_eq!(code, Some(0), "warnings do not fail: {report}");
+    assert_eq!(check(&report, "objects")["status"], "warn");
+    assert!(
+        check(&report, "objects")["detail"]
+            .as_str()
+            .unwrap()
+            .contains("Lead")
+    );
+    assert_eq!(check(&report, "limits")["status"], "warn");
+    assert_eq!(check(&report, "password_expiry")["status"], "warn");
+    assert!(
+        check(&report, "password_expiry")["detail"]
+            .as_str()
+            .unwrap()
+            .contains("expires in 10 days")
+    );
+    assert_eq!(check(&report, "identity")["status"], "warn");
+    assert!(
+        check(&report, "identity")["fix"]
+            .as_str()
+            .unwrap()
+            .contains("integration user")
+    );
+
+    // Required object access missing fails the run.
+    sim.with_state(|live| {
+        live.user_mut(DEMO_USERNAME)
+            .unwrap()
+            .objects
+            .remove("Contact")
+    });
+    let (code, report) = json_of(dir.path(), &["test", "prod", "--json"]).await;
+    assert_eq!(code, Some(1));
+    assert_eq!(report["ok"], false);
+    assert_eq!(check(&report, "objects")["status"], "fail");
+
+    // API access removed: the login works, every call fails.
+    sim.with_state(|live| live.user_mut(DEMO_USERNAME).unwrap().api_enabled = false);
+    let (code, report) = json_of(dir.path(), &["test", "prod", "--json"]).await;
+    assert_eq!(code, Some(1));
+    // SOAP login itself refuses users without API access.
+    assert_eq!(check(&report, "login")["status"], "fail");
+    assert!(
+        check(&report, "login")["fix"]
+            .as_str()
+            .unwrap()
+            .contains("API Enabled")
+    );
+    assert_eq!(check(&report, "objects")["status"], "skip");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_expired_password_fails_and_status_says_so() {
+    let sim = sim().await;
+    let dir = saved_prod(&sim).await;
+    let (code, _) = json_of(dir.path(), &["status", "--json"]).await;
+    assert_eq!(code, Some(0));
+    sim.with_state(|live| live.user_mut(DEMO_USERNAME).unwrap().password_expired = true);
+    let (code, report) = json_of(dir.path(), &["test", "prod", "--json"]).await;
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        check(&report, "login")["status"],
+        "pass",
+        "SOAP login works with an expired password"
+    );
+    assert_eq!(check(&report, "api_enabled")["status"], "fail");
+    assert_eq!(check(&report, "password_expiry")["status"], "fail");
+    let (code, status) = json_of(dir.path(), &["status", "--json"]).await;
+    assert_eq!(code, Some(1), "status alarms on a failing connection");
+    assert_eq!(status[0]["health"], "failing");
+    assert_eq!(status[0]["last_test"]["ok"], false);
+    let (code, _) = json_of(dir.path(), &["status", "prod", "--json"]).await;
+    assert_eq!(code, Some(1));
+    let out = run_async(cmd(dir.path(), &["status", "nope"])).await;
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn status_warns_within_fourteen_days_of_expiry() {
+    let sim = sim().await;
+    sim.with_state(|live| live.user_mut(DEMO_USERNAME).unwrap().password_age_days = 80);
+    let dir = saved_prod(&sim).await;
+    let (code, status) = json_of(dir.path(), &["status", "--json"]).await;
+    assert_eq!(code, Some(1));
+    assert_eq!(status[0]["health"], "expiring");
+    assert_eq!(status[0]["password_expires_in_days"], 10);
+    let out = run_async(cmd(dir.path(), &["status"])).await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("password expires in 10 days"), "{stdout}");
+    assert!(!stdout.contains('\x1b'), "no colour without a terminal");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_login_skips_the_rest_and_reach_fails_when_the_org_is_gone() {
+    let sim = sim().await;
+    let dir = saved_prod(&sim).await;
+    sim.with_state(|live| {
+        live.user_mut(DEMO_USERNAME).unwrap().password = "changed-by-someone".into()
+    });
+    let (code, report) = json_of(dir.path(), &["test", "prod", "--json"]).await;
+    assert_eq!(code, Some(1));
+    assert_eq!(check(&report, "reach")["status"], "pass");
+    assert_eq!(check(&report, "login")["status"], "fail");
+    assert!(
+        check(&report, "login")["detail"]
+            .as_str()
+            .unwrap()
+            .contains("INVALID_LOGIN")
+    );
+    assert_eq!(check(&report, "identity")["status"], "skip");
+    drop(sim);
+    let (code, report) = json_of(dir.path(), &["test", "prod", "--json"]).await;
+    assert_eq!(code, Some(1));
+    assert_eq!(check(&report, "reach")["status"], "fail");
+    assert!(
+        check(&report, "reach")["detail"]
+            .as_str()
+            .unwrap()
+            .contains("refused")
+    );
+}
+
+/// A refresh token from a browser login, as the seed guide has users produce with curl.
+async fn browser_refresh_token(sim: &RunningSim) -> String {
+    let login = LoginUrl::parse(sim.login_url()).unwrap();
+    let pkce = Pkce::generate().unwrap();
+    let redirect = "http://localhost:1717/OauthRedirect";
+    let url = web::authorize_url(
+        &login,
+        &AuthorizeRequest {
+            client_id: DEMO_CONSUMER_KEY,
+            redirect_uri: redirect,
+            scope: "api refresh_token",
+            pkce: &pkce,
+            prompt: None,
+            login_hint: None,
+        },
+    );
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let location = client.get(url).send().await.unwrap().headers()["location"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let code = web::read_redirect(&location, &pkce.state).unwrap();
+    let app = ClientApp {
+        client_id: DEMO_CONSUMER_KEY.into(),
+        client_secret: Some(secret(DEMO_CONSUMER_SECRET)),
+    };
+    let http = Http::new(std::time::Duration::from_secs(10)).unwrap();
+    let grant = Grant::AuthorizationCode {
+        code: &code,
+        redirect_uri: redirect,
+        code_verifier: Some(&pkce.verifier),
+    };
+    let token = request_token(&http, &login, &app, grant).await.unwrap();
+    secrecy::ExposeSecret::expose_secret(token.refresh_token.as_ref().unwrap()).to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn imported_refresh_token_rotates_exports_and_round_trips() {
+    use sfconnect::commands::token::parse_sfdx_url;
+    let sim = sim().await;
+    sim.with_state(|live| live.scenario.apps[0].refresh_token_rotation = true);
+    let refresh = browser_refresh_token(&sim).await;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let mut import = cmd(
+        dir,
+        &[
+            "login",
+            "connector",
+            "--flow",
+            "refresh-token",
+            "--login-url",
+            sim.login_url(),
+            "--client-id",
+            DEMO_CONSUMER_KEY,
+        ],
+    );
+    import
+        .env("SFCONNECT_REFRESH_TOKEN", &refresh)
+        .env("SFCONNECT_CLIENT_SECRET", DEMO_CONSUMER_SECRET);
+    let out = run_async(import).await;
+    assert!(out.status.success(), "{}", text(&out));
+
+    let out = run_async(cmd(dir, &["export", "connector", "--format", "sfdx-url"])).await;
+    assert!(out.status.success(), "{}", text(&out));
+    let url = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let parsed = parse_sfdx_url(&url).expect("our own parser reads it back");
+    assert_eq!(parsed.client_id, DEMO_CONSUMER_KEY);
+    assert_eq!(parsed.client_secret, DEMO_CONSUMER_SECRET);
+    assert_ne!(
+        parsed.refresh_token, refresh,
+        "the login rotated the refresh token and saved the new one"
+    );
+    assert_eq!(
+        format!("http://{}", parsed.instance_host),
+        sim.instance_url()
+    );
+
+    let (code, report) = json_of(dir, &["test", "connector", "--json"]).await;
+    assert_eq!(code, Some(0), "{report}");
+    assert_eq!(check(&report, "token")["status"], "pass");
+    assert!(
+        check(&report, "token")["detail"]
+            .as_str()
+            .unwrap()
+            .contains("rotated")
+    );
+    // The rotated token was persisted: the next login still works.
+    let out = run_async(cmd(dir, &["export", "connector", "--format", "sfdx-url"])).await;
+    let again = parse_sfdx_url(String::from_utf8_lossy(&out.stdout).trim()).unwrap();
+    assert_ne!(again.refresh_token, parsed.refresh_token);
+    let (code, _) = json_of(dir, &["test", "connector", "--json"]).await;
+    assert_eq!(code, Some(0));
+
+    // An imported sfdx-url works for a new connection.
+    let mut reimport = cmd(
+        dir,
+        &[
+            "login",
+            "copy",
+            "--flow",
+            "refresh-token",
+            "--login-url",
+            sim.login_url(),
+            "--client-id",
+            &again.client_id,
+        ],
+    );
+    reimport
+        .env("SFCONNECT_REFRESH_TOKEN", &again.refresh_token)
+        .env("SFCONNECT_CLIENT_SECRET", &again.client_secret);
+    // The last test rotated it again, so take the current one.
+    let out = run_async(cmd(dir, &["export", "connector", "--format", "sfdx-url"])).await;
+    let current = parse_sfdx_url(String::from_utf8_lossy(&out.stdout).trim()).unwrap();
+    reimport.env("SFCONNECT_REFRESH_TOKEN", &current.refresh_token);
+    assert!(run_async(reimport).await.status.success());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn token_prints_only_the_token_and_reuses_it_without_network() {
+    let sim = sim().await;
+    let dir = saved_prod(&sim).await;
+    let first = run_async(cmd(dir.path(), &["token", "prod"])).await;
+    assert!(first.status.success(), "{}", text(&first));
+    let token = String::from_utf8_lossy(&first.stdout).to_string();
+    assert_eq!(token.lines().count(), 1);
+    assert!(token.starts_with("00D5e000003V0C7!"));
+    drop(sim);
+    let second = run_async(cmd(dir.path(), &["token", "prod"])).await;
+    assert!(
+        second.status.success(),
+        "the cached token needs no network: {}",
+        text(&second)
+    );
+    assert_eq!(String::from_utf8_lossy(&second.stdout), token);
+    let config = std::fs::read_to_string(dir.path().join(CONFIG_FILE)).unwrap();
+    assert!(
+        !config.contains(token.trim()),
+        "the token is cached in the secret store, not the config"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_env_and_json_are_usable() {
+    let sim = sim().await;
+    let dir = saved_prod(&sim).await;
+    let out = run_async(cmd(dir.path(), &["export", "prod", "--format", "env"])).await;
+    assert!(out.status.success());
+    let script = format!(
+        "{}\nprintf '%s|%s' \"$SF_INSTANCE_URL\" \"$SF_USERNAME\"",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let shell = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&shell.stdout),
+        format!("{}|{DEMO_USERNAME}", sim.instance_url())
+    );
+    let (code, json) = json_of(dir.path(), &["export", "prod", "--format", "json"]).await;
+    assert_eq!(code, Some(0));
+    assert_eq!(json["instance_url"], sim.instance_url());
+    assert!(json["access_token"].as_str().unwrap().starts_with("00D"));
+    let out = run_async(cmd(dir.path(), &["export", "prod", "--format", "sfdx-url"])).await;
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a SOAP connection has no refresh token to export"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn notifications_run_once_per_change_with_the_right_environment() {
+    let sim = sim().await;
+    let dir = saved_prod(&sim).await;
+    let log = dir.path().join("notified.log");
+    let command = format!(
+        "printf '%s %s %s|%s\\n' \"$SFCONNECT_CONNECTION\" \"$SFCONNECT_PREVIOUS_STATUS\" \"$SFCONNECT_STATUS\" \"$SFCONNECT_MESSAGE\" >> '{}'",
+        log.display()
+    );
+    let notify = |dir: &std::path::Path| {
+        let mut c = cmd(dir, &["status", "--notify", "--json"]);
+        c.env("SFCONNECT_NOTIFY_COMMAND", &command);
+        c
+    };
+    let lines = || {
+        std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(run_async(notify(dir.path())).await.status.code(), Some(0));
+    assert!(lines().is_empty(), "no change, no notification");
+    sim.with_state(|live| live.user_mut(DEMO_USERNAME).unwrap().password = "changed".into());
+    assert_eq!(run_async(notify(dir.path())).await.status.code(), Some(1));
+    assert_eq!(run_async(notify(dir.path())).await.status.code(), Some(1));
+    let got = lines();
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].starts_with("prod ok failing|"), "{got:?}");
+    assert!(got[0].contains("INVALID_LOGIN"));
+    assert!(
+        !got[0].contains("Demo-Pass") && !got[0].contains("changed"),
+        "no secrets in notifications"
+    );
+    sim.with_state(|live| {
+        live.user_mut(DEMO_USERNAME).unwrap().password =
+            sfconnect::sim::scenario::DEMO_PASSWORD.into()
+    });
+    assert_eq!(run_async(notify(dir.path())).await.status.code(), Some(0));
+    let got = lines();
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(got[1].starts_with("prod failing ok|"), "{got:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn completions_are_generated() {
+    let tmp = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish"] {
+        let out = run_async(cmd(tmp.path(), &["completions", shell])).await;
+        assert!(out.status.success());
+        let script = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            script.contains("sfconnect") && script.contains("export"),
+            "{shell}"
+        );
+    }
+}
