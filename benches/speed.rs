@@ -1,0 +1,205 @@
+//! Speed targets, measured (not asserted): a full check of 20 objects at 100 ms round-trip time,
+//! batched versus one call at a time; `status --json` over 20 saved connections; `token` with a
+//! cached token; the release binary's size. Run: `cargo bench --bench speed`.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant, SystemTime};
+
+use secrecy::SecretString;
+use sfconnect::check::{self, ObjectNeed, Strategy, Target};
+use sfconnect::profile::file_store::{FileStore, Unlock};
+use sfconnect::profile::{Flow, Profile, Profiles, SecretBundle, StoreKind, Ui, key};
+use sfconnect::salesforce::{Credentials, Http, LoginUrl};
+use sfconnect::sim::scenario::{DEMO_PASSWORD, DEMO_TOKEN, DEMO_USERNAME, Object};
+use sfconnect::sim::{self, Scenario, SimOptions};
+
+const RUNS: usize = 7;
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn twenty_objects(scenario: &mut Scenario) -> Vec<ObjectNeed> {
+    let mut needs = Vec::new();
+    for i in 0..20 {
+        let name = match scenario.objects.get(i) {
+            Some(o) => o.name.clone(),
+            None => format!("Custom{i}__c"),
+        };
+        if scenario.objects.iter().all(|o| o.name != name) {
+            scenario.objects.push(Object {
+                name: name.clone(),
+                label: name.clone(),
+                custom: true,
+            });
+        }
+        for user in &mut scenario.users {
+            user.objects.insert(name.clone(), "cred".into());
+        }
+        needs.push(ObjectNeed {
+            name,
+            access: "rce".into(),
+            required: i < 2,
+        });
+    }
+    needs
+}
+
+fn target(login_url: &str, objects: Vec<ObjectNeed>) -> Target {
+    Target {
+        login_url: LoginUrl::parse(login_url).unwrap_or_else(|e| panic!("{e}")),
+        credentials: Credentials::Soap {
+            username: DEMO_USERNAME.into(),
+            password: SecretString::from(DEMO_PASSWORD),
+            security_token: Some(SecretString::from(DEMO_TOKEN)),
+        },
+        flow: Flow::Soap,
+        sandbox: false,
+        objects,
+        password_changed_at: None,
+        password_policy_days: 90,
+        warn_days: 14,
+        company_domains: Vec::new(),
+    }
+}
+
+async fn full_check(rtt_ms: u64) {
+    let mut scenario = Scenario::demo();
+    let objects = twenty_objects(&mut scenario);
+    let options = SimOptions {
+        port: 0,
+        rtt: Duration::from_millis(rtt_ms),
+    };
+    let running = sim::start(scenario, options)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let http = Http::new(Duration::from_secs(30)).unwrap_or_else(|e| panic!("{e}"));
+    for strategy in [Strategy::Batched, Strategy::OneAtATime] {
+        let mut samples = Vec::new();
+        for _ in 0..RUNS {
+            let outcome = check::run(
+                &http,
+                target(running.login_url(), objects.clone()),
+                strategy,
+                None,
+            )
+            .await;
+            assert!(outcome.ok(), "the benchmark org must pass its checks");
+            samples.push(outcome.elapsed);
+        }
+        println!(
+            "full test, 20 objects, {rtt_ms} ms RTT, {strategy:?}: median {} over {RUNS} runs",
+            ms(median(samples))
+        );
+    }
+}
+
+fn twenty_connections(dir: &Path) {
+    let profiles = Profiles::new(dir.to_path_buf());
+    let store = FileStore::new(dir, Unlock::KeyFile);
+    for i in 0..20 {
+        let profile = Profile {
+            flow: Flow::Soap,
+            login_url: "https://login.salesforce.com".into(),
+            instance_url: Some(format!("https://acme{i}.my.salesforce.com")),
+            sandbox: i % 2 == 0,
+            username: Some(format!("integration{i}@acme.example")),
+            org_id: Some("00D5e000003V0C7EAK".into()),
+            user_id: Some("0055e0000000001AAG".into()),
+            client_id: None,
+            key_file: None,
+            store: StoreKind::File,
+            secrets: String::new(),
+            ui: Ui::Lightning,
+            objects: Default::default(),
+            company_domains: Vec::new(),
+            password_policy_days: None,
+            created_at: SystemTime::now(),
+            password_changed_at: Some(SystemTime::now()),
+            refresh_token_obtained_at: None,
+            last_test: None,
+        };
+        let secrets = SecretBundle::default().with(key::PASSWORD, Some(SecretString::from("pw")));
+        profiles
+            .commit(&format!("conn{i:02}"), profile, &secrets, &store)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+}
+
+fn time_command(dir: &Path, args: &[&str]) -> Duration {
+    let mut samples = Vec::new();
+    for _ in 0..(RUNS * 3) {
+        let started = Instant::now();
+        let out = Command::new(env!("CARGO_BIN_EXE_sfconnect"))
+            .args(args)
+            .env("SFCONNECT_CONFIG_DIR", dir)
+            .env("SFCONNECT_STORE", "file")
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        samples.push(started.elapsed());
+        assert!(out.status.code().is_some_and(|c| c <= 1), "{args:?} failed");
+    }
+    median(samples)
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    runtime.block_on(full_check(100));
+
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    twenty_connections(tmp.path());
+    println!(
+        "status --json, 20 saved connections: median {}",
+        ms(time_command(tmp.path(), &["status", "--json"]))
+    );
+
+    // A cached token: log in once through the binary, then time `token` with the org gone.
+    let token_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    runtime.block_on(async {
+        let running = sim::start(Scenario::demo(), SimOptions::default())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let out = Command::new(env!("CARGO_BIN_EXE_sfconnect"))
+            .args([
+                "login",
+                "prod",
+                "--flow",
+                "soap",
+                "--login-url",
+                running.login_url(),
+                "--username",
+                DEMO_USERNAME,
+            ])
+            .env("SFCONNECT_CONFIG_DIR", token_dir.path())
+            .env("SFCONNECT_STORE", "file")
+            .env("SFCONNECT_PASSWORD", DEMO_PASSWORD)
+            .env("SFCONNECT_SECURITY_TOKEN", DEMO_TOKEN)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    });
+    println!(
+        "token with a cached token (no network): median {}",
+        ms(time_command(token_dir.path(), &["token", "prod"]))
+    );
+    let size = std::fs::metadata(env!("CARGO_BIN_EXE_sfconnect"))
+        .map(|m| m.len())
+        .unwrap_or(0);
+    println!(
+        "binary size: {:.1} MiB ({size} bytes)",
+        size as f64 / 1_048_576.0
+    );
+}
