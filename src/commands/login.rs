@@ -34,6 +34,18 @@ fn required<T>(value: Option<T>, what: &str) -> Result<T, ExitCode> {
     value.ok_or_else(|| fail(EXIT_USAGE, format!("{what} is needed for this flow")))
 }
 
+fn consumer_secret(old: Option<&SecretBundle>) -> Result<SecretString, ExitCode> {
+    required(
+        secret(
+            "SFCONNECT_CLIENT_SECRET",
+            "Consumer secret",
+            old,
+            key::CLIENT_SECRET,
+        ),
+        "the consumer secret (SFCONNECT_CLIENT_SECRET)",
+    )
+}
+
 fn gather(
     args: &LoginArgs,
     existing: Option<&Profile>,
@@ -80,30 +92,12 @@ fn gather(
             secrets = secrets.with(key::SECURITY_TOKEN, token);
             if flow == Flow::Password {
                 required(client_id.as_ref(), "--client-id (the consumer key)")?;
-                let client_secret = required(
-                    secret(
-                        "SFCONNECT_CLIENT_SECRET",
-                        "Consumer secret",
-                        old,
-                        key::CLIENT_SECRET,
-                    ),
-                    "the consumer secret (SFCONNECT_CLIENT_SECRET)",
-                )?;
-                secrets.set(key::CLIENT_SECRET, client_secret);
+                secrets.set(key::CLIENT_SECRET, consumer_secret(old)?);
             }
         }
         Flow::ClientCredentials => {
             required(client_id.as_ref(), "--client-id (the consumer key)")?;
-            let client_secret = required(
-                secret(
-                    "SFCONNECT_CLIENT_SECRET",
-                    "Consumer secret",
-                    old,
-                    key::CLIENT_SECRET,
-                ),
-                "the consumer secret (SFCONNECT_CLIENT_SECRET)",
-            )?;
-            secrets.set(key::CLIENT_SECRET, client_secret);
+            secrets.set(key::CLIENT_SECRET, consumer_secret(old)?);
         }
         Flow::RefreshToken => {
             required(client_id.as_ref(), "--client-id (the consumer key)")?;

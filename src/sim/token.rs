@@ -13,7 +13,7 @@ use secrecy::SecretString;
 use serde_json::{Value, json};
 
 use super::reply::{json as json_reply, oauth_error};
-use super::scenario::{AppKind, Flow, PermittedUsers};
+use super::scenario::{App, AppKind, Flow, PermittedUsers};
 use super::state::{DeviceStatus, Live, PasswordCheck, RefreshInfo, SessionInfo, now_ms};
 use super::{Host, Role};
 use crate::salesforce::oauth::{JWT_BEARER, expected_signature};
@@ -74,12 +74,12 @@ pub fn handle(
 }
 
 /// Look up the app and check its secret; `Some` is the rejection to send. `secret_required` says
-/// whether a missing secret fails; a secret that is sent is always checked.
+/// (for the app) whether a missing secret fails; a secret that is sent is always checked.
 fn check_client(
     live: &Live,
     client_id: Option<&str>,
     client_secret: Option<&str>,
-    secret_required: bool,
+    secret_required: fn(&App) -> bool,
 ) -> Option<Response> {
     let Some(app) = client_id.and_then(|id| live.app(id)) else {
         return Some(oauth_error(
@@ -89,7 +89,7 @@ fn check_client(
     };
     match client_secret {
         Some(s) if s == app.consumer_secret => None,
-        None if !secret_required => None,
+        None if !secret_required(app) => None,
         _ => Some(oauth_error("invalid_client", "invalid client credentials")),
     }
 }
@@ -182,7 +182,9 @@ fn password(
     client_id: Option<String>,
     client_secret: Option<String>,
 ) -> Response {
-    if let Some(r) = check_client(live, client_id.as_deref(), client_secret.as_deref(), true) {
+    if let Some(r) = check_client(live, client_id.as_deref(), client_secret.as_deref(), |_| {
+        true
+    }) {
         return r;
     }
     let key = client_id.unwrap_or_default();
@@ -232,16 +234,9 @@ fn refresh(
     client_id: Option<String>,
     client_secret: Option<String>,
 ) -> Response {
-    let required = client_id
-        .as_deref()
-        .and_then(|k| live.app(k))
-        .is_some_and(|a| a.require_secret_for_refresh_token_flow);
-    if let Some(r) = check_client(
-        live,
-        client_id.as_deref(),
-        client_secret.as_deref(),
-        required,
-    ) {
+    if let Some(r) = check_client(live, client_id.as_deref(), client_secret.as_deref(), |a| {
+        a.require_secret_for_refresh_token_flow
+    }) {
         return r;
     }
     let key = client_id.unwrap_or_default();
@@ -293,16 +288,9 @@ fn authorization_code(
     client_id: Option<String>,
     client_secret: Option<String>,
 ) -> Response {
-    let required = client_id
-        .as_deref()
-        .and_then(|k| live.app(k))
-        .is_some_and(|a| a.require_secret_for_web_server_flow);
-    if let Some(r) = check_client(
-        live,
-        client_id.as_deref(),
-        client_secret.as_deref(),
-        required,
-    ) {
+    if let Some(r) = check_client(live, client_id.as_deref(), client_secret.as_deref(), |a| {
+        a.require_secret_for_web_server_flow
+    }) {
         return r;
     }
     let key = client_id.unwrap_or_default();
@@ -467,7 +455,9 @@ fn client_credentials(
     if host.role == Role::Login {
         return oauth_error("invalid_grant", "request not supported on this domain");
     }
-    if let Some(r) = check_client(live, client_id.as_deref(), client_secret.as_deref(), true) {
+    if let Some(r) = check_client(live, client_id.as_deref(), client_secret.as_deref(), |_| {
+        true
+    }) {
         return r;
     }
     let key = client_id.unwrap_or_default();
