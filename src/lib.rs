@@ -5,3 +5,4 @@ pub mod commands;
 pub mod profile;
 pub mod salesforce;
 pub mod sim;
+pub mod wizard;

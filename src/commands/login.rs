@@ -1,29 +1,17 @@
 //! `sfconnect login NAME --flow …`: log in without the wizard, test, and save only on success.
 //! An existing connection keeps its working credentials until the new ones have passed.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::SystemTime;
 
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
-use super::saved::{blocking, http, open_store, remember_session, run_checks, target};
+use super::saved::{blocking, finalize, http, open_store, run_checks, target};
 use super::{EXIT_FAILED, EXIT_USAGE, fail, profile_failure, profiles, secret_input};
 use crate::cli::{Global, LoginArgs};
-use crate::profile::{Flow, LastTest, Profile, ProfileError, SecretBundle, StoreKind, key};
+use crate::profile::{Draft, Flow, Profile, ProfileError, SecretBundle, StoreKind, key};
 use crate::salesforce::LoginUrl;
 
-/// What the user gave (or the saved connection had) for this login.
-struct Inputs {
-    flow: Flow,
-    login_url: LoginUrl,
-    username: Option<String>,
-    client_id: Option<String>,
-    key_file: Option<PathBuf>,
-    sandbox: bool,
-    secrets: SecretBundle,
-}
 
 /// A secret from the environment or a prompt, else the saved one (unchanged since last time).
 fn secret(env: &str, label: &str, old: Option<&SecretBundle>, name: &str) -> Option<SecretString> {
@@ -50,7 +38,7 @@ fn gather(
     args: &LoginArgs,
     existing: Option<&Profile>,
     old: Option<&SecretBundle>,
-) -> Result<Inputs, ExitCode> {
+) -> Result<Draft, ExitCode> {
     let flow = args
         .flow
         .or(existing.map(|p| p.flow))
@@ -134,7 +122,8 @@ fn gather(
             ));
         }
     }
-    Ok(Inputs {
+    Ok(Draft {
+        ui: existing.map(|p| p.ui).unwrap_or_default(),
         flow,
         login_url,
         username,
@@ -143,36 +132,6 @@ fn gather(
         sandbox,
         secrets,
     })
-}
-
-impl Inputs {
-    /// The connection as it will be saved if the checks pass.
-    fn draft(&self, existing: Option<&Profile>, store: StoreKind) -> Profile {
-        let now = SystemTime::now();
-        Profile {
-            flow: self.flow,
-            login_url: self.login_url.to_string(),
-            instance_url: existing.and_then(|p| p.instance_url.clone()),
-            sandbox: self.sandbox,
-            username: self.username.clone(),
-            org_id: existing.and_then(|p| p.org_id.clone()),
-            user_id: existing.and_then(|p| p.user_id.clone()),
-            client_id: self.client_id.clone(),
-            key_file: self.key_file.clone(),
-            store,
-            secrets: String::new(),
-            ui: existing.map(|p| p.ui).unwrap_or_default(),
-            objects: existing.map(|p| p.objects.clone()).unwrap_or_default(),
-            company_domains: existing
-                .map(|p| p.company_domains.clone())
-                .unwrap_or_default(),
-            password_policy_days: existing.and_then(|p| p.password_policy_days),
-            created_at: existing.map(|p| p.created_at).unwrap_or(now),
-            password_changed_at: existing.and_then(|p| p.password_changed_at),
-            refresh_token_obtained_at: existing.and_then(|p| p.refresh_token_obtained_at),
-            last_test: None,
-        }
-    }
 }
 
 pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
@@ -210,7 +169,7 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
         Ok(i) => i,
         Err(code) => return code,
     };
-    let mut profile = inputs.draft(existing.as_ref(), store.kind());
+    let mut profile = inputs.to_profile(existing.as_ref(), store.kind());
     let target = match target(&profile, &inputs.secrets) {
         Ok(t) => t,
         Err(e) => return fail(EXIT_USAGE, e),
@@ -240,36 +199,8 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
         return ExitCode::from(EXIT_FAILED);
     };
     let auth = &session.auth;
-    let now = SystemTime::now();
     let mut secrets = inputs.secrets.clone();
-    remember_session(&mut secrets, auth);
-    let new_password = match (
-        old.as_ref().and_then(|b| b.get(key::PASSWORD)),
-        secrets.get(key::PASSWORD),
-    ) {
-        (Some(before), Some(after)) => before.expose_secret() != after.expose_secret(),
-        _ => false,
-    };
-    profile.instance_url = Some(auth.session.instance_url.clone());
-    profile.sandbox = profile.sandbox || auth.sandbox.unwrap_or(false);
-    profile.username = session.username.clone().or(profile.username);
-    profile.org_id = Some(auth.org_id.clone()).filter(|s| !s.is_empty());
-    profile.user_id = Some(auth.user_id.clone()).filter(|s| !s.is_empty());
-    profile.password_changed_at = if new_password {
-        Some(now)
-    } else {
-        session.password_changed_at.or(profile.password_changed_at)
-    };
-    if secrets.get(key::REFRESH_TOKEN).is_some()
-        && (auth.refresh_token.is_some() || profile.refresh_token_obtained_at.is_none())
-    {
-        profile.refresh_token_obtained_at = Some(now);
-    }
-    profile.last_test = Some(LastTest {
-        at: now,
-        ok: true,
-        summary: outcome.summary(),
-    });
+    finalize(&mut profile, &mut secrets, old.as_ref(), session, outcome.summary());
     let name = args.name.clone();
     let describe = store.describe();
     let saved = {

@@ -9,10 +9,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use secrecy::{ExposeSecret, SecretString};
 
 use super::{EXIT_FAILED, fail, profile_failure, profiles, report};
-use crate::check::{self, CheckEvent, CheckResult, Outcome, Status, Strategy, Target};
+use crate::check::{self, CheckEvent, CheckResult, LoggedIn, Outcome, Status, Strategy, Target};
 use crate::cli::Global;
 use crate::profile::credentials::credentials_for;
-use crate::profile::{Profile, ProfileError, Profiles, SecretBundle, SecretStore, StoreError, key};
+use crate::profile::{LastTest, Profile, ProfileError, Profiles, SecretBundle, SecretStore, StoreError, key};
 use crate::salesforce::http::DEFAULT_TIMEOUT;
 use crate::salesforce::{Authenticated, Http, LoginUrl, SfError, authenticate};
 
@@ -128,6 +128,44 @@ pub fn remember_session(bundle: &mut SecretBundle, auth: &Authenticated) {
         ACCESS_TOKEN_EXPIRES,
         SecretString::from((now_secs() + lifetime).to_string()),
     );
+}
+
+/// Complete a connection about to be saved with what a passing check learned: where the org
+/// lives, who the user is, the password's age, the session and the verdict.
+pub fn finalize(
+    profile: &mut Profile,
+    secrets: &mut SecretBundle,
+    old: Option<&SecretBundle>,
+    session: &LoggedIn,
+    summary: String,
+) {
+    let auth = &session.auth;
+    let now = SystemTime::now();
+    remember_session(secrets, auth);
+    let new_password = match (old.and_then(|b| b.get(key::PASSWORD)), secrets.get(key::PASSWORD)) {
+        (Some(before), Some(after)) => before.expose_secret() != after.expose_secret(),
+        _ => false,
+    };
+    profile.instance_url = Some(auth.session.instance_url.clone());
+    profile.sandbox = profile.sandbox || auth.sandbox.unwrap_or(false);
+    profile.username = session.username.clone().or(profile.username.take());
+    profile.org_id = Some(auth.org_id.clone()).filter(|s| !s.is_empty());
+    profile.user_id = Some(auth.user_id.clone()).filter(|s| !s.is_empty());
+    profile.password_changed_at = if new_password {
+        Some(now)
+    } else {
+        session.password_changed_at.or(profile.password_changed_at)
+    };
+    if secrets.get(key::REFRESH_TOKEN).is_some()
+        && (auth.refresh_token.is_some() || profile.refresh_token_obtained_at.is_none())
+    {
+        profile.refresh_token_obtained_at = Some(now);
+    }
+    profile.last_test = Some(LastTest {
+        at: now,
+        ok: true,
+        summary,
+    });
 }
 
 /// The cached access token, if it is still good for a while.

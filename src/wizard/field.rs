@@ -1,0 +1,120 @@
+//! Text fields of the wizard's forms; secret ones are masked, keep no history and are wiped.
+
+use secrecy::SecretString;
+use secrecy::zeroize::Zeroizing;
+
+/// The mask shown for each character of a secret.
+pub const MASK: char = '•';
+
+#[derive(Debug, Default)]
+pub struct Field {
+    pub label: &'static str,
+    value: Zeroizing<String>,
+    pub secret: bool,
+    pub revealed: bool,
+    pub optional: bool,
+}
+
+impl Field {
+    pub fn new(label: &'static str) -> Self {
+        Self {
+            label,
+            ..Self::default()
+        }
+    }
+
+    pub fn secret(label: &'static str) -> Self {
+        Self {
+            label,
+            secret: true,
+            ..Self::default()
+        }
+    }
+
+    pub fn optional(mut self) -> Self {
+        self.optional = true;
+        self
+    }
+
+    pub fn with_value(mut self, value: &str) -> Self {
+        self.value = Zeroizing::new(value.to_string());
+        self
+    }
+
+    /// Typed or pasted text; control characters (escape sequences included) never enter a field.
+    pub fn insert(&mut self, text: &str) {
+        self.value.extend(text.chars().filter(|c| !c.is_control()));
+    }
+
+    pub fn backspace(&mut self) {
+        self.value.pop();
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.value.trim().is_empty()
+    }
+
+    /// What the screen may show: masked unless revealed.
+    pub fn display(&self) -> String {
+        if self.secret && !self.revealed {
+            MASK.to_string().repeat(self.value.chars().count())
+        } else {
+            self.value.to_string()
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        self.value.trim()
+    }
+
+    /// The value as a secret, leaving the field empty (wiped).
+    pub fn take_secret(&mut self) -> Option<SecretString> {
+        let value = std::mem::take(&mut self.value);
+        (!value.is_empty()).then(|| SecretString::from(value.as_str()))
+    }
+
+    /// Typing help shown under the field, as the user types (warn, do not block).
+    pub fn hint(&self) -> Option<String> {
+        let v = self.text();
+        if v.is_empty() {
+            return None;
+        }
+        match self.label {
+            "Security token" if v.len() != 24 || !v.chars().all(|c| c.is_ascii_alphanumeric()) => Some(format!(
+                "security tokens are normally 24 letters and digits; this has {} characters",
+                v.chars().count()
+            )),
+            "Consumer key" if !v.starts_with("3MVG") => Some("consumer keys usually start with 3MVG".into()),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+
+    #[test]
+    fn secrets_are_masked_and_keep_every_character() {
+        let mut f = Field::secret("Password");
+        f.insert("p&<>\"'%+ /\\{}[]é");
+        assert_eq!(f.display(), "•".repeat(16));
+        f.revealed = true;
+        assert_eq!(f.display(), "p&<>\"'%+ /\\{}[]é");
+        let taken = f.take_secret().unwrap();
+        assert_eq!(taken.expose_secret(), "p&<>\"'%+ /\\{}[]é");
+        assert!(f.is_empty(), "wiped after submit");
+    }
+
+    #[test]
+    fn pasted_escape_sequences_are_dropped_and_hints_warn() {
+        let mut f = Field::new("Security token");
+        f.insert("abc\x1b[31mdef\r\n");
+        assert_eq!(f.text(), "abc[31mdef");
+        assert!(f.hint().unwrap().contains("24 letters"));
+        let mut key = Field::new("Consumer key");
+        key.insert("XYZ");
+        assert!(key.hint().is_some());
+    }
+}

@@ -1,0 +1,120 @@
+//! The ways to connect, each with its recommendation, its platform caveats, the guides that
+//! prepare it and the fields it asks for.
+
+use crate::profile::{Flow, key};
+
+pub struct Method {
+    pub flow: Flow,
+    pub label: &'static str,
+    pub recommendation: &'static str,
+    pub caveat: &'static str,
+    pub guides: &'static [&'static str],
+    /// Whether the wizard can complete it yet (browser and device logins are interactive).
+    pub available: bool,
+}
+
+pub const METHODS: &[Method] = &[
+    Method {
+        flow: Flow::Soap,
+        label: "Username, password and security token",
+        recommendation: "The simplest: nothing to set up in Salesforce besides an API-enabled user.",
+        caveat: "SOAP login() is gone from API 65.0, off by default in orgs created since Winter '26, and retires in Summer '27.",
+        guides: &["api-enabled", "reset-security-token", "trusted-ip-ranges"],
+        available: true,
+    },
+    Method {
+        flow: Flow::Password,
+        label: "Password with a connected app's consumer key and secret",
+        recommendation: "For integrations built on the OAuth username-password flow.",
+        caveat: "Blocked by default in orgs created since Summer '23, and External Client Apps do not support it.",
+        guides: &["api-enabled", "consumer-details", "reset-security-token"],
+        available: true,
+    },
+    Method {
+        flow: Flow::Web,
+        label: "Browser login (authorization code + PKCE)",
+        recommendation: "Best for a person connecting interactively; no password is stored.",
+        caveat: "Needs an app installed in the org; new connected apps cannot be created since Spring '26 (use an External Client App).",
+        guides: &["consumer-details"],
+        available: false,
+    },
+    Method {
+        flow: Flow::Device,
+        label: "Device code",
+        recommendation: "Log in on another device by entering a short code.",
+        caveat: "Blocked for every uninstalled connected app since September 2025.",
+        guides: &["consumer-details"],
+        available: false,
+    },
+    Method {
+        flow: Flow::Jwt,
+        label: "JWT bearer with a certificate",
+        recommendation: "Best for unattended servers: no password to expire, no browser.",
+        caveat: "The user must be pre-authorized in the app's policies, and the certificate uploaded to the app.",
+        guides: &["consumer-details", "api-enabled"],
+        available: true,
+    },
+    Method {
+        flow: Flow::ClientCredentials,
+        label: "Client credentials",
+        recommendation: "For server-to-server integrations that run as one Run As user.",
+        caveat: "Works only on the org's My Domain URL, with a Run As user set in the app's policies.",
+        guides: &["consumer-details", "api-enabled"],
+        available: true,
+    },
+    Method {
+        flow: Flow::RefreshToken,
+        label: "I already have a refresh token",
+        recommendation: "Import a client id, client secret and refresh token produced elsewhere.",
+        caveat: "The app's refresh token policy decides how long it lasts; rotation is handled.",
+        guides: &["consumer-details"],
+        available: true,
+    },
+];
+
+/// A form field: its label, the secret it fills (if secret), and whether it may stay empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldSpec {
+    pub label: &'static str,
+    pub secret: Option<&'static str>,
+    pub optional: bool,
+}
+
+const fn plain(label: &'static str) -> FieldSpec {
+    FieldSpec {
+        label,
+        secret: None,
+        optional: false,
+    }
+}
+
+const fn secret(label: &'static str, name: &'static str, optional: bool) -> FieldSpec {
+    FieldSpec {
+        label,
+        secret: Some(name),
+        optional,
+    }
+}
+
+pub const USERNAME: &str = "Username";
+pub const CONSUMER_KEY: &str = "Consumer key";
+pub const KEY_FILE: &str = "Private key file";
+
+/// The fields a method asks for, in order.
+pub fn fields(flow: Flow) -> Vec<FieldSpec> {
+    let password = secret("Password", key::PASSWORD, false);
+    let token = secret("Security token", key::SECURITY_TOKEN, true);
+    let client_secret = secret("Consumer secret", key::CLIENT_SECRET, false);
+    match flow {
+        Flow::Soap => vec![plain(USERNAME), password, token],
+        Flow::Password => vec![plain(USERNAME), password, token, plain(CONSUMER_KEY), client_secret],
+        Flow::ClientCredentials => vec![plain(CONSUMER_KEY), client_secret],
+        Flow::RefreshToken => vec![
+            plain(CONSUMER_KEY),
+            secret("Consumer secret", key::CLIENT_SECRET, true),
+            secret("Refresh token", key::REFRESH_TOKEN, false),
+        ],
+        Flow::Jwt => vec![plain(CONSUMER_KEY), plain(USERNAME), plain(KEY_FILE)],
+        Flow::Web | Flow::Device => vec![plain(CONSUMER_KEY)],
+    }
+}

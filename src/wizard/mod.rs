@@ -1,0 +1,426 @@
+//! The wizard's state machine: one `App`, `update(&mut App, Msg) -> Vec<Effect>` with no I/O.
+//! The terminal runtime (src/tui) draws it and carries out the effects.
+
+pub mod field;
+pub mod guides;
+pub mod methods;
+
+use std::path::PathBuf;
+
+use field::Field;
+use methods::{CONSUMER_KEY, KEY_FILE, METHODS, USERNAME};
+
+use crate::check::{CheckEvent, CheckResult, Status};
+use crate::profile::{Draft, SecretBundle, StoreKind, Ui};
+use crate::salesforce::LoginUrl;
+
+/// Keys the wizard understands, independent of the terminal library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Char(char),
+    Enter,
+    Esc,
+    Tab,
+    BackTab,
+    Up,
+    Down,
+    Backspace,
+    /// Ctrl-C: leave at once, saving nothing half-done.
+    Interrupt,
+    /// F2: reveal or hide a secret field.
+    Reveal,
+}
+
+/// Facts that happened: keys, pastes, background results. Past tense.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    KeyPressed(Key),
+    Pasted(String),
+    CheckProgressed { request: u64, event: CheckEvent },
+    CheckFinished { request: u64, ok: bool },
+    Saved(Result<String, String>),
+    ConnectionsLoaded(Vec<ConnectionRow>),
+}
+
+/// What the runtime must do. Imperative.
+#[derive(Debug)]
+pub enum Effect {
+    StartCheck { request: u64, name: String, draft: Draft },
+    CancelCheck,
+    Save { request: u64, store: StoreKind },
+    Quit,
+}
+
+/// A saved connection on the home screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectionRow {
+    pub name: String,
+    pub health: Status,
+    pub summary: String,
+    pub sandbox: bool,
+    pub store: StoreKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Home,
+    Name,
+    Environment,
+    Method,
+    Guide,
+    Credentials,
+    Testing,
+    Save,
+    Done,
+}
+
+/// Where the org is.
+pub const ENVIRONMENTS: &[&str] = &["Production (login.salesforce.com)", "Sandbox (test.salesforce.com)", "My Domain URL"];
+
+pub struct App {
+    pub screen: Screen,
+    pub connections: Vec<ConnectionRow>,
+    pub cursor: usize,
+    pub name: Field,
+    pub environment: usize,
+    pub my_domain: Field,
+    /// A simulated org's login URL offered first (`sfconnect demo`).
+    pub demo_url: Option<String>,
+    pub demo_hints: Vec<(String, String)>,
+    pub method: usize,
+    pub guide: usize,
+    pub guide_step: usize,
+    pub ui: Ui,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    /// Secrets from the last submit: kept so one field can be fixed without retyping the rest.
+    pub kept: SecretBundle,
+    pub request: u64,
+    pub checks: Vec<CheckResult>,
+    pub running: bool,
+    pub passed: Option<bool>,
+    pub store: StoreKind,
+    pub message: Option<String>,
+    pub help: bool,
+}
+
+impl App {
+    pub fn new(connections: Vec<ConnectionRow>, store: StoreKind, demo_url: Option<String>) -> Self {
+        let screen = if connections.is_empty() { Screen::Name } else { Screen::Home };
+        Self {
+            screen,
+            connections,
+            cursor: 0,
+            name: Field::new("Connection name").with_value(if demo_url.is_some() { "demo" } else { "" }),
+            environment: 0,
+            my_domain: Field::new("My Domain URL"),
+            demo_url,
+            demo_hints: Vec::new(),
+            method: 0,
+            guide: 0,
+            guide_step: 0,
+            ui: Ui::Lightning,
+            fields: Vec::new(),
+            focus: 0,
+            kept: SecretBundle::default(),
+            request: 0,
+            checks: Vec::new(),
+            running: false,
+            passed: None,
+            store,
+            message: None,
+            help: false,
+        }
+    }
+
+    pub fn method(&self) -> &'static methods::Method {
+        &METHODS[self.method.min(METHODS.len() - 1)]
+    }
+
+    /// The environments offered: the demo org first when there is one.
+    pub fn environments(&self) -> Vec<String> {
+        let mut list: Vec<String> = ENVIRONMENTS.iter().map(|s| s.to_string()).collect();
+        if let Some(url) = &self.demo_url {
+            list.insert(0, format!("Demo org (simulated, {url})"));
+        }
+        list
+    }
+
+    fn login_url(&self) -> Result<(LoginUrl, bool), String> {
+        let offset = usize::from(self.demo_url.is_some());
+        match (self.environment.checked_sub(offset), &self.demo_url) {
+            (None, Some(url)) => LoginUrl::parse(url).map(|u| (u, false)).map_err(|e| e.to_string()),
+            (Some(0), _) => Ok((LoginUrl::production(), false)),
+            (Some(1), _) => Ok((LoginUrl::sandbox(), true)),
+            _ => LoginUrl::parse(self.my_domain.text())
+                .map(|u| {
+                    let sandbox = u.is_sandbox();
+                    (u, sandbox)
+                })
+                .map_err(|e| e.to_string()),
+        }
+    }
+
+    fn uses_my_domain_field(&self) -> bool {
+        self.environment == self.environments().len() - 1
+    }
+
+    fn enter_credentials(&mut self) {
+        let specs = methods::fields(self.method().flow);
+        self.fields = specs
+            .iter()
+            .map(|s| {
+                let f = if s.secret.is_some() { Field::secret(s.label) } else { Field::new(s.label) };
+                if s.optional { f.optional() } else { f }
+            })
+            .collect();
+        self.focus = 0;
+        self.kept = SecretBundle::default();
+        self.screen = Screen::Credentials;
+    }
+
+    fn field_text(&self, label: &str) -> Option<String> {
+        self.fields
+            .iter()
+            .find(|f| f.label == label && !f.secret)
+            .map(|f| f.text().to_string())
+            .filter(|t| !t.is_empty())
+    }
+
+    /// Validate the form and turn it into a draft; secrets move out of the fields.
+    fn submit(&mut self) -> Result<Draft, String> {
+        let (login_url, sandbox) = self.login_url()?;
+        let specs = methods::fields(self.method().flow);
+        for (spec, field) in specs.iter().zip(&self.fields) {
+            let kept = spec.secret.is_some_and(|s| self.kept.get(s).is_some());
+            if !spec.optional && field.is_empty() && !kept {
+                return Err(format!("{} is needed", spec.label));
+            }
+        }
+        for (spec, field) in specs.iter().zip(self.fields.iter_mut()) {
+            if let Some(name) = spec.secret
+                && let Some(value) = field.take_secret()
+            {
+                self.kept.set(name, value);
+            }
+        }
+        Ok(Draft {
+            flow: self.method().flow,
+            login_url,
+            sandbox,
+            username: self.field_text(USERNAME),
+            client_id: self.field_text(CONSUMER_KEY),
+            key_file: self.field_text(KEY_FILE).map(PathBuf::from),
+            ui: self.ui,
+            secrets: self.kept.clone(),
+        })
+    }
+
+    fn start_check(&mut self) -> Vec<Effect> {
+        match self.submit() {
+            Ok(draft) => {
+                self.request += 1;
+                self.checks.clear();
+                self.running = true;
+                self.passed = None;
+                self.message = None;
+                self.screen = Screen::Testing;
+                vec![Effect::StartCheck {
+                    request: self.request,
+                    name: self.name.text().to_string(),
+                    draft,
+                }]
+            }
+            Err(e) => {
+                self.message = Some(e);
+                Vec::new()
+            }
+        }
+    }
+}
+
+fn step(cursor: &mut usize, len: usize, key: Key) {
+    match key {
+        Key::Up | Key::BackTab => *cursor = cursor.checked_sub(1).unwrap_or(len.saturating_sub(1)),
+        Key::Down | Key::Tab => *cursor = if *cursor + 1 >= len { 0 } else { *cursor + 1 },
+        _ => {}
+    }
+}
+
+/// Apply one message; return what the runtime must do.
+pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::KeyPressed(key) => on_key(app, key),
+        Msg::Pasted(text) => {
+            match app.screen {
+                Screen::Name => app.name.insert(&text),
+                Screen::Environment if app.uses_my_domain_field() => app.my_domain.insert(&text),
+                Screen::Credentials => {
+                    if let Some(f) = app.fields.get_mut(app.focus) {
+                        f.insert(text.trim());
+                    }
+                }
+                _ => {}
+            }
+            Vec::new()
+        }
+        Msg::CheckProgressed { request, event } if request == app.request => {
+            if let CheckEvent::Finished(result) = event {
+                app.checks.push(result);
+            }
+            Vec::new()
+        }
+        Msg::CheckFinished { request, ok } if request == app.request => {
+            app.running = false;
+            app.passed = Some(ok);
+            Vec::new()
+        }
+        Msg::CheckProgressed { .. } | Msg::CheckFinished { .. } => Vec::new(),
+        Msg::Saved(Ok(message)) => {
+            app.message = Some(message);
+            app.screen = Screen::Done;
+            Vec::new()
+        }
+        Msg::Saved(Err(e)) => {
+            app.message = Some(e);
+            Vec::new()
+        }
+        Msg::ConnectionsLoaded(rows) => {
+            app.connections = rows;
+            Vec::new()
+        }
+    }
+}
+
+fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
+    if key == Key::Interrupt {
+        return vec![Effect::Quit];
+    }
+    if app.help {
+        app.help = false;
+        return Vec::new();
+    }
+    let typing = matches!(app.screen, Screen::Name | Screen::Credentials)
+        || (app.screen == Screen::Environment && app.uses_my_domain_field());
+    if key == Key::Char('?') && !typing {
+        app.help = true;
+        return Vec::new();
+    }
+    app.message = None;
+    match app.screen {
+        Screen::Home => match key {
+            Key::Char('q') | Key::Esc => return vec![Effect::Quit],
+            Key::Char('n') => {
+                app.name = Field::new("Connection name");
+                app.screen = Screen::Name;
+            }
+            _ => step(&mut app.cursor, app.connections.len(), key),
+        },
+        Screen::Name => match key {
+            Key::Enter if crate::profile::valid_name(app.name.text()) => app.screen = Screen::Environment,
+            Key::Enter => app.message = Some("use letters, digits, '-', '_' or '.' (at most 64)".into()),
+            Key::Esc if app.connections.is_empty() => return vec![Effect::Quit],
+            Key::Esc => app.screen = Screen::Home,
+            Key::Backspace => app.name.backspace(),
+            Key::Char(c) => app.name.insert(&c.to_string()),
+            _ => {}
+        },
+        Screen::Environment => match key {
+            Key::Enter => match app.login_url() {
+                Ok(_) => app.screen = Screen::Method,
+                Err(e) => app.message = Some(e),
+            },
+            Key::Esc => app.screen = Screen::Name,
+            Key::Backspace if app.uses_my_domain_field() => app.my_domain.backspace(),
+            Key::Char(c) if app.uses_my_domain_field() => app.my_domain.insert(&c.to_string()),
+            _ => {
+                let len = app.environments().len();
+                step(&mut app.environment, len, key)
+            }
+        },
+        Screen::Method => match key {
+            Key::Enter if app.method().available => {
+                app.guide = 0;
+                app.guide_step = 0;
+                app.screen = Screen::Guide;
+            }
+            Key::Enter => {
+                app.message = Some("this method's interactive login is not available in the wizard yet; choose another".into())
+            }
+            Key::Esc => app.screen = Screen::Environment,
+            _ => step(&mut app.method, METHODS.len(), key),
+        },
+        Screen::Guide => match key {
+            Key::Char('l') | Key::Char('c') => {
+                app.ui = if app.ui == Ui::Lightning { Ui::Classic } else { Ui::Lightning }
+            }
+            Key::Tab | Key::Down => {
+                let guides = app.method().guides.len();
+                step(&mut app.guide, guides, Key::Down);
+            }
+            Key::BackTab | Key::Up => {
+                let guides = app.method().guides.len();
+                step(&mut app.guide, guides, Key::Up);
+            }
+            Key::Enter => app.enter_credentials(),
+            Key::Esc => app.screen = Screen::Method,
+            _ => {}
+        },
+        Screen::Credentials => match key {
+            Key::Enter => return app.start_check(),
+            Key::Esc => app.screen = Screen::Guide,
+            Key::Reveal => {
+                if let Some(f) = app.fields.get_mut(app.focus) {
+                    f.revealed = !f.revealed;
+                }
+            }
+            Key::Backspace => {
+                if let Some(f) = app.fields.get_mut(app.focus) {
+                    f.backspace();
+                }
+            }
+            Key::Char(c) => {
+                if let Some(f) = app.fields.get_mut(app.focus) {
+                    f.insert(&c.to_string());
+                }
+            }
+            _ => step(&mut app.focus, app.fields.len(), key),
+        },
+        Screen::Testing => match key {
+            Key::Esc => {
+                let running = app.running;
+                // A result for the abandoned request will be dropped: the id moves on.
+                app.request += 1;
+                app.running = false;
+                app.screen = Screen::Credentials;
+                return if running { vec![Effect::CancelCheck] } else { Vec::new() };
+            }
+            Key::Enter if app.passed == Some(true) => app.screen = Screen::Save,
+            Key::Char('r') if !app.running => return app.start_check(),
+            _ => {}
+        },
+        Screen::Save => match key {
+            Key::Char('k') => app.store = StoreKind::Keyring,
+            Key::Char('f') => app.store = StoreKind::File,
+            Key::Up | Key::Down | Key::Tab => {
+                app.store = if app.store == StoreKind::Keyring { StoreKind::File } else { StoreKind::Keyring }
+            }
+            Key::Enter => {
+                return vec![Effect::Save {
+                    request: app.request,
+                    store: app.store,
+                }];
+            }
+            Key::Esc => app.screen = Screen::Testing,
+            _ => {}
+        },
+        Screen::Done => match key {
+            Key::Enter | Key::Esc | Key::Char('q') => return vec![Effect::Quit],
+            _ => {}
+        },
+    }
+    Vec::new()
+}
+
+#[cfg(test)]
+mod tests;
