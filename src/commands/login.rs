@@ -12,7 +12,6 @@ use crate::cli::{Global, LoginArgs};
 use crate::profile::{Draft, Flow, Profile, ProfileError, SecretBundle, StoreKind, key};
 use crate::salesforce::LoginUrl;
 
-
 /// A secret from the environment or a prompt, else the saved one (unchanged since last time).
 fn secret(env: &str, label: &str, old: Option<&SecretBundle>, name: &str) -> Option<SecretString> {
     secret_input(env, label).or_else(|| old.and_then(|b| b.get(name)).cloned())
@@ -200,7 +199,13 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
     };
     let auth = &session.auth;
     let mut secrets = inputs.secrets.clone();
-    finalize(&mut profile, &mut secrets, old.as_ref(), session, outcome.summary());
+    finalize(
+        &mut profile,
+        &mut secrets,
+        old.as_ref(),
+        session,
+        outcome.summary(),
+    );
     let name = args.name.clone();
     let describe = store.describe();
     let saved = {

@@ -12,7 +12,9 @@ use super::{EXIT_FAILED, fail, profile_failure, profiles, report};
 use crate::check::{self, CheckEvent, CheckResult, LoggedIn, Outcome, Status, Strategy, Target};
 use crate::cli::Global;
 use crate::profile::credentials::credentials_for;
-use crate::profile::{LastTest, Profile, ProfileError, Profiles, SecretBundle, SecretStore, StoreError, key};
+use crate::profile::{
+    LastTest, Profile, ProfileError, Profiles, SecretBundle, SecretStore, StoreError, key,
+};
 use crate::salesforce::http::DEFAULT_TIMEOUT;
 use crate::salesforce::{Authenticated, Http, LoginUrl, SfError, authenticate};
 
@@ -142,7 +144,10 @@ pub fn finalize(
     let auth = &session.auth;
     let now = SystemTime::now();
     remember_session(secrets, auth);
-    let new_password = match (old.and_then(|b| b.get(key::PASSWORD)), secrets.get(key::PASSWORD)) {
+    let new_password = match (
+        old.and_then(|b| b.get(key::PASSWORD)),
+        secrets.get(key::PASSWORD),
+    ) {
         (Some(before), Some(after)) => before.expose_secret() != after.expose_secret(),
         _ => false,
     };

@@ -68,9 +68,13 @@ impl Draft {
             secrets: String::new(),
             ui: self.ui,
             objects: existing.map(|p| p.objects.clone()).unwrap_or_default(),
-            company_domains: existing.map(|p| p.company_domains.clone()).unwrap_or_default(),
+            company_domains: existing
+                .map(|p| p.company_domains.clone())
+                .unwrap_or_default(),
             password_policy_days: existing.and_then(|p| p.password_policy_days),
-            created_at: existing.map(|p| p.created_at).unwrap_or_else(SystemTime::now),
+            created_at: existing
+                .map(|p| p.created_at)
+                .unwrap_or_else(SystemTime::now),
             password_changed_at: existing.and_then(|p| p.password_changed_at),
             refresh_token_obtained_at: existing.and_then(|p| p.refresh_token_obtained_at),
             last_test: None,

@@ -80,11 +80,15 @@ impl Field {
             return None;
         }
         match self.label {
-            "Security token" if v.len() != 24 || !v.chars().all(|c| c.is_ascii_alphanumeric()) => Some(format!(
-                "security tokens are normally 24 letters and digits; this has {} characters",
-                v.chars().count()
-            )),
-            "Consumer key" if !v.starts_with("3MVG") => Some("consumer keys usually start with 3MVG".into()),
+            "Security token" if v.len() != 24 || !v.chars().all(|c| c.is_ascii_alphanumeric()) => {
+                Some(format!(
+                    "security tokens are normally 24 letters and digits; this has {} characters",
+                    v.chars().count()
+                ))
+            }
+            "Consumer key" if !v.starts_with("3MVG") => {
+                Some("consumer keys usually start with 3MVG".into())
+            }
             _ => None,
         }
     }

@@ -66,7 +66,11 @@ mod tests {
         for source in SOURCES {
             let guide = parse(source).unwrap();
             for step in &guide.steps {
-                assert!(!step.lightning.is_empty() && !step.classic.is_empty(), "{}", guide.id);
+                assert!(
+                    !step.lightning.is_empty() && !step.classic.is_empty(),
+                    "{}",
+                    guide.id
+                );
             }
         }
         assert_eq!(all().len(), SOURCES.len());

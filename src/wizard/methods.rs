@@ -107,7 +107,13 @@ pub fn fields(flow: Flow) -> Vec<FieldSpec> {
     let client_secret = secret("Consumer secret", key::CLIENT_SECRET, false);
     match flow {
         Flow::Soap => vec![plain(USERNAME), password, token],
-        Flow::Password => vec![plain(USERNAME), password, token, plain(CONSUMER_KEY), client_secret],
+        Flow::Password => vec![
+            plain(USERNAME),
+            password,
+            token,
+            plain(CONSUMER_KEY),
+            client_secret,
+        ],
         Flow::ClientCredentials => vec![plain(CONSUMER_KEY), client_secret],
         Flow::RefreshToken => vec![
             plain(CONSUMER_KEY),

@@ -45,9 +45,16 @@ pub enum Msg {
 /// What the runtime must do. Imperative.
 #[derive(Debug)]
 pub enum Effect {
-    StartCheck { request: u64, name: String, draft: Draft },
+    StartCheck {
+        request: u64,
+        name: String,
+        draft: Box<Draft>,
+    },
     CancelCheck,
-    Save { request: u64, store: StoreKind },
+    Save {
+        request: u64,
+        store: StoreKind,
+    },
     Quit,
 }
 
@@ -75,7 +82,11 @@ pub enum Screen {
 }
 
 /// Where the org is.
-pub const ENVIRONMENTS: &[&str] = &["Production (login.salesforce.com)", "Sandbox (test.salesforce.com)", "My Domain URL"];
+pub const ENVIRONMENTS: &[&str] = &[
+    "Production (login.salesforce.com)",
+    "Sandbox (test.salesforce.com)",
+    "My Domain URL",
+];
 
 pub struct App {
     pub screen: Screen,
@@ -105,13 +116,25 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(connections: Vec<ConnectionRow>, store: StoreKind, demo_url: Option<String>) -> Self {
-        let screen = if connections.is_empty() { Screen::Name } else { Screen::Home };
+    pub fn new(
+        connections: Vec<ConnectionRow>,
+        store: StoreKind,
+        demo_url: Option<String>,
+    ) -> Self {
+        let screen = if connections.is_empty() {
+            Screen::Name
+        } else {
+            Screen::Home
+        };
         Self {
             screen,
             connections,
             cursor: 0,
-            name: Field::new("Connection name").with_value(if demo_url.is_some() { "demo" } else { "" }),
+            name: Field::new("Connection name").with_value(if demo_url.is_some() {
+                "demo"
+            } else {
+                ""
+            }),
             environment: 0,
             my_domain: Field::new("My Domain URL"),
             demo_url,
@@ -149,7 +172,9 @@ impl App {
     fn login_url(&self) -> Result<(LoginUrl, bool), String> {
         let offset = usize::from(self.demo_url.is_some());
         match (self.environment.checked_sub(offset), &self.demo_url) {
-            (None, Some(url)) => LoginUrl::parse(url).map(|u| (u, false)).map_err(|e| e.to_string()),
+            (None, Some(url)) => LoginUrl::parse(url)
+                .map(|u| (u, false))
+                .map_err(|e| e.to_string()),
             (Some(0), _) => Ok((LoginUrl::production(), false)),
             (Some(1), _) => Ok((LoginUrl::sandbox(), true)),
             _ => LoginUrl::parse(self.my_domain.text())
@@ -170,7 +195,11 @@ impl App {
         self.fields = specs
             .iter()
             .map(|s| {
-                let f = if s.secret.is_some() { Field::secret(s.label) } else { Field::new(s.label) };
+                let f = if s.secret.is_some() {
+                    Field::secret(s.label)
+                } else {
+                    Field::new(s.label)
+                };
                 if s.optional { f.optional() } else { f }
             })
             .collect();
@@ -228,7 +257,7 @@ impl App {
                 vec![Effect::StartCheck {
                     request: self.request,
                     name: self.name.text().to_string(),
-                    draft,
+                    draft: Box::new(draft),
                 }]
             }
             Err(e) => {

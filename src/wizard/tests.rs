@@ -7,7 +7,9 @@ use crate::check::{CheckResult, Status};
 use crate::profile::{Flow, key};
 
 fn press(app: &mut App, keys: &[Key]) -> Vec<Effect> {
-    keys.iter().flat_map(|k| update(app, Msg::KeyPressed(*k))).collect()
+    keys.iter()
+        .flat_map(|k| update(app, Msg::KeyPressed(*k)))
+        .collect()
 }
 
 fn typed(app: &mut App, text: &str) {
@@ -17,12 +19,20 @@ fn typed(app: &mut App, text: &str) {
 }
 
 fn demo_app() -> App {
-    App::new(Vec::new(), StoreKind::File, Some("http://127.0.0.1:4000".into()))
+    App::new(
+        Vec::new(),
+        StoreKind::File,
+        Some("http://127.0.0.1:4000".into()),
+    )
 }
 
 /// Walk a new SOAP connection up to the credentials form.
 fn to_credentials(app: &mut App) {
-    assert_eq!(app.screen, Screen::Name, "no connections: straight to a new one");
+    assert_eq!(
+        app.screen,
+        Screen::Name,
+        "no connections: straight to a new one"
+    );
     press(app, &[Key::Enter, Key::Enter]);
     assert_eq!(app.screen, Screen::Method);
     press(app, &[Key::Enter]);
@@ -33,7 +43,7 @@ fn to_credentials(app: &mut App) {
 
 fn started(effects: &[Effect]) -> (u64, &Draft) {
     match effects {
-        [Effect::StartCheck { request, draft, .. }] => (*request, draft),
+        [Effect::StartCheck { request, draft, .. }] => (*request, draft.as_ref()),
         other => panic!("expected one StartCheck, got {other:?}"),
     }
 }
@@ -53,19 +63,41 @@ fn a_soap_connection_from_name_to_save() {
     assert_eq!(draft.flow, Flow::Soap);
     assert_eq!(draft.login_url.as_str(), "http://127.0.0.1:4000");
     assert_eq!(draft.username.as_deref(), Some("integration@acme.example"));
-    assert_eq!(draft.secrets.get(key::PASSWORD).unwrap().expose_secret(), "p&<>\"'%+ /\\{}[]é", "pastes are trimmed, never mangled");
-    assert!(app.fields.iter().all(|f| !f.secret || f.is_empty()), "secret fields are wiped on submit");
+    assert_eq!(
+        draft.secrets.get(key::PASSWORD).unwrap().expose_secret(),
+        "p&<>\"'%+ /\\{}[]é",
+        "pastes are trimmed, never mangled"
+    );
+    assert!(
+        app.fields.iter().all(|f| !f.secret || f.is_empty()),
+        "secret fields are wiped on submit"
+    );
     assert_eq!(app.screen, Screen::Testing);
-    update(&mut app, Msg::CheckProgressed { request, event: CheckEvent::Finished(CheckResult::new("login", Status::Pass, "ok", "")) });
+    update(
+        &mut app,
+        Msg::CheckProgressed {
+            request,
+            event: CheckEvent::Finished(CheckResult::new("login", Status::Pass, "ok", "")),
+        },
+    );
     assert_eq!(app.checks.len(), 1);
     update(&mut app, Msg::CheckFinished { request, ok: true });
     press(&mut app, &[Key::Enter]);
     assert_eq!(app.screen, Screen::Save);
     let effects = press(&mut app, &[Key::Char('k'), Key::Enter]);
-    assert!(matches!(effects.as_slice(), [Effect::Save { store: StoreKind::Keyring, .. }]));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Save {
+            store: StoreKind::Keyring,
+            ..
+        }]
+    ));
     update(&mut app, Msg::Saved(Ok("saved".into())));
     assert_eq!(app.screen, Screen::Done);
-    assert!(matches!(press(&mut app, &[Key::Enter]).as_slice(), [Effect::Quit]));
+    assert!(matches!(
+        press(&mut app, &[Key::Enter]).as_slice(),
+        [Effect::Quit]
+    ));
 }
 
 #[test]
@@ -92,7 +124,13 @@ fn cancel_and_retry_fixing_one_field_keeps_the_others() {
     let effects = press(&mut app, &[Key::Esc]);
     assert!(matches!(effects.as_slice(), [Effect::CancelCheck]));
     assert_eq!(app.screen, Screen::Credentials);
-    update(&mut app, Msg::CheckFinished { request: first, ok: true });
+    update(
+        &mut app,
+        Msg::CheckFinished {
+            request: first,
+            ok: true,
+        },
+    );
     assert_eq!(app.passed, None, "stale results are dropped");
     // Fix only the token; the password was kept.
     app.focus = 2;
@@ -100,8 +138,18 @@ fn cancel_and_retry_fixing_one_field_keeps_the_others() {
     let effects = press(&mut app, &[Key::Enter]);
     let (second, draft) = started(&effects);
     assert!(second > first);
-    assert_eq!(draft.secrets.get(key::PASSWORD).unwrap().expose_secret(), "pw");
-    assert_eq!(draft.secrets.get(key::SECURITY_TOKEN).unwrap().expose_secret(), "RIGHTTOKEN");
+    assert_eq!(
+        draft.secrets.get(key::PASSWORD).unwrap().expose_secret(),
+        "pw"
+    );
+    assert_eq!(
+        draft
+            .secrets
+            .get(key::SECURITY_TOKEN)
+            .unwrap()
+            .expose_secret(),
+        "RIGHTTOKEN"
+    );
 }
 
 #[test]
@@ -127,7 +175,12 @@ fn environment_and_methods_validate_and_explain() {
     assert_eq!(app.environment, 2, "My Domain URL");
     typed(&mut app, "acme.lightning.force.com");
     press(&mut app, &[Key::Enter]);
-    assert!(app.message.as_deref().unwrap().contains("https://acme.my.salesforce.com"));
+    assert!(
+        app.message
+            .as_deref()
+            .unwrap()
+            .contains("https://acme.my.salesforce.com")
+    );
     assert_eq!(app.screen, Screen::Environment);
     for _ in 0.."acme.lightning.force.com".len() {
         press(&mut app, &[Key::Backspace]);
@@ -156,7 +209,10 @@ fn guides_toggle_lightning_and_classic_and_help_overlays() {
     assert!(app.help);
     press(&mut app, &[Key::Char('x')]);
     assert!(!app.help);
-    assert!(matches!(press(&mut app, &[Key::Interrupt]).as_slice(), [Effect::Quit]));
+    assert!(matches!(
+        press(&mut app, &[Key::Interrupt]).as_slice(),
+        [Effect::Quit]
+    ));
 }
 
 #[test]
@@ -174,5 +230,8 @@ fn home_lists_connections_and_starts_a_new_one() {
     assert_eq!(app.screen, Screen::Name);
     press(&mut app, &[Key::Esc]);
     assert_eq!(app.screen, Screen::Home);
-    assert!(matches!(press(&mut app, &[Key::Char('q')]).as_slice(), [Effect::Quit]));
+    assert!(matches!(
+        press(&mut app, &[Key::Char('q')]).as_slice(),
+        [Effect::Quit]
+    ));
 }
