@@ -100,8 +100,10 @@ pub enum Command {
         #[arg(long, default_value_t = 0)]
         rtt_ms: u64,
     },
-    /// Try sfconnect against a built-in simulated org.
+    /// Try the wizard against a built-in simulated org (nothing leaves this machine).
     Demo,
+    /// The wizard, straight into a new connection.
+    Setup { name: Option<String> },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -212,13 +214,12 @@ pub fn main() -> ExitCode {
             port,
             scenario,
             rtt_ms,
-        }) => runtime.block_on(commands::sim::run_sim(port, scenario, rtt_ms, false)),
-        Some(Command::Demo) => runtime.block_on(commands::sim::run_sim(0, None, 0, true)),
-        None => {
-            eprintln!(
-                "sfconnect: the wizard is not built yet; try `sfconnect demo`, `sfconnect login` or `sfconnect --help`."
-            );
-            ExitCode::from(2)
-        }
+        }) => runtime.block_on(commands::sim::run_sim(port, scenario, rtt_ms)),
+        Some(Command::Demo) => runtime.block_on(commands::wizard::demo()),
+        Some(Command::Setup { name }) => runtime.block_on(commands::wizard::wizard(
+            &global,
+            Some(name.unwrap_or_default()),
+        )),
+        None => runtime.block_on(commands::wizard::wizard(&global, None)),
     }
 }

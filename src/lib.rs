@@ -5,4 +5,5 @@ pub mod commands;
 pub mod profile;
 pub mod salesforce;
 pub mod sim;
+pub mod tui;
 pub mod wizard;

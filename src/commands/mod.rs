@@ -8,6 +8,7 @@ pub mod sim;
 pub mod status;
 pub mod test;
 pub mod token;
+pub mod wizard;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;

@@ -1,4 +1,4 @@
-//! `sfconnect sim` and (until the wizard exists) `sfconnect demo`: run the simulated org.
+//! `sfconnect sim`: run the simulated org standalone until interrupted.
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::sim::{self, Scenario, SimOptions};
 
-pub async fn run_sim(port: u16, scenario: Option<PathBuf>, rtt_ms: u64, demo: bool) -> ExitCode {
+pub async fn run_sim(port: u16, scenario: Option<PathBuf>, rtt_ms: u64) -> ExitCode {
     let scenario = match scenario {
         Some(path) => match Scenario::load(&path) {
             Ok(s) => s,
@@ -41,14 +41,6 @@ pub async fn run_sim(port: u16, scenario: Option<PathBuf>, rtt_ms: u64, demo: bo
     let _ = writeln!(out, "my domain URL: {}", running.instance_url());
     let _ = out.flush();
     drop(out);
-    if demo {
-        eprintln!(
-            "\nThis is a simulated Salesforce org on your machine; nothing leaves it.\n\
-             Log in with the credentials above, using the login URL as a Salesforce login URL.\n\
-             Device codes are approved at {}/setup/connect. Press Ctrl-C to stop.",
-            running.login_url()
-        );
-    }
     wait_for_stop().await;
     running.stop();
     ExitCode::SUCCESS

@@ -1,0 +1,93 @@
+//! `sfconnect`, `sfconnect setup` and `sfconnect demo`: start the wizard on a terminal.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use super::{EXIT_USAGE, fail, profiles};
+use crate::cli::Global;
+use crate::profile::{Profiles, StoreKind};
+use crate::sim::scenario::{
+    DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET, DEMO_PASSWORD, DEMO_TOKEN, DEMO_USERNAME,
+};
+use crate::sim::{self, Scenario, SimOptions};
+use crate::tui;
+use crate::wizard::field::Field;
+use crate::wizard::{App, Screen};
+
+fn need_terminal() -> Result<(), ExitCode> {
+    if tui::on_terminal() {
+        Ok(())
+    } else {
+        Err(fail(
+            EXIT_USAGE,
+            "the wizard needs a terminal; for scripts use `sfconnect login`, `test`, `status`, `token` or `export` (see --help)",
+        ))
+    }
+}
+
+async fn run(app: App, profiles: Arc<Profiles>) -> ExitCode {
+    match tui::run(app, profiles).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(1, format!("the terminal failed: {e}")),
+    }
+}
+
+/// The wizard on the user's saved connections; `new` opens a new connection (with a name).
+pub async fn wizard(global: &Global, new: Option<String>) -> ExitCode {
+    if let Err(code) = need_terminal() {
+        return code;
+    }
+    let profiles = match profiles(global) {
+        Ok(p) => Arc::new(p),
+        Err(code) => return code,
+    };
+    if let Err(e) = profiles.config() {
+        return fail(EXIT_USAGE, e);
+    }
+    let rows = tui::connection_rows(&profiles);
+    let mut app = App::new(rows, global.store.unwrap_or(StoreKind::Keyring), None);
+    if let Some(name) = new {
+        app.name = Field::new("Connection name").with_value(&name);
+        app.screen = Screen::Name;
+    }
+    run(app, profiles).await
+}
+
+/// The wizard against a simulated org running in this process, saving to a throwaway dir.
+pub async fn demo() -> ExitCode {
+    if let Err(code) = need_terminal() {
+        return code;
+    }
+    let org = match sim::start(Scenario::demo(), SimOptions::default()).await {
+        Ok(o) => o,
+        Err(e) => return fail(1, format!("cannot start the simulated org: {e}")),
+    };
+    let dir = match tempfile_dir() {
+        Ok(d) => d,
+        Err(e) => return fail(1, format!("cannot create a scratch config dir: {e}")),
+    };
+    let profiles = Arc::new(Profiles::new(dir.clone()));
+    let mut app = App::new(
+        Vec::new(),
+        StoreKind::File,
+        Some(org.login_url().to_string()),
+    );
+    app.demo_hints = vec![
+        ("username".into(), DEMO_USERNAME.into()),
+        ("password".into(), DEMO_PASSWORD.into()),
+        ("security token".into(), DEMO_TOKEN.into()),
+        ("consumer key".into(), DEMO_CONSUMER_KEY.into()),
+        ("consumer secret".into(), DEMO_CONSUMER_SECRET.into()),
+        ("My Domain URL".into(), org.instance_url().into()),
+    ];
+    let code = run(app, profiles).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    code
+}
+
+/// A private scratch dir for the demo's saved connection.
+fn tempfile_dir() -> std::io::Result<std::path::PathBuf> {
+    let dir = std::env::temp_dir().join(format!("sfconnect-demo-{}", std::process::id()));
+    crate::profile::fsutil::private_dir(&dir)?;
+    Ok(dir)
+}

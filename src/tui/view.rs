@@ -1,0 +1,378 @@
+//! Drawing: a pure function of the wizard's state. Works from 80×24 up; colour only when allowed.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use crate::check::Status;
+use crate::profile::{StoreKind, Ui};
+use crate::wizard::methods::METHODS;
+use crate::wizard::{App, Screen, guides};
+
+/// Drawing options decided by the runtime.
+#[derive(Debug, Clone, Copy)]
+pub struct Look {
+    pub colour: bool,
+    /// Spinner frame while checks run.
+    pub tick: usize,
+}
+
+fn style(look: Look, colour: Color) -> Style {
+    if look.colour {
+        Style::new().fg(colour)
+    } else {
+        Style::new()
+    }
+}
+
+fn mark(status: Status, look: Look) -> Span<'static> {
+    let (text, colour) = match status {
+        Status::Pass => ("✓", Color::Green),
+        Status::Warn => ("⚠", Color::Yellow),
+        Status::Fail => ("✗", Color::Red),
+        Status::Skip => ("-", Color::DarkGray),
+    };
+    Span::styled(text, style(look, colour))
+}
+
+fn list<'a>(items: &[String], selected: usize, look: Look) -> Vec<Line<'a>> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            if i == selected {
+                Line::from(Span::styled(
+                    format!("▶ {item}"),
+                    style(look, Color::Cyan).add_modifier(Modifier::BOLD),
+                ))
+            } else {
+                Line::from(format!("  {item}"))
+            }
+        })
+        .collect()
+}
+
+fn hints(app: &App) -> &'static str {
+    match app.screen {
+        Screen::Home => "↑↓ choose · n new connection · ? help · q quit",
+        Screen::Name => "type a name · Enter next · Esc back · Ctrl-C quit",
+        Screen::Environment | Screen::Method => "↑↓ choose · Enter next · Esc back · ? help",
+        Screen::Guide => "Tab next guide · l/c Lightning/Classic · Enter I'm ready · Esc back",
+        Screen::Credentials => "Tab next field · F2 reveal · paste works · Enter test · Esc back",
+        Screen::Testing if app.running => "Esc cancel",
+        Screen::Testing if app.passed == Some(true) => {
+            "Enter save · r test again · Esc fix a field"
+        }
+        Screen::Testing => "r test again · Esc fix a field",
+        Screen::Save => "k keyring · f encrypted file · Enter save · Esc back",
+        Screen::Done => "Enter quit",
+    }
+}
+
+pub fn draw(app: &App, frame: &mut Frame, look: Look) {
+    let [header, body, message, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(5),
+        Constraint::Length(2),
+        Constraint::Length(1),
+    ])
+    .areas(frame.area());
+    let ui = match app.ui {
+        Ui::Lightning => "Lightning",
+        Ui::Classic => "Classic",
+    };
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(
+                " sfconnect ",
+                style(look, Color::Cyan).add_modifier(Modifier::BOLD),
+            ),
+            Span::raw(format!("· {} · Setup paths: {ui}", title(app))),
+        ])),
+        header,
+    );
+    let block = Block::bordered().title(format!(" {} ", title(app)));
+    let inner = block.inner(body);
+    frame.render_widget(block, body);
+    match app.screen {
+        Screen::Home => home(app, frame, inner, look),
+        Screen::Name => form_line(frame, inner, "Name this connection (e.g. prod, uat-sandbox):", &app.name.display()),
+        Screen::Environment => environment(app, frame, inner, look),
+        Screen::Method => method(app, frame, inner, look),
+        Screen::Guide => guide(app, frame, inner, look),
+        Screen::Credentials => credentials(app, frame, inner, look),
+        Screen::Testing => testing(app, frame, inner, look),
+        Screen::Save => save(app, frame, inner, look),
+        Screen::Done => frame.render_widget(
+            Paragraph::new(vec![
+                Line::from(app.message.clone().unwrap_or_default()),
+                Line::from(""),
+                Line::from("Next: `sfconnect status` shows its health; `sfconnect token NAME` gives scripts a token;"),
+                Line::from("when the password expires, run `sfconnect reauth NAME`."),
+            ])
+            .wrap(Wrap { trim: true }),
+            inner,
+        ),
+    }
+    if app.screen != Screen::Done
+        && let Some(text) = &app.message
+    {
+        frame.render_widget(
+            Paragraph::new(Span::styled(text.clone(), style(look, Color::Yellow)))
+                .wrap(Wrap { trim: true }),
+            message,
+        );
+    }
+    frame.render_widget(
+        Paragraph::new(Span::styled(hints(app), style(look, Color::DarkGray))),
+        footer,
+    );
+    if app.help {
+        help(frame, look);
+    }
+}
+
+fn title(app: &App) -> &'static str {
+    match app.screen {
+        Screen::Home => "Saved connections",
+        Screen::Name => "New connection: name",
+        Screen::Environment => "New connection: where is the org?",
+        Screen::Method => "New connection: how to log in",
+        Screen::Guide => "New connection: prepare Salesforce",
+        Screen::Credentials => "New connection: credentials",
+        Screen::Testing => "Testing the connection",
+        Screen::Save => "Save: where should the secrets live?",
+        Screen::Done => "Saved",
+    }
+}
+
+fn form_line(frame: &mut Frame, area: Rect, prompt: &str, value: &str) {
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::from(prompt.to_string()),
+            Line::from(format!("> {value}▏")),
+        ]),
+        area,
+    );
+}
+
+fn home(app: &App, frame: &mut Frame, area: Rect, look: Look) {
+    let mut lines = Vec::new();
+    for (i, c) in app.connections.iter().enumerate() {
+        let env = if c.sandbox { "SANDBOX" } else { "PRODUCTION" };
+        let store = match c.store {
+            StoreKind::Keyring => "keyring",
+            StoreKind::File => "encrypted file",
+        };
+        let pointer = if i == app.cursor { "▶ " } else { "  " };
+        lines.push(Line::from(vec![
+            Span::raw(pointer),
+            mark(c.health, look),
+            Span::raw(format!(" {}  [{env}]  secrets: {store}", c.name)),
+        ]));
+        lines.push(Line::from(format!("     {}", c.summary)));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+fn environment(app: &App, frame: &mut Frame, area: Rect, look: Look) {
+    let mut lines = list(&app.environments(), app.environment, look);
+    if app.environment == app.environments().len() - 1 {
+        lines.push(Line::from(""));
+        lines.push(Line::from(format!(
+            "My Domain URL: {}▏",
+            app.my_domain.display()
+        )));
+        lines.push(Line::from(
+            "  e.g. https://acme.my.salesforce.com or https://acme--uat.sandbox.my.salesforce.com",
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn method(app: &App, frame: &mut Frame, area: Rect, look: Look) {
+    let labels: Vec<String> = METHODS
+        .iter()
+        .map(|m| {
+            if m.available {
+                m.label.to_string()
+            } else {
+                format!("{} (not in the wizard yet)", m.label)
+            }
+        })
+        .collect();
+    let [choices, about] = Layout::vertical([
+        Constraint::Length(METHODS.len() as u16 + 1),
+        Constraint::Min(2),
+    ])
+    .areas(area);
+    frame.render_widget(Paragraph::new(list(&labels, app.method, look)), choices);
+    let m = app.method();
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::from(m.recommendation),
+            Line::from(Span::styled(
+                format!("Note: {}", m.caveat),
+                style(look, Color::Yellow),
+            )),
+        ])
+        .wrap(Wrap { trim: true }),
+        about,
+    );
+}
+
+fn guide(app: &App, frame: &mut Frame, area: Rect, look: Look) {
+    let ids = app.method().guides;
+    let Some(g) = ids.get(app.guide).and_then(|id| guides::by_id(id)) else {
+        return;
+    };
+    let mut lines = vec![
+        Line::from(Span::styled(
+            format!("{} ({} of {})", g.title, app.guide + 1, ids.len()),
+            Style::new().add_modifier(Modifier::BOLD),
+        )),
+        Line::from(g.intro.clone()),
+        Line::from(""),
+    ];
+    for (i, step) in g.steps.iter().enumerate() {
+        lines.push(Line::from(format!("{}. {}", i + 1, step.text(app.ui))));
+        if let Some(note) = &step.note {
+            lines.push(Line::from(Span::styled(
+                format!("   ℹ {note}"),
+                style(look, Color::DarkGray),
+            )));
+        }
+        if let Some(sandbox) = &step.sandbox {
+            lines.push(Line::from(Span::styled(
+                format!("   Sandbox: {sandbox}"),
+                style(look, Color::DarkGray),
+            )));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+}
+
+fn credentials(app: &App, frame: &mut Frame, area: Rect, look: Look) {
+    let mut lines = Vec::new();
+    let specs = crate::wizard::methods::fields(app.method().flow);
+    for (i, (f, spec)) in app.fields.iter().zip(&specs).enumerate() {
+        let focused = i == app.focus;
+        let kept = f.is_empty() && spec.secret.is_some_and(|s| app.kept.get(s).is_some());
+        let value = if kept {
+            "(kept from the last try; type to replace)".to_string()
+        } else {
+            f.display()
+        };
+        let optional = if f.optional { " (optional)" } else { "" };
+        let text = format!(
+            "{}{}{optional}: {value}{}",
+            if focused { "▶ " } else { "  " },
+            f.label,
+            if focused { "▏" } else { "" }
+        );
+        lines.push(Line::from(if focused {
+            Span::styled(text, style(look, Color::Cyan))
+        } else {
+            Span::raw(text)
+        }));
+        if let Some(hint) = f.hint() {
+            lines.push(Line::from(Span::styled(
+                format!("    ⚠ {hint}"),
+                style(look, Color::Yellow),
+            )));
+        }
+    }
+    if !app.demo_hints.is_empty() {
+        lines.push(Line::from(""));
+        lines.push(Line::from(
+            "Demo org credentials (simulated, safe to show):",
+        ));
+        for (k, v) in &app.demo_hints {
+            lines.push(Line::from(format!("  {k}: {v}")));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+const SPINNER: &[&str] = &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+fn testing(app: &App, frame: &mut Frame, area: Rect, look: Look) {
+    let mut lines = Vec::new();
+    for c in &app.checks {
+        lines.push(Line::from(vec![
+            mark(c.status, look),
+            Span::raw(format!(" {}: {}", c.title, c.detail)),
+        ]));
+        if !c.fix.is_empty() && matches!(c.status, Status::Fail | Status::Warn) {
+            lines.push(Line::from(Span::styled(
+                format!("   fix: {}", c.fix),
+                style(look, Color::Yellow),
+            )));
+        }
+    }
+    if app.running {
+        lines.push(Line::from(format!(
+            "{} checking…",
+            SPINNER[look.tick % SPINNER.len()]
+        )));
+    }
+    match app.passed {
+        Some(true) => lines.push(Line::from(Span::styled(
+            "All required checks passed.",
+            style(look, Color::Green),
+        ))),
+        Some(false) => lines.push(Line::from(Span::styled(
+            "A check failed: fix what it says, then test again. Nothing was saved.",
+            style(look, Color::Red),
+        ))),
+        None => {}
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+fn save(app: &App, frame: &mut Frame, area: Rect, look: Look) {
+    let options = vec![
+        "OS keyring (Keychain, Credential Manager, Secret Service): best on a desktop".to_string(),
+        "Encrypted file in the config dir: works over SSH, in cron and for services".to_string(),
+    ];
+    let selected = usize::from(app.store == StoreKind::File);
+    frame.render_widget(
+        Paragraph::new(list(&options, selected, look)).wrap(Wrap { trim: true }),
+        area,
+    );
+}
+
+fn help(frame: &mut Frame, look: Look) {
+    let area = frame.area();
+    let width = area.width.min(70);
+    let height = area.height.min(14);
+    let popup = Rect::new(
+        (area.width - width) / 2,
+        (area.height - height) / 2,
+        width,
+        height,
+    );
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::from("Tab / ↑↓   move between choices and fields"),
+            Line::from("Enter      go on · Esc go back · Ctrl-C quit (nothing half-saved)"),
+            Line::from("l / c      Lightning or Classic Setup paths in guides"),
+            Line::from("F2         reveal or hide a secret field"),
+            Line::from("Paste      long tokens and keys: paste, don't type"),
+            Line::from(""),
+            Line::from("Secrets are saved only after the test passes, in the keyring or an"),
+            Line::from("encrypted file; never in the config file."),
+            Line::from(""),
+            Line::from(Span::styled(
+                "Any key closes this help.",
+                style(look, Color::DarkGray),
+            )),
+        ])
+        .block(Block::bordered().title(" Help "))
+        .wrap(Wrap { trim: true }),
+        popup,
+    );
+}
