@@ -1,0 +1,6 @@
+//! The wizard: every screen drawn at 80x24 (snapshots, Lightning and Classic), and the real
+//! binary driven in a pseudo terminal through `sfconnect demo`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod pty;
+mod screens;

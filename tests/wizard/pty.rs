@@ -1,0 +1,174 @@
+//! The real binary in a pseudo terminal: a new connection in `sfconnect demo` with a wrong token
+//! first (the right diagnosis), then the fix, the test passing and the save; Ctrl-C mid-flow.
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use sfconnect::sim::scenario::{DEMO_PASSWORD, DEMO_TOKEN, DEMO_USERNAME};
+
+struct Session {
+    screen: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    /// Everything the program wrote, to prove secrets never reach the terminal in clear.
+    raw: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Session {
+    fn start(args: &[&str]) -> Self {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: 24,
+                cols: 80,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_sfconnect"));
+        cmd.args(args);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("NO_COLOR", "1");
+        let child = pty.slave.spawn_command(cmd).unwrap();
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let writer = pty.master.take_writer().unwrap();
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (s, r) = (screen.clone(), raw.clone());
+        std::thread::spawn(move || {
+            let _master = pty.master;
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                s.lock().unwrap().process(&buf[..n]);
+                r.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Self {
+            screen,
+            writer,
+            child,
+            raw,
+        }
+    }
+
+    fn contents(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    fn wait_for(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if self.contents().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("'{text}' never appeared; the screen:\n{}", self.contents());
+    }
+
+    fn send(&mut self, bytes: &str) {
+        self.writer.write_all(bytes.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(60));
+    }
+
+    fn paste(&mut self, text: &str) {
+        self.send(&format!("\x1b[200~{text}\x1b[201~"));
+    }
+
+    fn exit_code(&mut self) -> u32 {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.exit_code();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("the wizard did not exit; the screen:\n{}", self.contents());
+    }
+}
+
+const ENTER: &str = "\r";
+const TAB: &str = "\t";
+const ESC: &str = "\x1b";
+
+#[test]
+fn demo_new_connection_wrong_token_then_fixed_and_saved() {
+    let mut s = Session::start(&["demo"]);
+    s.wait_for("Name this connection");
+    s.send(ENTER);
+    s.wait_for("Demo org (simulated");
+    s.send(ENTER);
+    s.wait_for("Username, password and security token");
+    s.send(ENTER);
+    s.wait_for("Give the integration user API access");
+    s.send(ENTER);
+    s.wait_for("Demo org credentials");
+    s.send(DEMO_USERNAME);
+    s.send(TAB);
+    s.paste(DEMO_PASSWORD);
+    s.send(TAB);
+    s.paste("WrongToken0000000000000A");
+    s.send(ENTER);
+    s.wait_for("A check failed");
+    let screen = s.contents();
+    assert!(screen.contains("INVALID_LOGIN"), "{screen}");
+    assert!(screen.contains("fix:"), "{screen}");
+    // Fix only the token; the password is kept.
+    s.send(ESC);
+    s.wait_for("kept from the last try");
+    s.paste(DEMO_TOKEN);
+    s.send(ENTER);
+    s.wait_for("All required checks passed");
+    s.send(ENTER);
+    s.wait_for("where should the secrets live");
+    s.send("f");
+    s.send(ENTER);
+    s.wait_for("Saved connection 'demo'");
+    s.send(ENTER);
+    assert_eq!(s.exit_code(), 0);
+    let raw = String::from_utf8_lossy(&s.raw.lock().unwrap()).to_string();
+    assert!(
+        !raw.contains(DEMO_PASSWORD)
+            || raw.matches(DEMO_PASSWORD).count()
+                == raw.matches("password: Demo-Pass-2026").count(),
+        "the password appears only in the demo's own credential hints, never echoed from the field"
+    );
+    assert!(raw.contains("\x1b[?1049l"), "the alternate screen was left");
+    assert!(
+        raw.contains("\x1b[?2004l"),
+        "bracketed paste was turned off"
+    );
+}
+
+#[test]
+fn ctrl_c_mid_flow_leaves_at_once_and_restores_the_terminal() {
+    let mut s = Session::start(&["demo"]);
+    s.wait_for("Name this connection");
+    s.send(ENTER);
+    s.send(ENTER);
+    s.send(ENTER);
+    s.send(ENTER);
+    s.wait_for("Demo org credentials");
+    s.send("half-typed");
+    s.send("\x03");
+    assert_eq!(s.exit_code(), 0);
+    let raw = String::from_utf8_lossy(&s.raw.lock().unwrap()).to_string();
+    assert!(raw.contains("\x1b[?1049l"), "the alternate screen was left");
+}
+
+#[test]
+fn without_a_terminal_the_wizard_points_to_the_commands() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sfconnect"))
+        .arg("demo")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs a terminal"));
+}

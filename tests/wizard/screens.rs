@@ -1,0 +1,135 @@
+//! Snapshots of each screen at 80x24, drawn from states reached through `update`.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use sfconnect::check::{CheckEvent, CheckResult, Status};
+use sfconnect::profile::{StoreKind, Ui};
+use sfconnect::tui::view::{Look, draw};
+use sfconnect::wizard::{App, ConnectionRow, Key, Msg, update};
+
+fn render(app: &App) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal
+        .draw(|f| {
+            draw(
+                app,
+                f,
+                Look {
+                    colour: false,
+                    tick: 0,
+                },
+            )
+        })
+        .unwrap();
+    format!("{}", terminal.backend())
+}
+
+fn keys(app: &mut App, keys: &[Key]) {
+    for k in keys {
+        update(app, Msg::KeyPressed(*k));
+    }
+}
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        update(app, Msg::KeyPressed(Key::Char(c)));
+    }
+}
+
+fn new_app() -> App {
+    App::new(Vec::new(), StoreKind::Keyring, None)
+}
+
+#[test]
+fn home_with_connections() {
+    let rows = vec![
+        ConnectionRow {
+            name: "prod".into(),
+            health: Status::Pass,
+            summary: "tested today; password expires in 80 days".into(),
+            sandbox: false,
+            store: StoreKind::Keyring,
+        },
+        ConnectionRow {
+            name: "uat".into(),
+            health: Status::Warn,
+            summary: "password expires in 9 days".into(),
+            sandbox: true,
+            store: StoreKind::File,
+        },
+        ConnectionRow {
+            name: "old".into(),
+            health: Status::Fail,
+            summary: "Log in: Invalid username, password, security token; or user locked out"
+                .into(),
+            sandbox: false,
+            store: StoreKind::File,
+        },
+    ];
+    insta::assert_snapshot!(render(&App::new(rows, StoreKind::Keyring, None)));
+}
+
+#[test]
+fn name_environment_and_method() {
+    let mut app = new_app();
+    typed(&mut app, "prod");
+    insta::assert_snapshot!("name", render(&app));
+    keys(&mut app, &[Key::Enter, Key::Down, Key::Down]);
+    typed(&mut app, "acme.my.salesforce.com");
+    insta::assert_snapshot!("environment_my_domain", render(&app));
+    keys(&mut app, &[Key::Enter, Key::Down]);
+    insta::assert_snapshot!("method_password", render(&app));
+}
+
+#[test]
+fn guides_in_lightning_and_classic() {
+    let mut app = new_app();
+    typed(&mut app, "prod");
+    keys(&mut app, &[Key::Enter, Key::Enter, Key::Enter, Key::Tab]);
+    assert_eq!(app.ui, Ui::Lightning);
+    insta::assert_snapshot!("guide_token_lightning", render(&app));
+    keys(&mut app, &[Key::Char('c')]);
+    insta::assert_snapshot!("guide_token_classic", render(&app));
+}
+
+#[test]
+fn credentials_testing_save_and_help() {
+    let mut app = new_app();
+    typed(&mut app, "prod");
+    keys(&mut app, &[Key::Enter, Key::Enter, Key::Enter, Key::Enter]);
+    typed(&mut app, "integration@acme.example");
+    keys(&mut app, &[Key::Tab]);
+    typed(&mut app, "secret-password");
+    keys(&mut app, &[Key::Tab]);
+    typed(&mut app, "SHORT");
+    let screen = render(&app);
+    assert!(!screen.contains("secret-password"), "secrets are masked");
+    insta::assert_snapshot!("credentials", screen);
+    keys(&mut app, &[Key::Enter]);
+    let request = app.request;
+    for result in [
+        CheckResult::new("reach", Status::Pass, "login.salesforce.com answers", ""),
+        CheckResult::new(
+            "login",
+            Status::Fail,
+            "Invalid username, password or security token, or the user is locked out",
+            "reset the security token and use the new one from the email",
+        ),
+    ] {
+        update(
+            &mut app,
+            Msg::CheckProgressed {
+                request,
+                event: CheckEvent::Finished(result),
+            },
+        );
+    }
+    update(&mut app, Msg::CheckFinished { request, ok: false });
+    insta::assert_snapshot!("testing_failed", render(&app));
+    keys(&mut app, &[Key::Char('?')]);
+    insta::assert_snapshot!("help", render(&app));
+    keys(&mut app, &[Key::Esc]);
+    app.passed = Some(true);
+    keys(&mut app, &[Key::Enter]);
+    insta::assert_snapshot!("save", render(&app));
+}
