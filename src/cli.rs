@@ -104,6 +104,8 @@ pub enum Command {
     Demo,
     /// The wizard, straight into a new connection.
     Setup { name: Option<String> },
+    /// The wizard, straight into re-authenticating a saved connection.
+    Reauth { name: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -218,8 +220,15 @@ pub fn main() -> ExitCode {
         Some(Command::Demo) => runtime.block_on(commands::wizard::demo()),
         Some(Command::Setup { name }) => runtime.block_on(commands::wizard::wizard(
             &global,
-            Some(name.unwrap_or_default()),
+            commands::wizard::Start::New(name.unwrap_or_default()),
         )),
-        None => runtime.block_on(commands::wizard::wizard(&global, None)),
+        Some(Command::Reauth { name }) => runtime.block_on(commands::wizard::wizard(
+            &global,
+            commands::wizard::Start::Reauth(name),
+        )),
+        None => runtime.block_on(commands::wizard::wizard(
+            &global,
+            commands::wizard::Start::Home,
+        )),
     }
 }

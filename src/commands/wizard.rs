@@ -12,7 +12,7 @@ use crate::sim::scenario::{
 use crate::sim::{self, Scenario, SimOptions};
 use crate::tui;
 use crate::wizard::field::Field;
-use crate::wizard::{App, Screen};
+use crate::wizard::{App, Key, Msg, Screen};
 
 fn need_terminal() -> Result<(), ExitCode> {
     if tui::on_terminal() {
@@ -25,15 +25,24 @@ fn need_terminal() -> Result<(), ExitCode> {
     }
 }
 
-async fn run(app: App, profiles: Arc<Profiles>) -> ExitCode {
-    match tui::run(app, profiles).await {
+async fn run(app: App, profiles: Arc<Profiles>, initial: Vec<Msg>) -> ExitCode {
+    match tui::run(app, profiles, initial).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(1, format!("the terminal failed: {e}")),
     }
 }
 
-/// The wizard on the user's saved connections; `new` opens a new connection (with a name).
-pub async fn wizard(global: &Global, new: Option<String>) -> ExitCode {
+/// What the wizard opens on.
+pub enum Start {
+    Home,
+    /// A new connection, its name filled in when given.
+    New(String),
+    /// Re-authentication of a saved connection.
+    Reauth(String),
+}
+
+/// The wizard on the user's saved connections.
+pub async fn wizard(global: &Global, start: Start) -> ExitCode {
     if let Err(code) = need_terminal() {
         return code;
     }
@@ -46,11 +55,27 @@ pub async fn wizard(global: &Global, new: Option<String>) -> ExitCode {
     }
     let rows = tui::connection_rows(&profiles);
     let mut app = App::new(rows, global.store.unwrap_or(StoreKind::Keyring), None);
-    if let Some(name) = new {
-        app.name = Field::new("Connection name").with_value(&name);
-        app.screen = Screen::Name;
+    let mut initial = Vec::new();
+    match start {
+        Start::Home => {}
+        Start::New(name) => {
+            app.name = Field::new("Connection name").with_value(&name);
+            app.screen = Screen::Name;
+        }
+        Start::Reauth(name) => match app.connections.iter().position(|c| c.name == name) {
+            Some(i) => {
+                app.cursor = i;
+                initial.push(Msg::KeyPressed(Key::Char('r')));
+            }
+            None => {
+                return fail(
+                    EXIT_USAGE,
+                    format!("no saved connection named '{name}'; `sfconnect list` shows them"),
+                );
+            }
+        },
     }
-    run(app, profiles).await
+    run(app, profiles, initial).await
 }
 
 /// The wizard against a simulated org running in this process, saving to a throwaway dir.
@@ -80,7 +105,7 @@ pub async fn demo() -> ExitCode {
         ("consumer secret".into(), DEMO_CONSUMER_SECRET.into()),
         ("My Domain URL".into(), org.instance_url().into()),
     ];
-    let code = run(app, profiles).await;
+    let code = run(app, profiles, Vec::new()).await;
     let _ = std::fs::remove_dir_all(&dir);
     code
 }

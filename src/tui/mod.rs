@@ -24,7 +24,7 @@ use crate::commands::status::{Health, health};
 use crate::profile::{Draft, Profiles, StoreKind};
 use crate::salesforce::Http;
 use crate::salesforce::http::DEFAULT_TIMEOUT;
-use crate::wizard::{App, ConnectionRow, Effect, Key, Msg, update};
+use crate::wizard::{App, ConnectionRow, Effect, Key, Loaded, Msg, update};
 use view::Look;
 
 /// Map a terminal event to a wizard message (None: just redraw, e.g. on resize).
@@ -143,6 +143,81 @@ impl Runtime {
         }));
     }
 
+    /// Load a saved connection and its secrets for re-authentication.
+    fn load(&self, name: String) {
+        let (profiles, tx) = (self.profiles.clone(), self.tx.clone());
+        tokio::spawn(async move {
+            let loaded = async {
+                let profile = profiles.get(&name).map_err(|e| e.to_string())?;
+                let store = open_store(&profiles, profile.store)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let secrets = {
+                    let (profiles, store, name, profile) = (
+                        profiles.clone(),
+                        store.clone(),
+                        name.clone(),
+                        profile.clone(),
+                    );
+                    blocking(move || profiles.secrets(&name, &profile, store.as_ref()))
+                        .await
+                        .map_err(|e| e.to_string())?
+                };
+                let login_url = crate::salesforce::LoginUrl::parse(&profile.login_url)
+                    .map_err(|e| e.to_string())?;
+                let now = SystemTime::now();
+                let (_, problem) = health(&profile, now);
+                let password_age_days = profile
+                    .password_changed_at
+                    .and_then(|t| now.duration_since(t).ok())
+                    .map(|d| d.as_secs() / 86_400);
+                Ok::<_, String>(Box::new(Loaded {
+                    name,
+                    draft: Draft {
+                        flow: profile.flow,
+                        login_url,
+                        sandbox: profile.sandbox,
+                        username: profile.username.clone(),
+                        client_id: profile.client_id.clone(),
+                        key_file: profile.key_file.clone(),
+                        ui: profile.ui,
+                        secrets,
+                    },
+                    store: profile.store,
+                    problem: profile
+                        .last_test
+                        .as_ref()
+                        .filter(|t| !t.ok)
+                        .map(|t| t.summary.clone())
+                        .unwrap_or(problem),
+                    password_age_days,
+                }))
+            }
+            .await;
+            let _ = tx.send(Msg::ConnectionLoaded(loaded));
+        });
+    }
+
+    /// Delete a saved connection and its secrets together.
+    fn remove(&self, name: String) {
+        let (profiles, tx) = (self.profiles.clone(), self.tx.clone());
+        tokio::spawn(async move {
+            let result = async {
+                let profile = profiles.get(&name).map_err(|e| e.to_string())?;
+                let store = open_store(&profiles, profile.store)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let n = name.clone();
+                blocking(move || profiles.remove(&n, store.as_ref()))
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok::<_, String>(format!("Removed '{name}' and its secrets."))
+            }
+            .await;
+            let _ = tx.send(Msg::Removed(result));
+        });
+    }
+
     fn save(&self, request: u64, store: StoreKind) {
         let taken = self
             .checked
@@ -200,6 +275,7 @@ pub async fn run_loop<B: Backend>(
     profiles: Arc<Profiles>,
     mut events: impl futures_util::Stream<Item = std::io::Result<Event>> + Unpin,
     look_colour: bool,
+    initial: Vec<Msg>,
 ) -> std::io::Result<App> {
     let (tx, mut rx) = unbounded_channel();
     let mut runtime = Runtime {
@@ -213,6 +289,9 @@ pub async fn run_loop<B: Backend>(
     let stop = crate::commands::sim::wait_for_stop();
     tokio::pin!(stop);
     let mut ticker = tokio::time::interval(Duration::from_millis(120));
+    for msg in initial {
+        let _ = runtime.tx.send(msg);
+    }
     loop {
         let look = Look {
             colour: look_colour,
@@ -248,6 +327,13 @@ pub async fn run_loop<B: Backend>(
                     }
                 }
                 Effect::Save { request, store } => runtime.save(request, store),
+                Effect::LoadConnection { name } => runtime.load(name),
+                Effect::RemoveConnection { name } => runtime.remove(name),
+                Effect::ReloadConnections => {
+                    let _ = runtime
+                        .tx
+                        .send(Msg::ConnectionsLoaded(connection_rows(&runtime.profiles)));
+                }
                 Effect::Quit => return Ok(app),
             }
         }
@@ -256,11 +342,19 @@ pub async fn run_loop<B: Backend>(
 
 /// The wizard on the real terminal: raw mode and the alternate screen for its lifetime, the
 /// terminal restored on every way out (a panic included: ratatui's hook restores it first).
-pub async fn run(app: App, profiles: Arc<Profiles>) -> std::io::Result<()> {
+pub async fn run(app: App, profiles: Arc<Profiles>, initial: Vec<Msg>) -> std::io::Result<()> {
     let colour = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let mut terminal = ratatui::init();
     let _ = execute!(stdout(), EnableBracketedPaste);
-    let result = run_loop(&mut terminal, app, profiles, EventStream::new(), colour).await;
+    let result = run_loop(
+        &mut terminal,
+        app,
+        profiles,
+        EventStream::new(),
+        colour,
+        initial,
+    )
+    .await;
     let _ = execute!(stdout(), DisableBracketedPaste);
     ratatui::restore();
     result.map(|_| ())

@@ -56,7 +56,7 @@ fn list<'a>(items: &[String], selected: usize, look: Look) -> Vec<Line<'a>> {
 
 fn hints(app: &App) -> &'static str {
     match app.screen {
-        Screen::Home => "↑↓ choose · n new connection · ? help · q quit",
+        Screen::Home => "↑↓ choose · r re-authenticate · x remove · n new · ? help · q quit",
         Screen::Name => "type a name · Enter next · Esc back · Ctrl-C quit",
         Screen::Environment | Screen::Method => "↑↓ choose · Enter next · Esc back · ? help",
         Screen::Guide => "Tab next guide · l/c Lightning/Classic · Enter I'm ready · Esc back",
@@ -67,7 +67,9 @@ fn hints(app: &App) -> &'static str {
         }
         Screen::Testing => "r test again · Esc fix a field",
         Screen::Save => "k keyring · f encrypted file · Enter save · Esc back",
-        Screen::Done => "Enter quit",
+        Screen::Done => "Enter back to connections · q quit",
+        Screen::Reauth => "Enter continue · Esc back",
+        Screen::ConfirmRemove => "y remove · any other key cancels",
     }
 }
 
@@ -105,6 +107,15 @@ pub fn draw(app: &App, frame: &mut Frame, look: Look) {
         Screen::Credentials => credentials(app, frame, inner, look),
         Screen::Testing => testing(app, frame, inner, look),
         Screen::Save => save(app, frame, inner, look),
+        Screen::Reauth => reauth(app, frame, inner, look),
+        Screen::ConfirmRemove => frame.render_widget(
+            Paragraph::new(format!(
+                "Remove '{}' and delete its secrets? Press y to remove; any other key keeps it.",
+                app.connections.get(app.cursor).map(|c| c.name.as_str()).unwrap_or("")
+            ))
+            .wrap(Wrap { trim: true }),
+            inner,
+        ),
         Screen::Done => frame.render_widget(
             Paragraph::new(vec![
                 Line::from(app.message.clone().unwrap_or_default()),
@@ -145,6 +156,8 @@ fn title(app: &App) -> &'static str {
         Screen::Testing => "Testing the connection",
         Screen::Save => "Save: where should the secrets live?",
         Screen::Done => "Saved",
+        Screen::Reauth => "Re-authenticate",
+        Screen::ConfirmRemove => "Remove a connection",
     }
 }
 
@@ -175,6 +188,46 @@ fn home(app: &App, frame: &mut Frame, area: Rect, look: Look) {
         lines.push(Line::from(format!("     {}", c.summary)));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+fn reauth(app: &App, frame: &mut Frame, area: Rect, look: Look) {
+    let Some(loaded) = &app.reauth else {
+        return;
+    };
+    let asked: Vec<&str> = crate::wizard::methods::fields(loaded.draft.flow)
+        .iter()
+        .map(|f| f.label)
+        .collect();
+    let mut lines = vec![
+        Line::from(format!(
+            "'{}' · {} · {}",
+            loaded.name,
+            app.method().label,
+            loaded.draft.login_url
+        )),
+        Line::from(""),
+        Line::from(vec![
+            Span::raw("What is known to be wrong: "),
+            Span::styled(loaded.problem.clone(), style(look, Color::Yellow)),
+        ]),
+    ];
+    if let Some(days) = loaded.password_age_days {
+        lines.push(Line::from(format!(
+            "The password was last changed {days} days ago (passwords expire after 90 days by default)."
+        )));
+    }
+    lines.extend([
+        Line::from(""),
+        Line::from("Next: how to get a new password and reset the security token, then the form."),
+        Line::from(format!("The form asks for: {}.", asked.join(", "))),
+        Line::from("Leave a secret empty to keep its saved value; type only what changed."),
+        Line::from(""),
+        Line::from(
+            "Log out of Salesforce in your browser first, so you log in as the integration user.",
+        ),
+        Line::from("The saved connection stays exactly as it is until the new credentials pass."),
+    ]);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
 }
 
 fn environment(app: &App, frame: &mut Frame, area: Rect, look: Look) {

@@ -36,10 +36,30 @@ pub enum Key {
 pub enum Msg {
     KeyPressed(Key),
     Pasted(String),
-    CheckProgressed { request: u64, event: CheckEvent },
-    CheckFinished { request: u64, ok: bool },
+    CheckProgressed {
+        request: u64,
+        event: CheckEvent,
+    },
+    CheckFinished {
+        request: u64,
+        ok: bool,
+    },
     Saved(Result<String, String>),
     ConnectionsLoaded(Vec<ConnectionRow>),
+    /// A saved connection, loaded for re-authentication.
+    ConnectionLoaded(Result<Box<Loaded>, String>),
+    Removed(Result<String, String>),
+}
+
+/// A saved connection as re-authentication starts from it: its settings and current secrets
+/// (kept unless the user types a replacement), and what is known to be wrong.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub name: String,
+    pub draft: Draft,
+    pub store: StoreKind,
+    pub problem: String,
+    pub password_age_days: Option<u64>,
 }
 
 /// What the runtime must do. Imperative.
@@ -55,6 +75,13 @@ pub enum Effect {
         request: u64,
         store: StoreKind,
     },
+    LoadConnection {
+        name: String,
+    },
+    RemoveConnection {
+        name: String,
+    },
+    ReloadConnections,
     Quit,
 }
 
@@ -79,6 +106,9 @@ pub enum Screen {
     Testing,
     Save,
     Done,
+    /// Re-authentication: what is wrong with a saved connection and what will be asked.
+    Reauth,
+    ConfirmRemove,
 }
 
 /// Where the org is.
@@ -113,6 +143,8 @@ pub struct App {
     pub store: StoreKind,
     pub message: Option<String>,
     pub help: bool,
+    /// Set while re-authenticating a saved connection.
+    pub reauth: Option<Loaded>,
 }
 
 impl App {
@@ -153,7 +185,30 @@ impl App {
             store,
             message: None,
             help: false,
+            reauth: None,
         }
+    }
+
+    fn selected_connection(&self) -> Option<String> {
+        self.connections.get(self.cursor).map(|c| c.name.clone())
+    }
+
+    /// Start re-authenticating from a loaded connection: its method and login URL are fixed,
+    /// its settings prefilled, and its secrets kept unless replaced.
+    fn begin_reauth(&mut self, loaded: Loaded) {
+        self.name = Field::new("Connection name").with_value(&loaded.name);
+        self.method = METHODS
+            .iter()
+            .position(|m| m.flow == loaded.draft.flow)
+            .unwrap_or(0);
+        self.environment = self.environments().len() - 1;
+        self.my_domain = Field::new("My Domain URL").with_value(loaded.draft.login_url.as_str());
+        self.ui = loaded.draft.ui;
+        self.store = loaded.store;
+        self.guide = 0;
+        self.guide_step = 0;
+        self.screen = Screen::Reauth;
+        self.reauth = Some(loaded);
     }
 
     pub fn method(&self) -> &'static methods::Method {
@@ -205,6 +260,21 @@ impl App {
             .collect();
         self.focus = 0;
         self.kept = SecretBundle::default();
+        if let Some(loaded) = &self.reauth {
+            let d = &loaded.draft;
+            for f in &mut self.fields {
+                let value = match f.label {
+                    USERNAME => d.username.clone(),
+                    CONSUMER_KEY => d.client_id.clone(),
+                    KEY_FILE => d.key_file.as_ref().map(|p| p.display().to_string()),
+                    _ => None,
+                };
+                if let Some(v) = value {
+                    *f = std::mem::take(f).with_value(&v);
+                }
+            }
+            self.kept = d.secrets.clone();
+        }
         self.screen = Screen::Credentials;
     }
 
@@ -316,7 +386,21 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::ConnectionsLoaded(rows) => {
             app.connections = rows;
+            app.cursor = app.cursor.min(app.connections.len().saturating_sub(1));
             Vec::new()
+        }
+        Msg::ConnectionLoaded(Ok(loaded)) => {
+            app.begin_reauth(*loaded);
+            Vec::new()
+        }
+        Msg::ConnectionLoaded(Err(e)) | Msg::Removed(Err(e)) => {
+            app.message = Some(e);
+            Vec::new()
+        }
+        Msg::Removed(Ok(message)) => {
+            app.message = Some(message);
+            app.screen = Screen::Home;
+            vec![Effect::ReloadConnections]
         }
     }
 }
@@ -341,8 +425,15 @@ fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
             Key::Char('q') | Key::Esc => return vec![Effect::Quit],
             Key::Char('n') => {
                 app.name = Field::new("Connection name");
+                app.reauth = None;
                 app.screen = Screen::Name;
             }
+            Key::Char('r') | Key::Enter => {
+                if let Some(name) = app.selected_connection() {
+                    return vec![Effect::LoadConnection { name }];
+                }
+            }
+            Key::Char('x') if app.selected_connection().is_some() => app.screen = Screen::ConfirmRemove,
             _ => step(&mut app.cursor, app.connections.len(), key),
         },
         Screen::Name => match key {
@@ -392,6 +483,7 @@ fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
                 step(&mut app.guide, guides, Key::Up);
             }
             Key::Enter => app.enter_credentials(),
+            Key::Esc if app.reauth.is_some() => app.screen = Screen::Reauth,
             Key::Esc => app.screen = Screen::Method,
             _ => {}
         },
@@ -444,8 +536,29 @@ fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
             _ => {}
         },
         Screen::Done => match key {
-            Key::Enter | Key::Esc | Key::Char('q') => return vec![Effect::Quit],
+            Key::Char('q') => return vec![Effect::Quit],
+            Key::Enter | Key::Esc => {
+                app.reauth = None;
+                app.screen = Screen::Home;
+                return vec![Effect::ReloadConnections];
+            }
             _ => {}
+        },
+        Screen::Reauth => match key {
+            Key::Enter => app.screen = Screen::Guide,
+            Key::Esc => {
+                app.reauth = None;
+                app.screen = Screen::Home;
+            }
+            _ => {}
+        },
+        Screen::ConfirmRemove => match key {
+            Key::Char('y') => {
+                if let Some(name) = app.selected_connection() {
+                    return vec![Effect::RemoveConnection { name }];
+                }
+            }
+            _ => app.screen = Screen::Home,
         },
     }
     Vec::new()

@@ -5,6 +5,7 @@ use secrecy::ExposeSecret;
 use super::*;
 use crate::check::{CheckResult, Status};
 use crate::profile::{Flow, key};
+use crate::salesforce::LoginUrl;
 
 fn press(app: &mut App, keys: &[Key]) -> Vec<Effect> {
     keys.iter()
@@ -96,6 +97,11 @@ fn a_soap_connection_from_name_to_save() {
     assert_eq!(app.screen, Screen::Done);
     assert!(matches!(
         press(&mut app, &[Key::Enter]).as_slice(),
+        [Effect::ReloadConnections]
+    ));
+    assert_eq!(app.screen, Screen::Home);
+    assert!(matches!(
+        press(&mut app, &[Key::Char('q')]).as_slice(),
         [Effect::Quit]
     ));
 }
@@ -234,4 +240,111 @@ fn home_lists_connections_and_starts_a_new_one() {
         press(&mut app, &[Key::Char('q')]).as_slice(),
         [Effect::Quit]
     ));
+}
+
+fn saved_row() -> ConnectionRow {
+    ConnectionRow {
+        name: "prod".into(),
+        health: Status::Fail,
+        summary: "the password has expired".into(),
+        sandbox: false,
+        store: StoreKind::File,
+    }
+}
+
+fn loaded() -> Loaded {
+    use secrecy::SecretString;
+    Loaded {
+        name: "prod".into(),
+        draft: Draft {
+            flow: Flow::Password,
+            login_url: LoginUrl::parse("https://acme.my.salesforce.com").unwrap(),
+            sandbox: false,
+            username: Some("integration@acme.example".into()),
+            client_id: Some("3MVGkey".into()),
+            key_file: None,
+            ui: Ui::Classic,
+            secrets: SecretBundle::default()
+                .with(key::PASSWORD, Some(SecretString::from("old-password")))
+                .with(key::SECURITY_TOKEN, Some(SecretString::from("OLDTOKEN")))
+                .with(
+                    key::CLIENT_SECRET,
+                    Some(SecretString::from("consumer-secret")),
+                ),
+        },
+        store: StoreKind::File,
+        problem: "the password has expired".into(),
+        password_age_days: Some(91),
+    }
+}
+
+#[test]
+fn reauthentication_asks_only_for_what_changed() {
+    let mut app = App::new(vec![saved_row()], StoreKind::Keyring, None);
+    let effects = press(&mut app, &[Key::Char('r')]);
+    assert!(matches!(effects.as_slice(), [Effect::LoadConnection { name }] if name == "prod"));
+    update(&mut app, Msg::ConnectionLoaded(Ok(Box::new(loaded()))));
+    assert_eq!(app.screen, Screen::Reauth);
+    assert_eq!(
+        app.method().flow,
+        Flow::Password,
+        "the saved method is kept"
+    );
+    assert_eq!(
+        app.ui,
+        Ui::Classic,
+        "the saved Lightning/Classic choice is kept"
+    );
+    assert_eq!(app.store, StoreKind::File, "the saved store is preselected");
+    press(&mut app, &[Key::Enter, Key::Enter]);
+    assert_eq!(app.screen, Screen::Credentials);
+    assert_eq!(
+        app.fields[0].text(),
+        "integration@acme.example",
+        "settings are prefilled"
+    );
+    assert_eq!(app.fields[3].text(), "3MVGkey");
+    // Type only the new password and token; the consumer secret is kept.
+    app.focus = 1;
+    typed(&mut app, "new-password");
+    app.focus = 2;
+    typed(&mut app, "NEWTOKEN");
+    let effects = press(&mut app, &[Key::Enter]);
+    let (_, draft) = started(&effects);
+    assert!(matches!(&effects[0], Effect::StartCheck { name, .. } if name == "prod"));
+    assert_eq!(draft.login_url.as_str(), "https://acme.my.salesforce.com");
+    assert_eq!(
+        draft.secrets.get(key::PASSWORD).unwrap().expose_secret(),
+        "new-password"
+    );
+    assert_eq!(
+        draft
+            .secrets
+            .get(key::SECURITY_TOKEN)
+            .unwrap()
+            .expose_secret(),
+        "NEWTOKEN"
+    );
+    assert_eq!(
+        draft
+            .secrets
+            .get(key::CLIENT_SECRET)
+            .unwrap()
+            .expose_secret(),
+        "consumer-secret"
+    );
+}
+
+#[test]
+fn removing_asks_for_confirmation() {
+    let mut app = App::new(vec![saved_row()], StoreKind::Keyring, None);
+    press(&mut app, &[Key::Char('x')]);
+    assert_eq!(app.screen, Screen::ConfirmRemove);
+    assert!(press(&mut app, &[Key::Char('n')]).is_empty());
+    assert_eq!(app.screen, Screen::Home);
+    press(&mut app, &[Key::Char('x')]);
+    let effects = press(&mut app, &[Key::Char('y')]);
+    assert!(matches!(effects.as_slice(), [Effect::RemoveConnection { name }] if name == "prod"));
+    let effects = update(&mut app, Msg::Removed(Ok("Removed 'prod'".into())));
+    assert!(matches!(effects.as_slice(), [Effect::ReloadConnections]));
 }

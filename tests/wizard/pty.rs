@@ -93,16 +93,41 @@ impl Session {
     }
 }
 
+/// The simulated org's login URL, as the environment screen shows it.
+fn demo_org_url(screen: &str) -> String {
+    let start = screen.find("http://127.0.0.1:").unwrap();
+    screen[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || ":/.".contains(*c))
+        .collect()
+}
+
+/// A form POST to the simulated org, as an admin's action outside the API.
+fn post(base: &str, path: &str, body: &str) -> String {
+    let host = base.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
 const ENTER: &str = "\r";
 const TAB: &str = "\t";
 const ESC: &str = "\x1b";
 
 #[test]
-fn demo_new_connection_wrong_token_then_fixed_and_saved() {
+fn demo_new_connection_wrong_token_then_fixed_saved_and_reauthenticated() {
     let mut s = Session::start(&["demo"]);
     s.wait_for("Name this connection");
     s.send(ENTER);
     s.wait_for("Demo org (simulated");
+    let org = demo_org_url(&s.contents());
     s.send(ENTER);
     s.wait_for("Username, password and security token");
     s.send(ENTER);
@@ -131,6 +156,40 @@ fn demo_new_connection_wrong_token_then_fixed_and_saved() {
     s.send(ENTER);
     s.wait_for("Saved connection 'demo'");
     s.send(ENTER);
+    s.wait_for("Saved connections");
+
+    // The admin changes the password in Salesforce; Salesforce resets the token with it.
+    let answer = post(
+        &org,
+        "/__sim/users/set-password",
+        &format!(
+            "username={}&password=New-Pass-2027",
+            DEMO_USERNAME.replace('@', "%40")
+        ),
+    );
+    let new_token = answer
+        .split("\"security_token\":\"")
+        .nth(1)
+        .and_then(|t| t.split('"').next())
+        .unwrap()
+        .to_string();
+    s.send("r");
+    s.wait_for("What is known to be wrong");
+    s.send(ENTER);
+    s.wait_for("Give the integration user API access");
+    s.send(ENTER);
+    s.wait_for(&format!("Username: {DEMO_USERNAME}"));
+    s.send(TAB);
+    s.paste("New-Pass-2027");
+    s.send(TAB);
+    s.paste(&new_token);
+    s.send(ENTER);
+    s.wait_for("All required checks passed");
+    s.send(ENTER);
+    s.wait_for("where should the secrets live");
+    s.send(ENTER);
+    s.wait_for("Saved connection 'demo'");
+    s.send("q");
     assert_eq!(s.exit_code(), 0);
     let raw = String::from_utf8_lossy(&s.raw.lock().unwrap()).to_string();
     assert!(

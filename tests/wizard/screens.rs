@@ -133,3 +133,39 @@ fn credentials_testing_save_and_help() {
     keys(&mut app, &[Key::Enter]);
     insta::assert_snapshot!("save", render(&app));
 }
+
+#[test]
+fn reauthentication_overview() {
+    use secrecy::SecretString;
+    use sfconnect::profile::{Draft, Flow, SecretBundle, key};
+    use sfconnect::salesforce::LoginUrl;
+    use sfconnect::wizard::Loaded;
+    let row = ConnectionRow {
+        name: "prod".into(),
+        health: Status::Fail,
+        summary: "Call the API: The password has expired".into(),
+        sandbox: false,
+        store: StoreKind::File,
+    };
+    let mut app = App::new(vec![row], StoreKind::Keyring, None);
+    let loaded = Loaded {
+        name: "prod".into(),
+        draft: Draft {
+            flow: Flow::Soap,
+            login_url: LoginUrl::parse("https://acme.my.salesforce.com").unwrap(),
+            sandbox: false,
+            username: Some("integration@acme.example".into()),
+            client_id: None,
+            key_file: None,
+            ui: Ui::Lightning,
+            secrets: SecretBundle::default().with(key::PASSWORD, Some(SecretString::from("old"))),
+        },
+        store: StoreKind::File,
+        problem: "Call the API: The password has expired".into(),
+        password_age_days: Some(91),
+    };
+    update(&mut app, Msg::ConnectionLoaded(Ok(Box::new(loaded))));
+    let screen = render(&app);
+    assert!(!screen.contains("old"), "no secret on screen");
+    insta::assert_snapshot!("reauth", screen);
+}
