@@ -59,7 +59,9 @@ fn hints(app: &App) -> &'static str {
         Screen::Home => "↑↓ choose · r re-authenticate · x remove · n new · ? help · q quit",
         Screen::Name => "type a name · Enter next · Esc back · Ctrl-C quit",
         Screen::Environment | Screen::Method => "↑↓ choose · Enter next · Esc back · ? help",
-        Screen::Guide => "Tab next guide · l/c Lightning/Classic · Enter I'm ready · Esc back",
+        Screen::Guide => {
+            "Tab next guide · ↑↓ scroll · l/c Lightning/Classic · Enter I'm ready · Esc back"
+        }
         Screen::Credentials => "Tab next field · F2 reveal · paste works · Enter test · Esc back",
         Screen::Testing if app.running => "Esc cancel",
         Screen::Testing if app.passed == Some(true) => {
@@ -304,7 +306,13 @@ fn guide(app: &App, frame: &mut Frame, area: Rect, look: Look) {
             )));
         }
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+    let scroll = u16::try_from(app.guide_step).unwrap_or(u16::MAX);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .scroll((scroll, 0)),
+        area,
+    );
 }
 
 fn credentials(app: &App, frame: &mut Frame, area: Rect, look: Look) {

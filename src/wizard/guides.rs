@@ -37,6 +37,11 @@ const SOURCES: &[&str] = &[
     include_str!("../../assets/guides/api-enabled.toml"),
     include_str!("../../assets/guides/consumer-details.toml"),
     include_str!("../../assets/guides/trusted-ip-ranges.toml"),
+    include_str!("../../assets/guides/create-external-client-app.toml"),
+    include_str!("../../assets/guides/create-connected-app.toml"),
+    include_str!("../../assets/guides/pre-authorize-users.toml"),
+    include_str!("../../assets/guides/upload-certificate.toml"),
+    include_str!("../../assets/guides/request-refresh-token.toml"),
 ];
 
 /// Parse one guide; errors name the problem for the asset's author.
@@ -74,6 +79,19 @@ mod tests {
             }
         }
         assert_eq!(all().len(), SOURCES.len());
+    }
+
+    #[test]
+    fn every_method_names_existing_guides() {
+        for m in crate::wizard::methods::METHODS {
+            for id in m.guides {
+                assert!(
+                    by_id(id).is_some(),
+                    "{} names a missing guide {id}",
+                    m.label
+                );
+            }
+        }
     }
 
     #[test]

@@ -27,7 +27,12 @@ pub const METHODS: &[Method] = &[
         label: "Password with a connected app's consumer key and secret",
         recommendation: "For integrations built on the OAuth username-password flow.",
         caveat: "Blocked by default in orgs created since Summer '23, and External Client Apps do not support it.",
-        guides: &["api-enabled", "consumer-details", "reset-security-token"],
+        guides: &[
+            "api-enabled",
+            "create-connected-app",
+            "consumer-details",
+            "reset-security-token",
+        ],
         available: true,
     },
     Method {
@@ -35,7 +40,7 @@ pub const METHODS: &[Method] = &[
         label: "Browser login (authorization code + PKCE)",
         recommendation: "Best for a person connecting interactively; no password is stored.",
         caveat: "Needs an app installed in the org; new connected apps cannot be created since Spring '26 (use an External Client App).",
-        guides: &["consumer-details"],
+        guides: &["create-external-client-app", "consumer-details"],
         available: false,
     },
     Method {
@@ -43,7 +48,7 @@ pub const METHODS: &[Method] = &[
         label: "Device code",
         recommendation: "Log in on another device by entering a short code.",
         caveat: "Blocked for every uninstalled connected app since September 2025.",
-        guides: &["consumer-details"],
+        guides: &["create-connected-app", "consumer-details"],
         available: false,
     },
     Method {
@@ -51,7 +56,12 @@ pub const METHODS: &[Method] = &[
         label: "JWT bearer with a certificate",
         recommendation: "Best for unattended servers: no password to expire, no browser.",
         caveat: "The user must be pre-authorized in the app's policies, and the certificate uploaded to the app.",
-        guides: &["consumer-details", "api-enabled"],
+        guides: &[
+            "create-external-client-app",
+            "upload-certificate",
+            "pre-authorize-users",
+            "consumer-details",
+        ],
         available: true,
     },
     Method {
@@ -59,7 +69,11 @@ pub const METHODS: &[Method] = &[
         label: "Client credentials",
         recommendation: "For server-to-server integrations that run as one Run As user.",
         caveat: "Works only on the org's My Domain URL, with a Run As user set in the app's policies.",
-        guides: &["consumer-details", "api-enabled"],
+        guides: &[
+            "create-external-client-app",
+            "pre-authorize-users",
+            "consumer-details",
+        ],
         available: true,
     },
     Method {
@@ -67,7 +81,7 @@ pub const METHODS: &[Method] = &[
         label: "I already have a refresh token",
         recommendation: "Import a client id, client secret and refresh token produced elsewhere.",
         caveat: "The app's refresh token policy decides how long it lasts; rotation is handled.",
-        guides: &["consumer-details"],
+        guides: &["request-refresh-token", "consumer-details"],
         available: true,
     },
 ];

@@ -130,6 +130,7 @@ pub struct App {
     pub demo_hints: Vec<(String, String)>,
     pub method: usize,
     pub guide: usize,
+    /// How far the current guide is scrolled, in lines.
     pub guide_step: usize,
     pub ui: Ui,
     pub fields: Vec<Field>,
@@ -474,14 +475,14 @@ fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
             Key::Char('l') | Key::Char('c') => {
                 app.ui = if app.ui == Ui::Lightning { Ui::Classic } else { Ui::Lightning }
             }
-            Key::Tab | Key::Down => {
+            Key::Tab | Key::BackTab => {
                 let guides = app.method().guides.len();
-                step(&mut app.guide, guides, Key::Down);
+                step(&mut app.guide, guides, key);
+                app.guide_step = 0;
             }
-            Key::BackTab | Key::Up => {
-                let guides = app.method().guides.len();
-                step(&mut app.guide, guides, Key::Up);
-            }
+            // Up and Down scroll a guide longer than the screen.
+            Key::Down => app.guide_step += 1,
+            Key::Up => app.guide_step = app.guide_step.saturating_sub(1),
             Key::Enter => app.enter_credentials(),
             Key::Esc if app.reauth.is_some() => app.screen = Screen::Reauth,
             Key::Esc => app.screen = Screen::Method,

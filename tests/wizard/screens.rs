@@ -90,6 +90,21 @@ fn guides_in_lightning_and_classic() {
     insta::assert_snapshot!("guide_token_lightning", render(&app));
     keys(&mut app, &[Key::Char('c')]);
     insta::assert_snapshot!("guide_token_classic", render(&app));
+    // The guide is longer than 24 lines: scrolling shows its end.
+    keys(
+        &mut app,
+        &[
+            Key::Down,
+            Key::Down,
+            Key::Down,
+            Key::Down,
+            Key::Down,
+            Key::Down,
+        ],
+    );
+    let end = render(&app);
+    assert!(end.contains("unattended integration"), "{end}");
+    insta::assert_snapshot!("guide_token_classic_scrolled", end);
 }
 
 #[test]
