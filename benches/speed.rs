@@ -292,7 +292,7 @@ fn main() {
     for _ in 0..RUNS {
         let started = Instant::now();
         let wizard = Wizard::start(&[], tmp.path());
-        wizard.wait_for("conn19");
+        wizard.wait_for("conn00");
         samples.push(started.elapsed());
         wizard.finish();
     }
@@ -305,7 +305,7 @@ fn main() {
     let scratch = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let mut wizard = Wizard::start(&["demo"], scratch.path());
     wizard.wait_for("Name this connection");
-    for _ in 0..4 {
+    for _ in 0..5 {
         wizard.send("\r");
     }
     wizard.wait_for("Demo org credentials");

@@ -59,6 +59,7 @@ fn hints(app: &App) -> &'static str {
         Screen::Home => "↑↓ choose · r re-authenticate · x remove · n new · ? help · q quit",
         Screen::Name => "type a name · Enter next · Esc back · Ctrl-C quit",
         Screen::Environment | Screen::Method => "↑↓ choose · Enter next · Esc back · ? help",
+        Screen::Prerequisites => "Enter show me how · Esc back · ? help",
         Screen::Guide => {
             "Tab next guide · ↑↓ scroll · l/c Lightning/Classic · Enter I'm ready · Esc back"
         }
@@ -105,6 +106,15 @@ pub fn draw(app: &App, frame: &mut Frame, look: Look) {
         Screen::Name => form_line(frame, inner, "Name this connection (e.g. prod, uat-sandbox):", &app.name.display()),
         Screen::Environment => environment(app, frame, inner, look),
         Screen::Method => method(app, frame, inner, look),
+        Screen::Prerequisites => {
+            let mut lines = vec![Line::from(format!("{} needs:", app.method().label)), Line::from("")];
+            for item in crate::wizard::methods::prerequisites(app.method().flow) {
+                lines.push(Line::from(format!("☐ {item}")));
+            }
+            lines.push(Line::from(""));
+            lines.push(Line::from("Next: the steps in Salesforce, for Lightning Experience or Salesforce Classic."));
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+        }
         Screen::Guide => guide(app, frame, inner, look),
         Screen::Credentials => credentials(app, frame, inner, look),
         Screen::Testing => testing(app, frame, inner, look),
@@ -153,6 +163,7 @@ fn title(app: &App) -> &'static str {
         Screen::Name => "New connection: name",
         Screen::Environment => "New connection: where is the org?",
         Screen::Method => "New connection: how to log in",
+        Screen::Prerequisites => "New connection: before you start",
         Screen::Guide => "New connection: prepare Salesforce",
         Screen::Credentials => "New connection: credentials",
         Screen::Testing => "Testing the connection",
@@ -175,7 +186,10 @@ fn form_line(frame: &mut Frame, area: Rect, prompt: &str, value: &str) {
 
 fn home(app: &App, frame: &mut Frame, area: Rect, look: Look) {
     let mut lines = Vec::new();
-    for (i, c) in app.connections.iter().enumerate() {
+    // Two lines a connection; keep the selected one in view.
+    let visible = usize::from(area.height / 2).max(1);
+    let first = app.cursor.saturating_sub(visible - 1);
+    for (i, c) in app.connections.iter().enumerate().skip(first).take(visible) {
         let env = if c.sandbox { "SANDBOX" } else { "PRODUCTION" };
         let store = match c.store {
             StoreKind::Keyring => "keyring",
@@ -240,11 +254,14 @@ fn environment(app: &App, frame: &mut Frame, area: Rect, look: Look) {
             "My Domain URL: {}▏",
             app.my_domain.display()
         )));
-        lines.push(Line::from(
-            "  e.g. https://acme.my.salesforce.com or https://acme--uat.sandbox.my.salesforce.com",
-        ));
+        let typed = app.my_domain.text();
+        lines.push(match crate::salesforce::LoginUrl::parse(typed) {
+            _ if typed.is_empty() => Line::from("  e.g. https://acme.my.salesforce.com or https://acme--uat.sandbox.my.salesforce.com"),
+            Ok(url) => Line::from(Span::styled(format!("  ✓ {url}"), style(look, Color::Green))),
+            Err(e) => Line::from(Span::styled(format!("  ⚠ {e}"), style(look, Color::Yellow))),
+        });
     }
-    frame.render_widget(Paragraph::new(lines), area);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 
 fn method(app: &App, frame: &mut Frame, area: Rect, look: Look) {

@@ -86,6 +86,35 @@ pub const METHODS: &[Method] = &[
     },
 ];
 
+/// What must be true before a method can work, as a checklist the user reads before starting.
+pub fn prerequisites(flow: Flow) -> Vec<&'static str> {
+    let mut list = vec![
+        "An edition with API access: Enterprise, Unlimited, Performance or Developer (Professional needs the API add-on)",
+        "The integration user has the API Enabled permission (profile or permission set)",
+        "A dedicated integration user, not a person's account, so the connection survives people leaving",
+    ];
+    match flow {
+        Flow::Soap => list.push("The password and a current security token (not needed from the org's trusted IP ranges)"),
+        Flow::Password => {
+            list.push("A connected app (not an External Client App) with OAuth enabled, and its consumer key and secret");
+            list.push("The org allows the OAuth username-password flow (orgs created since Summer '23 block it)");
+        }
+        Flow::Jwt | Flow::ClientCredentials => {
+            list.push("You are an admin, or an admin helps: creating the app and editing its policies need admin rights");
+            list.push("The app is installed in the org and the user is pre-authorized (admin-approved users)");
+        }
+        Flow::RefreshToken | Flow::Web | Flow::Device => {
+            list.push("An app with the refresh_token, offline_access scope, installed in the org (or users allowed to approve it)");
+        }
+    }
+    if flow == Flow::ClientCredentials {
+        list.push(
+            "The org's My Domain URL (client credentials does not work on login.salesforce.com)",
+        );
+    }
+    list
+}
+
 /// A form field: its label, the secret it fills (if secret), and whether it may stay empty.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FieldSpec {

@@ -101,6 +101,8 @@ pub enum Screen {
     Name,
     Environment,
     Method,
+    /// What must be true in Salesforce before this method can work.
+    Prerequisites,
     Guide,
     Credentials,
     Testing,
@@ -460,16 +462,21 @@ fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
             }
         },
         Screen::Method => match key {
-            Key::Enter if app.method().available => {
-                app.guide = 0;
-                app.guide_step = 0;
-                app.screen = Screen::Guide;
-            }
+            Key::Enter if app.method().available => app.screen = Screen::Prerequisites,
             Key::Enter => {
                 app.message = Some("this method's interactive login is not available in the wizard yet; choose another".into())
             }
             Key::Esc => app.screen = Screen::Environment,
             _ => step(&mut app.method, METHODS.len(), key),
+        },
+        Screen::Prerequisites => match key {
+            Key::Enter => {
+                app.guide = 0;
+                app.guide_step = 0;
+                app.screen = Screen::Guide;
+            }
+            Key::Esc => app.screen = Screen::Method,
+            _ => {}
         },
         Screen::Guide => match key {
             Key::Char('l') | Key::Char('c') => {
@@ -485,7 +492,7 @@ fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
             Key::Up => app.guide_step = app.guide_step.saturating_sub(1),
             Key::Enter => app.enter_credentials(),
             Key::Esc if app.reauth.is_some() => app.screen = Screen::Reauth,
-            Key::Esc => app.screen = Screen::Method,
+            Key::Esc => app.screen = Screen::Prerequisites,
             _ => {}
         },
         Screen::Credentials => match key {

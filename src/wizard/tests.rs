@@ -37,6 +37,8 @@ fn to_credentials(app: &mut App) {
     press(app, &[Key::Enter, Key::Enter]);
     assert_eq!(app.screen, Screen::Method);
     press(app, &[Key::Enter]);
+    assert_eq!(app.screen, Screen::Prerequisites);
+    press(app, &[Key::Enter]);
     assert_eq!(app.screen, Screen::Guide);
     press(app, &[Key::Enter]);
     assert_eq!(app.screen, Screen::Credentials);
@@ -204,7 +206,7 @@ fn environment_and_methods_validate_and_explain() {
 #[test]
 fn guides_toggle_lightning_and_classic_and_help_overlays() {
     let mut app = demo_app();
-    press(&mut app, &[Key::Enter, Key::Enter, Key::Enter]);
+    press(&mut app, &[Key::Enter, Key::Enter, Key::Enter, Key::Enter]);
     assert_eq!(app.screen, Screen::Guide);
     assert_eq!(app.ui, Ui::Lightning);
     press(&mut app, &[Key::Char('c')]);

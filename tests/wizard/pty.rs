@@ -131,6 +131,8 @@ fn demo_new_connection_wrong_token_then_fixed_saved_and_reauthenticated() {
     s.send(ENTER);
     s.wait_for("Username, password and security token");
     s.send(ENTER);
+    s.wait_for("needs:");
+    s.send(ENTER);
     s.wait_for("Give the integration user API access");
     s.send(ENTER);
     s.wait_for("Demo org credentials");
@@ -209,10 +211,9 @@ fn demo_new_connection_wrong_token_then_fixed_saved_and_reauthenticated() {
 fn ctrl_c_mid_flow_leaves_at_once_and_restores_the_terminal() {
     let mut s = Session::start(&["demo"]);
     s.wait_for("Name this connection");
-    s.send(ENTER);
-    s.send(ENTER);
-    s.send(ENTER);
-    s.send(ENTER);
+    for _ in 0..5 {
+        s.send(ENTER);
+    }
     s.wait_for("Demo org credentials");
     s.send("half-typed");
     s.send("\x03");

@@ -85,7 +85,9 @@ fn name_environment_and_method() {
 fn guides_in_lightning_and_classic() {
     let mut app = new_app();
     typed(&mut app, "prod");
-    keys(&mut app, &[Key::Enter, Key::Enter, Key::Enter, Key::Tab]);
+    keys(&mut app, &[Key::Enter, Key::Enter, Key::Enter]);
+    insta::assert_snapshot!("prerequisites", render(&app));
+    keys(&mut app, &[Key::Enter, Key::Tab]);
     assert_eq!(app.ui, Ui::Lightning);
     insta::assert_snapshot!("guide_token_lightning", render(&app));
     keys(&mut app, &[Key::Char('c')]);
@@ -111,7 +113,10 @@ fn guides_in_lightning_and_classic() {
 fn credentials_testing_save_and_help() {
     let mut app = new_app();
     typed(&mut app, "prod");
-    keys(&mut app, &[Key::Enter, Key::Enter, Key::Enter, Key::Enter]);
+    keys(
+        &mut app,
+        &[Key::Enter, Key::Enter, Key::Enter, Key::Enter, Key::Enter],
+    );
     typed(&mut app, "integration@acme.example");
     keys(&mut app, &[Key::Tab]);
     typed(&mut app, "secret-password");
@@ -183,4 +188,25 @@ fn reauthentication_overview() {
     let screen = render(&app);
     assert!(!screen.contains("old"), "no secret on screen");
     insta::assert_snapshot!("reauth", screen);
+}
+
+#[test]
+fn home_keeps_the_selected_connection_in_view() {
+    let rows: Vec<ConnectionRow> = (0..20)
+        .map(|i| ConnectionRow {
+            name: format!("conn{i:02}"),
+            health: Status::Pass,
+            summary: "tested today".into(),
+            sandbox: false,
+            store: StoreKind::File,
+        })
+        .collect();
+    let mut app = App::new(rows, StoreKind::File, None);
+    assert!(render(&app).contains("conn00"));
+    for _ in 0..19 {
+        keys(&mut app, &[Key::Down]);
+    }
+    let screen = render(&app);
+    assert!(screen.contains("▶ ✓ conn19"), "{screen}");
+    assert!(!screen.contains("conn00"));
 }
