@@ -232,3 +232,62 @@ fn without_a_terminal_the_wizard_points_to_the_commands() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("needs a terminal"));
 }
+
+#[test]
+fn sighup_mid_flow_restores_the_terminal_and_saves_nothing() {
+    let mut s = Session::start(&["demo"]);
+    s.wait_for("Name this connection");
+    for _ in 0..5 {
+        s.send(ENTER);
+    }
+    s.wait_for("Demo org credentials");
+    s.send(DEMO_USERNAME);
+    let pid = s.child.process_id().unwrap();
+    let killed = std::process::Command::new("kill")
+        .args(["-HUP", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    s.exit_code();
+    let raw = String::from_utf8_lossy(&s.raw.lock().unwrap()).to_string();
+    assert!(
+        raw.contains("\x1b[?1049l"),
+        "the alternate screen was left after SIGHUP"
+    );
+    assert!(
+        raw.contains("\x1b[?2004l"),
+        "bracketed paste was turned off after SIGHUP"
+    );
+}
+
+#[test]
+fn demo_password_flow_with_the_connected_app() {
+    use sfconnect::sim::scenario::{DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET};
+    let mut s = Session::start(&["demo"]);
+    s.wait_for("Name this connection");
+    s.send(ENTER);
+    s.send(ENTER);
+    s.wait_for("Username, password and security token");
+    s.send("\x1b[B"); // Down: password with a connected app
+    s.send(ENTER);
+    s.wait_for("connected app (not an External Client App)");
+    s.send(ENTER);
+    s.send(ENTER);
+    s.wait_for("Consumer secret");
+    s.send(DEMO_USERNAME);
+    s.send(TAB);
+    s.paste(DEMO_PASSWORD);
+    s.send(TAB);
+    s.paste(DEMO_TOKEN);
+    s.send(TAB);
+    s.paste(DEMO_CONSUMER_KEY);
+    s.send(TAB);
+    s.paste(DEMO_CONSUMER_SECRET);
+    s.send(ENTER);
+    s.wait_for("All required checks passed");
+    s.send(ENTER);
+    s.send(ENTER);
+    s.wait_for("Saved connection 'demo'");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+}
