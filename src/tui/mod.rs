@@ -90,6 +90,36 @@ struct Checked {
     outcome: Outcome,
 }
 
+/// Record a saved connection's test like `sfconnect test` does (verdict, rotated refresh token).
+async fn record_saved_test(profiles: &Arc<Profiles>, name: &str, outcome: &Outcome) {
+    let Ok(profile) = profiles.get(name) else {
+        return;
+    };
+    let Ok(store) = open_store(profiles, profile.store).await else {
+        return;
+    };
+    let secrets = {
+        let (p, s, n, pr) = (
+            profiles.clone(),
+            store.clone(),
+            name.to_string(),
+            profile.clone(),
+        );
+        blocking(move || p.secrets(&n, &pr, s.as_ref())).await
+    };
+    let Ok(secrets) = secrets else {
+        return;
+    };
+    let saved = crate::commands::saved::Saved {
+        profiles: profiles.clone(),
+        name: name.to_string(),
+        profile,
+        store,
+        secrets,
+    };
+    crate::commands::test::record(&saved, outcome).await;
+}
+
 /// Carries out effects; owns everything that does I/O.
 struct Runtime {
     profiles: Arc<Profiles>,
@@ -100,11 +130,12 @@ struct Runtime {
 }
 
 impl Runtime {
-    fn start_check(&mut self, request: u64, name: String, draft: Draft) {
+    fn start_check(&mut self, request: u64, name: String, draft: Draft, record: bool) {
         if let Some(task) = self.running.take() {
             task.abort();
         }
         let (tx, http, checked) = (self.tx.clone(), self.http.clone(), self.checked.clone());
+        let profiles = self.profiles.clone();
         let existing = self.profiles.get(&name).ok();
         self.running = Some(tokio::spawn(async move {
             let profile = draft.to_profile(existing.as_ref(), StoreKind::File);
@@ -133,6 +164,9 @@ impl Runtime {
             drop(events_tx);
             let _ = forward.await;
             let ok = outcome.ok();
+            if record {
+                record_saved_test(&profiles, &name, &outcome).await;
+            }
             *checked.lock().unwrap_or_else(|p| p.into_inner()) = Some(Checked {
                 request,
                 name,
@@ -320,7 +354,8 @@ pub async fn run_loop<B: Backend>(
                     request,
                     name,
                     draft,
-                } => runtime.start_check(request, name, *draft),
+                    record,
+                } => runtime.start_check(request, name, *draft, record),
                 Effect::CancelCheck => {
                     if let Some(task) = runtime.running.take() {
                         task.abort();

@@ -56,7 +56,9 @@ fn list<'a>(items: &[String], selected: usize, look: Look) -> Vec<Line<'a>> {
 
 fn hints(app: &App) -> &'static str {
     match app.screen {
-        Screen::Home => "↑↓ choose · r re-authenticate · x remove · n new · ? help · q quit",
+        Screen::Home => {
+            "↑↓ choose · t test · r re-authenticate · x remove · n new · ? help · q quit"
+        }
         Screen::Name => "type a name · Enter next · Esc back · Ctrl-C quit",
         Screen::Environment | Screen::Method => "↑↓ choose · Enter next · Esc back · ? help",
         Screen::Prerequisites => "Enter show me how · Esc back · ? help",
@@ -65,6 +67,7 @@ fn hints(app: &App) -> &'static str {
         }
         Screen::Credentials => "Tab next field · F2 reveal · paste works · Enter test · Esc back",
         Screen::Testing if app.running => "Esc cancel",
+        Screen::Testing if app.testing_saved => "Enter back to connections",
         Screen::Testing if app.passed == Some(true) => {
             "Enter save · r test again · Esc fix a field"
         }

@@ -69,6 +69,8 @@ pub enum Effect {
         request: u64,
         name: String,
         draft: Box<Draft>,
+        /// A saved connection's own test: record the verdict on it.
+        record: bool,
     },
     CancelCheck,
     Save {
@@ -148,6 +150,8 @@ pub struct App {
     pub help: bool,
     /// Set while re-authenticating a saved connection.
     pub reauth: Option<Loaded>,
+    /// Set while testing a saved connection from the home screen.
+    pub testing_saved: bool,
 }
 
 impl App {
@@ -189,6 +193,7 @@ impl App {
             message: None,
             help: false,
             reauth: None,
+            testing_saved: false,
         }
     }
 
@@ -331,6 +336,7 @@ impl App {
                     request: self.request,
                     name: self.name.text().to_string(),
                     draft: Box::new(draft),
+                    record: false,
                 }]
             }
             Err(e) => {
@@ -392,6 +398,20 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.cursor = app.cursor.min(app.connections.len().saturating_sub(1));
             Vec::new()
         }
+        Msg::ConnectionLoaded(Ok(loaded)) if app.testing_saved => {
+            // Test the saved connection as it is: its own settings and secrets.
+            app.request += 1;
+            app.checks.clear();
+            app.running = true;
+            app.passed = None;
+            app.screen = Screen::Testing;
+            vec![Effect::StartCheck {
+                request: app.request,
+                name: loaded.name.clone(),
+                draft: Box::new(loaded.draft),
+                record: true,
+            }]
+        }
         Msg::ConnectionLoaded(Ok(loaded)) => {
             app.begin_reauth(*loaded);
             Vec::new()
@@ -433,6 +453,13 @@ fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
             }
             Key::Char('r') | Key::Enter => {
                 if let Some(name) = app.selected_connection() {
+                    app.testing_saved = false;
+                    return vec![Effect::LoadConnection { name }];
+                }
+            }
+            Key::Char('t') => {
+                if let Some(name) = app.selected_connection() {
+                    app.testing_saved = true;
                     return vec![Effect::LoadConnection { name }];
                 }
             }
@@ -514,6 +541,21 @@ fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
                 }
             }
             _ => step(&mut app.focus, app.fields.len(), key),
+        },
+        Screen::Testing if app.testing_saved => match key {
+            Key::Esc | Key::Enter if !app.running => {
+                app.testing_saved = false;
+                app.screen = Screen::Home;
+                return vec![Effect::ReloadConnections];
+            }
+            Key::Esc => {
+                app.request += 1;
+                app.running = false;
+                app.testing_saved = false;
+                app.screen = Screen::Home;
+                return vec![Effect::CancelCheck];
+            }
+            _ => {}
         },
         Screen::Testing => match key {
             Key::Esc => {

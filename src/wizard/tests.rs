@@ -350,3 +350,24 @@ fn removing_asks_for_confirmation() {
     let effects = update(&mut app, Msg::Removed(Ok("Removed 'prod'".into())));
     assert!(matches!(effects.as_slice(), [Effect::ReloadConnections]));
 }
+
+#[test]
+fn testing_a_saved_connection_records_and_returns_home() {
+    let mut app = App::new(vec![saved_row()], StoreKind::Keyring, None);
+    let effects = press(&mut app, &[Key::Char('t')]);
+    assert!(matches!(effects.as_slice(), [Effect::LoadConnection { name }] if name == "prod"));
+    let effects = update(&mut app, Msg::ConnectionLoaded(Ok(Box::new(loaded()))));
+    assert!(
+        matches!(effects.as_slice(), [Effect::StartCheck { record: true, name, .. }] if name == "prod")
+    );
+    assert_eq!(app.screen, Screen::Testing);
+    let request = app.request;
+    update(&mut app, Msg::CheckFinished { request, ok: false });
+    let effects = press(&mut app, &[Key::Enter]);
+    assert!(matches!(effects.as_slice(), [Effect::ReloadConnections]));
+    assert_eq!(
+        app.screen,
+        Screen::Home,
+        "no save screen for a saved connection's test"
+    );
+}

@@ -159,6 +159,11 @@ fn demo_new_connection_wrong_token_then_fixed_saved_and_reauthenticated() {
     s.wait_for("Saved connection 'demo'");
     s.send(ENTER);
     s.wait_for("Saved connections");
+    // Test the saved connection from the home screen.
+    s.send("t");
+    s.wait_for("All required checks passed");
+    s.send(ENTER);
+    s.wait_for("tested today");
 
     // The admin changes the password in Salesforce; Salesforce resets the token with it.
     let answer = post(
