@@ -346,6 +346,41 @@ async fn imported_refresh_token_rotates_exports_and_round_trips() {
     let current = parse_sfdx_url(String::from_utf8_lossy(&out.stdout).trim()).unwrap();
     reimport.env("SFCONNECT_REFRESH_TOKEN", &current.refresh_token);
     assert!(run_async(reimport).await.status.success());
+
+    // remove revokes the refresh token at Salesforce before deleting everything.
+    let out = run_async(cmd(dir, &["export", "copy", "--format", "sfdx-url"])).await;
+    let copy = parse_sfdx_url(String::from_utf8_lossy(&out.stdout).trim()).unwrap();
+    let out = run_async(cmd(dir, &["remove", "copy"])).await;
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Revoked"),
+        "{}",
+        text(&out)
+    );
+    let mut reuse = cmd(
+        dir,
+        &[
+            "login",
+            "again",
+            "--flow",
+            "refresh-token",
+            "--login-url",
+            sim.login_url(),
+            "--client-id",
+            DEMO_CONSUMER_KEY,
+        ],
+    );
+    reuse
+        .env("SFCONNECT_REFRESH_TOKEN", &copy.refresh_token)
+        .env("SFCONNECT_CLIENT_SECRET", DEMO_CONSUMER_SECRET);
+    let out = run_async(reuse).await;
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the revoked token no longer works: {}",
+        text(&out)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("expired access/refresh token"));
 }
 
 #[tokio::test(flavor = "multi_thread")]
