@@ -210,3 +210,43 @@ fn home_keeps_the_selected_connection_in_view() {
     assert!(screen.contains("▶ ✓ conn19"), "{screen}");
     assert!(!screen.contains("conn00"));
 }
+
+#[test]
+fn consumer_details_guide_in_both_interfaces_and_remove_confirmation() {
+    let mut app = new_app();
+    typed(&mut app, "prod");
+    // Password with a connected app: its third guide is the consumer details.
+    keys(
+        &mut app,
+        &[
+            Key::Enter,
+            Key::Enter,
+            Key::Down,
+            Key::Enter,
+            Key::Enter,
+            Key::Tab,
+            Key::Tab,
+        ],
+    );
+    insta::assert_snapshot!("guide_consumer_details_lightning", render(&app));
+    keys(&mut app, &[Key::Char('c')]);
+    let classic = render(&app);
+    assert!(
+        classic.contains("Setup > Build > Create > Apps"),
+        "{classic}"
+    );
+    insta::assert_snapshot!("guide_consumer_details_classic", classic);
+
+    let row = ConnectionRow {
+        name: "prod".into(),
+        health: Status::Pass,
+        summary: "tested today".into(),
+        sandbox: false,
+        store: StoreKind::File,
+    };
+    let mut home = App::new(vec![row], StoreKind::File, None);
+    keys(&mut home, &[Key::Char('x')]);
+    insta::assert_snapshot!("confirm_remove", render(&home));
+    update(&mut home, Msg::Saved(Ok("Saved connection 'prod'. Secrets are in: encrypted file /home/u/.config/sfconnect/secrets.age.".into())));
+    insta::assert_snapshot!("done", render(&home));
+}
