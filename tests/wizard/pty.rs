@@ -296,3 +296,93 @@ fn demo_password_flow_with_the_connected_app() {
     s.send("q");
     assert_eq!(s.exit_code(), 0);
 }
+
+fn my_domain_url(screen: &str) -> String {
+    let at = screen.find("My Domain URL: http://").unwrap() + "My Domain URL: ".len();
+    screen[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || ":/.".contains(*c))
+        .collect()
+}
+
+#[test]
+fn demo_client_credentials_on_the_my_domain_url() {
+    use sfconnect::sim::scenario::{DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET};
+    let mut s = Session::start(&["demo"]);
+    // The demo shows its org's My Domain URL beside the form; read it, then go back and use it.
+    s.wait_for("Name this connection");
+    for _ in 0..5 {
+        s.send(ENTER);
+    }
+    s.wait_for("Demo org credentials");
+    let instance = my_domain_url(&s.contents());
+    for _ in 0..4 {
+        s.send(ESC);
+    }
+    s.wait_for("Demo org (simulated");
+    for _ in 0..3 {
+        s.send("\x1b[B");
+    }
+    s.send(&instance);
+    s.wait_for("✓ http://127.0.0.1:");
+    s.send(ENTER);
+    s.wait_for("I already have a refresh token");
+    for _ in 0..5 {
+        s.send("\x1b[B");
+    }
+    s.send(ENTER);
+    s.wait_for("My Domain URL (client credentials does not work");
+    s.send(ENTER);
+    s.send(ENTER);
+    s.wait_for("Consumer key");
+    s.paste(DEMO_CONSUMER_KEY);
+    s.send(TAB);
+    s.paste(DEMO_CONSUMER_SECRET);
+    s.send(ENTER);
+    s.wait_for("All required checks passed");
+    s.send("\x03");
+    assert_eq!(s.exit_code(), 0);
+}
+
+#[test]
+fn demo_jwt_bearer_with_an_uploaded_certificate() {
+    use sfconnect::sim::scenario::DEMO_CONSUMER_KEY;
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).unwrap();
+    let cert = rcgen::CertificateParams::new(vec!["sfconnect".to_string()])
+        .unwrap()
+        .self_signed(&key)
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("server.key");
+    std::fs::write(&key_file, key.serialize_pem()).unwrap();
+
+    let mut s = Session::start(&["demo"]);
+    s.wait_for("Name this connection");
+    s.send(ENTER);
+    s.wait_for("Demo org (simulated");
+    let org = demo_org_url(&s.contents());
+    let body: String = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("consumer_key", DEMO_CONSUMER_KEY)
+        .append_pair("certificate", &cert.pem())
+        .finish();
+    assert!(post(&org, "/__sim/apps/certificate", &body).contains("uploaded"));
+    s.send(ENTER);
+    s.wait_for("I already have a refresh token");
+    for _ in 0..4 {
+        s.send("\x1b[B");
+    }
+    s.send(ENTER);
+    s.wait_for("pre-authorized");
+    s.send(ENTER);
+    s.send(ENTER);
+    s.wait_for("Private key file");
+    s.paste(DEMO_CONSUMER_KEY);
+    s.send(TAB);
+    s.send(DEMO_USERNAME);
+    s.send(TAB);
+    s.paste(&key_file.display().to_string());
+    s.send(ENTER);
+    s.wait_for("All required checks passed");
+    s.send("\x03");
+    assert_eq!(s.exit_code(), 0);
+}
