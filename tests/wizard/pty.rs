@@ -386,3 +386,96 @@ fn demo_jwt_bearer_with_an_uploaded_certificate() {
     s.send("\x03");
     assert_eq!(s.exit_code(), 0);
 }
+
+/// A GET to the simulated org; returns the raw response (status line and headers included).
+fn get(base: &str, path_and_query: &str) -> String {
+    let host = base.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    write!(
+        stream,
+        "GET {path_and_query} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+/// A refresh token from one browser login, as the seed guide has admins produce it by hand.
+fn refresh_token_by_hand(org: &str) -> String {
+    use sfconnect::sim::scenario::{DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET};
+    let redirect = "http://localhost:1717/OauthRedirect";
+    let query: String = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("response_type", "code")
+        .append_pair("client_id", DEMO_CONSUMER_KEY)
+        .append_pair("redirect_uri", redirect)
+        .append_pair("scope", "api refresh_token")
+        .finish();
+    let answer = get(org, &format!("/services/oauth2/authorize?{query}"));
+    let location = answer
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("location:"))
+        .unwrap();
+    let encoded = location
+        .split("code=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .trim();
+    let code = percent_encoding::percent_decode_str(encoded)
+        .decode_utf8()
+        .unwrap()
+        .to_string();
+    let body: String = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("grant_type", "authorization_code")
+        .append_pair("code", &code)
+        .append_pair("client_id", DEMO_CONSUMER_KEY)
+        .append_pair("client_secret", DEMO_CONSUMER_SECRET)
+        .append_pair("redirect_uri", redirect)
+        .finish();
+    let answer = post(org, "/services/oauth2/token", &body);
+    let json = &answer[answer.find('{').unwrap()..];
+    let value: serde_json::Value = serde_json::from_str(json).unwrap();
+    value["refresh_token"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn demo_imported_refresh_token() {
+    use sfconnect::sim::scenario::{DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET};
+    let mut s = Session::start(&["demo"]);
+    s.wait_for("Name this connection");
+    s.send(ENTER);
+    s.wait_for("Demo org (simulated");
+    let org = demo_org_url(&s.contents());
+    let refresh = refresh_token_by_hand(&org);
+    s.send(ENTER);
+    s.wait_for("I already have a refresh token");
+    for _ in 0..6 {
+        s.send("\x1b[B");
+    }
+    s.send(ENTER);
+    s.wait_for("needs:");
+    s.send(ENTER);
+    s.wait_for("Get a refresh token with a browser login");
+    s.send(ENTER);
+    s.wait_for("Refresh token");
+    s.paste(DEMO_CONSUMER_KEY);
+    s.send(TAB);
+    s.paste(DEMO_CONSUMER_SECRET);
+    s.send(TAB);
+    s.paste(&refresh);
+    s.send(ENTER);
+    s.wait_for("All required checks passed");
+    assert!(
+        s.contents().contains("the refresh token works"),
+        "{}",
+        s.contents()
+    );
+    s.send(ENTER);
+    s.send(ENTER);
+    s.wait_for("Saved connection 'demo'");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+}
