@@ -111,13 +111,20 @@ fn gather(
             required(username.as_ref(), "--username")?;
             required(key_file.as_ref(), "--key-file (the PEM private key)")?;
         }
-        Flow::Web | Flow::Device => {
+        Flow::Web => {
+            required(client_id.as_ref(), "--client-id (the consumer key)")?;
+            let client_secret = secret(
+                "SFCONNECT_CLIENT_SECRET",
+                "Consumer secret (empty if the app needs none)",
+                old,
+                key::CLIENT_SECRET,
+            );
+            secrets = secrets.with(key::CLIENT_SECRET, client_secret);
+        }
+        Flow::Device => {
             return Err(fail(
                 EXIT_USAGE,
-                format!(
-                    "`sfconnect login --flow {}` is not available yet; use the soap, password, jwt, client-credentials or refresh-token flow",
-                    flow.as_str()
-                ),
+                "`sfconnect login --flow device` is not available yet; use --flow web (it works over SSH by pasting the address back), jwt or client-credentials",
             ));
         }
     }
@@ -168,6 +175,34 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
         Ok(i) => i,
         Err(code) => return code,
     };
+    let mut inputs = inputs;
+    if inputs.flow == Flow::Web {
+        let app = crate::salesforce::oauth::ClientApp {
+            client_id: inputs.client_id.clone().unwrap_or_default(),
+            client_secret: inputs.secrets.get(key::CLIENT_SECRET).cloned(),
+        };
+        let http = match http() {
+            Ok(h) => h,
+            Err(code) => return code,
+        };
+        let port = args
+            .callback_port
+            .unwrap_or(super::web_login::DEFAULT_CALLBACK_PORT);
+        match super::web_login::browser_login(&http, &inputs.login_url, &app, port, args.no_browser)
+            .await
+        {
+            Ok(token) => match token.refresh_token {
+                Some(refresh) => inputs.secrets.set(key::REFRESH_TOKEN, refresh),
+                None => {
+                    return fail(
+                        EXIT_FAILED,
+                        "the login worked but Salesforce sent no refresh token: add the 'Perform requests at any time (refresh_token, offline_access)' scope to the app",
+                    );
+                }
+            },
+            Err(e) => return super::saved::login_failed(&e),
+        }
+    }
     let mut profile = inputs.to_profile(existing.as_ref(), store.kind());
     let target = match target(&profile, &inputs.secrets) {
         Ok(t) => t,

@@ -8,6 +8,8 @@ pub mod sim;
 pub mod status;
 pub mod test;
 pub mod token;
+pub mod web_login;
+pub mod whereami;
 pub mod wizard;
 
 use std::io::IsTerminal;

@@ -495,3 +495,134 @@ async fn completions_are_generated() {
         );
     }
 }
+
+/// Start `sfconnect login NAME --flow web …` with stdin piped; return the child and the authorize
+/// URL it printed.
+fn start_web_login(
+    dir: &std::path::Path,
+    sim: &RunningSim,
+    name: &str,
+    extra: &[&str],
+) -> (std::process::Child, String) {
+    use std::io::{BufRead, BufReader};
+    let mut c = cmd(
+        dir,
+        &[
+            "login",
+            name,
+            "--flow",
+            "web",
+            "--login-url",
+            sim.login_url(),
+            "--client-id",
+            DEMO_CONSUMER_KEY,
+        ],
+    );
+    c.args(extra)
+        .env("SFCONNECT_CLIENT_SECRET", DEMO_CONSUMER_SECRET)
+        .stdin(std::process::Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = BufReader::new(stderr).lines();
+    let url = loop {
+        let line = lines.next().expect("the authorize URL is printed").unwrap();
+        if line.contains("/services/oauth2/authorize?") {
+            break line.trim().to_string();
+        }
+    };
+    // Keep draining stderr so the child never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (child, url)
+}
+
+async fn browser_redirect(url: &str) -> String {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let response = client.get(url).send().await.unwrap();
+    response.headers()["location"].to_str().unwrap().to_string()
+}
+
+async fn finish(
+    mut child: std::process::Child,
+    pasted: Option<String>,
+) -> std::process::ExitStatus {
+    use std::io::Write;
+    if let Some(text) = pasted {
+        let mut stdin = child.stdin.take().unwrap();
+        writeln!(stdin, "{text}").unwrap();
+    }
+    tokio::task::spawn_blocking(move || child.wait().unwrap())
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn browser_login_by_pasting_the_address_back() {
+    let sim = sim().await;
+    let tmp = tempfile::tempdir().unwrap();
+    let (child, url) = start_web_login(tmp.path(), &sim, "web", &["--no-browser"]);
+    assert!(url.contains("code_challenge_method=S256") && url.contains("state="));
+    let location = browser_redirect(&url).await;
+    assert!(location.contains("%3D%3D"), "{location}");
+    let status = finish(child, Some(location)).await;
+    assert!(status.success());
+    let (code, report) = json_of(tmp.path(), &["test", "web", "--json"]).await;
+    assert_eq!(code, Some(0), "{report}");
+    assert_eq!(check(&report, "token")["status"], "pass");
+    let (_, listed) = json_of(tmp.path(), &["list", "--json"]).await;
+    assert_eq!(listed[0]["flow"], "web");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn browser_login_refuses_an_address_from_another_attempt_and_a_denial() {
+    let sim = sim().await;
+    let tmp = tempfile::tempdir().unwrap();
+    let (child, _) = start_web_login(tmp.path(), &sim, "web", &["--no-browser"]);
+    // An address from a different login attempt carries a different state.
+    let (other, other_url) = start_web_login(tmp.path(), &sim, "other", &["--no-browser"]);
+    let stale = browser_redirect(&other_url).await;
+    let status = finish(child, Some(stale)).await;
+    assert_eq!(status.code(), Some(1));
+    let _ = finish(other, Some("not a code".into())).await;
+    sim.with_state(|l| l.scenario.authorize.mode = sfconnect::sim::scenario::AuthorizeMode::Deny);
+    let (child, url) = start_web_login(tmp.path(), &sim, "web", &["--no-browser"]);
+    let denied = browser_redirect(&url).await;
+    assert!(denied.contains("error=access_denied"));
+    assert_eq!(finish(child, Some(denied)).await.code(), Some(1));
+    let (_, listed) = json_of(tmp.path(), &["list", "--json"]).await;
+    assert_eq!(listed, serde_json::json!([]), "nothing saved");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn browser_login_through_the_callback_listener() {
+    let sim = sim().await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let callback = format!("http://localhost:{port}/OauthRedirect");
+    sim.with_state(|l| l.scenario.apps[0].callback_urls.push(callback.clone()));
+    let tmp = tempfile::tempdir().unwrap();
+    let (child, url) = start_web_login(
+        tmp.path(),
+        &sim,
+        "web",
+        &["--callback-port", &port.to_string()],
+    );
+    let location = browser_redirect(&url).await;
+    assert!(location.starts_with(&callback), "{location}");
+    // The browser follows the redirect to the listener (localhost → 127.0.0.1).
+    let page = reqwest::get(location.replace("localhost", "127.0.0.1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Logged in"), "{page}");
+    assert!(finish(child, None).await.success());
+    let (code, _) = json_of(tmp.path(), &["test", "web", "--json"]).await;
+    assert_eq!(code, Some(0));
+}
