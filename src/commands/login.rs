@@ -111,7 +111,7 @@ fn gather(
             required(username.as_ref(), "--username")?;
             required(key_file.as_ref(), "--key-file (the PEM private key)")?;
         }
-        Flow::Web => {
+        Flow::Web | Flow::Device => {
             required(client_id.as_ref(), "--client-id (the consumer key)")?;
             let client_secret = secret(
                 "SFCONNECT_CLIENT_SECRET",
@@ -120,12 +120,6 @@ fn gather(
                 key::CLIENT_SECRET,
             );
             secrets = secrets.with(key::CLIENT_SECRET, client_secret);
-        }
-        Flow::Device => {
-            return Err(fail(
-                EXIT_USAGE,
-                "`sfconnect login --flow device` is not available yet; use --flow web (it works over SSH by pasting the address back), jwt or client-credentials",
-            ));
         }
     }
     Ok(Draft {
@@ -176,7 +170,7 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
         Err(code) => return code,
     };
     let mut inputs = inputs;
-    if inputs.flow == Flow::Web {
+    if matches!(inputs.flow, Flow::Web | Flow::Device) {
         let app = crate::salesforce::oauth::ClientApp {
             client_id: inputs.client_id.clone().unwrap_or_default(),
             client_secret: inputs.secrets.get(key::CLIENT_SECRET).cloned(),
@@ -188,9 +182,13 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
         let port = args
             .callback_port
             .unwrap_or(super::web_login::DEFAULT_CALLBACK_PORT);
-        match super::web_login::browser_login(&http, &inputs.login_url, &app, port, args.no_browser)
-            .await
-        {
+        let token = if inputs.flow == Flow::Device {
+            super::device_login::device_login(&http, &inputs.login_url, &app).await
+        } else {
+            super::web_login::browser_login(&http, &inputs.login_url, &app, port, args.no_browser)
+                .await
+        };
+        match token {
             Ok(token) => match token.refresh_token {
                 Some(refresh) => inputs.secrets.set(key::REFRESH_TOKEN, refresh),
                 None => {

@@ -626,3 +626,93 @@ async fn browser_login_through_the_callback_listener() {
     let (code, _) = json_of(tmp.path(), &["test", "web", "--json"]).await;
     assert_eq!(code, Some(0));
 }
+
+/// Start `sfconnect login NAME --flow device`; return the child and the user code it printed.
+fn start_device_login(
+    dir: &std::path::Path,
+    sim: &RunningSim,
+    name: &str,
+) -> (
+    std::process::Child,
+    Option<String>,
+    std::sync::mpsc::Receiver<String>,
+) {
+    use std::io::{BufRead, BufReader};
+    let mut c = cmd(
+        dir,
+        &[
+            "login",
+            name,
+            "--flow",
+            "device",
+            "--login-url",
+            sim.login_url(),
+            "--client-id",
+            DEMO_CONSUMER_KEY,
+        ],
+    );
+    // The app requires its secret for the refresh token flow the saved connection will use.
+    c.env("SFCONNECT_CLIENT_SECRET", DEMO_CONSUMER_SECRET);
+    let mut child = c.spawn().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut lines = BufReader::new(stderr).lines();
+    let mut code = None;
+    let mut after_prompt = false;
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        let _ = tx.send(line.clone());
+        if after_prompt && !line.trim().is_empty() {
+            code = Some(line.trim().to_string());
+            break;
+        }
+        after_prompt |= line.contains("enter the code");
+        if line.starts_with("sfconnect:") {
+            break;
+        }
+    }
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    (child, code, rx)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn device_login_approved_denied_and_blocked() {
+    let sim = sim().await;
+    sim.with_state(|l| l.scenario.device.interval_secs = 1);
+    let tmp = tempfile::tempdir().unwrap();
+    let (child, code, rx) = start_device_login(tmp.path(), &sim, "device");
+    let code = code.expect("a user code is shown");
+    assert_eq!(code.len(), 8);
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert!(sim.with_state(|l| l.decide_device(&code, true, None)));
+    let status = finish(child, None).await;
+    assert!(status.success(), "{:?}", rx.try_iter().collect::<Vec<_>>());
+    let (code, report) = json_of(tmp.path(), &["test", "device", "--json"]).await;
+    assert_eq!(code, Some(0), "{report}");
+
+    let (child, code, rx) = start_device_login(tmp.path(), &sim, "denied");
+    assert!(sim.with_state(|l| l.decide_device(&code.unwrap(), false, None)));
+    assert_eq!(finish(child, None).await.code(), Some(1));
+    let said: Vec<String> = rx.try_iter().collect();
+    assert!(said.iter().any(|l| l.contains("denied")), "{said:?}");
+
+    sim.with_state(|l| l.scenario.apps[0].installed = false);
+    let (child, code, rx) = start_device_login(tmp.path(), &sim, "blocked");
+    assert!(code.is_none());
+    assert_eq!(finish(child, None).await.code(), Some(1));
+    let said = rx.try_iter().collect::<Vec<_>>().join("\n");
+    assert!(
+        said.contains("device flow is not enabled for the app") && said.contains("September 2025"),
+        "{said}"
+    );
+    let (_, listed) = json_of(tmp.path(), &["list", "--json"]).await;
+    assert_eq!(
+        listed.as_array().unwrap().len(),
+        1,
+        "only the approved one is saved"
+    );
+}
