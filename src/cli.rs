@@ -136,6 +136,9 @@ pub struct LoginArgs {
     /// PEM private key for JWT bearer.
     #[arg(long)]
     pub key_file: Option<PathBuf>,
+    /// JWT bearer: make a new key pair and certificate (in the config dir) to upload to the app.
+    #[arg(long)]
+    pub generate_key: bool,
     /// The org is a sandbox (for a My Domain login URL, where the host does not say so).
     #[arg(long)]
     pub sandbox: bool,

@@ -142,6 +142,9 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
     if !crate::profile::valid_name(&args.name) {
         return profile_failure(&ProfileError::BadName(args.name.clone()));
     }
+    if args.generate_key {
+        return generate_key(&profiles, &args);
+    }
     let existing = match profiles.config() {
         Ok(mut c) => c.connections.remove(&args.name),
         Err(e) => return profile_failure(&e.into()),
@@ -254,5 +257,33 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => profile_failure(&e),
+    }
+}
+
+/// `--generate-key`: make the JWT key pair and say exactly what to do with the certificate.
+fn generate_key(profiles: &crate::profile::Profiles, args: &LoginArgs) -> ExitCode {
+    if args.flow.is_some_and(|f| f != Flow::Jwt) {
+        return fail(EXIT_USAGE, "--generate-key goes with --flow jwt");
+    }
+    let dir = profiles.dir().join("keys");
+    match crate::profile::jwt_key::generate(&dir, &args.name) {
+        Ok(made) => {
+            eprintln!(
+                "Made a private key {} (readable only by you) and its certificate {}.\n\n\
+                 1. Upload the certificate to the app: connected app: App Manager > the app > Edit > Use digital signatures;\n   \
+                 External Client App: Settings > OAuth Settings > Enable JWT Bearer Flow > upload.\n\
+                 2. In the app's policies, set Permitted Users to 'Admin approved users are pre-authorized' and add the\n   \
+                 integration user's profile or a permission set.\n\
+                 3. Then: sfconnect login {} --flow jwt --login-url URL --username USER --client-id KEY --key-file {}\n\n\
+                 Nothing is saved yet. The certificate (safe to share):",
+                made.key_file.display(),
+                made.certificate_file.display(),
+                args.name,
+                made.key_file.display()
+            );
+            print!("{}", made.certificate_pem);
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(EXIT_USAGE, e),
     }
 }

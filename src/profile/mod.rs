@@ -5,6 +5,7 @@ pub mod config;
 pub mod credentials;
 pub mod file_store;
 pub mod fsutil;
+pub mod jwt_key;
 pub mod keyring_store;
 pub mod store;
 

@@ -716,3 +716,70 @@ async fn device_login_approved_denied_and_blocked() {
         "only the approved one is saved"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn jwt_with_a_generated_key_and_certificate() {
+    let sim = sim().await;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let out = run_async(cmd(
+        dir,
+        &["login", "server", "--flow", "jwt", "--generate-key"],
+    ))
+    .await;
+    assert!(out.status.success(), "{}", text(&out));
+    let pem = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"), "{pem}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("pre-authorized"));
+    let key_file = dir.join("keys/server.key");
+    assert_eq!(sfconnect::profile::fsutil::mode(&key_file), Some(0o600));
+    assert!(
+        std::fs::read_to_string(&key_file)
+            .unwrap()
+            .contains("PRIVATE KEY")
+    );
+    let again = run_async(cmd(
+        dir,
+        &["login", "server", "--flow", "jwt", "--generate-key"],
+    ))
+    .await;
+    assert_eq!(
+        again.status.code(),
+        Some(2),
+        "an existing key is never overwritten"
+    );
+
+    // Before the certificate is uploaded, Salesforce cannot verify the assertion.
+    let key_arg = key_file.display().to_string();
+    let login = |name: &str| {
+        cmd(
+            dir,
+            &[
+                "login",
+                name,
+                "--flow",
+                "jwt",
+                "--login-url",
+                sim.login_url(),
+                "--username",
+                DEMO_USERNAME,
+                "--client-id",
+                DEMO_CONSUMER_KEY,
+                "--key-file",
+                &key_arg,
+            ],
+        )
+    };
+    let out = run_async(login("server")).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("invalid assertion"),
+        "{}",
+        text(&out)
+    );
+    sim.with_state(|l| l.scenario.apps[0].certificate = Some(pem.clone()));
+    let out = run_async(login("server")).await;
+    assert!(out.status.success(), "{}", text(&out));
+    let (code, _) = json_of(dir, &["test", "server", "--json"]).await;
+    assert_eq!(code, Some(0));
+}
