@@ -7,7 +7,6 @@ mod verdicts;
 use std::time::{Duration, Instant, SystemTime};
 
 use futures_util::future::join;
-use secrecy::SecretString;
 use serde::Serialize;
 use serde_json::Value;
 use tokio::sync::mpsc::UnboundedSender;
@@ -169,11 +168,6 @@ impl Outcome {
             (None, Some(w)) => format!("passed with a warning: {}: {}", w.title, w.detail),
             _ => "all checks passed".into(),
         }
-    }
-
-    /// The secret to persist at once when Salesforce rotated the refresh token.
-    pub fn new_refresh_token(&self) -> Option<&SecretString> {
-        self.session.as_ref()?.auth.refresh_token.as_ref()
     }
 }
 

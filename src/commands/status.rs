@@ -115,10 +115,8 @@ async fn check_and_notify(
             }
         };
         record(&saved, &outcome).await;
-        let after = open(global, name)
-            .await
-            .map(|s| s.profile)
-            .unwrap_or_else(|_| profile.clone());
+        // Only the settings changed; no need to open the secret store again.
+        let after = saved.profiles.get(name).unwrap_or_else(|_| profile.clone());
         let (new, message) = health(&after, SystemTime::now());
         if new != old
             && let Some(cmd) = &command

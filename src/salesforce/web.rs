@@ -5,7 +5,7 @@ use aws_lc_rs::{constant_time, digest};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use percent_encoding::percent_decode_str;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
 use super::error::{Cause, Result, SfError};
 use super::login_url::LoginUrl;
@@ -136,14 +136,10 @@ fn bare_code(text: &str) -> Result<SecretString> {
     Ok(SecretString::from(code))
 }
 
-/// Whether a pasted code equals the expected one; for tests and callers comparing secrets.
-pub fn same_secret(a: &SecretString, b: &str) -> bool {
-    constant_time::verify_slices_are_equal(a.expose_secret().as_bytes(), b.as_bytes()).is_ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use secrecy::ExposeSecret;
 
     #[test]
     fn challenge_matches_rfc7636_example() {
