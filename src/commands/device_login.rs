@@ -47,7 +47,19 @@ pub async fn device_login(
         code.interval().as_secs(),
         DEVICE_CODE_LIFETIME.as_secs() / 60
     );
-    device::wait_for_approval(http, login_url, app, &code, DEVICE_CODE_LIFETIME).await
+    let live = std::io::stderr().is_terminal();
+    let result =
+        device::wait_with_countdown(http, login_url, app, &code, DEVICE_CODE_LIFETIME, |left| {
+            if live {
+                let secs = left.as_secs();
+                eprint!("\r  {}:{:02} left to approve… ", secs / 60, secs % 60);
+            }
+        })
+        .await;
+    if live {
+        eprintln!();
+    }
+    result
 }
 
 #[cfg(test)]

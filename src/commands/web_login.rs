@@ -60,6 +60,18 @@ async fn listen(port: u16, tx: Pasted) -> Option<tokio::task::JoinHandle<()>> {
     }))
 }
 
+/// Offer the URL to the terminal's clipboard through OSC 52 (terminals that do not support it
+/// ignore the sequence). Only the authorize URL goes this way, never a secret.
+fn copy_to_clipboard(url: &str) {
+    use base64::Engine as _;
+    use std::io::{IsTerminal, Write};
+    let mut err = std::io::stderr();
+    if err.is_terminal() {
+        let encoded = base64::engine::general_purpose::STANDARD.encode(url);
+        let _ = write!(err, "\x1b]52;c;{encoded}\x07");
+    }
+}
+
 /// Run a browser login and return the token response (with its refresh token).
 pub async fn browser_login(
     http: &Http,
@@ -92,6 +104,10 @@ pub async fn browser_login(
     eprintln!(
         "\nOpen this address in a browser (on any machine), log in as the integration user and click Allow:\n\n{url}\n"
     );
+    copy_to_clipboard(&url);
+    if !paste_only && place.can_open_browser() && webbrowser::open(&url).is_ok() {
+        eprintln!("(Opened it in your browser.)");
+    }
     if listener.is_some() {
         if place.ssh {
             eprintln!(

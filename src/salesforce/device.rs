@@ -118,12 +118,26 @@ pub async fn wait_for_approval(
     code: &DeviceCode,
     limit: Duration,
 ) -> Result<TokenResponse> {
+    wait_with_countdown(http, host, app, code, limit, |_| {}).await
+}
+
+/// `wait_for_approval`, telling `remaining` how long is left before each poll (for a countdown).
+pub async fn wait_with_countdown(
+    http: &Http,
+    host: &LoginUrl,
+    app: &ClientApp,
+    code: &DeviceCode,
+    limit: Duration,
+    mut remaining: impl FnMut(Duration),
+) -> Result<TokenResponse> {
     let deadline = tokio::time::Instant::now() + limit;
     let mut interval = code.interval();
     loop {
-        if tokio::time::Instant::now() + interval > deadline {
+        let now = tokio::time::Instant::now();
+        if now + interval > deadline {
             return Err(SfError::new(Cause::DeviceTimedOut));
         }
+        remaining(deadline - now);
         tokio::time::sleep(interval).await;
         match poll(http, host, app, code).await? {
             DevicePoll::Approved(token) => return Ok(*token),

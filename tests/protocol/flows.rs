@@ -246,19 +246,45 @@ async fn device_flow_pending_then_approved() {
         .await
         .unwrap();
     assert!(matches!(first, DevicePoll::Pending));
-    // Approve through the simulated verification page, as a person would.
-    let approved = browser()
-        .post(format!("{}/__sim/device/approve", sim.login_url()))
-        .form(&[("user_code", code.user_code.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(approved.status(), 200);
-    let token =
-        device::wait_for_approval(&http, &login(&sim), &app, &code, Duration::from_secs(10))
-            .await
-            .unwrap();
+    // Approve through the simulated verification page, as a person would, a little later.
+    let approval = {
+        let (url, user_code) = (
+            format!("{}/__sim/device/approve", sim.login_url()),
+            code.user_code.clone(),
+        );
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+            browser()
+                .post(url)
+                .form(&[("user_code", user_code.as_str())])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        })
+    };
+    let mut seen = Vec::new();
+    let token = device::wait_with_countdown(
+        &http,
+        &login(&sim),
+        &app,
+        &code,
+        Duration::from_secs(10),
+        |left| seen.push(left),
+    )
+    .await
+    .unwrap();
     assert!(token.refresh_token.is_some());
+    assert!(
+        !seen.is_empty() && seen[0] <= Duration::from_secs(10),
+        "{seen:?}"
+    );
+    assert!(seen.len() >= 2, "polled until approved: {seen:?}");
+    assert!(
+        seen.windows(2).all(|w| w[1] < w[0]),
+        "the countdown goes down: {seen:?}"
+    );
+    assert_eq!(approval.await.unwrap(), 200);
 }
 
 #[tokio::test]
