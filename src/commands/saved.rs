@@ -57,13 +57,10 @@ pub async fn open_store(
         .map(Arc::from)
 }
 
-/// Open a saved connection with its secrets.
-pub async fn open(global: &Global, name: &str) -> Result<Saved, ExitCode> {
-    let profiles = Arc::new(profiles(global)?);
-    let profile = profiles.get(name).map_err(|e| profile_failure(&e))?;
-    let store = open_store(&profiles, profile.store)
-        .await
-        .map_err(|e| profile_failure(&e))?;
+/// Open a saved connection with its secrets, in `profiles`.
+pub async fn open_in(profiles: Arc<Profiles>, name: &str) -> Result<Saved, ProfileError> {
+    let profile = profiles.get(name)?;
+    let store = open_store(&profiles, profile.store).await?;
     let secrets = {
         let (profiles, store, name, profile) = (
             profiles.clone(),
@@ -71,9 +68,7 @@ pub async fn open(global: &Global, name: &str) -> Result<Saved, ExitCode> {
             name.to_string(),
             profile.clone(),
         );
-        blocking(move || profiles.secrets(&name, &profile, store.as_ref()))
-            .await
-            .map_err(|e| profile_failure(&e))?
+        blocking(move || profiles.secrets(&name, &profile, store.as_ref())).await?
     };
     Ok(Saved {
         profiles,
@@ -82,6 +77,13 @@ pub async fn open(global: &Global, name: &str) -> Result<Saved, ExitCode> {
         store,
         secrets,
     })
+}
+
+/// Open a saved connection with its secrets, for a command.
+pub async fn open(global: &Global, name: &str) -> Result<Saved, ExitCode> {
+    open_in(Arc::new(profiles(global)?), name)
+        .await
+        .map_err(|e| profile_failure(&e))
 }
 
 /// What the checks need to know about a connection.

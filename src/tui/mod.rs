@@ -19,7 +19,7 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tokio::task::JoinHandle;
 
 use crate::check::{self, Outcome, Status, Strategy};
-use crate::commands::saved::{blocking, finalize, open_store, target};
+use crate::commands::saved::{blocking, finalize, open_in, open_store, target};
 use crate::commands::status::{Health, health};
 use crate::profile::{Draft, Profiles, StoreKind};
 use crate::salesforce::Http;
@@ -92,32 +92,9 @@ struct Checked {
 
 /// Record a saved connection's test like `sfconnect test` does (verdict, rotated refresh token).
 async fn record_saved_test(profiles: &Arc<Profiles>, name: &str, outcome: &Outcome) {
-    let Ok(profile) = profiles.get(name) else {
-        return;
-    };
-    let Ok(store) = open_store(profiles, profile.store).await else {
-        return;
-    };
-    let secrets = {
-        let (p, s, n, pr) = (
-            profiles.clone(),
-            store.clone(),
-            name.to_string(),
-            profile.clone(),
-        );
-        blocking(move || p.secrets(&n, &pr, s.as_ref())).await
-    };
-    let Ok(secrets) = secrets else {
-        return;
-    };
-    let saved = crate::commands::saved::Saved {
-        profiles: profiles.clone(),
-        name: name.to_string(),
-        profile,
-        store,
-        secrets,
-    };
-    crate::commands::test::record(&saved, outcome).await;
+    if let Ok(saved) = open_in(profiles.clone(), name).await {
+        crate::commands::test::record(&saved, outcome).await;
+    }
 }
 
 /// Carries out effects; owns everything that does I/O.
@@ -182,21 +159,10 @@ impl Runtime {
         let (profiles, tx) = (self.profiles.clone(), self.tx.clone());
         tokio::spawn(async move {
             let loaded = async {
-                let profile = profiles.get(&name).map_err(|e| e.to_string())?;
-                let store = open_store(&profiles, profile.store)
+                let saved = open_in(profiles.clone(), &name)
                     .await
                     .map_err(|e| e.to_string())?;
-                let secrets = {
-                    let (profiles, store, name, profile) = (
-                        profiles.clone(),
-                        store.clone(),
-                        name.clone(),
-                        profile.clone(),
-                    );
-                    blocking(move || profiles.secrets(&name, &profile, store.as_ref()))
-                        .await
-                        .map_err(|e| e.to_string())?
-                };
+                let (profile, secrets) = (saved.profile, saved.secrets);
                 let login_url = crate::salesforce::LoginUrl::parse(&profile.login_url)
                     .map_err(|e| e.to_string())?;
                 let now = SystemTime::now();
