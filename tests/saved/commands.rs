@@ -697,14 +697,15 @@ async fn device_login_approved_denied_and_blocked() {
     let (child, code, rx) = start_device_login(tmp.path(), &sim, "denied");
     assert!(sim.with_state(|l| l.decide_device(&code.unwrap(), false, None)));
     assert_eq!(finish(child, None).await.code(), Some(1));
-    let said: Vec<String> = rx.try_iter().collect();
+    // The child has exited: read its whole stderr (the reader thread ends at end of file).
+    let said: Vec<String> = rx.iter().collect();
     assert!(said.iter().any(|l| l.contains("denied")), "{said:?}");
 
     sim.with_state(|l| l.scenario.apps[0].installed = false);
     let (child, code, rx) = start_device_login(tmp.path(), &sim, "blocked");
     assert!(code.is_none());
     assert_eq!(finish(child, None).await.code(), Some(1));
-    let said = rx.try_iter().collect::<Vec<_>>().join("\n");
+    let said = rx.iter().collect::<Vec<_>>().join("\n");
     assert!(
         said.contains("device flow is not enabled for the app") && said.contains("September 2025"),
         "{said}"
