@@ -53,6 +53,12 @@ pub struct CheckResult {
     pub status: Status,
     pub detail: String,
     pub fix: String,
+    /// The fix without Setup paths, and the Setup paths apart, for a display that shows one
+    /// user interface's paths (`fix` carries both, for text and JSON).
+    #[serde(skip)]
+    pub steps: String,
+    #[serde(skip)]
+    pub setup: &'static [crate::salesforce::diagnosis::SetupPath],
 }
 
 impl CheckResult {
@@ -68,6 +74,8 @@ impl CheckResult {
             status,
             detail: detail.into(),
             fix: fix.into(),
+            steps: String::new(),
+            setup: &[],
         }
     }
 
@@ -85,7 +93,12 @@ impl CheckResult {
         if let Some(first) = d.likely.first() {
             detail.push_str(&format!(". Most likely {first}"));
         }
-        Self::new(id, status, detail, fix.join("; "))
+        let steps = d.fix.join("; ");
+        Self {
+            steps,
+            setup: d.setup,
+            ..Self::new(id, status, detail, fix.join("; "))
+        }
     }
 }
 

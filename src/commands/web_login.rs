@@ -1,6 +1,6 @@
-//! Browser login for `sfconnect login --flow web`: a loopback callback listener (reachable from a
-//! laptop through `ssh -L`), and paste-back of the address the browser lands on, whichever comes
-//! first. The code is exchanged for a refresh token.
+//! Browser login (authorization code + PKCE), shared by `sfconnect login --flow web` and the
+//! wizard: a loopback callback listener (reachable from a laptop through `ssh -L`), and paste-back
+//! of the address the browser lands on, whichever comes first. The code is exchanged for tokens.
 
 use std::time::Duration;
 
@@ -10,6 +10,7 @@ use axum::response::Html;
 use axum::routing::get;
 use secrecy::SecretString;
 use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
 
 use super::whereami::Place;
 use crate::salesforce::oauth::{ClientApp, Grant, TokenResponse, request_token};
@@ -25,6 +26,19 @@ pub fn redirect_uri(port: u16) -> String {
     format!("http://localhost:{port}/OauthRedirect")
 }
 
+/// The line to run on the laptop so its browser's redirect reaches this server.
+pub fn ssh_forward_line(port: u16) -> String {
+    let user = std::env::var("USER")
+        .ok()
+        .filter(|u| {
+            !u.is_empty()
+                && u.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+        })
+        .unwrap_or_else(|| "user".into());
+    format!("ssh -L {port}:127.0.0.1:{port} {user}@this-server")
+}
+
 /// The page the browser shows after the redirect; it names no secret.
 fn page(ok: bool) -> Html<&'static str> {
     Html(if ok {
@@ -34,7 +48,8 @@ fn page(ok: bool) -> Html<&'static str> {
     })
 }
 
-type Pasted = mpsc::UnboundedSender<String>;
+/// Where redirects and pasted addresses arrive.
+pub type Pasted = mpsc::UnboundedSender<String>;
 
 async fn callback(
     State(tx): State<Pasted>,
@@ -48,7 +63,7 @@ async fn callback(
 }
 
 /// Listen on 127.0.0.1:`port` for the redirect; None when the port is taken (paste-back remains).
-async fn listen(port: u16, tx: Pasted) -> Option<tokio::task::JoinHandle<()>> {
+async fn listen(port: u16, tx: Pasted) -> Option<JoinHandle<()>> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
         .await
         .ok()?;
@@ -60,19 +75,113 @@ async fn listen(port: u16, tx: Pasted) -> Option<tokio::task::JoinHandle<()>> {
     }))
 }
 
-/// Offer the URL to the terminal's clipboard through OSC 52 (terminals that do not support it
-/// ignore the sequence). Only the authorize URL goes this way, never a secret.
-fn copy_to_clipboard(url: &str) {
+/// The OSC 52 sequence that offers `url` to the terminal's clipboard (terminals that do not
+/// support it ignore it). Only the authorize URL goes this way, never a secret.
+pub fn clipboard_sequence(url: &str) -> String {
     use base64::Engine as _;
-    use std::io::{IsTerminal, Write};
-    let mut err = std::io::stderr();
-    if err.is_terminal() {
-        let encoded = base64::engine::general_purpose::STANDARD.encode(url);
-        let _ = write!(err, "\x1b]52;c;{encoded}\x07");
+    let encoded = base64::engine::general_purpose::STANDARD.encode(url);
+    format!("\x1b]52;c;{encoded}\x07")
+}
+
+/// A browser login under way: the address to open and the redirect it ends on.
+pub struct BrowserLogin {
+    pub url: String,
+    pub redirect: String,
+    pub port: u16,
+    /// Whether the callback listener is up (false: the port was taken or not wanted).
+    pub listening: bool,
+    pkce: Pkce,
+    tx: Pasted,
+    rx: mpsc::UnboundedReceiver<String>,
+    listener: Option<JoinHandle<()>>,
+}
+
+impl BrowserLogin {
+    /// Make the PKCE pair and the authorize URL; listen on `port` unless `listen` is false.
+    pub async fn start(
+        login_url: &LoginUrl,
+        client_id: &str,
+        port: u16,
+        listen_for_redirect: bool,
+    ) -> Result<Self, SfError> {
+        let pkce = Pkce::generate()?;
+        let redirect = redirect_uri(port);
+        let url = web::authorize_url(
+            login_url,
+            &AuthorizeRequest {
+                client_id,
+                redirect_uri: &redirect,
+                scope: DEFAULT_SCOPES,
+                pkce: &pkce,
+                prompt: Some("login"),
+                login_hint: None,
+            },
+        );
+        let (tx, rx) = mpsc::unbounded_channel();
+        let listener = if listen_for_redirect {
+            listen(port, tx.clone()).await
+        } else {
+            None
+        };
+        Ok(Self {
+            url,
+            redirect,
+            port,
+            listening: listener.is_some(),
+            pkce,
+            tx,
+            rx,
+            listener,
+        })
+    }
+
+    /// Where a pasted address (or bare code) goes.
+    pub fn paste_sender(&self) -> Pasted {
+        self.tx.clone()
+    }
+
+    /// Wait for the redirect or a paste, check it, and exchange the code.
+    pub async fn finish(
+        mut self,
+        http: &Http,
+        login_url: &LoginUrl,
+        app: &ClientApp,
+        limit: Duration,
+    ) -> Result<TokenResponse, SfError> {
+        let received = tokio::time::timeout(limit, self.rx.recv()).await;
+        if let Some(l) = self.listener.take() {
+            l.abort();
+        }
+        let Ok(Some(text)) = received else {
+            return Err(SfError::new(Cause::Timeout).with_context(format!(
+                "no browser redirect or pasted address within {} minutes",
+                limit.as_secs() / 60
+            )));
+        };
+        let code: SecretString = web::read_redirect(&text, &self.pkce.state)?;
+        request_token(
+            http,
+            login_url,
+            app,
+            Grant::AuthorizationCode {
+                code: &code,
+                redirect_uri: &self.redirect,
+                code_verifier: Some(&self.pkce.verifier),
+            },
+        )
+        .await
     }
 }
 
-/// Run a browser login and return the token response (with its refresh token).
+impl Drop for BrowserLogin {
+    fn drop(&mut self) {
+        if let Some(l) = self.listener.take() {
+            l.abort();
+        }
+    }
+}
+
+/// Run a browser login on the command line and return the token response.
 pub async fn browser_login(
     http: &Http,
     login_url: &LoginUrl,
@@ -80,50 +189,38 @@ pub async fn browser_login(
     port: u16,
     paste_only: bool,
 ) -> Result<TokenResponse, SfError> {
-    let pkce = Pkce::generate()?;
-    let redirect = redirect_uri(port);
-    let url = web::authorize_url(
-        login_url,
-        &AuthorizeRequest {
-            client_id: &app.client_id,
-            redirect_uri: &redirect,
-            scope: DEFAULT_SCOPES,
-            pkce: &pkce,
-            prompt: Some("login"),
-            login_hint: None,
-        },
-    );
+    use std::io::{IsTerminal, Write};
+    let login = BrowserLogin::start(login_url, &app.client_id, port, !paste_only).await?;
     let place = Place::here();
-    let (tx, mut rx) = mpsc::unbounded_channel::<String>();
-    let listener = if paste_only {
-        None
-    } else {
-        listen(port, tx.clone()).await
-    };
+    let url = &login.url;
     eprintln!("{}", place.advice());
     eprintln!(
         "\nOpen this address in a browser (on any machine), log in as the integration user and click Allow:\n\n{url}\n"
     );
-    copy_to_clipboard(&url);
-    if !paste_only && place.can_open_browser() && webbrowser::open(&url).is_ok() {
+    if std::io::stderr().is_terminal() {
+        let _ = write!(std::io::stderr(), "{}", clipboard_sequence(url));
+    }
+    if !paste_only && place.can_open_browser() && webbrowser::open(url).is_ok() {
         eprintln!("(Opened it in your browser.)");
     }
-    if listener.is_some() {
+    if login.listening {
         if place.ssh {
             eprintln!(
-                "From your laptop, forward the callback first so the browser's redirect reaches this server:\n  ssh -L {port}:127.0.0.1:{port} {}\n",
-                std::env::var("USER")
-                    .map(|u| format!("{u}@this-server"))
-                    .unwrap_or_else(|_| "user@this-server".into())
+                "From your laptop, forward the callback first so the browser's redirect reaches this server:\n  {}\n",
+                ssh_forward_line(port)
             );
         }
-        eprintln!("Waiting for the browser's redirect to {redirect}…");
+        eprintln!("Waiting for the browser's redirect to {}…", login.redirect);
     } else {
-        eprintln!("The callback URL registered in the app must be {redirect}.");
+        eprintln!(
+            "The callback URL registered in the app must be {}.",
+            login.redirect
+        );
     }
     eprintln!(
         "Or paste here the whole address the browser lands on (or just the code) and press Enter:"
     );
+    let tx = login.paste_sender();
     // A plain thread reads stdin: a blocking read must not hold up the runtime's shutdown.
     std::thread::spawn(move || {
         for line in std::io::stdin().lines().map_while(Result::ok) {
@@ -132,29 +229,5 @@ pub async fn browser_login(
             }
         }
     });
-    let received = tokio::time::timeout(LOGIN_TIMEOUT, rx.recv()).await;
-    if let Some(l) = listener {
-        l.abort();
-    }
-    let text = match received {
-        Ok(Some(text)) => text,
-        _ => {
-            return Err(SfError::new(Cause::Timeout).with_context(format!(
-                "no browser redirect or pasted address within {} minutes",
-                LOGIN_TIMEOUT.as_secs() / 60
-            )));
-        }
-    };
-    let code: SecretString = web::read_redirect(&text, &pkce.state)?;
-    request_token(
-        http,
-        login_url,
-        app,
-        Grant::AuthorizationCode {
-            code: &code,
-            redirect_uri: &redirect,
-            code_verifier: Some(&pkce.verifier),
-        },
-    )
-    .await
+    login.finish(http, login_url, app, LOGIN_TIMEOUT).await
 }

@@ -86,6 +86,20 @@ pub fn authorize_url(host: &LoginUrl, req: &AuthorizeRequest<'_>) -> String {
 /// Error redirects (`error=access_denied…`) become their typed errors.
 pub fn read_redirect(pasted: &str, expected_state: &str) -> Result<SecretString> {
     let text = pasted.trim();
+    // Text copied from Salesforce's own error page, which never redirects back.
+    for (page_code, cause) in [
+        ("OAUTH_APPROVAL_ERROR_GENERIC", Cause::AppNotInstalled),
+        (
+            "OAUTH_EC_APP_NOT_FOUND",
+            Cause::ExternalClientAppNotInstalled,
+        ),
+    ] {
+        if text.contains(page_code) {
+            return Err(
+                SfError::new(cause).with_context(format!("Salesforce's page said {page_code}"))
+            );
+        }
+    }
     let query = match text.find('?') {
         Some(i) => &text[i + 1..],
         None if text.contains("code=") || text.contains("error=") => text,

@@ -18,13 +18,19 @@ use ratatui::backend::Backend;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tokio::task::JoinHandle;
 
-use crate::check::{self, Outcome, Status, Strategy};
+use crate::check::{self, CheckResult, Outcome, Status, Strategy};
 use crate::commands::saved::{blocking, finalize, open_in, open_store, target};
 use crate::commands::status::{Health, health};
-use crate::profile::{Draft, Profiles, StoreKind};
-use crate::salesforce::Http;
+use crate::commands::web_login::{BrowserLogin, LOGIN_TIMEOUT, Pasted, ssh_forward_line};
+use crate::commands::whereami::Place;
+use crate::profile::{Draft, Flow, Profiles, StoreKind};
+use crate::salesforce::device::{self, DEVICE_CODE_LIFETIME};
 use crate::salesforce::http::DEFAULT_TIMEOUT;
-use crate::wizard::{App, ConnectionRow, Effect, Key, Loaded, Msg, update};
+use crate::salesforce::oauth::{ClientApp, TokenResponse};
+use crate::salesforce::{Http, LoginUrl, SfError};
+use crate::wizard::{
+    App, ConnectionRow, Effect, GeneratedKey, Key, Loaded, Msg, Prompt, StandIn, update,
+};
 use view::Look;
 
 /// Map a terminal event to a wizard message (None: just redraw, e.g. on resize).
@@ -48,6 +54,7 @@ pub fn message(event: Event) -> Option<Msg> {
                 KeyCode::Down => Key::Down,
                 KeyCode::Backspace => Key::Backspace,
                 KeyCode::F(2) => Key::Reveal,
+                KeyCode::F(3) => Key::Assist,
                 _ => return None,
             };
             Some(Msg::KeyPressed(key))
@@ -104,9 +111,211 @@ struct Runtime {
     tx: UnboundedSender<Msg>,
     running: Option<JoinHandle<()>>,
     checked: Arc<std::sync::Mutex<Option<Checked>>>,
+    /// Where a pasted redirect goes while a browser login waits for one.
+    paste: Arc<std::sync::Mutex<Option<Pasted>>>,
+}
+
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// A browser login: show the URL (and open a local browser where one can show), then wait for
+/// the callback listener or a paste.
+async fn browser(
+    http: &Http,
+    login_url: &LoginUrl,
+    app: &ClientApp,
+    port: u16,
+    request: u64,
+    tx: &UnboundedSender<Msg>,
+    paste: &std::sync::Mutex<Option<Pasted>>,
+) -> Result<TokenResponse, SfError> {
+    let login = BrowserLogin::start(login_url, &app.client_id, port, true).await?;
+    let place = Place::here();
+    let opened = if place.can_open_browser() {
+        let url = login.url.clone();
+        tokio::task::spawn_blocking(move || webbrowser::open(&url).is_ok())
+            .await
+            .unwrap_or(false)
+    } else {
+        false
+    };
+    *lock(paste) = Some(login.paste_sender());
+    let _ = tx.send(Msg::AuthorizeStarted {
+        request,
+        prompt: Prompt::Browser {
+            url: login.url.clone(),
+            redirect: login.redirect.clone(),
+            listening: login.listening,
+            ssh_line: (place.ssh && login.listening).then(|| ssh_forward_line(port)),
+            opened,
+            advice: place.advice(),
+        },
+    });
+    let result = login.finish(http, login_url, app, LOGIN_TIMEOUT).await;
+    *lock(paste) = None;
+    result
+}
+
+/// A device login: show the code, then poll, with a countdown every second.
+async fn device_code(
+    http: &Http,
+    login_url: &LoginUrl,
+    app: &ClientApp,
+    request: u64,
+    tx: &UnboundedSender<Msg>,
+) -> Result<TokenResponse, SfError> {
+    let code = device::start(http, login_url, &app.client_id, "api refresh_token").await?;
+    let deadline = tokio::time::Instant::now() + DEVICE_CODE_LIFETIME;
+    let _ = tx.send(Msg::AuthorizeStarted {
+        request,
+        prompt: Prompt::Device {
+            user_code: code.user_code.clone(),
+            verification_uri: code.verification_uri.clone(),
+            complete: code.verification_uri_complete(),
+            interval_secs: code.interval().as_secs(),
+        },
+    });
+    let wait =
+        device::wait_with_countdown(http, login_url, app, &code, DEVICE_CODE_LIFETIME, |_| {});
+    tokio::pin!(wait);
+    let mut second = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        tokio::select! {
+            result = &mut wait => return result,
+            _ = second.tick() => {
+                let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+                let _ = tx.send(Msg::AuthorizeCountdown { request, left_secs: left.as_secs() });
+            }
+        }
+    }
+}
+
+/// What the demo's simulated org does in place of a person.
+async fn stand_in(
+    http: &Http,
+    what: StandIn,
+    paste: &std::sync::Mutex<Option<Pasted>>,
+) -> Result<String, String> {
+    let failed = |e: &dyn std::fmt::Display| format!("the simulated org did not answer: {e}");
+    match what {
+        StandIn::Browser { url } => {
+            let reply = http
+                .client()
+                .get(&url)
+                .send()
+                .await
+                .map_err(|e| failed(&e))?;
+            let location = reply
+                .headers()
+                .get("location")
+                .and_then(|l| l.to_str().ok())
+                .ok_or_else(|| {
+                    "the simulated org showed an error page instead of redirecting".to_string()
+                })?
+                .to_string();
+            match lock(paste).as_ref() {
+                Some(tx) if tx.send(location).is_ok() => {
+                    Ok("Demo: logged in as the demo user in place of a browser.".into())
+                }
+                _ => Err("the browser login is no longer waiting".into()),
+            }
+        }
+        StandIn::Device { org, user_code } => {
+            let reply = http
+                .client()
+                .post(format!("{org}/__sim/device/approve"))
+                .form(&[("user_code", user_code.as_str())])
+                .send()
+                .await
+                .map_err(|e| failed(&e))?;
+            if reply.status().is_success() {
+                Ok("Demo: approved the code as the demo user.".into())
+            } else {
+                Err("the simulated org refused the code".into())
+            }
+        }
+        StandIn::Certificate {
+            org,
+            consumer_key,
+            pem,
+        } => {
+            let reply = http
+                .client()
+                .post(format!("{org}/__sim/apps/certificate"))
+                .form(&[
+                    ("consumer_key", consumer_key.as_str()),
+                    ("certificate", pem.as_str()),
+                ])
+                .send()
+                .await
+                .map_err(|e| failed(&e))?;
+            if reply.status().is_success() {
+                Ok(
+                    "Demo: uploaded the certificate to the demo org's app. Press Enter to test."
+                        .into(),
+                )
+            } else {
+                Err("the demo org has no app with that consumer key".into())
+            }
+        }
+    }
 }
 
 impl Runtime {
+    fn start_authorize(
+        &mut self,
+        request: u64,
+        flow: Flow,
+        login_url: LoginUrl,
+        app: ClientApp,
+        port: u16,
+    ) {
+        if let Some(task) = self.running.take() {
+            task.abort();
+        }
+        let (tx, http, paste) = (self.tx.clone(), self.http.clone(), self.paste.clone());
+        self.running = Some(tokio::spawn(async move {
+            let token = match flow {
+                Flow::Device => device_code(&http, &login_url, &app, request, &tx).await,
+                _ => browser(&http, &login_url, &app, port, request, &tx, &paste).await,
+            };
+            let result = match token {
+                Ok(token) => token.refresh_token.ok_or_else(|| {
+                    CheckResult::new(
+                        "login",
+                        Status::Fail,
+                        "The login worked but Salesforce sent no refresh token",
+                        "add the 'Perform requests at any time (refresh_token, offline_access)' scope to the app, then log in again",
+                    )
+                }),
+                Err(e) => Err(CheckResult::from_error("login", Status::Fail, &e)),
+            };
+            let _ = tx.send(Msg::Authorized { request, result });
+        }));
+    }
+
+    fn cancel(&mut self) {
+        if let Some(task) = self.running.take() {
+            task.abort();
+        }
+        *lock(&self.paste) = None;
+    }
+
+    fn generate_key(&self, name: String) {
+        let (dir, tx) = (self.profiles.dir().join("keys"), self.tx.clone());
+        tokio::task::spawn_blocking(move || {
+            let made = crate::profile::jwt_key::generate(&dir, &name)
+                .map(|g| GeneratedKey {
+                    key_file: g.key_file,
+                    certificate_file: g.certificate_file,
+                    certificate_pem: g.certificate_pem,
+                })
+                .map_err(|e| e.to_string());
+            let _ = tx.send(Msg::KeyGenerated(made));
+        });
+    }
+
     fn start_check(&mut self, request: u64, name: String, draft: Draft, record: bool) {
         if let Some(task) = self.running.take() {
             task.abort();
@@ -284,6 +493,7 @@ pub async fn run_loop<B: Backend>(
         tx,
         running: None,
         checked: Arc::new(std::sync::Mutex::new(None)),
+        paste: Arc::new(std::sync::Mutex::new(None)),
     };
     let mut tick = 0usize;
     let stop = crate::commands::sim::wait_for_stop();
@@ -307,7 +517,7 @@ pub async fn run_loop<B: Backend>(
                 None => Some(Msg::KeyPressed(Key::Interrupt)),
             },
             Some(msg) = rx.recv() => Some(msg),
-            _ = ticker.tick(), if app.running => {
+            _ = ticker.tick(), if app.running || app.authorizing.is_some() => {
                 tick += 1;
                 None
             }
@@ -322,10 +532,49 @@ pub async fn run_loop<B: Backend>(
                     draft,
                     record,
                 } => runtime.start_check(request, name, *draft, record),
-                Effect::CancelCheck => {
-                    if let Some(task) = runtime.running.take() {
-                        task.abort();
+                Effect::CancelCheck => runtime.cancel(),
+                Effect::StartAuthorize {
+                    request,
+                    flow,
+                    login_url,
+                    client_id,
+                    client_secret,
+                    port,
+                } => runtime.start_authorize(
+                    request,
+                    flow,
+                    login_url,
+                    ClientApp {
+                        client_id,
+                        client_secret,
+                    },
+                    port,
+                ),
+                Effect::PasteRedirect { text } => {
+                    use secrecy::ExposeSecret;
+                    if let Some(tx) = lock(&runtime.paste).as_ref() {
+                        let _ = tx.send(text.expose_secret().to_string());
                     }
+                }
+                Effect::OfferClipboard { url } => {
+                    use std::io::Write;
+                    if stdout().is_terminal() {
+                        let sequence = crate::commands::web_login::clipboard_sequence(&url);
+                        let _ = write!(stdout(), "{sequence}");
+                        let _ = stdout().flush();
+                    }
+                }
+                Effect::GenerateKey { name } => runtime.generate_key(name),
+                Effect::StandIn(what) => {
+                    let (http, paste, tx) = (
+                        runtime.http.clone(),
+                        runtime.paste.clone(),
+                        runtime.tx.clone(),
+                    );
+                    tokio::spawn(async move {
+                        let done = stand_in(&http, what, &paste).await;
+                        let _ = tx.send(Msg::StoodIn(done));
+                    });
                 }
                 Effect::Save { request, store } => runtime.save(request, store),
                 Effect::LoadConnection { name } => runtime.load(name),

@@ -7,9 +7,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use crate::check::Status;
+use crate::profile::Flow;
 use crate::profile::{StoreKind, Ui};
 use crate::wizard::methods::METHODS;
-use crate::wizard::{App, Screen, guides};
+use crate::wizard::{App, Prompt, Screen, guides};
 
 /// Drawing options decided by the runtime.
 #[derive(Debug, Clone, Copy)]
@@ -54,8 +55,21 @@ fn list<'a>(items: &[String], selected: usize, look: Look) -> Vec<Line<'a>> {
         .collect()
 }
 
-fn hints(app: &App) -> &'static str {
-    match app.screen {
+fn hints(app: &App) -> String {
+    let demo = app.demo_url.is_some();
+    let failed = app.authorizing.as_ref().is_some_and(|a| a.failed.is_some());
+    let hint = match app.screen {
+        Screen::Authorize if failed => "Enter try again · Esc back to the form",
+        Screen::Authorize if app.method().flow == Flow::Device && demo => {
+            "F3 demo: approve the code · Esc cancel"
+        }
+        Screen::Authorize if app.method().flow == Flow::Device => "Esc cancel",
+        Screen::Authorize if demo => {
+            "paste the address · Enter use it · F3 demo: log in · Esc cancel"
+        }
+        Screen::Authorize => "paste the address · Enter use it · F2 reveal · Esc cancel",
+        Screen::Certificate if demo => "↑↓ scroll · F3 demo: upload it · Enter test · Esc back",
+        Screen::Certificate => "↑↓ scroll · Enter test · Esc back to the form",
         Screen::Home => {
             "↑↓ choose · t test · r re-authenticate · x remove · n new · ? help · q quit"
         }
@@ -76,7 +90,8 @@ fn hints(app: &App) -> &'static str {
         Screen::Done => "Enter back to connections · q quit",
         Screen::Reauth => "Enter continue · Esc back",
         Screen::ConfirmRemove => "y remove · any other key cancels",
-    }
+    };
+    hint.to_string()
 }
 
 pub fn draw(app: &App, frame: &mut Frame, look: Look) {
@@ -121,6 +136,8 @@ pub fn draw(app: &App, frame: &mut Frame, look: Look) {
         Screen::Guide => guide(app, frame, inner, look),
         Screen::Credentials => credentials(app, frame, inner, look),
         Screen::Testing => testing(app, frame, inner, look),
+        Screen::Authorize => authorize(app, frame, inner, look),
+        Screen::Certificate => certificate(app, frame, inner, look),
         Screen::Save => save(app, frame, inner, look),
         Screen::Reauth => reauth(app, frame, inner, look),
         Screen::ConfirmRemove => frame.render_widget(
@@ -172,6 +189,9 @@ fn title(app: &App) -> &'static str {
         Screen::Testing => "Testing the connection",
         Screen::Save => "Save: where should the secrets live?",
         Screen::Done => "Saved",
+        Screen::Authorize if app.method().flow == Flow::Device => "Log in with a device code",
+        Screen::Authorize => "Log in with a browser",
+        Screen::Certificate => "JWT bearer: your new certificate",
         Screen::Reauth => "Re-authenticate",
         Screen::ConfirmRemove => "Remove a connection",
     }
@@ -268,16 +288,7 @@ fn environment(app: &App, frame: &mut Frame, area: Rect, look: Look) {
 }
 
 fn method(app: &App, frame: &mut Frame, area: Rect, look: Look) {
-    let labels: Vec<String> = METHODS
-        .iter()
-        .map(|m| {
-            if m.available {
-                m.label.to_string()
-            } else {
-                format!("{} (not in the wizard yet)", m.label)
-            }
-        })
-        .collect();
+    let labels: Vec<String> = METHODS.iter().map(|m| m.label.to_string()).collect();
     let [choices, about] = Layout::vertical([
         Constraint::Length(METHODS.len() as u16 + 1),
         Constraint::Min(2),
@@ -341,10 +352,10 @@ fn credentials(app: &App, frame: &mut Frame, area: Rect, look: Look) {
     for (i, (f, spec)) in app.fields.iter().zip(&specs).enumerate() {
         let focused = i == app.focus;
         let kept = f.is_empty() && spec.secret.is_some_and(|s| app.kept.get(s).is_some());
-        let value = if kept {
-            "(kept from the last try; type to replace)".to_string()
-        } else {
-            f.display()
+        let value = match f.placeholder {
+            _ if kept => "(kept from the last try; type to replace)".to_string(),
+            Some(p) if f.is_empty() => format!("({p})"),
+            _ => f.display(),
         };
         let optional = if f.optional { " (optional)" } else { "" };
         let text = format!(
@@ -386,11 +397,8 @@ fn testing(app: &App, frame: &mut Frame, area: Rect, look: Look) {
             mark(c.status, look),
             Span::raw(format!(" {}: {}", c.title, c.detail)),
         ]));
-        if !c.fix.is_empty() && matches!(c.status, Status::Fail | Status::Warn) {
-            lines.push(Line::from(Span::styled(
-                format!("   fix: {}", c.fix),
-                style(look, Color::Yellow),
-            )));
+        if matches!(c.status, Status::Fail | Status::Warn) {
+            fix_lines(c, app.ui, look, &mut lines);
         }
     }
     if app.running {
@@ -428,7 +436,7 @@ fn save(app: &App, frame: &mut Frame, area: Rect, look: Look) {
 fn help(frame: &mut Frame, look: Look) {
     let area = frame.area();
     let width = area.width.min(70);
-    let height = area.height.min(14);
+    let height = area.height.min(15);
     let popup = Rect::new(
         (area.width - width) / 2,
         (area.height - height) / 2,
@@ -443,6 +451,9 @@ fn help(frame: &mut Frame, look: Look) {
             Line::from("l / c      Lightning or Classic Setup paths in guides"),
             Line::from("F2         reveal or hide a secret field"),
             Line::from("Paste      long tokens and keys: paste, don't type"),
+            Line::from(
+                "F3         in the demo: the simulated org acts for you (browser, device, upload)",
+            ),
             Line::from(""),
             Line::from("Secrets are saved only after the test passes, in the keyring or an"),
             Line::from("encrypted file; never in the config file."),
@@ -455,5 +466,163 @@ fn help(frame: &mut Frame, look: Look) {
         .block(Block::bordered().title(" Help "))
         .wrap(Wrap { trim: true }),
         popup,
+    );
+}
+
+/// A failed check's fix, with the Setup paths of the user interface chosen.
+fn fix_lines(c: &crate::check::CheckResult, ui: Ui, look: Look, lines: &mut Vec<Line<'static>>) {
+    let fix = if c.setup.is_empty() && c.steps.is_empty() {
+        &c.fix
+    } else {
+        &c.steps
+    };
+    if !fix.is_empty() {
+        lines.push(Line::from(Span::styled(
+            format!("   fix: {fix}"),
+            style(look, Color::Yellow),
+        )));
+    }
+    for path in c.setup {
+        let (name, route) = match ui {
+            Ui::Lightning => ("Lightning", path.lightning),
+            Ui::Classic => ("Classic", path.classic),
+        };
+        lines.push(Line::from(Span::styled(
+            format!("   {} ({name}): {route}", path.task),
+            style(look, Color::Yellow),
+        )));
+    }
+}
+
+fn authorize(app: &App, frame: &mut Frame, area: Rect, look: Look) {
+    let Some(a) = &app.authorizing else {
+        return;
+    };
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let waiting = |what: &str| Line::from(format!("{} {what}", SPINNER[look.tick % SPINNER.len()]));
+    match &a.prompt {
+        None if a.failed.is_none() => lines.push(waiting("starting the login…")),
+        None => {}
+        Some(Prompt::Browser {
+            url,
+            redirect,
+            listening,
+            ssh_line,
+            opened,
+            advice,
+        }) => {
+            lines.push(Line::from(Span::styled(
+                advice.to_string(),
+                style(look, Color::DarkGray),
+            )));
+            lines.push(Line::from(
+                "Open this address in a browser on any machine, log in as the integration user and Allow:",
+            ));
+            lines.push(Line::from(Span::styled(
+                url.clone(),
+                style(look, Color::Cyan),
+            )));
+            if *opened {
+                lines.push(Line::from("✓ Opened it in your browser here."));
+            }
+            if *listening {
+                lines.push(Line::from(format!(
+                    "Listening for the browser's redirect to {redirect}"
+                )));
+            } else {
+                lines.push(Line::from(Span::styled(
+                    format!("⚠ The callback port is busy: paste the address back. The app's callback URL must be {redirect}"),
+                    style(look, Color::Yellow),
+                )));
+            }
+            if let Some(line) = ssh_line {
+                lines.push(Line::from(format!(
+                    "Over SSH, first run this on your laptop: {line}"
+                )));
+            }
+            lines.push(Line::from(
+                "Or paste the address the browser lands on (or the code, or the error its page shows), then Enter:",
+            ));
+            lines.push(Line::from(format!("> {}▏", a.paste.display())));
+            if a.failed.is_none() {
+                lines.push(waiting("waiting for the browser…"));
+            }
+        }
+        Some(Prompt::Device {
+            user_code,
+            verification_uri,
+            complete,
+            interval_secs,
+        }) => {
+            lines.push(Line::from(format!(
+                "On any device, open {verification_uri} and enter the code:"
+            )));
+            lines.push(Line::from(Span::styled(
+                format!("    {user_code}"),
+                style(look, Color::Cyan).add_modifier(Modifier::BOLD),
+            )));
+            // The QR code only where it fits beside the rest; else the direct link as text.
+            let room = usize::from(area.height).saturating_sub(6);
+            let qr = crate::commands::device_login::qr_text(complete, usize::from(area.width))
+                .filter(|q| q.lines().count() <= room);
+            match qr {
+                Some(qr) => {
+                    lines.push(Line::from(format!("Or scan this (it opens {complete}):")));
+                    lines.extend(qr.lines().map(|l| Line::from(l.to_string())));
+                }
+                None => lines.push(Line::from(format!("Direct link: {complete}"))),
+            }
+            if a.failed.is_none() {
+                let left = a
+                    .left_secs
+                    .map(|s| format!("{}:{:02} left", s / 60, s % 60))
+                    .unwrap_or_default();
+                lines.push(waiting(&format!(
+                    "waiting for approval… {left} (checked every {interval_secs} s)"
+                )));
+            }
+        }
+    }
+    if let Some(failed) = &a.failed {
+        lines.push(Line::from(vec![
+            mark(failed.status, look),
+            Span::raw(format!(" {}: {}", failed.title, failed.detail)),
+        ]));
+        fix_lines(failed, app.ui, look, &mut lines);
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+fn certificate(app: &App, frame: &mut Frame, area: Rect, look: Look) {
+    let Some(g) = &app.generated else {
+        return;
+    };
+    let mut lines = vec![
+        Line::from(format!(
+            "Made a private key {} (only you can read it) and its certificate {}. Nothing is saved yet.",
+            g.key_file.display(),
+            g.certificate_file.display()
+        )),
+        Line::from(""),
+    ];
+    if let Some(guide) = guides::by_id("upload-certificate") {
+        for (i, step) in guide.steps.iter().skip(1).enumerate() {
+            lines.push(Line::from(format!("{}. {}", i + 1, step.text(app.ui))));
+        }
+    }
+    lines.push(Line::from(
+        "Then press Enter to test. The certificate (safe to share):",
+    ));
+    lines.extend(
+        g.certificate_pem
+            .lines()
+            .map(|l| Line::from(Span::styled(l.to_string(), style(look, Color::DarkGray)))),
+    );
+    let scroll = u16::try_from(app.guide_step).unwrap_or(u16::MAX);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        area,
     );
 }

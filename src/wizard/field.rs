@@ -13,6 +13,8 @@ pub struct Field {
     pub secret: bool,
     pub revealed: bool,
     pub optional: bool,
+    /// Shown while the field is empty: what leaving it empty does.
+    pub placeholder: Option<&'static str>,
 }
 
 impl Field {
@@ -33,6 +35,11 @@ impl Field {
 
     pub fn optional(mut self) -> Self {
         self.optional = true;
+        self
+    }
+
+    pub fn with_placeholder(mut self, placeholder: &'static str) -> Self {
+        self.placeholder = Some(placeholder);
         self
     }
 

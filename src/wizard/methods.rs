@@ -9,8 +9,6 @@ pub struct Method {
     pub recommendation: &'static str,
     pub caveat: &'static str,
     pub guides: &'static [&'static str],
-    /// Whether the wizard can complete it yet (browser and device logins are interactive).
-    pub available: bool,
 }
 
 pub const METHODS: &[Method] = &[
@@ -20,7 +18,6 @@ pub const METHODS: &[Method] = &[
         recommendation: "The simplest: nothing to set up in Salesforce besides an API-enabled user.",
         caveat: "SOAP login() is gone from API 65.0, off by default in orgs created since Winter '26, and retires in Summer '27.",
         guides: &["api-enabled", "reset-security-token", "trusted-ip-ranges"],
-        available: true,
     },
     Method {
         flow: Flow::Password,
@@ -33,7 +30,6 @@ pub const METHODS: &[Method] = &[
             "consumer-details",
             "reset-security-token",
         ],
-        available: true,
     },
     Method {
         flow: Flow::Web,
@@ -41,7 +37,6 @@ pub const METHODS: &[Method] = &[
         recommendation: "Best for a person connecting interactively; no password is stored.",
         caveat: "Needs an app installed in the org; new connected apps cannot be created since Spring '26 (use an External Client App).",
         guides: &["create-external-client-app", "consumer-details"],
-        available: false,
     },
     Method {
         flow: Flow::Device,
@@ -49,7 +44,6 @@ pub const METHODS: &[Method] = &[
         recommendation: "Log in on another device by entering a short code.",
         caveat: "Blocked for every uninstalled connected app since September 2025.",
         guides: &["create-connected-app", "consumer-details"],
-        available: false,
     },
     Method {
         flow: Flow::Jwt,
@@ -62,7 +56,6 @@ pub const METHODS: &[Method] = &[
             "pre-authorize-users",
             "consumer-details",
         ],
-        available: true,
     },
     Method {
         flow: Flow::ClientCredentials,
@@ -74,7 +67,6 @@ pub const METHODS: &[Method] = &[
             "pre-authorize-users",
             "consumer-details",
         ],
-        available: true,
     },
     Method {
         flow: Flow::RefreshToken,
@@ -82,7 +74,6 @@ pub const METHODS: &[Method] = &[
         recommendation: "Import a client id, client secret and refresh token produced elsewhere.",
         caveat: "The app's refresh token policy decides how long it lasts; rotation is handled.",
         guides: &["request-refresh-token", "consumer-details"],
-        available: true,
     },
 ];
 
@@ -107,6 +98,12 @@ pub fn prerequisites(flow: Flow) -> Vec<&'static str> {
             list.push("An app with the refresh_token, offline_access scope, installed in the org (or users allowed to approve it)");
         }
     }
+    match flow {
+        Flow::Web => list.push("The app's callback URL includes http://localhost:1717/OauthRedirect (or the port you choose)"),
+        Flow::Device => list.push("The app has 'Enable for Device Flow' checked and is installed in the org"),
+        Flow::Jwt => list.push("A certificate for the app: sfconnect can make the key pair and certificate for you"),
+        _ => {}
+    }
     if flow == Flow::ClientCredentials {
         list.push(
             "The org's My Domain URL (client credentials does not work on login.salesforce.com)",
@@ -121,6 +118,8 @@ pub struct FieldSpec {
     pub label: &'static str,
     pub secret: Option<&'static str>,
     pub optional: bool,
+    /// What an empty field means, shown in it.
+    pub placeholder: Option<&'static str>,
 }
 
 const fn plain(label: &'static str) -> FieldSpec {
@@ -128,6 +127,16 @@ const fn plain(label: &'static str) -> FieldSpec {
         label,
         secret: None,
         optional: false,
+        placeholder: None,
+    }
+}
+
+const fn optional(label: &'static str, placeholder: &'static str) -> FieldSpec {
+    FieldSpec {
+        label,
+        secret: None,
+        optional: true,
+        placeholder: Some(placeholder),
     }
 }
 
@@ -136,12 +145,24 @@ const fn secret(label: &'static str, name: &'static str, optional: bool) -> Fiel
         label,
         secret: Some(name),
         optional,
+        placeholder: None,
     }
 }
 
 pub const USERNAME: &str = "Username";
 pub const CONSUMER_KEY: &str = "Consumer key";
 pub const KEY_FILE: &str = "Private key file";
+pub const CALLBACK_PORT: &str = "Callback port";
+
+/// The consumer secret where a flow can work without one.
+const OPTIONAL_SECRET: FieldSpec = FieldSpec {
+    label: "Consumer secret",
+    secret: Some(key::CLIENT_SECRET),
+    optional: true,
+    placeholder: Some(
+        "needed when the app requires a secret for the refresh token flow, the default",
+    ),
+};
 
 /// The fields a method asks for, in order.
 pub fn fields(flow: Flow) -> Vec<FieldSpec> {
@@ -160,10 +181,19 @@ pub fn fields(flow: Flow) -> Vec<FieldSpec> {
         Flow::ClientCredentials => vec![plain(CONSUMER_KEY), client_secret],
         Flow::RefreshToken => vec![
             plain(CONSUMER_KEY),
-            secret("Consumer secret", key::CLIENT_SECRET, true),
+            OPTIONAL_SECRET,
             secret("Refresh token", key::REFRESH_TOKEN, false),
         ],
-        Flow::Jwt => vec![plain(CONSUMER_KEY), plain(USERNAME), plain(KEY_FILE)],
-        Flow::Web | Flow::Device => vec![plain(CONSUMER_KEY)],
+        Flow::Jwt => vec![
+            plain(CONSUMER_KEY),
+            plain(USERNAME),
+            optional(KEY_FILE, "empty: make a new key pair and certificate"),
+        ],
+        Flow::Web => vec![
+            plain(CONSUMER_KEY),
+            OPTIONAL_SECRET,
+            optional(CALLBACK_PORT, "empty: 1717"),
+        ],
+        Flow::Device => vec![plain(CONSUMER_KEY), OPTIONAL_SECRET],
     }
 }

@@ -3,15 +3,18 @@
 
 pub mod field;
 pub mod guides;
+pub mod interactive;
 pub mod methods;
 
 use std::path::PathBuf;
 
 use field::Field;
+pub use interactive::{Authorizing, GeneratedKey, Prompt, StandIn};
 use methods::{CONSUMER_KEY, KEY_FILE, METHODS, USERNAME};
+use secrecy::SecretString;
 
-use crate::check::{CheckEvent, CheckResult, Status};
-use crate::profile::{Draft, SecretBundle, StoreKind, Ui};
+use crate::check::{self, CheckEvent, CheckResult, Status};
+use crate::profile::{Draft, Flow, SecretBundle, StoreKind, Ui};
 use crate::salesforce::LoginUrl;
 
 /// Keys the wizard understands, independent of the terminal library.
@@ -29,6 +32,8 @@ pub enum Key {
     Interrupt,
     /// F2: reveal or hide a secret field.
     Reveal,
+    /// F3 in the demo: the simulated org does what a person would in a browser or in Setup.
+    Assist,
 }
 
 /// Facts that happened: keys, pastes, background results. Past tense.
@@ -49,6 +54,24 @@ pub enum Msg {
     /// A saved connection, loaded for re-authentication.
     ConnectionLoaded(Result<Box<Loaded>, String>),
     Removed(Result<String, String>),
+    /// An interactive login is ready for the user: the URL or the device code to show.
+    AuthorizeStarted {
+        request: u64,
+        prompt: Prompt,
+    },
+    /// The device code's remaining lifetime, for the countdown.
+    AuthorizeCountdown {
+        request: u64,
+        left_secs: u64,
+    },
+    /// The interactive login ended: a refresh token, or what went wrong.
+    Authorized {
+        request: u64,
+        result: Result<SecretString, check::CheckResult>,
+    },
+    KeyGenerated(Result<GeneratedKey, String>),
+    /// What a demo stand-in did.
+    StoodIn(Result<String, String>),
 }
 
 /// A saved connection as re-authentication starts from it: its settings and current secrets
@@ -84,6 +107,28 @@ pub enum Effect {
         name: String,
     },
     ReloadConnections,
+    /// Start a browser or device login; its result comes back as `Authorized`.
+    StartAuthorize {
+        request: u64,
+        flow: Flow,
+        login_url: LoginUrl,
+        client_id: String,
+        client_secret: Option<SecretString>,
+        port: u16,
+    },
+    /// Hand a pasted redirect address (or code) to the browser login under way.
+    PasteRedirect {
+        text: SecretString,
+    },
+    /// Offer the authorize URL to the terminal's clipboard (OSC 52). Never a secret.
+    OfferClipboard {
+        url: String,
+    },
+    /// Make a key pair and certificate for JWT bearer, named after the connection.
+    GenerateKey {
+        name: String,
+    },
+    StandIn(StandIn),
     Quit,
 }
 
@@ -110,6 +155,10 @@ pub enum Screen {
     Testing,
     Save,
     Done,
+    /// A browser login or device code under way.
+    Authorize,
+    /// The certificate made for JWT bearer, with what to do with it.
+    Certificate,
     /// Re-authentication: what is wrong with a saved connection and what will be asked.
     Reauth,
     ConfirmRemove,
@@ -152,6 +201,10 @@ pub struct App {
     pub reauth: Option<Loaded>,
     /// Set while testing a saved connection from the home screen.
     pub testing_saved: bool,
+    /// A browser or device login under way.
+    pub authorizing: Option<Authorizing>,
+    /// The key pair made for JWT bearer in this session.
+    pub generated: Option<GeneratedKey>,
 }
 
 impl App {
@@ -194,6 +247,8 @@ impl App {
             help: false,
             reauth: None,
             testing_saved: false,
+            authorizing: None,
+            generated: None,
         }
     }
 
@@ -262,6 +317,10 @@ impl App {
                     Field::secret(s.label)
                 } else {
                     Field::new(s.label)
+                };
+                let f = match s.placeholder {
+                    Some(p) => f.with_placeholder(p),
+                    None => f,
                 };
                 if s.optional { f.optional() } else { f }
             })
@@ -368,6 +427,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                         f.insert(text.trim());
                     }
                 }
+                Screen::Authorize => {
+                    if let Some(a) = &mut app.authorizing {
+                        a.paste.insert(text.trim());
+                    }
+                }
                 _ => {}
             }
             Vec::new()
@@ -425,6 +489,40 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.screen = Screen::Home;
             vec![Effect::ReloadConnections]
         }
+        Msg::AuthorizeStarted { request, prompt } if request == app.request => {
+            let effects = match &prompt {
+                Prompt::Browser { url, .. } => vec![Effect::OfferClipboard { url: url.clone() }],
+                Prompt::Device { .. } => Vec::new(),
+            };
+            if let Some(a) = &mut app.authorizing {
+                a.prompt = Some(prompt);
+            }
+            effects
+        }
+        Msg::AuthorizeCountdown { request, left_secs } if request == app.request => {
+            if let Some(a) = &mut app.authorizing {
+                a.left_secs = Some(left_secs);
+            }
+            Vec::new()
+        }
+        Msg::Authorized { request, result } if request == app.request => app.authorized(result),
+        Msg::AuthorizeStarted { .. } | Msg::AuthorizeCountdown { .. } | Msg::Authorized { .. } => {
+            Vec::new()
+        }
+        Msg::KeyGenerated(Ok(generated)) => {
+            app.generated = Some(generated);
+            app.guide_step = 0;
+            app.screen = Screen::Certificate;
+            Vec::new()
+        }
+        Msg::KeyGenerated(Err(e)) | Msg::StoodIn(Err(e)) => {
+            app.message = Some(e);
+            Vec::new()
+        }
+        Msg::StoodIn(Ok(done)) => {
+            app.message = Some(done);
+            Vec::new()
+        }
     }
 }
 
@@ -436,8 +534,10 @@ fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
         app.help = false;
         return Vec::new();
     }
-    let typing = matches!(app.screen, Screen::Name | Screen::Credentials)
-        || (app.screen == Screen::Environment && app.uses_my_domain_field());
+    let typing = matches!(
+        app.screen,
+        Screen::Name | Screen::Credentials | Screen::Authorize
+    ) || (app.screen == Screen::Environment && app.uses_my_domain_field());
     if key == Key::Char('?') && !typing {
         app.help = true;
         return Vec::new();
@@ -463,12 +563,18 @@ fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
                     return vec![Effect::LoadConnection { name }];
                 }
             }
-            Key::Char('x') if app.selected_connection().is_some() => app.screen = Screen::ConfirmRemove,
+            Key::Char('x') if app.selected_connection().is_some() => {
+                app.screen = Screen::ConfirmRemove
+            }
             _ => step(&mut app.cursor, app.connections.len(), key),
         },
         Screen::Name => match key {
-            Key::Enter if crate::profile::valid_name(app.name.text()) => app.screen = Screen::Environment,
-            Key::Enter => app.message = Some("use letters, digits, '-', '_' or '.' (at most 64)".into()),
+            Key::Enter if crate::profile::valid_name(app.name.text()) => {
+                app.screen = Screen::Environment
+            }
+            Key::Enter => {
+                app.message = Some("use letters, digits, '-', '_' or '.' (at most 64)".into())
+            }
             Key::Esc if app.connections.is_empty() => return vec![Effect::Quit],
             Key::Esc => app.screen = Screen::Home,
             Key::Backspace => app.name.backspace(),
@@ -489,10 +595,7 @@ fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
             }
         },
         Screen::Method => match key {
-            Key::Enter if app.method().available => app.screen = Screen::Prerequisites,
-            Key::Enter => {
-                app.message = Some("this method's interactive login is not available in the wizard yet; choose another".into())
-            }
+            Key::Enter => app.screen = Screen::Prerequisites,
             Key::Esc => app.screen = Screen::Environment,
             _ => step(&mut app.method, METHODS.len(), key),
         },
@@ -507,7 +610,11 @@ fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
         },
         Screen::Guide => match key {
             Key::Char('l') | Key::Char('c') => {
-                app.ui = if app.ui == Ui::Lightning { Ui::Classic } else { Ui::Lightning }
+                app.ui = if app.ui == Ui::Lightning {
+                    Ui::Classic
+                } else {
+                    Ui::Lightning
+                }
             }
             Key::Tab | Key::BackTab => {
                 let guides = app.method().guides.len();
@@ -523,6 +630,16 @@ fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
             _ => {}
         },
         Screen::Credentials => match key {
+            Key::Enter if app.interactive() => return app.start_authorize(),
+            Key::Enter if app.needs_key() && app.generated.is_some() => {
+                app.use_generated_key();
+                return app.start_check();
+            }
+            Key::Enter if app.needs_key() => {
+                return vec![Effect::GenerateKey {
+                    name: app.name.text().to_string(),
+                }];
+            }
             Key::Enter => return app.start_check(),
             Key::Esc => app.screen = Screen::Guide,
             Key::Reveal => {
@@ -564,7 +681,11 @@ fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
                 app.request += 1;
                 app.running = false;
                 app.screen = Screen::Credentials;
-                return if running { vec![Effect::CancelCheck] } else { Vec::new() };
+                return if running {
+                    vec![Effect::CancelCheck]
+                } else {
+                    Vec::new()
+                };
             }
             Key::Enter if app.passed == Some(true) => app.screen = Screen::Save,
             Key::Char('r') if !app.running => return app.start_check(),
@@ -574,7 +695,11 @@ fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
             Key::Char('k') => app.store = StoreKind::Keyring,
             Key::Char('f') => app.store = StoreKind::File,
             Key::Up | Key::Down | Key::Tab => {
-                app.store = if app.store == StoreKind::Keyring { StoreKind::File } else { StoreKind::Keyring }
+                app.store = if app.store == StoreKind::Keyring {
+                    StoreKind::File
+                } else {
+                    StoreKind::Keyring
+                }
             }
             Key::Enter => {
                 return vec![Effect::Save {
@@ -594,6 +719,8 @@ fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
             }
             _ => {}
         },
+        Screen::Authorize => return app.on_authorize_key(key),
+        Screen::Certificate => return app.on_certificate_key(key),
         Screen::Reauth => match key {
             Key::Enter => app.screen = Screen::Guide,
             Key::Esc => {

@@ -329,6 +329,38 @@ async fn authorization_code_reuse_state_and_redirect_errors() {
     assert_eq!(page.status(), 400);
     let body = page.text().await.unwrap();
     assert!(body.contains("error=redirect_uri_mismatch&amp;error_description=redirect_uri%20must%20match%20configuration"));
+    // What the user copies from that page, pasted back, gets the specific explanation.
+    let copied =
+        "error=redirect_uri_mismatch&error_description=redirect_uri%20must%20match%20configuration";
+    let e = web::read_redirect(copied, &pkce.state).unwrap_err();
+    assert_eq!(e.cause, Cause::RedirectUriMismatch);
+    diagnosis_mentions(&e, &["callback"]);
+    let page = browser()
+        .get(
+            authorize(&pkce, "http://localhost:1717/OauthRedirect")
+                .replace(DEMO_CONSUMER_KEY, "3MVGunknown"),
+        )
+        .send()
+        .await
+        .unwrap();
+    let body = page.text().await.unwrap();
+    let start = body.find("error=invalid_client_id").unwrap();
+    let copied = body[start..]
+        .split('<')
+        .next()
+        .unwrap()
+        .replace("&amp;", "&");
+    let e = web::read_redirect(&copied, &pkce.state).unwrap_err();
+    assert_eq!(e.cause, Cause::ClientIdInvalid);
+    // The codes Salesforce's approval error pages show for uninstalled apps.
+    let e = web::read_redirect(
+        "OAUTH_APPROVAL_ERROR_GENERIC: An unexpected error has occured during authentication.",
+        &pkce.state,
+    )
+    .unwrap_err();
+    assert_eq!(e.cause, Cause::AppNotInstalled);
+    let e = web::read_redirect("Error: OAUTH_EC_APP_NOT_FOUND", &pkce.state).unwrap_err();
+    assert_eq!(e.cause, Cause::ExternalClientAppNotInstalled);
 }
 
 /// Act as the browser on /authorize and return where it redirects to.

@@ -18,10 +18,15 @@ struct Session {
 
 impl Session {
     fn start(args: &[&str]) -> Self {
+        Self::start_sized(args, 24, 80, &[])
+    }
+
+    /// A terminal of `rows` × `cols`, with extra environment variables.
+    fn start_sized(args: &[&str], rows: u16, cols: u16, env: &[(&str, &str)]) -> Self {
         let pty = native_pty_system()
             .openpty(PtySize {
-                rows: 24,
-                cols: 80,
+                rows,
+                cols,
                 pixel_width: 0,
                 pixel_height: 0,
             })
@@ -30,11 +35,17 @@ impl Session {
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env("NO_COLOR", "1");
+        // No local browser is ever launched from a test.
+        cmd.env_remove("DISPLAY");
+        cmd.env_remove("WAYLAND_DISPLAY");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pty.slave.spawn_command(cmd).unwrap();
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().unwrap();
         let writer = pty.master.take_writer().unwrap();
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let raw = Arc::new(Mutex::new(Vec::new()));
         let (s, r) = (screen.clone(), raw.clone());
         std::thread::spawn(move || {
@@ -473,6 +484,157 @@ fn demo_imported_refresh_token() {
         "{}",
         s.contents()
     );
+    s.send(ENTER);
+    s.send(ENTER);
+    s.wait_for("Saved connection 'demo'");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+}
+
+/// Choose the method at `index` in the demo and walk to its form (past the prerequisites and
+/// the guides).
+fn demo_method_form(s: &mut Session, index: usize, form_shows: &str) -> String {
+    s.wait_for("Name this connection");
+    s.send(ENTER);
+    s.wait_for("Demo org (simulated");
+    let org = demo_org_url(&s.contents());
+    s.send(ENTER);
+    s.wait_for("I already have a refresh token");
+    for _ in 0..index {
+        s.send("\x1b[B");
+    }
+    s.send(ENTER);
+    s.wait_for("needs:");
+    s.send(ENTER);
+    s.send(ENTER);
+    s.wait_for(form_shows);
+    org
+}
+
+#[test]
+fn demo_browser_login_over_ssh_by_pasting_the_address_back() {
+    use sfconnect::sim::scenario::{DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET};
+    // Wide enough that the authorize URL fits on one line of the screen.
+    let mut s = Session::start_sized(
+        &["demo"],
+        30,
+        400,
+        &[("SSH_CONNECTION", "10.0.0.2 50000 10.0.0.1 22")],
+    );
+    let org = demo_method_form(&mut s, 2, "Callback port");
+    s.paste(DEMO_CONSUMER_KEY);
+    s.send(TAB);
+    s.paste(DEMO_CONSUMER_SECRET);
+    s.send(ENTER);
+    s.wait_for("Open this address in a browser");
+    let screen = s.contents();
+    assert!(screen.contains("This is an SSH session"), "{screen}");
+    assert!(
+        screen.contains("http://localhost:1717/OauthRedirect"),
+        "{screen}"
+    );
+    if screen.contains("Listening for the browser's redirect") {
+        assert!(screen.contains("ssh -L 1717:127.0.0.1:1717 "), "{screen}");
+    }
+    let start = screen
+        .find(&format!("{org}/services/oauth2/authorize?"))
+        .unwrap();
+    let url: String = screen[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != '│')
+        .collect();
+    assert!(
+        url.contains("code_challenge_method=S256") && url.contains("state="),
+        "{url}"
+    );
+    // The browser, elsewhere: the simulated org logs the user in and redirects with a code
+    // whose '==' is percent-encoded.
+    let answer = get(&org, url.trim_start_matches(&org));
+    let location = answer
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("location: ")
+                .or_else(|| l.strip_prefix("Location: "))
+        })
+        .unwrap()
+        .trim()
+        .to_string();
+    assert!(location.contains("%3D%3D"), "{location}");
+    s.paste(&location);
+    assert!(
+        !s.contents().contains("code="),
+        "the pasted address is masked"
+    );
+    s.send(ENTER);
+    s.wait_for("All required checks passed");
+    s.send(ENTER);
+    s.send(ENTER);
+    s.wait_for("Saved connection 'demo'");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+}
+
+#[test]
+fn demo_device_code_approved_while_the_countdown_runs() {
+    use sfconnect::sim::scenario::{DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET};
+    let mut s = Session::start_sized(&["demo"], 50, 120, &[]);
+    demo_method_form(&mut s, 3, "Consumer key");
+    s.paste(DEMO_CONSUMER_KEY);
+    s.send(TAB);
+    // The demo app requires its secret for the refresh token flow, like Salesforce's default.
+    s.paste(DEMO_CONSUMER_SECRET);
+    s.send(ENTER);
+    s.wait_for("enter the code");
+    s.wait_for("left (checked every");
+    let screen = s.contents();
+    assert!(
+        screen.contains("Or scan this"),
+        "a QR code on a 120x50 terminal: {screen}"
+    );
+    assert!(screen.contains('▀') || screen.contains('▄'), "{screen}");
+    s.send("\x1bOR"); // F3: the demo approves the code, as the user would on a phone
+    s.wait_for("All required checks passed");
+    s.send("\x03");
+    assert_eq!(s.exit_code(), 0);
+}
+
+#[test]
+fn demo_device_code_on_a_small_terminal_shows_the_link_as_text() {
+    use sfconnect::sim::scenario::DEMO_CONSUMER_KEY;
+    let mut s = Session::start(&["demo"]);
+    demo_method_form(&mut s, 3, "Consumer key");
+    s.paste(DEMO_CONSUMER_KEY);
+    s.send(ENTER);
+    s.wait_for("Direct link:");
+    // Esc cancels the login and returns to the form with its fields.
+    s.send(ESC);
+    s.wait_for("Consumer secret (optional)");
+    assert!(s.contents().contains("Consumer key:"));
+    assert!(
+        s.contents().contains("│3MVG9Demo"),
+        "the form kept its fields"
+    );
+    s.send("\x03");
+    assert_eq!(s.exit_code(), 0);
+}
+
+#[test]
+fn demo_jwt_bearer_with_a_key_pair_made_in_the_wizard() {
+    use sfconnect::sim::scenario::DEMO_CONSUMER_KEY;
+    let mut s = Session::start(&["demo"]);
+    demo_method_form(&mut s, 4, "Private key file");
+    s.paste(DEMO_CONSUMER_KEY);
+    s.send(TAB);
+    s.send(DEMO_USERNAME);
+    s.send(ENTER);
+    s.wait_for("your new certificate");
+    let screen = s.contents();
+    assert!(screen.contains("Made a private key"), "{screen}");
+    // F3: the demo uploads the certificate to its app, as the admin would in Setup.
+    s.send("\x1bOR");
+    s.wait_for("uploaded the certificate");
+    s.send(ENTER);
+    s.wait_for("All required checks passed");
     s.send(ENTER);
     s.send(ENTER);
     s.wait_for("Saved connection 'demo'");

@@ -24,6 +24,36 @@ fn render(app: &App) -> String {
     format!("{}", terminal.backend())
 }
 
+fn render_sized(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|f| {
+            draw(
+                app,
+                f,
+                Look {
+                    colour: false,
+                    tick: 0,
+                },
+            )
+        })
+        .unwrap();
+    format!("{}", terminal.backend())
+}
+
+/// Snapshot a screen as it looks with Lightning and with Classic Setup paths.
+fn snap_both(app: &mut App, name: &str) -> String {
+    let original = app.ui;
+    let mut last = String::new();
+    for (ui, variant) in [(Ui::Lightning, "lightning"), (Ui::Classic, "classic")] {
+        app.ui = ui;
+        last = render(app);
+        insta::assert_snapshot!(format!("{name}_{variant}"), last.clone());
+    }
+    app.ui = original;
+    last
+}
+
 fn keys(app: &mut App, keys: &[Key]) {
     for k in keys {
         update(app, Msg::KeyPressed(*k));
@@ -66,19 +96,22 @@ fn home_with_connections() {
             store: StoreKind::File,
         },
     ];
-    insta::assert_snapshot!(render(&App::new(rows, StoreKind::Keyring, None)));
+    snap_both(
+        &mut App::new(rows, StoreKind::Keyring, None),
+        "home_with_connections",
+    );
 }
 
 #[test]
 fn name_environment_and_method() {
     let mut app = new_app();
     typed(&mut app, "prod");
-    insta::assert_snapshot!("name", render(&app));
+    snap_both(&mut app, "name");
     keys(&mut app, &[Key::Enter, Key::Down, Key::Down]);
     typed(&mut app, "acme.my.salesforce.com");
-    insta::assert_snapshot!("environment_my_domain", render(&app));
+    snap_both(&mut app, "environment_my_domain");
     keys(&mut app, &[Key::Enter, Key::Down]);
-    insta::assert_snapshot!("method_password", render(&app));
+    snap_both(&mut app, "method_password");
 }
 
 #[test]
@@ -86,12 +119,14 @@ fn guides_in_lightning_and_classic() {
     let mut app = new_app();
     typed(&mut app, "prod");
     keys(&mut app, &[Key::Enter, Key::Enter, Key::Enter]);
-    insta::assert_snapshot!("prerequisites", render(&app));
+    snap_both(&mut app, "prerequisites");
     keys(&mut app, &[Key::Enter, Key::Tab]);
     assert_eq!(app.ui, Ui::Lightning);
-    insta::assert_snapshot!("guide_token_lightning", render(&app));
+    let lightning = render(&app);
+    snap_both(&mut app, "guide_token");
     keys(&mut app, &[Key::Char('c')]);
-    insta::assert_snapshot!("guide_token_classic", render(&app));
+    assert_eq!(app.ui, Ui::Classic);
+    assert_ne!(render(&app), lightning, "the toggle changes the steps");
     // The guide is longer than 24 lines: scrolling shows its end.
     keys(
         &mut app,
@@ -122,18 +157,16 @@ fn credentials_testing_save_and_help() {
     typed(&mut app, "secret-password");
     keys(&mut app, &[Key::Tab]);
     typed(&mut app, "SHORT");
-    let screen = render(&app);
+    let screen = snap_both(&mut app, "credentials");
     assert!(!screen.contains("secret-password"), "secrets are masked");
-    insta::assert_snapshot!("credentials", screen);
     keys(&mut app, &[Key::Enter]);
     let request = app.request;
     for result in [
         CheckResult::new("reach", Status::Pass, "login.salesforce.com answers", ""),
-        CheckResult::new(
+        CheckResult::from_error(
             "login",
             Status::Fail,
-            "Invalid username, password or security token, or the user is locked out",
-            "reset the security token and use the new one from the email",
+            &sfconnect::salesforce::SfError::new(sfconnect::salesforce::Cause::InvalidLogin),
         ),
     ] {
         update(
@@ -145,13 +178,13 @@ fn credentials_testing_save_and_help() {
         );
     }
     update(&mut app, Msg::CheckFinished { request, ok: false });
-    insta::assert_snapshot!("testing_failed", render(&app));
+    snap_both(&mut app, "testing_failed");
     keys(&mut app, &[Key::Char('?')]);
-    insta::assert_snapshot!("help", render(&app));
+    snap_both(&mut app, "help");
     keys(&mut app, &[Key::Esc]);
     app.passed = Some(true);
     keys(&mut app, &[Key::Enter]);
-    insta::assert_snapshot!("save", render(&app));
+    snap_both(&mut app, "save");
 }
 
 #[test]
@@ -185,9 +218,8 @@ fn reauthentication_overview() {
         password_age_days: Some(91),
     };
     update(&mut app, Msg::ConnectionLoaded(Ok(Box::new(loaded))));
-    let screen = render(&app);
+    let screen = snap_both(&mut app, "reauth");
     assert!(!screen.contains("old"), "no secret on screen");
-    insta::assert_snapshot!("reauth", screen);
 }
 
 #[test]
@@ -228,14 +260,13 @@ fn consumer_details_guide_in_both_interfaces_and_remove_confirmation() {
             Key::Tab,
         ],
     );
-    insta::assert_snapshot!("guide_consumer_details_lightning", render(&app));
+    snap_both(&mut app, "guide_consumer_details");
     keys(&mut app, &[Key::Char('c')]);
     let classic = render(&app);
     assert!(
         classic.contains("Setup > Build > Create > Apps"),
         "{classic}"
     );
-    insta::assert_snapshot!("guide_consumer_details_classic", classic);
 
     let row = ConnectionRow {
         name: "prod".into(),
@@ -246,7 +277,111 @@ fn consumer_details_guide_in_both_interfaces_and_remove_confirmation() {
     };
     let mut home = App::new(vec![row], StoreKind::File, None);
     keys(&mut home, &[Key::Char('x')]);
-    insta::assert_snapshot!("confirm_remove", render(&home));
+    snap_both(&mut home, "confirm_remove");
     update(&mut home, Msg::Saved(Ok("Saved connection 'prod'. Secrets are in: encrypted file /home/u/.config/sfconnect/secrets.age.".into())));
-    insta::assert_snapshot!("done", render(&home));
+    snap_both(&mut home, "done");
+}
+
+/// The form of the method at `index`, for a new connection named prod.
+fn method_form(index: usize) -> App {
+    let mut app = new_app();
+    typed(&mut app, "prod");
+    keys(&mut app, &[Key::Enter, Key::Enter]);
+    for _ in 0..index {
+        keys(&mut app, &[Key::Down]);
+    }
+    keys(&mut app, &[Key::Enter, Key::Enter, Key::Enter]);
+    typed(&mut app, "3MVG9exampleConsumerKey");
+    app
+}
+
+fn started(effects: &[sfconnect::wizard::Effect]) -> u64 {
+    match effects {
+        [sfconnect::wizard::Effect::StartAuthorize { request, .. }] => *request,
+        other => panic!("expected StartAuthorize, got {other:?}"),
+    }
+}
+
+#[test]
+fn browser_login_over_ssh_and_its_failure() {
+    use sfconnect::wizard::Prompt;
+    let mut app = method_form(2);
+    snap_both(&mut app, "credentials_browser");
+    let request = started(&update(&mut app, Msg::KeyPressed(Key::Enter)));
+    snap_both(&mut app, "browser_starting");
+    let prompt = Prompt::Browser {
+        url: "https://login.salesforce.com/services/oauth2/authorize?response_type=code&client_id=3MVG9exampleConsumerKey&redirect_uri=http%3A%2F%2Flocalhost%3A1717%2FOauthRedirect&scope=api+refresh_token+offline_access&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&state=af0ifjsldkj&prompt=login".into(),
+        redirect: "http://localhost:1717/OauthRedirect".into(),
+        listening: true,
+        ssh_line: Some("ssh -L 1717:127.0.0.1:1717 admin@this-server".into()),
+        opened: false,
+        advice: "This is an SSH session: browser login works by pasting the address back (or through an ssh -L port forward).",
+    };
+    update(&mut app, Msg::AuthorizeStarted { request, prompt });
+    update(
+        &mut app,
+        Msg::Pasted("http://localhost:1717/OauthRedirect?code=aPrx".into()),
+    );
+    let screen = snap_both(&mut app, "browser_waiting");
+    assert!(screen.contains("ssh -L 1717:127.0.0.1:1717"), "{screen}");
+    assert!(!screen.contains("aPrx"), "the pasted address is masked");
+    let failure = CheckResult::from_error(
+        "login",
+        Status::Fail,
+        &sfconnect::salesforce::SfError::new(sfconnect::salesforce::Cause::AccessDenied),
+    );
+    update(
+        &mut app,
+        Msg::Authorized {
+            request,
+            result: Err(failure),
+        },
+    );
+    snap_both(&mut app, "browser_denied");
+}
+
+#[test]
+fn device_code_as_text_at_80x24_and_with_a_qr_code_when_larger() {
+    use sfconnect::wizard::Prompt;
+    let mut app = method_form(3);
+    let request = started(&update(&mut app, Msg::KeyPressed(Key::Enter)));
+    let prompt = Prompt::Device {
+        user_code: "QX7R2M4K".into(),
+        verification_uri: "https://acme.my.salesforce.com/setup/connect".into(),
+        complete: "https://acme.my.salesforce.com/setup/connect?user_code=QX7R2M4K".into(),
+        interval_secs: 5,
+    };
+    update(&mut app, Msg::AuthorizeStarted { request, prompt });
+    update(
+        &mut app,
+        Msg::AuthorizeCountdown {
+            request,
+            left_secs: 542,
+        },
+    );
+    let small = snap_both(&mut app, "device_waiting");
+    assert!(small.contains("9:02 left"), "{small}");
+    assert!(small.contains("Direct link:"), "{small}");
+    let large = render_sized(&app, 100, 44);
+    assert!(large.contains("Or scan this"), "{large}");
+    insta::assert_snapshot!("device_waiting_with_qr", large);
+}
+
+#[test]
+fn jwt_certificate_made_in_the_wizard() {
+    use sfconnect::wizard::GeneratedKey;
+    let mut app = method_form(4);
+    keys(&mut app, &[Key::Tab]);
+    typed(&mut app, "integration@acme.example");
+    snap_both(&mut app, "credentials_jwt");
+    update(
+        &mut app,
+        Msg::KeyGenerated(Ok(GeneratedKey {
+            key_file: "/home/admin/.config/sfconnect/keys/prod.key".into(),
+            certificate_file: "/home/admin/.config/sfconnect/keys/prod.crt".into(),
+            certificate_pem: "-----BEGIN CERTIFICATE-----\nMIIC+zCCAeOgAwIBAgIUJ0sfconnectExampleCertificateBody0123456789\n-----END CERTIFICATE-----\n".into(),
+        })),
+    );
+    let screen = snap_both(&mut app, "certificate");
+    assert!(screen.contains("BEGIN CERTIFICATE"), "{screen}");
 }

@@ -1,0 +1,230 @@
+//! The wizard's interactive logins: a browser login (callback, port forward or paste-back) and a
+//! device code, and the key pair and certificate made for JWT bearer. State and keys only; the
+//! runtime does the I/O.
+
+use std::path::PathBuf;
+
+use secrecy::SecretString;
+
+use super::field::Field;
+use super::methods::{CALLBACK_PORT, KEY_FILE};
+use super::{App, Effect, Key, Screen};
+use crate::check::CheckResult;
+use crate::commands::web_login::DEFAULT_CALLBACK_PORT;
+use crate::profile::{Flow, key};
+
+/// What the user must do to finish an interactive login.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prompt {
+    Browser {
+        url: String,
+        redirect: String,
+        /// The callback listener is up (else only paste-back works).
+        listening: bool,
+        /// Over SSH: the port forward to run on the laptop.
+        ssh_line: Option<String>,
+        /// A local browser was opened with the URL.
+        opened: bool,
+        /// Where this runs and which logins suit it.
+        advice: &'static str,
+    },
+    Device {
+        user_code: String,
+        verification_uri: String,
+        /// The verification URL with the code in it (what the QR code opens).
+        complete: String,
+        interval_secs: u64,
+    },
+}
+
+/// An interactive login under way.
+#[derive(Debug, Default)]
+pub struct Authorizing {
+    /// None while the login is being set up.
+    pub prompt: Option<Prompt>,
+    /// The address the browser landed on (or the bare code), pasted back.
+    pub paste: Field,
+    /// Seconds left before the device code expires.
+    pub left_secs: Option<u64>,
+    pub failed: Option<CheckResult>,
+}
+
+/// A key pair and certificate made for JWT bearer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedKey {
+    pub key_file: PathBuf,
+    pub certificate_file: PathBuf,
+    pub certificate_pem: String,
+}
+
+/// What the demo can do in place of a person at a browser or in Setup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StandIn {
+    /// Follow the authorize URL as a browser would and paste the address it lands on.
+    Browser { url: String },
+    /// Approve the user code on the verification page.
+    Device { org: String, user_code: String },
+    /// Upload the certificate to the demo app.
+    Certificate {
+        org: String,
+        consumer_key: String,
+        pem: String,
+    },
+}
+
+impl App {
+    /// Whether the chosen method logs in through a person (browser or device).
+    pub fn interactive(&self) -> bool {
+        matches!(self.method().flow, Flow::Web | Flow::Device)
+    }
+
+    /// Start a browser or device login with what the form holds.
+    pub(super) fn start_authorize(&mut self) -> Vec<Effect> {
+        let port = match self.field_text(CALLBACK_PORT) {
+            None => DEFAULT_CALLBACK_PORT,
+            Some(text) => match text.parse::<u16>() {
+                Ok(p) if p >= 1024 => p,
+                _ => {
+                    self.message = Some(format!(
+                        "the callback port must be a number from 1024 to 65535 (empty: {DEFAULT_CALLBACK_PORT})"
+                    ));
+                    return Vec::new();
+                }
+            },
+        };
+        let draft = match self.submit() {
+            Ok(d) => d,
+            Err(e) => {
+                self.message = Some(e);
+                return Vec::new();
+            }
+        };
+        self.request += 1;
+        self.authorizing = Some(Authorizing {
+            paste: Field::secret("Address the browser landed on (or the code)"),
+            ..Authorizing::default()
+        });
+        self.screen = Screen::Authorize;
+        vec![Effect::StartAuthorize {
+            request: self.request,
+            flow: draft.flow,
+            login_url: draft.login_url,
+            client_id: draft.client_id.unwrap_or_default(),
+            client_secret: draft.secrets.get(key::CLIENT_SECRET).cloned(),
+            port,
+        }]
+    }
+
+    pub(super) fn authorized(&mut self, result: Result<SecretString, CheckResult>) -> Vec<Effect> {
+        match result {
+            Ok(refresh) => {
+                self.kept.set(key::REFRESH_TOKEN, refresh);
+                self.authorizing = None;
+                self.start_check()
+            }
+            Err(failure) => {
+                if let Some(a) = &mut self.authorizing {
+                    a.failed = Some(failure);
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    fn stand_in(&self) -> Option<StandIn> {
+        let org = self.demo_url.clone()?;
+        match self.screen {
+            Screen::Authorize => match self.authorizing.as_ref()?.prompt.as_ref()? {
+                Prompt::Browser { url, .. } => Some(StandIn::Browser { url: url.clone() }),
+                Prompt::Device { user_code, .. } => Some(StandIn::Device {
+                    org,
+                    user_code: user_code.clone(),
+                }),
+            },
+            Screen::Certificate => Some(StandIn::Certificate {
+                org,
+                consumer_key: self.field_text(super::methods::CONSUMER_KEY)?,
+                pem: self.generated.as_ref()?.certificate_pem.clone(),
+            }),
+            _ => None,
+        }
+    }
+
+    pub(super) fn on_authorize_key(&mut self, key: Key) -> Vec<Effect> {
+        let failed = self
+            .authorizing
+            .as_ref()
+            .is_some_and(|a| a.failed.is_some());
+        match key {
+            Key::Esc => {
+                // Whatever the abandoned login still sends carries an old id and is dropped.
+                self.request += 1;
+                self.authorizing = None;
+                self.screen = Screen::Credentials;
+                return vec![Effect::CancelCheck];
+            }
+            Key::Enter if failed => return self.start_authorize(),
+            Key::Assist => {
+                if let Some(stand_in) = self.stand_in() {
+                    return vec![Effect::StandIn(stand_in)];
+                }
+            }
+            _ => {}
+        }
+        let Some(a) = &mut self.authorizing else {
+            return Vec::new();
+        };
+        if !matches!(a.prompt, Some(Prompt::Browser { .. })) {
+            return Vec::new();
+        }
+        match key {
+            Key::Enter if !a.paste.is_empty() => {
+                let text = a.paste.take_secret();
+                return text
+                    .map(|text| vec![Effect::PasteRedirect { text }])
+                    .unwrap_or_default();
+            }
+            Key::Backspace => a.paste.backspace(),
+            Key::Reveal => a.paste.revealed = !a.paste.revealed,
+            Key::Char(c) => a.paste.insert(&c.to_string()),
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// JWT with no key file given: make one (once per connection name).
+    pub(super) fn needs_key(&self) -> bool {
+        self.method().flow == Flow::Jwt && self.field_text(KEY_FILE).is_none()
+    }
+
+    pub(super) fn use_generated_key(&mut self) {
+        if let Some(g) = &self.generated {
+            let path = g.key_file.display().to_string();
+            if let Some(f) = self.fields.iter_mut().find(|f| f.label == KEY_FILE) {
+                *f = std::mem::take(f).with_value(&path);
+            }
+        }
+    }
+
+    pub(super) fn on_certificate_key(&mut self, key: Key) -> Vec<Effect> {
+        match key {
+            Key::Enter => {
+                self.use_generated_key();
+                return self.start_check();
+            }
+            Key::Esc => {
+                self.use_generated_key();
+                self.screen = Screen::Credentials;
+            }
+            Key::Down => self.guide_step += 1,
+            Key::Up => self.guide_step = self.guide_step.saturating_sub(1),
+            Key::Assist => {
+                if let Some(stand_in) = self.stand_in() {
+                    return vec![Effect::StandIn(stand_in)];
+                }
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+}
