@@ -55,6 +55,7 @@ pub async fn wizard(global: &Global, start: Start) -> ExitCode {
     }
     let rows = tui::connection_rows(&profiles);
     let mut app = App::new(rows, global.store.unwrap_or(StoreKind::Keyring), None);
+    app.place_advice = Some(super::whereami::Place::here().advice());
     let mut initial = Vec::new();
     match start {
         Start::Home => {}
@@ -97,6 +98,7 @@ pub async fn demo() -> ExitCode {
         StoreKind::File,
         Some(org.login_url().to_string()),
     );
+    app.place_advice = Some(super::whereami::Place::here().advice());
     app.demo_hints = vec![
         ("username".into(), DEMO_USERNAME.into()),
         ("password".into(), DEMO_PASSWORD.into()),

@@ -296,17 +296,20 @@ fn method(app: &App, frame: &mut Frame, area: Rect, look: Look) {
     .areas(area);
     frame.render_widget(Paragraph::new(list(&labels, app.method, look)), choices);
     let m = app.method();
-    frame.render_widget(
-        Paragraph::new(vec![
-            Line::from(m.recommendation),
-            Line::from(Span::styled(
-                format!("Note: {}", m.caveat),
-                style(look, Color::Yellow),
-            )),
-        ])
-        .wrap(Wrap { trim: true }),
-        about,
-    );
+    let mut about_lines = vec![
+        Line::from(m.recommendation),
+        Line::from(Span::styled(
+            format!("Note: {}", m.caveat),
+            style(look, Color::Yellow),
+        )),
+    ];
+    if let Some(advice) = app.place_advice {
+        about_lines.push(Line::from(Span::styled(
+            format!("Here: {advice}"),
+            style(look, Color::DarkGray),
+        )));
+    }
+    frame.render_widget(Paragraph::new(about_lines).wrap(Wrap { trim: true }), about);
 }
 
 fn guide(app: &App, frame: &mut Frame, area: Rect, look: Look) {
@@ -401,24 +404,26 @@ fn testing(app: &App, frame: &mut Frame, area: Rect, look: Look) {
             fix_lines(c, app.ui, look, &mut lines);
         }
     }
-    if app.running {
-        lines.push(Line::from(format!(
-            "{} checking…",
-            SPINNER[look.tick % SPINNER.len()]
-        )));
-    }
-    match app.passed {
-        Some(true) => lines.push(Line::from(Span::styled(
-            "All required checks passed.",
-            style(look, Color::Green),
-        ))),
-        Some(false) => lines.push(Line::from(Span::styled(
-            "A check failed: fix what it says, then test again. Nothing was saved.",
-            style(look, Color::Red),
-        ))),
-        None => {}
-    }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    // The verdict keeps its place at the bottom, however many lines the checks take.
+    let verdict = if app.running {
+        Line::from(format!("{} checking…", SPINNER[look.tick % SPINNER.len()]))
+    } else {
+        match app.passed {
+            Some(true) => Line::from(Span::styled(
+                "All required checks passed.",
+                style(look, Color::Green),
+            )),
+            Some(false) => Line::from(Span::styled(
+                "A check failed: fix what it says, then test again. Nothing was saved.",
+                style(look, Color::Red),
+            )),
+            None => Line::from(""),
+        }
+    };
+    let [checks, bottom] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), checks);
+    frame.render_widget(Paragraph::new(verdict), bottom);
 }
 
 fn save(app: &App, frame: &mut Frame, area: Rect, look: Look) {

@@ -205,6 +205,8 @@ pub struct App {
     pub authorizing: Option<Authorizing>,
     /// The key pair made for JWT bearer in this session.
     pub generated: Option<GeneratedKey>,
+    /// Where this runs (SSH, no display, container) and which logins suit it.
+    pub place_advice: Option<&'static str>,
 }
 
 impl App {
@@ -249,6 +251,7 @@ impl App {
             testing_saved: false,
             authorizing: None,
             generated: None,
+            place_advice: None,
         }
     }
 

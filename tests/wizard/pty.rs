@@ -176,6 +176,21 @@ fn demo_new_connection_wrong_token_then_fixed_saved_and_reauthenticated() {
     s.send(ENTER);
     s.wait_for("tested today");
 
+    // The password expires: the saved connection's test says so.
+    post(
+        &org,
+        "/__sim/users/expire-password",
+        &format!("username={}", DEMO_USERNAME.replace('@', "%40")),
+    );
+    s.send("t");
+    s.wait_for("A check failed");
+    assert!(
+        s.contents().to_lowercase().contains("expired"),
+        "{}",
+        s.contents()
+    );
+    s.send(ENTER);
+    s.wait_for("Saved connections");
     // The admin changes the password in Salesforce; Salesforce resets the token with it.
     let answer = post(
         &org,

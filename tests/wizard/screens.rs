@@ -112,6 +112,13 @@ fn name_environment_and_method() {
     snap_both(&mut app, "environment_my_domain");
     keys(&mut app, &[Key::Enter, Key::Down]);
     snap_both(&mut app, "method_password");
+    let ssh = sfconnect::commands::whereami::Place::detect(
+        |n| (n == "SSH_CONNECTION").then(|| "10.0.0.2 50000 10.0.0.1 22".to_string()),
+        |_| false,
+    );
+    app.place_advice = Some(ssh.advice());
+    let screen = snap_both(&mut app, "method_over_ssh");
+    assert!(screen.contains("Here: This is an SSH session"), "{screen}");
 }
 
 #[test]
