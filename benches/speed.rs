@@ -148,96 +148,25 @@ fn time_command(dir: &Path, args: &[&str]) -> Duration {
     median(samples)
 }
 
-/// A wizard in a pseudo terminal, its screen parsed, for timing its first frame and memory.
-struct Wizard {
-    screen: std::sync::Arc<std::sync::Mutex<vt100::Parser>>,
-    writer: Box<dyn std::io::Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
+#[path = "../tests/common/pty_session.rs"]
+mod pty_session;
+
+/// A wizard in a pseudo terminal with its own config dir, watched closely for timing.
+fn wizard(args: &[&str], dir: &Path) -> pty_session::Session {
+    let dir = dir.display().to_string();
+    let mut session = pty_session::Session::start_sized(
+        args,
+        24,
+        80,
+        &[("SFCONNECT_CONFIG_DIR", &dir), ("SFCONNECT_STORE", "file")],
+    );
+    session.poll = Duration::from_micros(200);
+    session
 }
 
-impl Wizard {
-    fn start(args: &[&str], dir: &Path) -> Self {
-        use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: 24,
-                cols: 80,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap_or_else(|e| panic!("{e}"));
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_sfconnect"));
-        cmd.args(args);
-        cmd.env("SFCONNECT_CONFIG_DIR", dir);
-        cmd.env("SFCONNECT_STORE", "file");
-        cmd.env("TERM", "xterm-256color");
-        let child = pty
-            .slave
-            .spawn_command(cmd)
-            .unwrap_or_else(|e| panic!("{e}"));
-        drop(pty.slave);
-        let mut reader = pty
-            .master
-            .try_clone_reader()
-            .unwrap_or_else(|e| panic!("{e}"));
-        let writer = pty.master.take_writer().unwrap_or_else(|e| panic!("{e}"));
-        let screen = std::sync::Arc::new(std::sync::Mutex::new(vt100::Parser::new(24, 80, 0)));
-        let s = screen.clone();
-        std::thread::spawn(move || {
-            let _master = pty.master;
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = std::io::Read::read(&mut reader, &mut buf) {
-                if n == 0 {
-                    break;
-                }
-                s.lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .process(&buf[..n]);
-            }
-        });
-        Self {
-            screen,
-            writer,
-            child,
-        }
-    }
-
-    fn wait_for(&self, text: &str) {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            if self
-                .screen
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .screen()
-                .contents()
-                .contains(text)
-            {
-                return;
-            }
-            std::thread::sleep(Duration::from_micros(200));
-        }
-        panic!("'{text}' never appeared");
-    }
-
-    fn send(&mut self, text: &str) {
-        let _ = self.writer.write_all(text.as_bytes());
-        let _ = self.writer.flush();
-        std::thread::sleep(Duration::from_millis(50));
-    }
-
-    /// Peak resident memory so far (VmHWM), in KiB.
-    fn peak_kib(&self) -> Option<u64> {
-        let pid = self.child.process_id()?;
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-        line.split_whitespace().nth(1)?.parse().ok()
-    }
-
-    fn finish(mut self) {
-        self.send("\x03");
-        let _ = self.child.wait();
-    }
+fn finish(mut session: pty_session::Session) {
+    session.send("\x03");
+    let _ = session.child.wait();
 }
 
 fn main() {
@@ -291,10 +220,10 @@ fn main() {
     let mut samples = Vec::new();
     for _ in 0..RUNS {
         let started = Instant::now();
-        let wizard = Wizard::start(&[], tmp.path());
+        let wizard = wizard(&[], tmp.path());
         wizard.wait_for("conn00");
         samples.push(started.elapsed());
-        wizard.finish();
+        finish(wizard);
     }
     println!(
         "cold start to the first wizard frame (20 connections): median {}",
@@ -303,7 +232,7 @@ fn main() {
 
     // Peak memory of a wizard session: the demo through a passing connection test.
     let scratch = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let mut wizard = Wizard::start(&["demo"], scratch.path());
+    let mut wizard = wizard(&["demo"], scratch.path());
     wizard.wait_for("Name this connection");
     for _ in 0..5 {
         wizard.send("\r");
@@ -317,7 +246,7 @@ fn main() {
     wizard.send("\r");
     wizard.wait_for("All required checks passed");
     let peak = wizard.peak_kib();
-    wizard.finish();
+    finish(wizard);
     match peak {
         Some(kib) => println!(
             "peak memory of a wizard session (demo, through a passing test): {:.1} MiB",

@@ -30,6 +30,10 @@ pub struct Global {
     /// Which secret store new secrets go to: the OS keyring, or an encrypted file.
     #[arg(long, global = true, env = "SFCONNECT_STORE", value_enum)]
     pub store: Option<StoreKind>,
+    /// Seconds one request to Salesforce may take, from connecting to the last byte (default 30).
+    #[arg(long, global = true, env = "SFCONNECT_TIMEOUT", value_name = "SECONDS",
+          value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: Option<u64>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -60,7 +64,12 @@ pub enum Command {
         json: bool,
     },
     /// Print a valid access token (logging in again only when needed), nothing else.
-    Token { name: String },
+    Token {
+        name: String,
+        /// Log in anew instead of using a cached access token (e.g. after a session was revoked).
+        #[arg(long)]
+        fresh: bool,
+    },
     /// Print a connection's credentials for other tools.
     Export {
         name: String,
@@ -164,6 +173,9 @@ pub fn main() -> ExitCode {
         }
     };
     let global = cli.global;
+    if let Some(secs) = global.timeout {
+        crate::salesforce::http::configure_timeout(std::time::Duration::from_secs(secs));
+    }
     match cli.command {
         Some(Command::Login(args)) => runtime.block_on(commands::login::run(&global, args)),
         Some(Command::List { json }) => commands::list::run(&global, json),
@@ -186,7 +198,9 @@ pub fn main() -> ExitCode {
         Some(Command::Test { name, json }) => {
             runtime.block_on(commands::test::run(&global, &name, json))
         }
-        Some(Command::Token { name }) => runtime.block_on(commands::token::token(&global, &name)),
+        Some(Command::Token { name, fresh }) => {
+            runtime.block_on(commands::token::token(&global, &name, fresh))
+        }
         Some(Command::Export { name, format }) => {
             runtime.block_on(commands::token::export(&global, &name, format))
         }

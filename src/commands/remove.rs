@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::{profile_failure, profiles};
 use crate::cli::Global;
 use crate::profile::{ProfileError, SecretStore, key};
-use crate::salesforce::http::DEFAULT_TIMEOUT;
+use crate::salesforce::http::request_timeout;
 use crate::salesforce::{Http, LoginUrl, rest};
 
 pub async fn run(global: &Global, name: &str, no_revoke: bool) -> ExitCode {
@@ -44,7 +44,7 @@ pub async fn run(global: &Global, name: &str, no_revoke: bool) -> ExitCode {
         match (
             token,
             LoginUrl::parse(&profile.login_url),
-            Http::new(DEFAULT_TIMEOUT),
+            Http::new(request_timeout()),
         ) {
             (Some(token), Ok(host), Ok(http)) => match rest::revoke(&http, &host, &token).await {
                 Ok(()) => eprintln!("Revoked the connection's token at Salesforce."),

@@ -15,7 +15,7 @@ use crate::profile::credentials::credentials_for;
 use crate::profile::{
     LastTest, Profile, ProfileError, Profiles, SecretBundle, SecretStore, StoreError, key,
 };
-use crate::salesforce::http::DEFAULT_TIMEOUT;
+use crate::salesforce::http::request_timeout;
 use crate::salesforce::{Authenticated, Http, LoginUrl, SfError, authenticate};
 
 /// Salesforce's default password policy, and how early to warn.
@@ -110,7 +110,7 @@ pub fn target(profile: &Profile, secrets: &SecretBundle) -> Result<Target, SfErr
 }
 
 pub fn http() -> Result<Http, ExitCode> {
-    Http::new(DEFAULT_TIMEOUT).map_err(|e| fail(EXIT_FAILED, e))
+    Http::new(request_timeout()).map_err(|e| fail(EXIT_FAILED, e))
 }
 
 fn now_secs() -> u64 {

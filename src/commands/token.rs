@@ -14,8 +14,8 @@ use crate::profile::key;
 use crate::salesforce::rest::API_VERSION;
 
 /// A valid access token: the cached one, or a new login (persisting what it changed).
-async fn access_token(saved: &Saved) -> Result<SecretString, ExitCode> {
-    if let Some(token) = cached_token(&saved.secrets) {
+async fn access_token(saved: &Saved, fresh: bool) -> Result<SecretString, ExitCode> {
+    if !fresh && let Some(token) = cached_token(&saved.secrets) {
         return Ok(token);
     }
     let http = http()?;
@@ -25,12 +25,12 @@ async fn access_token(saved: &Saved) -> Result<SecretString, ExitCode> {
     }
 }
 
-pub async fn token(global: &Global, name: &str) -> ExitCode {
+pub async fn token(global: &Global, name: &str, fresh: bool) -> ExitCode {
     let saved = match open(global, name).await {
         Ok(s) => s,
         Err(code) => return code,
     };
-    match access_token(&saved).await {
+    match access_token(&saved, fresh).await {
         Ok(token) => {
             println!("{}", token.expose_secret());
             ExitCode::SUCCESS
@@ -116,7 +116,7 @@ pub async fn export(global: &Global, name: &str, format: ExportFormat) -> ExitCo
         );
         return ExitCode::SUCCESS;
     }
-    let token = match access_token(&saved).await {
+    let token = match access_token(&saved, false).await {
         Ok(t) => t,
         Err(code) => return code,
     };

@@ -271,7 +271,9 @@ pub fn diagnose(cause: Cause) -> Diagnosis {
         GrantTypeUnsupported => d(
             "Salesforce did not accept the request's grant type",
             &["the request was not form-encoded, or the flow is not supported on this host"],
-            &["report this as a bug in sfconnect, with the log file"],
+            &[
+                "report this as a bug in sfconnect, with the output of `sfconnect test NAME --json` (it holds no secrets)",
+            ],
             &[],
         ),
         UserInactive => d(
@@ -591,7 +593,9 @@ pub fn diagnose(cause: Cause) -> Diagnosis {
         MalformedResponse => d(
             "Salesforce's answer could not be understood",
             &["a truncated or garbled response, or a proxy in between"],
-            &["try again; if it persists, report it with the log file"],
+            &[
+                "try again; if it persists, report it with the output of `sfconnect test NAME --json` (it holds no secrets)",
+            ],
             &[],
         ),
         ResponseTooLarge => d(
@@ -603,7 +607,9 @@ pub fn diagnose(cause: Cause) -> Diagnosis {
         UnexpectedStatus => d(
             "Salesforce answered with an unexpected status",
             &["a wrong host or a temporary problem"],
-            &["try again; if it persists, report it with the log file"],
+            &[
+                "try again; if it persists, report it with the output of `sfconnect test NAME --json` (it holds no secrets)",
+            ],
             &[],
         ),
         Other => d(

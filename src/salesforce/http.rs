@@ -12,6 +12,18 @@ pub const MAX_BODY: usize = 8 * 1024 * 1024;
 /// Default bound on one request, from connecting to the last byte of the body.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
+static CONFIGURED_TIMEOUT: std::sync::OnceLock<Duration> = std::sync::OnceLock::new();
+
+/// Set the bound on one request for this process (`--timeout` / `SFCONNECT_TIMEOUT`); once.
+pub fn configure_timeout(timeout: Duration) {
+    let _ = CONFIGURED_TIMEOUT.set(timeout);
+}
+
+/// The bound on one request: as configured, else `DEFAULT_TIMEOUT`.
+pub fn request_timeout() -> Duration {
+    CONFIGURED_TIMEOUT.get().copied().unwrap_or(DEFAULT_TIMEOUT)
+}
+
 /// A shared HTTP client (connection pool, keep-alive, HTTP/2 where offered).
 #[derive(Debug, Clone)]
 pub struct Http {

@@ -25,7 +25,7 @@ use crate::commands::web_login::{BrowserLogin, LOGIN_TIMEOUT, Pasted, ssh_forwar
 use crate::commands::whereami::Place;
 use crate::profile::{Draft, Flow, Profiles, StoreKind};
 use crate::salesforce::device::{self, DEVICE_CODE_LIFETIME};
-use crate::salesforce::http::DEFAULT_TIMEOUT;
+use crate::salesforce::http::request_timeout;
 use crate::salesforce::oauth::{ClientApp, TokenResponse};
 use crate::salesforce::{Http, LoginUrl, SfError};
 use crate::wizard::{
@@ -489,7 +489,7 @@ pub async fn run_loop<B: Backend>(
     let (tx, mut rx) = unbounded_channel();
     let mut runtime = Runtime {
         profiles,
-        http: Http::new(DEFAULT_TIMEOUT).map_err(|e| std::io::Error::other(e.to_string()))?,
+        http: Http::new(request_timeout()).map_err(|e| std::io::Error::other(e.to_string()))?,
         tx,
         running: None,
         checked: Arc::new(std::sync::Mutex::new(None)),

@@ -4,3 +4,5 @@
 
 mod pty;
 mod screens;
+#[path = "../common/pty_session.rs"]
+mod session;

@@ -2,107 +2,9 @@
 //! first (the right diagnosis), then the fix, the test passing and the save; Ctrl-C mid-flow.
 
 use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use super::session::Session;
 use sfconnect::sim::scenario::{DEMO_PASSWORD, DEMO_TOKEN, DEMO_USERNAME};
-
-struct Session {
-    screen: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-    /// Everything the program wrote, to prove secrets never reach the terminal in clear.
-    raw: Arc<Mutex<Vec<u8>>>,
-}
-
-impl Session {
-    fn start(args: &[&str]) -> Self {
-        Self::start_sized(args, 24, 80, &[])
-    }
-
-    /// A terminal of `rows` × `cols`, with extra environment variables.
-    fn start_sized(args: &[&str], rows: u16, cols: u16, env: &[(&str, &str)]) -> Self {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_sfconnect"));
-        cmd.args(args);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("NO_COLOR", "1");
-        // No local browser is ever launched from a test.
-        cmd.env_remove("DISPLAY");
-        cmd.env_remove("WAYLAND_DISPLAY");
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let child = pty.slave.spawn_command(cmd).unwrap();
-        drop(pty.slave);
-        let mut reader = pty.master.try_clone_reader().unwrap();
-        let writer = pty.master.take_writer().unwrap();
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
-        let raw = Arc::new(Mutex::new(Vec::new()));
-        let (s, r) = (screen.clone(), raw.clone());
-        std::thread::spawn(move || {
-            let _master = pty.master;
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                s.lock().unwrap().process(&buf[..n]);
-                r.lock().unwrap().extend_from_slice(&buf[..n]);
-            }
-        });
-        Self {
-            screen,
-            writer,
-            child,
-            raw,
-        }
-    }
-
-    fn contents(&self) -> String {
-        self.screen.lock().unwrap().screen().contents()
-    }
-
-    fn wait_for(&self, text: &str) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if self.contents().contains(text) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!("'{text}' never appeared; the screen:\n{}", self.contents());
-    }
-
-    fn send(&mut self, bytes: &str) {
-        self.writer.write_all(bytes.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-        std::thread::sleep(Duration::from_millis(60));
-    }
-
-    fn paste(&mut self, text: &str) {
-        self.send(&format!("\x1b[200~{text}\x1b[201~"));
-    }
-
-    fn exit_code(&mut self) -> u32 {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status.exit_code();
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!("the wizard did not exit; the screen:\n{}", self.contents());
-    }
-}
 
 /// The simulated org's login URL, as the environment screen shows it.
 fn demo_org_url(screen: &str) -> String {
@@ -224,7 +126,7 @@ fn demo_new_connection_wrong_token_then_fixed_saved_and_reauthenticated() {
     s.wait_for("Saved connection 'demo'");
     s.send("q");
     assert_eq!(s.exit_code(), 0);
-    let raw = String::from_utf8_lossy(&s.raw.lock().unwrap()).to_string();
+    let raw = String::from_utf8_lossy(&s.raw()).to_string();
     assert!(
         !raw.contains(DEMO_PASSWORD)
             || raw.matches(DEMO_PASSWORD).count()
@@ -249,7 +151,7 @@ fn ctrl_c_mid_flow_leaves_at_once_and_restores_the_terminal() {
     s.send("half-typed");
     s.send("\x03");
     assert_eq!(s.exit_code(), 0);
-    let raw = String::from_utf8_lossy(&s.raw.lock().unwrap()).to_string();
+    let raw = String::from_utf8_lossy(&s.raw()).to_string();
     assert!(raw.contains("\x1b[?1049l"), "the alternate screen was left");
 }
 
@@ -280,7 +182,7 @@ fn sighup_mid_flow_restores_the_terminal_and_saves_nothing() {
         .unwrap();
     assert!(killed.success());
     s.exit_code();
-    let raw = String::from_utf8_lossy(&s.raw.lock().unwrap()).to_string();
+    let raw = String::from_utf8_lossy(&s.raw()).to_string();
     assert!(
         raw.contains("\x1b[?1049l"),
         "the alternate screen was left after SIGHUP"
