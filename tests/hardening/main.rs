@@ -6,7 +6,6 @@ mod audit;
 mod faults;
 mod hostile;
 mod interrupt;
-#[allow(dead_code)]
 #[path = "../common/pty_session.rs"]
 mod session;
 #[allow(dead_code)]
