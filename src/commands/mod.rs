@@ -66,6 +66,15 @@ pub fn prompt_secret(label: &str) -> Option<SecretString> {
 }
 
 /// A secret from its environment variable, else a masked prompt on a terminal.
+/// Environment variables that may carry secrets into sfconnect; never passed on to children.
+pub const SECRET_ENV: &[&str] = &[
+    "SFCONNECT_PASSWORD",
+    "SFCONNECT_SECURITY_TOKEN",
+    "SFCONNECT_CLIENT_SECRET",
+    "SFCONNECT_REFRESH_TOKEN",
+    "SFCONNECT_PASSPHRASE",
+];
+
 pub fn secret_input(env: &str, label: &str) -> Option<SecretString> {
     match std::env::var(env) {
         Ok(v) if !v.is_empty() => Some(SecretString::from(v)),

@@ -129,7 +129,12 @@ async fn check_and_notify(
 
 /// The user's notification command, with the change in its environment (never a secret).
 async fn run_notification(command: &str, name: &str, old: Health, new: Health, message: &str) {
-    let status = tokio::process::Command::new("sh")
+    let mut child = tokio::process::Command::new("sh");
+    // Secrets this process may have been given in its environment do not pass to the child.
+    for secret in super::SECRET_ENV {
+        child.env_remove(secret);
+    }
+    let status = child
         .arg("-c")
         .arg(command)
         .env("SFCONNECT_CONNECTION", name)

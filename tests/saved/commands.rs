@@ -3,9 +3,6 @@
 
 use serde_json::Value;
 use sfconnect::profile::config::CONFIG_FILE;
-use sfconnect::salesforce::oauth::{ClientApp, Grant, request_token};
-use sfconnect::salesforce::web::{self, AuthorizeRequest, Pkce};
-use sfconnect::salesforce::{Http, LoginUrl};
 use sfconnect::sim::RunningSim;
 use sfconnect::sim::scenario::{DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET, DEMO_USERNAME};
 
@@ -227,51 +224,12 @@ async fn a_failed_login_skips_the_rest_and_reach_fails_when_the_org_is_gone() {
     );
 }
 
-/// A refresh token from a browser login, as the seed guide has users produce with curl.
-async fn browser_refresh_token(sim: &RunningSim) -> String {
-    let login = LoginUrl::parse(sim.login_url()).unwrap();
-    let pkce = Pkce::generate().unwrap();
-    let redirect = "http://localhost:1717/OauthRedirect";
-    let url = web::authorize_url(
-        &login,
-        &AuthorizeRequest {
-            client_id: DEMO_CONSUMER_KEY,
-            redirect_uri: redirect,
-            scope: "api refresh_token",
-            pkce: &pkce,
-            prompt: None,
-            login_hint: None,
-        },
-    );
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let location = client.get(url).send().await.unwrap().headers()["location"]
-        .to_str()
-        .unwrap()
-        .to_string();
-    let code = web::read_redirect(&location, &pkce.state).unwrap();
-    let app = ClientApp {
-        client_id: DEMO_CONSUMER_KEY.into(),
-        client_secret: Some(secret(DEMO_CONSUMER_SECRET)),
-    };
-    let http = Http::new(std::time::Duration::from_secs(10)).unwrap();
-    let grant = Grant::AuthorizationCode {
-        code: &code,
-        redirect_uri: redirect,
-        code_verifier: Some(&pkce.verifier),
-    };
-    let token = request_token(&http, &login, &app, grant).await.unwrap();
-    secrecy::ExposeSecret::expose_secret(token.refresh_token.as_ref().unwrap()).to_string()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn imported_refresh_token_rotates_exports_and_round_trips() {
     use sfconnect::commands::token::parse_sfdx_url;
     let sim = sim().await;
     sim.with_state(|live| live.scenario.apps[0].refresh_token_rotation = true);
-    let refresh = browser_refresh_token(&sim).await;
+    let refresh = browser_refresh_token(&sim, DEMO_CONSUMER_SECRET).await;
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     let mut import = cmd(

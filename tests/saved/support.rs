@@ -132,3 +132,46 @@ pub fn profile(store: StoreKind) -> Profile {
 pub async fn run_async(cmd: Command) -> Output {
     tokio::task::spawn_blocking(move || run(cmd)).await.unwrap()
 }
+
+/// A refresh token from a browser login, as the seed guide has users produce with curl.
+pub async fn browser_refresh_token(sim: &RunningSim, client_secret: &str) -> String {
+    use sfconnect::salesforce::oauth::{ClientApp, Grant, request_token};
+    use sfconnect::salesforce::web::{self, AuthorizeRequest, Pkce};
+    use sfconnect::salesforce::{Http, LoginUrl};
+    use sfconnect::sim::scenario::DEMO_CONSUMER_KEY;
+    let login = LoginUrl::parse(sim.login_url()).unwrap();
+    let pkce = Pkce::generate().unwrap();
+    let redirect = "http://localhost:1717/OauthRedirect";
+    let url = web::authorize_url(
+        &login,
+        &AuthorizeRequest {
+            client_id: DEMO_CONSUMER_KEY,
+            redirect_uri: redirect,
+            scope: "api refresh_token",
+            pkce: &pkce,
+            prompt: None,
+            login_hint: None,
+        },
+    );
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let location = client.get(url).send().await.unwrap().headers()["location"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let code = web::read_redirect(&location, &pkce.state).unwrap();
+    let app = ClientApp {
+        client_id: DEMO_CONSUMER_KEY.into(),
+        client_secret: Some(secret(client_secret)),
+    };
+    let http = Http::new(std::time::Duration::from_secs(10)).unwrap();
+    let grant = Grant::AuthorizationCode {
+        code: &code,
+        redirect_uri: redirect,
+        code_verifier: Some(&pkce.verifier),
+    };
+    let token = request_token(&http, &login, &app, grant).await.unwrap();
+    secrecy::ExposeSecret::expose_secret(token.refresh_token.as_ref().unwrap()).to_string()
+}
