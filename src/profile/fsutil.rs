@@ -36,7 +36,17 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let _ = fs::remove_file(&temp);
+    // Temp files of writers that were killed mid-write (writers of one file hold the config
+    // lock, so none is live): they hold nothing the real file does not.
+    let prefix = format!(".{name}.");
+    if let Ok(entries) = fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let file = entry.file_name().to_string_lossy().into_owned();
+            if file.starts_with(&prefix) && file.ends_with(".tmp") {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
     let result = (|| {
         let mut file = create_private(&temp)?;
         file.write_all(contents)?;
@@ -94,8 +104,15 @@ pub fn mode(path: &Path) -> Option<u32> {
 /// Test builds can stop the process here (`SFCONNECT_FAILPOINT=name`) to prove crash safety.
 pub fn failpoint(name: &str) {
     #[cfg(feature = "failpoints")]
-    if std::env::var("SFCONNECT_FAILPOINT").is_ok_and(|v| v == name) {
-        std::process::abort();
+    if let Ok(chosen) = std::env::var("SFCONNECT_FAILPOINT") {
+        if chosen == name {
+            std::process::abort();
+        }
+        // `pause:NAME` holds the process there, so a test can interrupt it mid-save.
+        if chosen.strip_prefix("pause:") == Some(name) {
+            eprintln!("sfconnect: paused at {name}");
+            std::thread::sleep(std::time::Duration::from_secs(10));
+        }
     }
     let _ = name;
 }
