@@ -72,7 +72,7 @@ impl CheckResult {
             id,
             title: title(id),
             status,
-            detail: detail.into(),
+            detail: crate::salesforce::error::printable(&detail.into()),
             fix: fix.into(),
             steps: String::new(),
             setup: &[],

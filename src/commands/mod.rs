@@ -65,7 +65,6 @@ pub fn prompt_secret(label: &str) -> Option<SecretString> {
         .map(SecretString::from)
 }
 
-/// A secret from its environment variable, else a masked prompt on a terminal.
 /// Environment variables that may carry secrets into sfconnect; never passed on to children.
 pub const SECRET_ENV: &[&str] = &[
     "SFCONNECT_PASSWORD",
@@ -75,9 +74,16 @@ pub const SECRET_ENV: &[&str] = &[
     "SFCONNECT_PASSPHRASE",
 ];
 
+/// A secret from its environment variable, else a masked prompt on a terminal.
 pub fn secret_input(env: &str, label: &str) -> Option<SecretString> {
     match std::env::var(env) {
         Ok(v) if !v.is_empty() => Some(SecretString::from(v)),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            eprintln!(
+                "sfconnect: {env} is not valid UTF-8 (check the file or shell that sets it); it was ignored"
+            );
+            None
+        }
         _ => prompt_secret(label).filter(|s| !secrecy::ExposeSecret::expose_secret(s).is_empty()),
     }
 }

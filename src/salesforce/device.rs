@@ -89,7 +89,12 @@ pub async fn start(
     if reply.status != 200 || reply.is_html() {
         return Err(oauth_error(&reply));
     }
-    serde_json::from_slice(&reply.body).map_err(|e| json_error("device code response", &e))
+    let mut code: DeviceCode =
+        serde_json::from_slice(&reply.body).map_err(|e| json_error("device code response", &e))?;
+    // Both are shown to the user as they are: nothing in them may drive the terminal.
+    code.user_code = super::error::printable(&code.user_code);
+    code.verification_uri = super::error::printable(&code.verification_uri);
+    Ok(code)
 }
 
 /// Poll once.

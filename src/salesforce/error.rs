@@ -76,6 +76,21 @@ pub enum Cause {
     Other,
 }
 
+/// Text from outside (a server, a pasted value) as it may be shown: control characters
+/// (escape sequences included) become spaces, and it is cut at 500 characters.
+pub fn printable(text: &str) -> String {
+    const LIMIT: usize = 500;
+    let mut out: String = text
+        .chars()
+        .take(LIMIT)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if text.chars().nth(LIMIT).is_some() {
+        out.push('…');
+    }
+    out
+}
+
 /// What Salesforce itself said, kept for the user to see and for support tickets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WireError {
@@ -103,15 +118,17 @@ impl SfError {
     }
 
     pub fn with_context(mut self, context: impl Into<String>) -> Self {
-        self.context = Some(context.into());
+        self.context = Some(printable(&context.into()));
         self
     }
 
+    /// What the server said, made safe to print: a hostile or broken server cannot drive the
+    /// user's terminal with escape sequences, nor flood it.
     pub fn with_wire(mut self, status: Option<u16>, code: &str, message: &str) -> Self {
         self.wire = Some(WireError {
             status,
-            code: code.to_string(),
-            message: message.to_string(),
+            code: printable(code),
+            message: printable(message),
         });
         self
     }

@@ -5,6 +5,8 @@ use secrecy::zeroize::Zeroizing;
 
 /// The mask shown for each character of a secret.
 pub const MASK: char = '•';
+/// The most a field takes: far beyond any real token, key path or URL.
+pub const MAX_CHARS: usize = 4096;
 
 #[derive(Debug, Default)]
 pub struct Field {
@@ -50,7 +52,14 @@ impl Field {
 
     /// Typed or pasted text; control characters (escape sequences included) never enter a field.
     pub fn insert(&mut self, text: &str) {
-        self.value.extend(text.chars().filter(|c| !c.is_control()));
+        let room = MAX_CHARS.saturating_sub(self.value.chars().count());
+        self.value
+            .extend(text.chars().filter(|c| !c.is_control()).take(room));
+    }
+
+    /// Whether the field is full (what was typed or pasted beyond it was dropped).
+    pub fn is_full(&self) -> bool {
+        self.value.chars().count() >= MAX_CHARS
     }
 
     pub fn backspace(&mut self) {
@@ -62,9 +71,24 @@ impl Field {
     }
 
     /// What the screen may show: masked unless revealed.
+    /// Long values are shortened so the form stays on screen: a secret shows at most
+    /// `SHOWN_MASKS` marks and its length, other text its last `SHOWN_CHARS` characters.
     pub fn display(&self) -> String {
+        const SHOWN_MASKS: usize = 40;
+        const SHOWN_CHARS: usize = 160;
+        let count = self.value.chars().count();
         if self.secret && !self.revealed {
-            MASK.to_string().repeat(self.value.chars().count())
+            if count > SHOWN_MASKS {
+                format!(
+                    "{} ({count} characters)",
+                    MASK.to_string().repeat(SHOWN_MASKS)
+                )
+            } else {
+                MASK.to_string().repeat(count)
+            }
+        } else if count > SHOWN_CHARS {
+            let tail: String = self.value.chars().skip(count - SHOWN_CHARS).collect();
+            format!("…{tail}")
         } else {
             self.value.to_string()
         }
@@ -85,6 +109,11 @@ impl Field {
         let v = self.text();
         if v.is_empty() {
             return None;
+        }
+        if self.is_full() {
+            return Some(format!(
+                "this is {MAX_CHARS} characters, the most a field takes; the rest was dropped: check what was pasted"
+            ));
         }
         match self.label {
             "Security token" if v.len() != 24 || !v.chars().all(|c| c.is_ascii_alphanumeric()) => {
@@ -111,6 +140,12 @@ mod tests {
         let mut f = Field::secret("Password");
         f.insert("p&<>\"'%+ /\\{}[]é");
         assert_eq!(f.display(), "•".repeat(16));
+        let mut long = Field::secret("Refresh token");
+        long.insert(&"t".repeat(90));
+        assert_eq!(
+            long.display(),
+            format!("{} (90 characters)", "•".repeat(40))
+        );
         f.revealed = true;
         assert_eq!(f.display(), "p&<>\"'%+ /\\{}[]é");
         let taken = f.take_secret().unwrap();
@@ -127,5 +162,17 @@ mod tests {
         let mut key = Field::new("Consumer key");
         key.insert("XYZ");
         assert!(key.hint().is_some());
+    }
+
+    #[test]
+    fn over_long_pastes_are_cut_and_said() {
+        let mut f = Field::secret("Password");
+        f.insert(&"x".repeat(1_000_000));
+        assert_eq!(f.text().len(), MAX_CHARS);
+        f.insert("more");
+        assert_eq!(f.text().len(), MAX_CHARS);
+        assert!(f.hint().unwrap().contains("the most a field takes"));
+        f.backspace();
+        assert!(f.hint().is_none());
     }
 }

@@ -92,10 +92,7 @@ async fn no_secret_reaches_a_file_an_output_or_a_child_in_clear() {
     let dir = tmp.path().join("config");
     let dir = dir.as_path();
     let log = tmp.path().join("notified.log");
-    let notify = format!(
-        "{{ echo \"argv: $0 $*\"; env; }} >> '{}'",
-        log.display()
-    );
+    let notify = format!("{{ echo \"argv: $0 $*\"; env; }} >> '{}'", log.display());
     let pw = [
         ("SFCONNECT_PASSWORD", PASSWORD),
         ("SFCONNECT_SECURITY_TOKEN", TOKEN),
@@ -106,14 +103,19 @@ async fn no_secret_reaches_a_file_an_output_or_a_child_in_clear() {
         ("SFCONNECT_CLIENT_SECRET", CLIENT_SECRET),
     ];
     let mut ran = Vec::new();
-    let login = |name: &'static str, flow: &'static str| {
-        vec!["login", name, "--flow", flow, "--login-url"]
-    };
+    let login =
+        |name: &'static str, flow: &'static str| vec!["login", name, "--flow", flow, "--login-url"];
     let mut args = login("prod", "soap");
     args.extend([url.as_str(), "--username", DEMO_USERNAME]);
     ran.push(run_one(dir, &args, &pw).await);
     let mut args = login("app", "password");
-    args.extend([url.as_str(), "--username", DEMO_USERNAME, "--client-id", DEMO_CONSUMER_KEY]);
+    args.extend([
+        url.as_str(),
+        "--username",
+        DEMO_USERNAME,
+        "--client-id",
+        DEMO_CONSUMER_KEY,
+    ]);
     ran.push(run_one(dir, &args, &app).await);
     let mut args = login("cc", "client-credentials");
     args.extend([my_domain.as_str(), "--client-id", DEMO_CONSUMER_KEY]);
@@ -123,7 +125,10 @@ async fn no_secret_reaches_a_file_an_output_or_a_child_in_clear() {
         run_one(
             dir,
             &["login", "prod"],
-            &[("SFCONNECT_PASSWORD", WRONG_PASSWORD), ("SFCONNECT_SECURITY_TOKEN", TOKEN)],
+            &[
+                ("SFCONNECT_PASSWORD", WRONG_PASSWORD),
+                ("SFCONNECT_SECURITY_TOKEN", TOKEN),
+            ],
         )
         .await,
     );
@@ -135,7 +140,10 @@ async fn no_secret_reaches_a_file_an_output_or_a_child_in_clear() {
         run_one(
             dir,
             &args,
-            &[("SFCONNECT_CLIENT_SECRET", CLIENT_SECRET), ("SFCONNECT_REFRESH_TOKEN", &refresh)],
+            &[
+                ("SFCONNECT_CLIENT_SECRET", CLIENT_SECRET),
+                ("SFCONNECT_REFRESH_TOKEN", &refresh),
+            ],
         )
         .await,
     );
@@ -157,10 +165,24 @@ async fn no_secret_reaches_a_file_an_output_or_a_child_in_clear() {
         ran.push(run_one(dir, &args, &[]).await);
     }
     // A change of health runs the notification command: its argv and environment are audited.
-    ran.push(run_one(dir, &["status", "--notify", "--notify-command", &notify], &[]).await);
+    ran.push(
+        run_one(
+            dir,
+            &["status", "--notify", "--notify-command", &notify],
+            &[],
+        )
+        .await,
+    );
     sim.with_state(|live| live.scenario.users[0].password_expired = true);
     ran.push(run_one(dir, &["test", "prod"], &pw).await);
-    ran.push(run_one(dir, &["status", "--notify", "--notify-command", &notify], &pw).await);
+    ran.push(
+        run_one(
+            dir,
+            &["status", "--notify", "--notify-command", &notify],
+            &pw,
+        )
+        .await,
+    );
     ran.push(run_one(dir, &["remove", "rt"], &[]).await);
 
     for r in &ran {
@@ -177,13 +199,18 @@ async fn no_secret_reaches_a_file_an_output_or_a_child_in_clear() {
         if let Some(s) = find_in(&r.output.stderr, &secrets) {
             panic!("`{}` wrote a secret ({} chars) to stderr", r.what, s.len());
         }
-        if !r.prints_secrets && let Some(s) = find_in(&r.output.stdout, &secrets) {
+        if !r.prints_secrets
+            && let Some(s) = find_in(&r.output.stdout, &secrets)
+        {
             panic!("`{}` wrote a secret ({} chars) to stdout", r.what, s.len());
         }
     }
     let notified = std::fs::read(&log).expect("the notification command ran");
     assert!(String::from_utf8_lossy(&notified).contains("SFCONNECT_STATUS="));
-    assert!(find_in(&notified, &secrets).is_none(), "a secret reached the notification command");
+    assert!(
+        find_in(&notified, &secrets).is_none(),
+        "a secret reached the notification command"
+    );
     let written = files(dir);
     assert!(written.iter().any(|f| f.ends_with("secrets.age")));
     for file in written {
@@ -245,9 +272,16 @@ fn the_wizard_never_draws_or_writes_a_secret() {
     let secrets = all_secrets(&sim);
     let raw = s.raw();
     // The password was never revealed: not in anything written to the terminal.
-    assert!(find_in(&raw, &[PASSWORD.to_string()]).is_none(), "the password was drawn");
+    assert!(
+        find_in(&raw, &[PASSWORD.to_string()]).is_none(),
+        "the password was drawn"
+    );
     for file in files(dir.path()) {
         let bytes = std::fs::read(&file).unwrap();
-        assert!(find_in(&bytes, &secrets).is_none(), "{} holds a secret", file.display());
+        assert!(
+            find_in(&bytes, &secrets).is_none(),
+            "{} holds a secret",
+            file.display()
+        );
     }
 }

@@ -1,1 +1,256 @@
-//! placeholder
+//! Hostile input: escape sequences from a server or in a paste, over-long values, non-UTF-8
+//! environment values, a read-only config dir and a full disk.
+
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+use sfconnect::sim::scenario::{DEMO_PASSWORD, DEMO_TOKEN, DEMO_USERNAME};
+
+use super::support::*;
+use super::support_tls::canned_server;
+
+fn no_escape_bytes(bytes: &[u8]) -> bool {
+    !bytes.iter().any(|b| *b == 0x1b || *b == 0x07 || *b == 0x9b)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_cannot_drive_the_terminal_through_its_error_text() {
+    let body = r#"{"error":"invalid_grant","error_description":"authentication failure\u001b]52;c;ZXZpbA==\u0007\u001b[2J\u009b31m"}"#;
+    let response = format!(
+        "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let url = canned_server(response.into_bytes()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = sfconnect(dir.path());
+    cmd.args([
+        "login",
+        "x",
+        "--flow",
+        "password",
+        "--login-url",
+        &url,
+        "--username",
+        "u@example.com",
+        "--client-id",
+        "3MVGexample",
+    ])
+    .env("SFCONNECT_PASSWORD", "p")
+    .env("SFCONNECT_CLIENT_SECRET", "s");
+    let out = run_async(cmd).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("authentication failure")
+            || String::from_utf8_lossy(&out.stderr).contains("authentication failure"),
+        "{}",
+        text(&out)
+    );
+    assert!(no_escape_bytes(&out.stdout), "{}", text(&out));
+    assert!(no_escape_bytes(&out.stderr), "{}", text(&out));
+}
+
+/// Escape sequences pasted into a field are never echoed; a huge paste is cut and said.
+#[test]
+fn pasted_escape_sequences_and_huge_pastes_in_the_wizard() {
+    use super::session::Session;
+    let dir = tempfile::tempdir().unwrap();
+    let config_dir = dir.path().display().to_string();
+    let mut s = Session::start_sized(
+        &["setup", "w"],
+        24,
+        80,
+        &[
+            ("SFCONNECT_CONFIG_DIR", &config_dir),
+            ("SFCONNECT_STORE", "file"),
+        ],
+    );
+    s.wait_for("Name this connection");
+    s.send("\r");
+    s.send("\r");
+    s.wait_for("Username, password and security token");
+    s.send("\r");
+    s.send("\r");
+    s.send("\r");
+    s.wait_for("Security token");
+    s.paste("evil\x1b]52;c;ZXZpbA==\x07\x1b[31mred\x1b[2J");
+    s.wait_for("Username: evil]52;c;ZXZpbA==[31mred[2J");
+    let raw = s.raw();
+    for sequence in ["\x1b]52;c;ZXZpbA==", "\x1b[31mred", "\x1b[2J"] {
+        assert!(
+            !raw.windows(sequence.len())
+                .any(|w| w == sequence.as_bytes()),
+            "{sequence:?} reached the terminal"
+        );
+    }
+    s.send("\t");
+    s.paste(&"A".repeat(100_000));
+    s.wait_for("the most a field takes");
+    s.send("\x03");
+    assert_eq!(s.exit_code(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn non_utf8_environment_values() {
+    let sim = sim().await;
+    // A password that is not UTF-8: said, not silently treated as missing.
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = soap_login(
+        dir.path(),
+        sim.login_url(),
+        "prod",
+        DEMO_PASSWORD,
+        DEMO_TOKEN,
+    );
+    cmd.env("SFCONNECT_PASSWORD", OsStr::from_bytes(b"Demo-\xff\xfe"));
+    let out = run_async(cmd).await;
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("SFCONNECT_PASSWORD is not valid UTF-8"),
+        "{}",
+        text(&out)
+    );
+    assert!(snapshot(dir.path()).is_empty(), "nothing saved");
+    // A config dir whose path is not UTF-8 works like any other.
+    let odd = dir.path().join(OsStr::from_bytes(b"conf-\xff"));
+    let out = run_async(demo_login(&odd, sim.login_url(), "prod")).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let mut list = sfconnect(&odd);
+    list.arg("list");
+    let out = run_async(list).await;
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("prod"),
+        "{}",
+        text(&out)
+    );
+    // Non-UTF-8 settings are refused by name.
+    let mut cmd = sfconnect(dir.path());
+    cmd.arg("list")
+        .env("SFCONNECT_STORE", OsStr::from_bytes(b"\xff"));
+    let out = run_async(cmd).await;
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+}
+
+/// Run `script` as root of a fresh user and mount namespace (to mount a small or read-only
+/// filesystem without privileges). None when this machine does not allow it.
+fn in_namespace(script: &str, env: &[(&str, &str)]) -> Option<std::process::Output> {
+    let probe = std::process::Command::new("unshare")
+        .args(["-rm", "true"])
+        .output()
+        .ok()?;
+    if !probe.status.success() {
+        return None;
+    }
+    let mut cmd = std::process::Command::new("unshare");
+    cmd.args(["-rm", "sh", "-c", script]);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    Some(cmd.output().unwrap())
+}
+
+fn skipped(name: &str) {
+    assert!(
+        std::env::var("CI").is_err(),
+        "{name} needs `unshare -rm` (user namespaces), which CI must provide"
+    );
+    println!("SKIPPED {name}: no user namespaces here");
+}
+
+fn file(dir: &Path, name: &str) -> String {
+    std::fs::read_to_string(dir.join(name)).unwrap_or_default()
+}
+
+/// A full disk and then a read-only config dir: re-authenticating fails with a clear error and
+/// the saved connection stays exactly as it was.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_full_disk_and_a_read_only_config_dir_keep_the_old_state() {
+    let sim = sim().await;
+    let work = tempfile::tempdir().unwrap();
+    let config = work.path().join("config");
+    let out_dir = work.path().join("out");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let script = r#"
+        set -u
+        mount -t tmpfs -o size=256k tmpfs "$D" || exit 90
+        login() { "$BIN" login prod --flow soap --login-url "$URL" --username "$USERNAME"; }
+        SFCONNECT_PASSWORD="$PW" SFCONNECT_SECURITY_TOKEN="$TOK" login > "$O/first.out" 2>&1
+        echo $? > "$O/first.code"
+        cat "$D/connections.toml" "$D/secrets.age" "$D/secrets.key" | sha256sum > "$O/before.sum"
+        dd if=/dev/zero of="$D/filler" bs=1k 2>/dev/null
+        SFCONNECT_PASSWORD="$PW" SFCONNECT_SECURITY_TOKEN="$TOK" login > "$O/full.out" 2>&1
+        echo $? > "$O/full.code"
+        cat "$D/connections.toml" "$D/secrets.age" "$D/secrets.key" | sha256sum > "$O/full.sum"
+        rm -f "$D/filler"
+        mount -o remount,ro "$D" || exit 91
+        SFCONNECT_PASSWORD="$PW" SFCONNECT_SECURITY_TOKEN="$TOK" login > "$O/ro.out" 2>&1
+        echo $? > "$O/ro.code"
+        cat "$D/connections.toml" "$D/secrets.age" "$D/secrets.key" | sha256sum > "$O/ro.sum"
+        "$BIN" test prod > "$O/test.out" 2>&1
+        echo $? > "$O/test.code"
+    "#;
+    let config_s = config.display().to_string();
+    let out_s = out_dir.display().to_string();
+    let env = [
+        ("D", config_s.as_str()),
+        ("O", out_s.as_str()),
+        ("BIN", env!("CARGO_BIN_EXE_sfconnect")),
+        ("URL", sim.login_url()),
+        ("USERNAME", DEMO_USERNAME),
+        ("PW", DEMO_PASSWORD),
+        ("TOK", DEMO_TOKEN),
+        ("SFCONNECT_CONFIG_DIR", config_s.as_str()),
+        ("SFCONNECT_STORE", "file"),
+    ];
+    let script = script.to_string();
+    let env: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let output = tokio::task::spawn_blocking(move || {
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        in_namespace(&script, &env)
+    })
+    .await
+    .unwrap();
+    let Some(output) = output else {
+        skipped("a_full_disk_and_a_read_only_config_dir_keep_the_old_state");
+        return;
+    };
+    assert!(output.status.success(), "{}", text(&output));
+    let o = out_dir.as_path();
+    assert_eq!(
+        file(o, "first.code").trim(),
+        "0",
+        "{}",
+        file(o, "first.out")
+    );
+    let before = file(o, "before.sum");
+    // Full disk: the checks pass, the write fails, and says why.
+    assert_ne!(file(o, "full.code").trim(), "0", "{}", file(o, "full.out"));
+    assert!(
+        file(o, "full.out").contains("No space left on device"),
+        "{}",
+        file(o, "full.out")
+    );
+    assert_eq!(
+        file(o, "full.sum"),
+        before,
+        "the full disk changed the saved connection"
+    );
+    // Read-only: the same, with the reason.
+    assert_ne!(file(o, "ro.code").trim(), "0", "{}", file(o, "ro.out"));
+    assert!(
+        file(o, "ro.out").to_lowercase().contains("read-only"),
+        "{}",
+        file(o, "ro.out")
+    );
+    assert_eq!(
+        file(o, "ro.sum"),
+        before,
+        "the read-only dir changed the saved connection"
+    );
+    // And the saved connection still works.
+    assert_eq!(file(o, "test.code").trim(), "0", "{}", file(o, "test.out"));
+}

@@ -88,7 +88,11 @@ async fn a_signal_during_the_oauth_exchange_changes_nothing() {
         std::thread::sleep(Duration::from_millis(500));
         kill(&child, signal);
         ended(&mut child);
-        assert_eq!(snapshot(dir), before, "SIG{signal} mid-exchange changed nothing");
+        assert_eq!(
+            snapshot(dir),
+            before,
+            "SIG{signal} mid-exchange changed nothing"
+        );
         whole(dir, "app");
     }
 }
@@ -115,7 +119,7 @@ async fn a_signal_mid_save_leaves_the_old_or_the_new_connection_whole() {
             whole(dir, "prod");
             let after = snapshot(dir);
             assert!(
-                after.get("connections.toml").is_some(),
+                after.contains_key("connections.toml"),
                 "SIG{signal} at {failpoint}: the config is there"
             );
             // The next save sweeps away what the killed writer left behind.
@@ -152,7 +156,10 @@ fn the_wizard_restores_the_terminal_on_signals_during_a_login() {
             &["setup", "w"],
             24,
             80,
-            &[("SFCONNECT_CONFIG_DIR", &config_dir), ("SFCONNECT_STORE", "file")],
+            &[
+                ("SFCONNECT_CONFIG_DIR", &config_dir),
+                ("SFCONNECT_STORE", "file"),
+            ],
         );
         s.wait_for("Name this connection");
         s.send("\r");
@@ -183,7 +190,10 @@ fn the_wizard_restores_the_terminal_on_signals_during_a_login() {
             raw.contains("\x1b[?1049l"),
             "SIG{signal}: the alternate screen was left"
         );
-        assert!(!dir.path().join("secrets.age").exists(), "SIG{signal}: nothing saved");
+        assert!(
+            !dir.path().join("secrets.age").exists(),
+            "SIG{signal}: nothing saved"
+        );
     }
     drop(sim);
 }
