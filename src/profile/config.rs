@@ -229,7 +229,13 @@ fn migrate(mut raw: toml::Table, path: &Path) -> Result<toml::Table, ConfigError
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
+    // Bytes, not a str slice: an offset inside a character must not panic.
+    let end = offset.min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
 }
 
 impl Config {
@@ -241,12 +247,19 @@ impl Config {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
             Err(e) => return Err(io_error("read", &path)(e)),
         };
+        Self::parse(&text, &path)
+    }
+
+    /// Parse a config file's text (`path` names it in errors): any text gives a config or an
+    /// error with its line, never a panic.
+    pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
+        let path = path.to_path_buf();
         let invalid = |e: toml::de::Error| ConfigError::Invalid {
             path: path.clone(),
-            line: e.span().map(|s| line_of(&text, s.start)).unwrap_or(1),
+            line: e.span().map(|s| line_of(text, s.start)).unwrap_or(1),
             message: e.message().to_string(),
         };
-        let raw: toml::Table = toml::from_str(&text).map_err(invalid)?;
+        let raw: toml::Table = toml::from_str(text).map_err(invalid)?;
         let raw = migrate(raw, &path)?;
         let config: Config = raw
             .try_into()

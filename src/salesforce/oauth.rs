@@ -201,7 +201,7 @@ pub async fn request_token(
 }
 
 /// Turn a token-endpoint reply into a token or a typed error.
-pub(crate) fn parse_token_reply(reply: &Reply) -> Result<TokenResponse> {
+pub fn parse_token_reply(reply: &Reply) -> Result<TokenResponse> {
     if reply.is_html() {
         return Err(reply.html_error());
     }
@@ -215,7 +215,7 @@ pub(crate) fn parse_token_reply(reply: &Reply) -> Result<TokenResponse> {
 }
 
 /// The typed error for a non-200 OAuth reply (JSON, or query-string text as revoke may send).
-pub(crate) fn oauth_error(reply: &Reply) -> SfError {
+pub fn oauth_error(reply: &Reply) -> SfError {
     if reply.is_html() {
         return reply.html_error();
     }

@@ -4,4 +4,5 @@
 mod common;
 mod errors;
 mod flows;
+mod fuzzed;
 mod transport;
