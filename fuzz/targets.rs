@@ -65,8 +65,11 @@ pub fn guide(data: &[u8]) {
     let _ = sfconnect::wizard::guides::parse(&text);
 }
 
+/// One fuzz target: it takes any bytes.
+pub type Target = fn(&[u8]);
+
 /// Every target by name, for the regression replay.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("token_json", token_json),
     ("soap_xml", soap_xml),
     ("pasted_redirect", pasted_redirect),
