@@ -227,32 +227,17 @@ async fn no_secret_reaches_a_file_an_output_or_a_child_in_clear() {
 /// holds none in clear.
 #[test]
 fn the_wizard_never_draws_or_writes_a_secret() {
-    use super::session::Session;
+    use super::wizard::{new_connection, soap_form};
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let sim = runtime.block_on(planted_org());
     let dir = tempfile::tempdir().unwrap();
-    let config_dir = dir.path().display().to_string();
-    let mut s = Session::start_sized(
-        &["setup", "w"],
-        24,
-        80,
-        &[
-            ("SFCONNECT_CONFIG_DIR", &config_dir),
-            ("SFCONNECT_STORE", "file"),
-            ("SFCONNECT_PASSPHRASE", PASSPHRASE),
-        ],
+    let mut s = new_connection(
+        sim.login_url(),
+        dir.path(),
+        &[],
+        &[("SFCONNECT_PASSPHRASE", PASSPHRASE)],
     );
-    s.wait_for("Name this connection");
-    s.send("\r");
-    s.send("\x1b[B");
-    s.send("\x1b[B");
-    s.paste(sim.login_url());
-    s.send("\r");
-    s.wait_for("Username, password and security token");
-    s.send("\r");
-    s.send("\r");
-    s.send("\r");
-    s.wait_for("Security token");
+    soap_form(&mut s);
     s.send(DEMO_USERNAME);
     s.send("\t");
     s.send(PASSWORD); // typed, key by key

@@ -268,32 +268,12 @@ async fn refused_port_and_untrusted_tls() {
 /// each fault's diagnosis, goes back to the form, and saves nothing.
 #[test]
 fn the_wizard_test_screen_under_faults() {
-    use super::session::Session;
+    use super::wizard::{new_connection, soap_form};
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let sim = runtime.block_on(sim());
     let dir = tempfile::tempdir().unwrap();
-    let config_dir = dir.path().display().to_string();
-    let mut s = Session::start_sized(
-        &["setup", "w", "--timeout", "3"],
-        24,
-        80,
-        &[
-            ("SFCONNECT_CONFIG_DIR", &config_dir),
-            ("SFCONNECT_STORE", "file"),
-        ],
-    );
-    s.wait_for("Name this connection");
-    s.send("\r");
-    s.wait_for("My Domain URL");
-    s.send("\x1b[B");
-    s.send("\x1b[B");
-    s.paste(sim.login_url());
-    s.send("\r");
-    s.wait_for("Username, password and security token");
-    s.send("\r");
-    s.send("\r");
-    s.send("\r");
-    s.wait_for("Security token");
+    let mut s = new_connection(sim.login_url(), dir.path(), &["--timeout", "3"], &[]);
+    soap_form(&mut s);
     s.send(DEMO_USERNAME);
     s.send("\t");
     s.paste(DEMO_PASSWORD);

@@ -53,26 +53,10 @@ async fn a_server_cannot_drive_the_terminal_through_its_error_text() {
 /// Escape sequences pasted into a field are never echoed; a huge paste is cut and said.
 #[test]
 fn pasted_escape_sequences_and_huge_pastes_in_the_wizard() {
-    use super::session::Session;
+    use super::wizard::{new_connection, soap_form};
     let dir = tempfile::tempdir().unwrap();
-    let config_dir = dir.path().display().to_string();
-    let mut s = Session::start_sized(
-        &["setup", "w"],
-        24,
-        80,
-        &[
-            ("SFCONNECT_CONFIG_DIR", &config_dir),
-            ("SFCONNECT_STORE", "file"),
-        ],
-    );
-    s.wait_for("Name this connection");
-    s.send("\r");
-    s.send("\r");
-    s.wait_for("Username, password and security token");
-    s.send("\r");
-    s.send("\r");
-    s.send("\r");
-    s.wait_for("Security token");
+    let mut s = new_connection("https://acme.my.salesforce.com", dir.path(), &[], &[]);
+    soap_form(&mut s);
     s.paste("evil\x1b]52;c;ZXZpbA==\x07\x1b[31mred\x1b[2J");
     s.wait_for("Username: evil]52;c;ZXZpbA==[31mred[2J");
     let raw = s.raw();

@@ -145,28 +145,13 @@ async fn a_signal_mid_save_leaves_the_old_or_the_new_connection_whole() {
 /// restores the terminal and saves nothing.
 #[test]
 fn the_wizard_restores_the_terminal_on_signals_during_a_login() {
-    use super::session::Session;
+    use super::wizard::new_connection;
     use sfconnect::sim::scenario::DEMO_CONSUMER_KEY;
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let sim = runtime.block_on(sim());
     for signal in ["TERM", "HUP", "INT"] {
         let dir = tempfile::tempdir().unwrap();
-        let config_dir = dir.path().display().to_string();
-        let mut s = Session::start_sized(
-            &["setup", "w"],
-            24,
-            80,
-            &[
-                ("SFCONNECT_CONFIG_DIR", &config_dir),
-                ("SFCONNECT_STORE", "file"),
-            ],
-        );
-        s.wait_for("Name this connection");
-        s.send("\r");
-        s.send("\x1b[B");
-        s.send("\x1b[B");
-        s.paste(sim.login_url());
-        s.send("\r");
+        let mut s = new_connection(sim.login_url(), dir.path(), &[], &[]);
         s.wait_for("Device code");
         for _ in 0..3 {
             s.send("\x1b[B");

@@ -14,3 +14,4 @@ mod support;
 #[allow(dead_code)]
 #[path = "../protocol/common.rs"]
 mod support_tls;
+mod wizard;

@@ -8,20 +8,7 @@ use sfconnect::tui::view::{Look, draw};
 use sfconnect::wizard::{App, ConnectionRow, Key, Msg, update};
 
 fn render(app: &App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    terminal
-        .draw(|f| {
-            draw(
-                app,
-                f,
-                Look {
-                    colour: false,
-                    tick: 0,
-                },
-            )
-        })
-        .unwrap();
-    format!("{}", terminal.backend())
+    render_sized(app, 80, 24)
 }
 
 fn render_sized(app: &App, width: u16, height: u16) -> String {
