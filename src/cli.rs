@@ -159,8 +159,35 @@ pub struct LoginArgs {
     pub no_browser: bool,
 }
 
+impl Command {
+    /// The subcommand's name, for the log (never its arguments).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Login(_) => "login",
+            Command::List { .. } => "list",
+            Command::Status { .. } => "status",
+            Command::Test { .. } => "test",
+            Command::Token { .. } => "token",
+            Command::Export { .. } => "export",
+            Command::Watch { .. } => "watch",
+            Command::Completions { .. } => "completions",
+            Command::Remove { .. } => "remove",
+            Command::Sim { .. } => "sim",
+            Command::Demo => "demo",
+            Command::Setup { .. } => "setup",
+            Command::Reauth { .. } => "reauth",
+        }
+    }
+}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    let _log = crate::log::init();
+    tracing::info!(
+        "sfconnect {} {}",
+        env!("CARGO_PKG_VERSION"),
+        cli.command.as_ref().map(Command::name).unwrap_or("wizard")
+    );
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

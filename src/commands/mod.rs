@@ -90,6 +90,7 @@ pub fn secret_input(env: &str, label: &str) -> Option<SecretString> {
 
 /// Print what went wrong at Salesforce, why, and how to fix it (Lightning and Classic paths).
 pub fn report(e: &SfError) {
+    tracing::warn!("{:?}: {e}", e.cause);
     let d = e.diagnosis();
     eprintln!("sfconnect: {e}");
     if !d.likely.is_empty() {

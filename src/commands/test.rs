@@ -67,6 +67,7 @@ pub async fn run(global: &Global, name: &str, json_out: bool) -> ExitCode {
 
 /// Save the verdict, the rotated refresh token and the fresh session.
 pub async fn record(saved: &Saved, outcome: &Outcome) {
+    tracing::info!("tested '{}': {}", saved.name, outcome.summary());
     let last = LastTest {
         at: SystemTime::now(),
         ok: outcome.ok(),

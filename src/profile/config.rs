@@ -311,7 +311,11 @@ impl ConfigLock {
         let mut told = false;
         loop {
             match file.try_lock() {
-                Ok(()) => return Ok(Self { _file: file }),
+                Ok(()) => {
+                    // Whoever held the lock before and died mid-write left a temp file.
+                    fsutil::remove_stale_temps(dir);
+                    return Ok(Self { _file: file });
+                }
                 Err(std::fs::TryLockError::WouldBlock) => {}
                 Err(std::fs::TryLockError::Error(e)) => return Err(io_error("lock", &path)(e)),
             }
@@ -339,7 +343,6 @@ pub fn update<T, E: From<ConfigError>>(
     change: impl FnOnce(&mut Config) -> Result<T, E>,
 ) -> Result<T, E> {
     let _lock = ConfigLock::acquire(dir, timeout, waiting)?;
-    fsutil::remove_stale_temps(dir);
     let mut config = Config::load(dir)?;
     let before = config.clone();
     let result = change(&mut config)?;

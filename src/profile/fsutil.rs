@@ -36,17 +36,7 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    // Temp files of writers that were killed mid-write (writers of one file hold the config
-    // lock, so none is live): they hold nothing the real file does not.
-    let prefix = format!(".{name}.");
-    if let Ok(entries) = fs::read_dir(dir) {
-        for entry in entries.flatten() {
-            let file = entry.file_name().to_string_lossy().into_owned();
-            if file.starts_with(&prefix) && file.ends_with(".tmp") {
-                let _ = fs::remove_file(entry.path());
-            }
-        }
-    }
+    let _ = fs::remove_file(&temp);
     let result = (|| {
         let mut file = create_private(&temp)?;
         file.write_all(contents)?;

@@ -248,7 +248,6 @@ impl Profiles {
             return Err(ProfileError::BadName(name.to_string()));
         }
         let _lock = self.lock()?;
-        fsutil::remove_stale_temps(&self.dir);
         let mut config = Config::load(&self.dir)?;
         self.clean_unreferenced(&mut config, store)?;
 
@@ -279,6 +278,10 @@ impl Profiles {
         }
         config.save(&self.dir)?;
         fsutil::failpoint("after-swap");
+        tracing::info!(
+            "saved connection '{name}' (secrets: {})",
+            store.kind().as_str()
+        );
         self.clean_unreferenced(&mut config, store)?;
         Ok(())
     }

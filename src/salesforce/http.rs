@@ -96,7 +96,31 @@ impl Http {
 
     /// Send a request and read the whole body, at most `MAX_BODY` bytes.
     pub async fn send(&self, request: reqwest::RequestBuilder) -> Result<Reply> {
-        let mut response = request.send().await.map_err(|e| transport_error(&e))?;
+        let (client, request) = request.build_split();
+        let request = request.map_err(|e| transport_error(&e))?;
+        // The log names the method, host and path only: queries and bodies may carry secrets.
+        let what = format!(
+            "{} {}://{}{}",
+            request.method(),
+            request.url().scheme(),
+            request.url().host_str().unwrap_or_default(),
+            request.url().path()
+        );
+        let started = std::time::Instant::now();
+        let result = self.fetch(&client, request).await;
+        let ms = started.elapsed().as_millis();
+        match &result {
+            Ok(reply) => tracing::debug!("{what} -> {} in {ms} ms", reply.status),
+            Err(e) => tracing::info!("{what} failed in {ms} ms: {:?}", e.cause),
+        }
+        result
+    }
+
+    async fn fetch(&self, client: &reqwest::Client, request: reqwest::Request) -> Result<Reply> {
+        let mut response = client
+            .execute(request)
+            .await
+            .map_err(|e| transport_error(&e))?;
         let status = response.status().as_u16();
         let content_type = response
             .headers()

@@ -38,6 +38,10 @@ impl Session {
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env("NO_COLOR", "1");
+        cmd.env(
+            "SFCONNECT_LOG_DIR",
+            std::env::temp_dir().join("sfconnect-test-logs"),
+        );
         cmd.env_remove("DISPLAY");
         cmd.env_remove("WAYLAND_DISPLAY");
         for (k, v) in env {

@@ -213,6 +213,22 @@ async fn no_secret_reaches_a_file_an_output_or_a_child_in_clear() {
     );
     let written = files(dir);
     assert!(written.iter().any(|f| f.ends_with("secrets.age")));
+    let logged: Vec<_> = written
+        .iter()
+        .filter(|f| f.starts_with(dir.join(LOGS)))
+        .collect();
+    assert!(
+        !logged.is_empty(),
+        "the commands wrote their log, and it is audited"
+    );
+    let log_text: String = logged
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect();
+    assert!(
+        log_text.contains("POST http://127.0.0.1"),
+        "requests are logged: {log_text}"
+    );
     for file in written {
         let bytes = std::fs::read(&file).unwrap();
         assert!(
@@ -231,11 +247,16 @@ fn the_wizard_never_draws_or_writes_a_secret() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let sim = runtime.block_on(planted_org());
     let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join(LOGS).display().to_string();
     let mut s = new_connection(
         sim.login_url(),
         dir.path(),
         &[],
-        &[("SFCONNECT_PASSPHRASE", PASSPHRASE)],
+        &[
+            ("SFCONNECT_PASSPHRASE", PASSPHRASE),
+            ("SFCONNECT_LOG_DIR", &logs),
+            ("SFCONNECT_LOG", "trace"),
+        ],
     );
     soap_form(&mut s);
     s.send(DEMO_USERNAME);
@@ -256,6 +277,8 @@ fn the_wizard_never_draws_or_writes_a_secret() {
     assert_eq!(s.exit_code(), 0);
     let secrets = all_secrets(&sim);
     let raw = s.raw();
+    let logged = files(&dir.path().join(LOGS));
+    assert!(!logged.is_empty(), "the wizard wrote its log");
     // The password was never revealed: not in anything written to the terminal.
     assert!(
         find_in(&raw, &[PASSWORD.to_string()]).is_none(),

@@ -41,6 +41,9 @@ async fn login_list_and_remove_with_the_file_store() {
     );
 
     for file in std::fs::read_dir(&dir).unwrap().flatten() {
+        if file.path().is_dir() {
+            continue; // the logs: the secret audit (tests/hardening) covers them
+        }
         let bytes = std::fs::read(file.path()).unwrap();
         let content = String::from_utf8_lossy(&bytes);
         assert!(

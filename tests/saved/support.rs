@@ -21,6 +21,8 @@ pub fn sfconnect(config_dir: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_sfconnect"));
     cmd.env("SFCONNECT_CONFIG_DIR", config_dir)
         .env("SFCONNECT_STORE", "file")
+        .env("SFCONNECT_LOG_DIR", config_dir.join(LOGS))
+        .env("SFCONNECT_LOG", "debug")
         .env_remove("SFCONNECT_PASSWORD")
         .env_remove("SFCONNECT_SECURITY_TOKEN")
         .env_remove("SFCONNECT_CLIENT_SECRET")
@@ -74,14 +76,17 @@ pub fn text(output: &Output) -> String {
     )
 }
 
-/// Every file in a dir (but the lock) with its bytes, to prove nothing changed.
+/// Where the binary's log files go in tests: inside the config dir, so the audit finds them.
+pub const LOGS: &str = "logs";
+
+/// Every file in a dir (but the lock, and the logs) with its bytes, to prove nothing changed.
 pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return BTreeMap::new();
     };
     entries
         .flatten()
-        .filter(|e| e.file_name() != "connections.lock")
+        .filter(|e| e.file_name() != "connections.lock" && e.path().is_file())
         .map(|e| {
             (
                 e.file_name().to_string_lossy().into_owned(),
