@@ -182,7 +182,7 @@ impl Command {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let _log = crate::log::init();
+    let _ = crate::log::init();
     tracing::info!(
         "sfconnect {} {}",
         env!("CARGO_PKG_VERSION"),

@@ -6,7 +6,6 @@
 
 use std::path::PathBuf;
 
-use tracing_appender::non_blocking::WorkerGuard;
 use tracing_appender::rolling::{RollingFileAppender, Rotation};
 use tracing_subscriber::Layer as _;
 use tracing_subscriber::filter::{LevelFilter, Targets};
@@ -28,9 +27,10 @@ pub fn log_dir() -> Option<PathBuf> {
     )
 }
 
-/// Start logging to the file; keep the guard until exit (it flushes). A log that cannot be
-/// opened (read-only home, full disk) is skipped: it must never stop the tool.
-pub fn init() -> Option<WorkerGuard> {
+/// Start logging to the file. Each line is written as it happens (few lines, and a killed
+/// process loses none). A log that cannot be opened (read-only home, full disk) is skipped: it
+/// must never stop the tool.
+pub fn init() -> Option<()> {
     let dir = log_dir()?;
     fsutil::private_dir(&dir).ok()?;
     let level = std::env::var("SFCONNECT_LOG")
@@ -44,18 +44,16 @@ pub fn init() -> Option<WorkerGuard> {
         .max_log_files(7)
         .build(&dir)
         .ok()?;
-    let (writer, guard) = tracing_appender::non_blocking(appender);
     // Only sfconnect's own events: a dependency's trace output could include request headers.
     let ours = Targets::new().with_target("sfconnect", level);
     tracing_subscriber::registry()
         .with(
             tracing_subscriber::fmt::layer()
-                .with_writer(writer)
+                .with_writer(appender)
                 .with_ansi(false)
                 .with_target(false)
                 .with_filter(ours),
         )
         .try_init()
-        .ok()?;
-    Some(guard)
+        .ok()
 }
