@@ -426,6 +426,14 @@ mod tests {
     }
 
     #[test]
+    fn line_numbers_never_split_a_character() {
+        let text = "a = 1\nb = \"é\"\n";
+        let inside_e = text.find('é').unwrap() + 1;
+        assert_eq!(line_of(text, inside_e), 2);
+        assert_eq!(line_of(text, 10_000), 3);
+    }
+
+    #[test]
     fn lock_waits_then_times_out() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().to_path_buf();
