@@ -46,19 +46,31 @@ pub enum Status {
 }
 
 /// One check's verdict: what was found and, when not passing, how to fix it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckResult {
     pub id: &'static str,
     pub title: &'static str,
     pub status: Status,
     pub detail: String,
+    /// What to do, without Setup paths.
     pub fix: String,
-    /// The fix without Setup paths, and the Setup paths apart, for a display that shows one
-    /// user interface's paths (`fix` carries both, for text and JSON).
-    #[serde(skip)]
-    pub steps: String,
-    #[serde(skip)]
+    /// Where to click in Setup, in both interfaces: a display shows the chosen one; text and
+    /// JSON carry both (`full_fix`).
     pub setup: &'static [crate::salesforce::diagnosis::SetupPath],
+}
+
+/// The JSON shape of a check (`test --json`): `fix` with the Setup paths of both interfaces.
+impl Serialize for CheckResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut check = serializer.serialize_struct("CheckResult", 5)?;
+        check.serialize_field("id", self.id)?;
+        check.serialize_field("title", self.title)?;
+        check.serialize_field("status", &self.status)?;
+        check.serialize_field("detail", &self.detail)?;
+        check.serialize_field("fix", &self.full_fix())?;
+        check.end()
+    }
 }
 
 impl CheckResult {
@@ -74,7 +86,6 @@ impl CheckResult {
             status,
             detail: crate::salesforce::error::printable(&detail.into()),
             fix: fix.into(),
-            steps: String::new(),
             setup: &[],
         }
     }
@@ -82,23 +93,29 @@ impl CheckResult {
     /// A failure explained by the error taxonomy: the diagnosis becomes the fix.
     pub fn from_error(id: &'static str, status: Status, e: &SfError) -> Self {
         let d = e.diagnosis();
-        let mut fix: Vec<String> = d.fix.iter().map(|f| f.to_string()).collect();
-        for s in d.setup {
-            fix.push(format!(
-                "{}: Lightning: {} | Classic: {}",
-                s.task, s.lightning, s.classic
-            ));
-        }
         let mut detail = e.to_string();
         if let Some(first) = d.likely.first() {
             detail.push_str(&format!(". Most likely {first}"));
         }
-        let steps = d.fix.join("; ");
         Self {
-            steps,
             setup: d.setup,
-            ..Self::new(id, status, detail, fix.join("; "))
+            ..Self::new(id, status, detail, d.fix.join("; "))
         }
+    }
+
+    /// The fix with the Setup paths of both interfaces, for text output and JSON.
+    pub fn full_fix(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if !self.fix.is_empty() {
+            parts.push(self.fix.clone());
+        }
+        for s in self.setup {
+            parts.push(format!(
+                "{}: Lightning: {} | Classic: {}",
+                s.task, s.lightning, s.classic
+            ));
+        }
+        parts.join("; ")
     }
 }
 

@@ -33,6 +33,16 @@ fn consumer_secret(old: Option<&SecretBundle>) -> Result<SecretString, ExitCode>
     )
 }
 
+/// The consumer secret where the app may need none (refresh token, browser and device flows).
+fn optional_consumer_secret(old: Option<&SecretBundle>) -> Option<SecretString> {
+    secret(
+        "SFCONNECT_CLIENT_SECRET",
+        "Consumer secret (empty if the app needs none)",
+        old,
+        key::CLIENT_SECRET,
+    )
+}
+
 fn gather(
     args: &LoginArgs,
     existing: Option<&Profile>,
@@ -88,13 +98,7 @@ fn gather(
         }
         Flow::RefreshToken => {
             required(client_id.as_ref(), "--client-id (the consumer key)")?;
-            let client_secret = secret(
-                "SFCONNECT_CLIENT_SECRET",
-                "Consumer secret (empty if the app needs none)",
-                old,
-                key::CLIENT_SECRET,
-            );
-            secrets = secrets.with(key::CLIENT_SECRET, client_secret);
+            secrets = secrets.with(key::CLIENT_SECRET, optional_consumer_secret(old));
             let refresh = required(
                 secret(
                     "SFCONNECT_REFRESH_TOKEN",
@@ -113,13 +117,7 @@ fn gather(
         }
         Flow::Web | Flow::Device => {
             required(client_id.as_ref(), "--client-id (the consumer key)")?;
-            let client_secret = secret(
-                "SFCONNECT_CLIENT_SECRET",
-                "Consumer secret (empty if the app needs none)",
-                old,
-                key::CLIENT_SECRET,
-            );
-            secrets = secrets.with(key::CLIENT_SECRET, client_secret);
+            secrets = secrets.with(key::CLIENT_SECRET, optional_consumer_secret(old));
         }
     }
     Ok(Draft {

@@ -256,8 +256,9 @@ pub fn print_check(out: &mut dyn std::io::Write, check: &CheckResult, colour: bo
         check.title,
         check.detail
     );
-    if !check.fix.is_empty() && matches!(check.status, Status::Fail | Status::Warn) {
-        let _ = writeln!(out, "    fix: {}", check.fix);
+    let fix = check.full_fix();
+    if !fix.is_empty() && matches!(check.status, Status::Fail | Status::Warn) {
+        let _ = writeln!(out, "    fix: {fix}");
     }
 }
 

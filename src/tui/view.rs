@@ -476,11 +476,7 @@ fn help(frame: &mut Frame, look: Look) {
 
 /// A failed check's fix, with the Setup paths of the user interface chosen.
 fn fix_lines(c: &crate::check::CheckResult, ui: Ui, look: Look, lines: &mut Vec<Line<'static>>) {
-    let fix = if c.setup.is_empty() && c.steps.is_empty() {
-        &c.fix
-    } else {
-        &c.steps
-    };
+    let fix = &c.fix;
     if !fix.is_empty() {
         lines.push(Line::from(Span::styled(
             format!("   fix: {fix}"),

@@ -62,6 +62,18 @@ impl Field {
         self.value.chars().count() >= MAX_CHARS
     }
 
+    /// Apply an editing key (a character, Backspace, F2 to reveal); false for any other key.
+    pub fn edit(&mut self, key: super::Key) -> bool {
+        use super::Key;
+        match key {
+            Key::Char(c) => self.insert(c.encode_utf8(&mut [0; 4])),
+            Key::Backspace => self.backspace(),
+            Key::Reveal => self.revealed = !self.revealed,
+            _ => return false,
+        }
+        true
+    }
+
     pub fn backspace(&mut self) {
         self.value.pop();
     }

@@ -184,10 +184,9 @@ impl App {
                     .map(|text| vec![Effect::PasteRedirect { text }])
                     .unwrap_or_default();
             }
-            Key::Backspace => a.paste.backspace(),
-            Key::Reveal => a.paste.revealed = !a.paste.revealed,
-            Key::Char(c) => a.paste.insert(&c.to_string()),
-            _ => {}
+            _ => {
+                a.paste.edit(key);
+            }
         }
         Vec::new()
     }

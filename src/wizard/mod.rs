@@ -551,6 +551,7 @@ fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
             Key::Char('q') | Key::Esc => return vec![Effect::Quit],
             Key::Char('n') => {
                 app.name = Field::new("Connection name");
+                app.generated = None;
                 app.reauth = None;
                 app.screen = Screen::Name;
             }
@@ -580,8 +581,9 @@ fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
             }
             Key::Esc if app.connections.is_empty() => return vec![Effect::Quit],
             Key::Esc => app.screen = Screen::Home,
-            Key::Backspace => app.name.backspace(),
-            Key::Char(c) => app.name.insert(&c.to_string()),
+            Key::Char(_) | Key::Backspace => {
+                app.name.edit(key);
+            }
             _ => {}
         },
         Screen::Environment => match key {
@@ -590,8 +592,9 @@ fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
                 Err(e) => app.message = Some(e),
             },
             Key::Esc => app.screen = Screen::Name,
-            Key::Backspace if app.uses_my_domain_field() => app.my_domain.backspace(),
-            Key::Char(c) if app.uses_my_domain_field() => app.my_domain.insert(&c.to_string()),
+            Key::Char(_) | Key::Backspace if app.uses_my_domain_field() => {
+                app.my_domain.edit(key);
+            }
             _ => {
                 let len = app.environments().len();
                 step(&mut app.environment, len, key)
@@ -645,19 +648,9 @@ fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
             }
             Key::Enter => return app.start_check(),
             Key::Esc => app.screen = Screen::Guide,
-            Key::Reveal => {
+            Key::Char(_) | Key::Backspace | Key::Reveal => {
                 if let Some(f) = app.fields.get_mut(app.focus) {
-                    f.revealed = !f.revealed;
-                }
-            }
-            Key::Backspace => {
-                if let Some(f) = app.fields.get_mut(app.focus) {
-                    f.backspace();
-                }
-            }
-            Key::Char(c) => {
-                if let Some(f) = app.fields.get_mut(app.focus) {
-                    f.insert(&c.to_string());
+                    f.edit(key);
                 }
             }
             _ => step(&mut app.focus, app.fields.len(), key),

@@ -470,6 +470,10 @@ fn jwt_without_a_key_file_makes_one_and_shows_the_certificate() {
     press(&mut app, &[Key::Esc]);
     let effects = press(&mut app, &[Key::Enter]);
     started(&effects);
+    // The key belongs to this connection: a new one starts without it.
+    app.screen = Screen::Home;
+    press(&mut app, &[Key::Char('n')]);
+    assert!(app.generated.is_none());
 }
 
 #[test]
