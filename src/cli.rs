@@ -63,18 +63,20 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Print a valid access token (logging in again only when needed), nothing else.
+    /// Print an access token the org accepts, nothing else: the cached one once the org has
+    /// confirmed it (one cheap call), else a new login.
     Token {
         name: String,
-        /// Log in anew instead of using a cached access token (e.g. after a session was revoked).
-        #[arg(long)]
-        fresh: bool,
+        #[command(flatten)]
+        freshness: FreshnessArgs,
     },
-    /// Print a connection's credentials for other tools.
+    /// Print a connection's credentials for other tools (the access token as `token` gives it).
     Export {
         name: String,
         #[arg(long, value_enum)]
         format: ExportFormat,
+        #[command(flatten)]
+        freshness: FreshnessArgs,
     },
     /// Check connections every --interval and notify when their health changes.
     Watch {
@@ -115,6 +117,29 @@ pub enum Command {
     Setup { name: Option<String> },
     /// The wizard, straight into re-authenticating a saved connection.
     Reauth { name: String },
+}
+
+/// How far to trust a cached access token.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct FreshnessArgs {
+    /// Log in anew instead of using the cached access token.
+    #[arg(long, conflicts_with = "offline")]
+    pub fresh: bool,
+    /// Use the cached access token without asking the org (no network call while its estimated
+    /// lifetime lasts), for tight loops; it may have been revoked meanwhile.
+    #[arg(long)]
+    pub offline: bool,
+}
+
+impl FreshnessArgs {
+    pub fn freshness(self) -> crate::connect::token::Freshness {
+        use crate::connect::token::Freshness;
+        match (self.fresh, self.offline) {
+            (true, _) => Freshness::Fresh,
+            (_, true) => Freshness::Offline,
+            _ => Freshness::Confirm,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -225,12 +250,21 @@ pub fn main() -> ExitCode {
         Some(Command::Test { name, json }) => {
             runtime.block_on(commands::test::run(&global, &name, json))
         }
-        Some(Command::Token { name, fresh }) => {
-            runtime.block_on(commands::token::token(&global, &name, fresh))
-        }
-        Some(Command::Export { name, format }) => {
-            runtime.block_on(commands::token::export(&global, &name, format))
-        }
+        Some(Command::Token { name, freshness }) => runtime.block_on(commands::token::token(
+            &global,
+            &name,
+            freshness.freshness(),
+        )),
+        Some(Command::Export {
+            name,
+            format,
+            freshness,
+        }) => runtime.block_on(commands::token::export(
+            &global,
+            &name,
+            format,
+            freshness.freshness(),
+        )),
         Some(Command::Watch {
             name,
             interval,

@@ -2,6 +2,7 @@
 pub mod check;
 pub mod cli;
 pub mod commands;
+pub mod connect;
 pub mod log;
 pub mod profile;
 pub mod salesforce;

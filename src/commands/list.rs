@@ -6,27 +6,11 @@ use std::time::SystemTime;
 use serde_json::{Value, json};
 
 use super::{profile_failure, profiles};
+use crate::connect::health::password_expires_in_days;
 use crate::profile::{Profile, ProfileError};
 
 fn rfc3339(t: SystemTime) -> String {
     humantime::format_rfc3339_seconds(t).to_string()
-}
-
-/// Days until the password expires under the connection's policy (default 90 days); None when unknown or not used.
-pub fn password_expires_in_days(profile: &Profile, now: SystemTime) -> Option<i64> {
-    if !profile.flow.uses_password() {
-        return None;
-    }
-    let changed = profile.password_changed_at?;
-    let age = now
-        .duration_since(changed)
-        .map(|d| d.as_secs() as i64 / 86_400)
-        .unwrap_or(0);
-    let policy = profile
-        .password_policy_days
-        .map(i64::from)
-        .unwrap_or(super::saved::PASSWORD_POLICY_DAYS);
-    Some(policy - age)
 }
 
 /// The contract's JSON shape for one connection (shared by `list` and `status`).

@@ -6,9 +6,11 @@ use std::sync::Arc;
 
 use secrecy::SecretString;
 
-use super::saved::{blocking, finalize, http, open_store, run_checks, target};
+use super::saved::{http, run_checks};
 use super::{EXIT_FAILED, EXIT_USAGE, fail, profile_failure, profiles, secret_input};
 use crate::cli::{Global, LoginArgs};
+use crate::connect::save::{Verified, save};
+use crate::connect::{blocking, open_store, target};
 use crate::profile::{Draft, Flow, Profile, ProfileError, SecretBundle, StoreKind, key};
 use crate::salesforce::LoginUrl;
 
@@ -182,7 +184,7 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
         };
         let port = args
             .callback_port
-            .unwrap_or(super::web_login::DEFAULT_CALLBACK_PORT);
+            .unwrap_or(crate::connect::web_login::DEFAULT_CALLBACK_PORT);
         let token = if inputs.flow == Flow::Device {
             super::device_login::device_login(&http, &inputs.login_url, &app).await
         } else {
@@ -202,7 +204,7 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
             Err(e) => return super::saved::login_failed(&e),
         }
     }
-    let mut profile = inputs.to_profile(existing.as_ref(), store.kind());
+    let profile = inputs.to_profile(existing.as_ref(), store.kind());
     let target = match target(&profile, &inputs.secrets) {
         Ok(t) => t,
         Err(e) => return fail(EXIT_USAGE, e),
@@ -222,7 +224,7 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
             .unwrap_or_default()
     );
     let outcome = run_checks(&http, target, true).await;
-    let Some(session) = outcome.session.as_ref().filter(|_| outcome.ok()) else {
+    if !outcome.ok() || outcome.session.is_none() {
         let kept = if existing.is_some() {
             format!("the saved connection '{}' is unchanged", args.name)
         } else {
@@ -230,27 +232,15 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
         };
         eprintln!("sfconnect: the checks failed; {kept}.");
         return ExitCode::from(EXIT_FAILED);
+    }
+    let Some(verified) = Verified::from_outcome(&args.name, inputs, outcome) else {
+        return ExitCode::from(EXIT_FAILED);
     };
-    let auth = &session.auth;
-    let mut secrets = inputs.secrets.clone();
-    finalize(
-        &mut profile,
-        &mut secrets,
-        old.as_ref(),
-        session,
-        outcome.summary(),
-    );
-    let name = args.name.clone();
-    let describe = store.describe();
-    let saved = {
-        let (profiles, store) = (profiles.clone(), store.clone());
-        blocking(move || profiles.commit(&name, profile, &secrets, store.as_ref())).await
-    };
-    match saved {
-        Ok(()) => {
+    match save(&profiles, store, &verified, old.as_ref()).await {
+        Ok(report) => {
             println!(
-                "Saved connection '{}' ({}). Secrets are in: {describe}.",
-                args.name, auth.session.instance_url
+                "Saved connection '{}' ({}). Secrets are in: {}.",
+                report.name, report.instance_url, report.store
             );
             ExitCode::SUCCESS
         }

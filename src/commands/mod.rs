@@ -10,7 +10,6 @@ pub mod status;
 pub mod test;
 pub mod token;
 pub mod web_login;
-pub mod whereami;
 pub mod wizard;
 
 use std::io::IsTerminal;
@@ -31,28 +30,47 @@ pub fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(code)
 }
 
-/// The saved connections this invocation works on.
-pub fn profiles(global: &Global) -> Result<Profiles, ExitCode> {
-    let dir = match global
+/// The config dir this invocation works in.
+fn config_dir(global: &Global) -> Result<std::path::PathBuf, ExitCode> {
+    global
         .config_dir
         .clone()
         .or_else(profile::default_config_dir)
-    {
-        Some(d) => d,
-        None => {
-            return Err(fail(
+        .ok_or_else(|| {
+            fail(
                 EXIT_USAGE,
                 "cannot find a config directory for this user; pass --config-dir DIR or set SFCONNECT_CONFIG_DIR",
-            ));
-        }
-    };
-    let passphrase = std::env::var("SFCONNECT_PASSPHRASE")
+            )
+        })
+}
+
+fn env_passphrase() -> Option<SecretString> {
+    std::env::var("SFCONNECT_PASSPHRASE")
         .ok()
         .filter(|p| !p.is_empty())
-        .map(SecretString::from);
-    Ok(Profiles::new(dir)
-        .with_passphrase(passphrase)
-        .with_passphrase_prompt(|| prompt_secret("Passphrase for the sfconnect secrets file")))
+        .map(SecretString::from)
+}
+
+/// The saved connections a scriptable command works on: a passphrase from the environment or
+/// a prompt, and a word on stderr while another process holds the lock.
+pub fn profiles(global: &Global) -> Result<Profiles, ExitCode> {
+    Ok(Profiles::new(config_dir(global)?)
+        .with_passphrase(env_passphrase())
+        .with_passphrase_prompt(|| prompt_secret("Passphrase for the sfconnect secrets file"))
+        .with_waiting(say_waiting))
+}
+
+/// The saved connections the wizard works on: it never reads the terminal behind its own
+/// back (it asks for a passphrase on its own screen) and never writes to it.
+pub fn wizard_profiles(global: &Global) -> Result<Profiles, ExitCode> {
+    Ok(Profiles::new(config_dir(global)?).with_passphrase(env_passphrase()))
+}
+
+fn say_waiting(lock: &std::path::Path) {
+    eprintln!(
+        "sfconnect: waiting for another sfconnect to finish saving connections (lock {})…",
+        lock.display()
+    );
 }
 
 /// Ask for a secret on the terminal without echoing it; None when there is no terminal.
@@ -64,15 +82,6 @@ pub fn prompt_secret(label: &str) -> Option<SecretString> {
         .ok()
         .map(SecretString::from)
 }
-
-/// Environment variables that may carry secrets into sfconnect; never passed on to children.
-pub const SECRET_ENV: &[&str] = &[
-    "SFCONNECT_PASSWORD",
-    "SFCONNECT_SECURITY_TOKEN",
-    "SFCONNECT_CLIENT_SECRET",
-    "SFCONNECT_REFRESH_TOKEN",
-    "SFCONNECT_PASSPHRASE",
-];
 
 /// A secret from its environment variable, else a masked prompt on a terminal.
 pub fn secret_input(env: &str, label: &str) -> Option<SecretString> {

@@ -41,31 +41,7 @@ pub async fn run_sim(port: u16, scenario: Option<PathBuf>, rtt_ms: u64) -> ExitC
     let _ = writeln!(out, "my domain URL: {}", running.instance_url());
     let _ = out.flush();
     drop(out);
-    wait_for_stop().await;
+    crate::connect::signals::wait_for_stop().await;
     running.stop();
     ExitCode::SUCCESS
-}
-
-/// Wait for Ctrl-C, SIGTERM or SIGHUP.
-pub async fn wait_for_stop() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let (Ok(mut term), Ok(mut hup)) = (
-            signal(SignalKind::terminate()),
-            signal(SignalKind::hangup()),
-        ) else {
-            let _ = tokio::signal::ctrl_c().await;
-            return;
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
-            _ = hup.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
 }

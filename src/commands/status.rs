@@ -3,70 +3,20 @@
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 
-use super::list::{password_expires_in_days, profile_json};
-use super::saved::{WARN_DAYS, http, open, run_checks, target, use_colour};
+use super::list::profile_json;
+use super::saved::{http, run_checks, use_colour};
 use super::test::record;
 use super::{EXIT_FAILED, EXIT_USAGE, fail, profile_failure, profiles};
 use crate::cli::Global;
+use crate::connect::health::{Health, health};
+use crate::connect::saved::record_unopenable;
+use crate::connect::{open_in, target};
 use crate::profile::{Profile, ProfileError};
-
-/// A connection's health.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Health {
-    Ok,
-    /// The password expires within the warning window.
-    Expiring,
-    Failing,
-    Untested,
-}
-
-impl Health {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Health::Ok => "ok",
-            Health::Expiring => "expiring",
-            Health::Failing => "failing",
-            Health::Untested => "untested",
-        }
-    }
-
-    /// Whether `status` exits 1 for it.
-    pub fn alarming(self) -> bool {
-        matches!(self, Health::Expiring | Health::Failing)
-    }
-}
-
-/// Health and a one-line message, from what is saved (no network).
-pub fn health(p: &Profile, now: SystemTime) -> (Health, String) {
-    let expiry = password_expires_in_days(p, now);
-    let tested = p.last_test.as_ref().map(|t| {
-        let age = now.duration_since(t.at).unwrap_or(Duration::ZERO).as_secs() / 86_400;
-        (t, age)
-    });
-    match (tested, expiry) {
-        (Some((t, _)), _) if !t.ok => (Health::Failing, t.summary.clone()),
-        (_, Some(days)) if days <= 0 => (Health::Failing, "the password has expired".into()),
-        (_, Some(days)) if days <= WARN_DAYS => {
-            (Health::Expiring, format!("password expires in {days} days"))
-        }
-        (None, _) => (Health::Untested, "never tested".into()),
-        (Some((_, age)), expiry) => {
-            let tested = if age == 0 {
-                "tested today".to_string()
-            } else {
-                format!("not tested for {age} days")
-            };
-            let expiry = expiry
-                .map(|d| format!("; password expires in {d} days"))
-                .unwrap_or_default();
-            (Health::Ok, format!("{tested}{expiry}"))
-        }
-    }
-}
 
 fn selected(global: &Global, name: Option<&str>) -> Result<Vec<(String, Profile)>, ExitCode> {
     let profiles = profiles(global)?;
@@ -101,22 +51,31 @@ async fn check_and_notify(
             .and_then(|c| c.notify_command),
     };
     let http = http()?;
+    let profiles = Arc::new(profiles(global)?);
     for (name, profile) in &before {
         let (old, _) = health(profile, SystemTime::now());
-        let saved = match open(global, name).await {
-            Ok(s) => s,
-            Err(_) => continue,
-        };
-        let outcome = match target(&saved.profile, &saved.secrets) {
-            Ok(t) => run_checks(&http, t, false).await,
+        // A connection whose secrets cannot be opened (a lost key file, a deleted keyring item,
+        // no session bus under cron) is failing, and says why: it is never skipped.
+        match open_in(profiles.clone(), name).await {
+            Ok(saved) => {
+                let outcome = match target(&saved.profile, &saved.secrets) {
+                    Ok(t) => run_checks(&http, t, false).await,
+                    Err(e) => {
+                        eprintln!("sfconnect: {name}: {e}");
+                        continue;
+                    }
+                };
+                record(&saved, &outcome).await;
+            }
             Err(e) => {
                 eprintln!("sfconnect: {name}: {e}");
-                continue;
+                if let Err(e) = record_unopenable(&profiles, name, &e).await {
+                    eprintln!("sfconnect: {name}: could not record that it is failing: {e}");
+                }
             }
-        };
-        record(&saved, &outcome).await;
+        }
         // Only the settings changed; no need to open the secret store again.
-        let after = saved.profiles.get(name).unwrap_or_else(|_| profile.clone());
+        let after = profiles.get(name).unwrap_or_else(|_| profile.clone());
         let (new, message) = health(&after, SystemTime::now());
         if new != old
             && let Some(cmd) = &command
@@ -131,7 +90,7 @@ async fn check_and_notify(
 async fn run_notification(command: &str, name: &str, old: Health, new: Health, message: &str) {
     let mut child = tokio::process::Command::new("sh");
     // Secrets this process may have been given in its environment do not pass to the child.
-    for secret in super::SECRET_ENV {
+    for secret in crate::connect::SECRET_ENV {
         child.env_remove(secret);
     }
     let status = child
@@ -223,7 +182,7 @@ pub async fn watch(
         }
         tokio::select! {
             _ = tokio::time::sleep(interval) => {}
-            _ = super::sim::wait_for_stop() => return ExitCode::SUCCESS,
+            _ = crate::connect::signals::wait_for_stop() => return ExitCode::SUCCESS,
         }
     }
 }

@@ -2,15 +2,14 @@
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
-use std::time::SystemTime;
 
 use serde_json::json;
 
-use super::saved::{Saved, http, open, print_check, run_checks, target, use_colour};
+use super::saved::{http, open, print_check, run_checks, use_colour};
 use super::{EXIT_FAILED, EXIT_USAGE, fail};
 use crate::check::Outcome;
 use crate::cli::Global;
-use crate::profile::LastTest;
+use crate::connect::{Saved, target};
 
 pub async fn run(global: &Global, name: &str, json_out: bool) -> ExitCode {
     let saved = match open(global, name).await {
@@ -65,37 +64,12 @@ pub async fn run(global: &Global, name: &str, json_out: bool) -> ExitCode {
     }
 }
 
-/// Save the verdict, the rotated refresh token and the fresh session.
+/// Save the verdict, the rotated refresh token and the fresh session (only onto the
+/// credentials that were tested; the service drops them if the connection changed meanwhile).
 pub async fn record(saved: &Saved, outcome: &Outcome) {
-    tracing::info!("tested '{}': {}", saved.name, outcome.summary());
-    let last = LastTest {
-        at: SystemTime::now(),
-        ok: outcome.ok(),
-        summary: outcome.summary(),
-    };
-    let changed = outcome.session.as_ref().and_then(|s| s.password_changed_at);
-    match &outcome.session {
-        Some(session) => {
-            saved
-                .persist(&session.auth, move |p| {
-                    p.last_test = Some(last);
-                    if changed.is_some() {
-                        p.password_changed_at = changed;
-                    }
-                })
-                .await
-        }
-        None => {
-            let name = saved.name.clone();
-            let profiles = saved.profiles.clone();
-            let result = super::saved::blocking(move || {
-                profiles.update_profile(&name, |p| p.last_test = Some(last))
-            })
-            .await;
-            if let Err(e) = result {
-                eprintln!("sfconnect: could not record the test result: {e}");
-            }
-        }
+    crate::profile::fsutil::failpoint("before-record");
+    if let Err(e) = saved.record(outcome).await {
+        eprintln!("sfconnect: could not record the test result: {e}");
     }
 }
 

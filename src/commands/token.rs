@@ -1,38 +1,38 @@
-//! `sfconnect token NAME`: print a valid access token and nothing else; log in only when the
-//! cached one is too old. `sfconnect export`: credentials for other tools.
+//! `sfconnect token NAME`: print an access token the org accepts, and nothing else.
+//! `sfconnect export`: credentials for other tools, under the same rules.
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::ExposeSecret;
 use serde_json::json;
 
-use super::saved::{Saved, cached_token, http, login_failed, open};
-use super::{EXIT_USAGE, fail};
+use super::saved::{http, service_failed};
+use super::{EXIT_USAGE, fail, profiles};
 use crate::cli::{ExportFormat, Global};
+use crate::connect::Saved;
+use crate::connect::token::{Freshness, Token, access_token};
 use crate::profile::credentials::uses_refresh_token;
 use crate::profile::key;
 use crate::salesforce::rest::API_VERSION;
 
-/// A valid access token: the cached one, or a new login (persisting what it changed).
-async fn access_token(saved: &Saved, fresh: bool) -> Result<SecretString, ExitCode> {
-    if !fresh && let Some(token) = cached_token(&saved.secrets) {
-        return Ok(token);
-    }
+/// A token the org accepts, per `freshness`; failures reported with their diagnosis.
+async fn valid_token(global: &Global, name: &str, freshness: Freshness) -> Result<Token, ExitCode> {
+    let profiles = Arc::new(profiles(global)?);
     let http = http()?;
-    match saved.log_in(&http).await {
-        Ok(auth) => Ok(auth.session.access_token),
-        Err(e) => Err(login_failed(&e)),
+    let token = access_token(&profiles, name, &http, freshness)
+        .await
+        .map_err(|e| service_failed(&e))?;
+    if let Some(warning) = &token.warning {
+        eprintln!("sfconnect: {warning}");
     }
+    Ok(token)
 }
 
-pub async fn token(global: &Global, name: &str, fresh: bool) -> ExitCode {
-    let saved = match open(global, name).await {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    match access_token(&saved, fresh).await {
-        Ok(token) => {
-            println!("{}", token.expose_secret());
+pub async fn token(global: &Global, name: &str, freshness: Freshness) -> ExitCode {
+    match valid_token(global, name, freshness).await {
+        Ok(t) => {
+            println!("{}", t.token.expose_secret());
             ExitCode::SUCCESS
         }
         Err(code) => code,
@@ -84,42 +84,23 @@ pub fn parse_sfdx_url(text: &str) -> Option<SfdxUrl> {
     })
 }
 
-pub async fn export(global: &Global, name: &str, format: ExportFormat) -> ExitCode {
-    let saved = match open(global, name).await {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    let p = &saved.profile;
+pub async fn export(
+    global: &Global,
+    name: &str,
+    format: ExportFormat,
+    freshness: Freshness,
+) -> ExitCode {
     if format == ExportFormat::SfdxUrl {
-        let refresh = saved.secrets.get(key::REFRESH_TOKEN);
-        let (Some(refresh), Some(client_id), Some(instance)) =
-            (refresh, &p.client_id, &p.instance_url)
-        else {
-            let why = if uses_refresh_token(p.flow) {
-                "its refresh token, consumer key or instance URL is missing; re-authenticate it"
-            } else {
-                "it logs in without a refresh token; use --format env or json, or connect it with browser login"
-            };
-            return fail(
-                EXIT_USAGE,
-                format!("'{name}' cannot be exported as an sfdx-url: {why}"),
-            );
+        return match super::saved::open(global, name).await {
+            Ok(saved) => export_sfdx_url(&saved),
+            Err(code) => code,
         };
-        let secret = saved
-            .secrets
-            .get(key::CLIENT_SECRET)
-            .map(|s| s.expose_secret().to_string())
-            .unwrap_or_default();
-        println!(
-            "{}",
-            sfdx_url(client_id, &secret, refresh.expose_secret(), instance)
-        );
-        return ExitCode::SUCCESS;
     }
-    let token = match access_token(&saved, false).await {
+    let Token { saved, token, .. } = match valid_token(global, name, freshness).await {
         Ok(t) => t,
         Err(code) => return code,
     };
+    let p = &saved.profile;
     let instance = p.instance_url.clone().unwrap_or_default();
     let fields = [
         ("SF_ACCESS_TOKEN", token.expose_secret().to_string()),
@@ -151,6 +132,34 @@ pub async fn export(global: &Global, name: &str, format: ExportFormat) -> ExitCo
         ),
         ExportFormat::SfdxUrl => {}
     }
+    ExitCode::SUCCESS
+}
+
+/// The refresh token itself is what `sf org login sfdx-url` takes; it needs no confirming.
+fn export_sfdx_url(saved: &Saved) -> ExitCode {
+    let (p, name) = (&saved.profile, &saved.name);
+    let refresh = saved.secrets.get(key::REFRESH_TOKEN);
+    let (Some(refresh), Some(client_id), Some(instance)) = (refresh, &p.client_id, &p.instance_url)
+    else {
+        let why = if uses_refresh_token(p.flow) {
+            "its refresh token, consumer key or instance URL is missing; re-authenticate it"
+        } else {
+            "it logs in without a refresh token; use --format env or json, or connect it with browser login"
+        };
+        return fail(
+            EXIT_USAGE,
+            format!("'{name}' cannot be exported as an sfdx-url: {why}"),
+        );
+    };
+    let secret = saved
+        .secrets
+        .get(key::CLIENT_SECRET)
+        .map(|s| s.expose_secret().to_string())
+        .unwrap_or_default();
+    println!(
+        "{}",
+        sfdx_url(client_id, &secret, refresh.expose_secret(), instance)
+    );
     ExitCode::SUCCESS
 }
 

@@ -1,185 +1,13 @@
-//! Browser login (authorization code + PKCE), shared by `sfconnect login --flow web` and the
-//! wizard: a loopback callback listener (reachable from a laptop through `ssh -L`), and paste-back
-//! of the address the browser lands on, whichever comes first. The code is exchanged for tokens.
+//! `sfconnect login --flow web`: the browser login on the command line: the address on stderr,
+//! the browser opened where one can show, and the redirect from the listener or pasted on stdin.
 
-use std::time::Duration;
-
-use axum::Router;
-use axum::extract::{Query, State};
-use axum::response::Html;
-use axum::routing::get;
-use secrecy::SecretString;
-use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
-
-use super::whereami::Place;
-use crate::salesforce::oauth::{ClientApp, Grant, TokenResponse, request_token};
-use crate::salesforce::web::{self, AuthorizeRequest, DEFAULT_SCOPES, Pkce};
-use crate::salesforce::{Cause, Http, LoginUrl, SfError};
-
-/// The callback port registered in apps by default (the Salesforce CLI's convention).
-pub const DEFAULT_CALLBACK_PORT: u16 = 1717;
-/// How long to wait for the browser login.
-pub const LOGIN_TIMEOUT: Duration = Duration::from_secs(300);
-
-pub fn redirect_uri(port: u16) -> String {
-    format!("http://localhost:{port}/OauthRedirect")
-}
-
-/// The line to run on the laptop so its browser's redirect reaches this server.
-pub fn ssh_forward_line(port: u16) -> String {
-    let user = std::env::var("USER")
-        .ok()
-        .filter(|u| {
-            !u.is_empty()
-                && u.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
-        })
-        .unwrap_or_else(|| "user".into());
-    format!("ssh -L {port}:127.0.0.1:{port} {user}@this-server")
-}
-
-/// The page the browser shows after the redirect; it names no secret.
-fn page(ok: bool) -> Html<&'static str> {
-    Html(if ok {
-        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>sfconnect</title></head><body><h1>Logged in</h1><p>You can close this window and return to sfconnect.</p></body></html>"
-    } else {
-        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>sfconnect</title></head><body><h1>Login failed</h1><p>Return to sfconnect: it says what went wrong and what to do.</p></body></html>"
-    })
-}
-
-/// Where redirects and pasted addresses arrive.
-pub type Pasted = mpsc::UnboundedSender<String>;
-
-async fn callback(
-    State(tx): State<Pasted>,
-    uri: axum::http::Uri,
-    Query(q): Query<Vec<(String, String)>>,
-) -> Html<&'static str> {
-    let ok = q.iter().any(|(k, _)| k == "code") && !q.iter().any(|(k, _)| k == "error");
-    // The raw query keeps the code's encoding, so it is decoded exactly once, like a paste.
-    let _ = tx.send(format!("?{}", uri.query().unwrap_or_default()));
-    page(ok)
-}
-
-/// Listen on 127.0.0.1:`port` for the redirect; None when the port is taken (paste-back remains).
-async fn listen(port: u16, tx: Pasted) -> Option<JoinHandle<()>> {
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
-        .await
-        .ok()?;
-    let app = Router::new()
-        .route("/OauthRedirect", get(callback))
-        .with_state(tx);
-    Some(tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    }))
-}
-
-/// The OSC 52 sequence that offers `url` to the terminal's clipboard (terminals that do not
-/// support it ignore it). Only the authorize URL goes this way, never a secret.
-pub fn clipboard_sequence(url: &str) -> String {
-    use base64::Engine as _;
-    let encoded = base64::engine::general_purpose::STANDARD.encode(url);
-    format!("\x1b]52;c;{encoded}\x07")
-}
-
-/// A browser login under way: the address to open and the redirect it ends on.
-pub struct BrowserLogin {
-    pub url: String,
-    pub redirect: String,
-    pub port: u16,
-    /// Whether the callback listener is up (false: the port was taken or not wanted).
-    pub listening: bool,
-    pkce: Pkce,
-    tx: Pasted,
-    rx: mpsc::UnboundedReceiver<String>,
-    listener: Option<JoinHandle<()>>,
-}
-
-impl BrowserLogin {
-    /// Make the PKCE pair and the authorize URL; listen on `port` unless `listen` is false.
-    pub async fn start(
-        login_url: &LoginUrl,
-        client_id: &str,
-        port: u16,
-        listen_for_redirect: bool,
-    ) -> Result<Self, SfError> {
-        let pkce = Pkce::generate()?;
-        let redirect = redirect_uri(port);
-        let url = web::authorize_url(
-            login_url,
-            &AuthorizeRequest {
-                client_id,
-                redirect_uri: &redirect,
-                scope: DEFAULT_SCOPES,
-                pkce: &pkce,
-                prompt: Some("login"),
-                login_hint: None,
-            },
-        );
-        let (tx, rx) = mpsc::unbounded_channel();
-        let listener = if listen_for_redirect {
-            listen(port, tx.clone()).await
-        } else {
-            None
-        };
-        Ok(Self {
-            url,
-            redirect,
-            port,
-            listening: listener.is_some(),
-            pkce,
-            tx,
-            rx,
-            listener,
-        })
-    }
-
-    /// Where a pasted address (or bare code) goes.
-    pub fn paste_sender(&self) -> Pasted {
-        self.tx.clone()
-    }
-
-    /// Wait for the redirect or a paste, check it, and exchange the code.
-    pub async fn finish(
-        mut self,
-        http: &Http,
-        login_url: &LoginUrl,
-        app: &ClientApp,
-        limit: Duration,
-    ) -> Result<TokenResponse, SfError> {
-        let received = tokio::time::timeout(limit, self.rx.recv()).await;
-        if let Some(l) = self.listener.take() {
-            l.abort();
-        }
-        let Ok(Some(text)) = received else {
-            return Err(SfError::new(Cause::Timeout).with_context(format!(
-                "no browser redirect or pasted address within {} minutes",
-                limit.as_secs() / 60
-            )));
-        };
-        let code: SecretString = web::read_redirect(&text, &self.pkce.state)?;
-        request_token(
-            http,
-            login_url,
-            app,
-            Grant::AuthorizationCode {
-                code: &code,
-                redirect_uri: &self.redirect,
-                code_verifier: Some(&self.pkce.verifier),
-            },
-        )
-        .await
-    }
-}
-
-impl Drop for BrowserLogin {
-    fn drop(&mut self) {
-        if let Some(l) = self.listener.take() {
-            l.abort();
-        }
-    }
-}
+use crate::connect::browser;
+use crate::connect::place::Place;
+use crate::connect::web_login::{
+    BrowserLogin, LOGIN_TIMEOUT, clipboard_sequence, ssh_forward_line,
+};
+use crate::salesforce::oauth::{ClientApp, TokenResponse};
+use crate::salesforce::{Http, LoginUrl, SfError};
 
 /// Run a browser login on the command line and return the token response.
 pub async fn browser_login(
@@ -200,7 +28,7 @@ pub async fn browser_login(
     if std::io::stderr().is_terminal() {
         let _ = write!(std::io::stderr(), "{}", clipboard_sequence(url));
     }
-    if !paste_only && place.can_open_browser() && webbrowser::open(url).is_ok() {
+    if !paste_only && place.can_open_browser() && browser::open(url) {
         eprintln!("(Opened it in your browser.)");
     }
     if login.listening {

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use super::{EXIT_USAGE, fail, profiles};
+use super::{EXIT_USAGE, fail, wizard_profiles};
 use crate::cli::Global;
 use crate::profile::{Profiles, StoreKind};
 use crate::sim::scenario::{
@@ -46,7 +46,7 @@ pub async fn wizard(global: &Global, start: Start) -> ExitCode {
     if let Err(code) = need_terminal() {
         return code;
     }
-    let profiles = match profiles(global) {
+    let profiles = match wizard_profiles(global) {
         Ok(p) => Arc::new(p),
         Err(code) => return code,
     };
@@ -55,7 +55,7 @@ pub async fn wizard(global: &Global, start: Start) -> ExitCode {
     }
     let rows = tui::connection_rows(&profiles);
     let mut app = App::new(rows, global.store.unwrap_or(StoreKind::Keyring), None);
-    app.place_advice = Some(super::whereami::Place::here().advice());
+    app.place_advice = Some(crate::connect::place::Place::here().advice());
     let mut initial = Vec::new();
     match start {
         Start::Home => {}
@@ -98,7 +98,7 @@ pub async fn demo() -> ExitCode {
         StoreKind::File,
         Some(org.login_url().to_string()),
     );
-    app.place_advice = Some(super::whereami::Place::here().advice());
+    app.place_advice = Some(crate::connect::place::Place::here().advice());
     app.demo_hints = vec![
         ("username".into(), DEMO_USERNAME.into()),
         ("password".into(), DEMO_PASSWORD.into()),

@@ -98,10 +98,24 @@ pub fn failpoint(name: &str) {
         if chosen == name {
             std::process::abort();
         }
-        // `pause:NAME` holds the process there, so a test can interrupt it mid-save.
+        // `pause:NAME` holds the process there, so a test can interrupt it mid-save, or (with
+        // SFCONNECT_FAILPOINT_RELEASE=FILE) do something else meanwhile: the process makes
+        // FILE.paused when it gets there and goes on once FILE exists.
         if chosen.strip_prefix("pause:") == Some(name) {
             eprintln!("sfconnect: paused at {name}");
-            std::thread::sleep(std::time::Duration::from_secs(10));
+            match std::env::var_os("SFCONNECT_FAILPOINT_RELEASE") {
+                Some(release) => {
+                    let release = std::path::PathBuf::from(release);
+                    let mut marker = release.clone().into_os_string();
+                    marker.push(".paused");
+                    let _ = std::fs::write(&marker, name);
+                    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+                    while !release.exists() && std::time::Instant::now() < deadline {
+                        std::thread::sleep(std::time::Duration::from_millis(10));
+                    }
+                }
+                None => std::thread::sleep(std::time::Duration::from_secs(10)),
+            }
         }
     }
     let _ = name;

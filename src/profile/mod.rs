@@ -37,6 +37,15 @@ pub enum ProfileError {
     BadName(String),
 }
 
+/// Whether a conditional write happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    Written,
+    /// The connection was re-authenticated (it points at other secrets) since it was read:
+    /// what was about to be written belongs to the old credentials and was dropped.
+    Stale,
+}
+
 /// A connection being created or re-authenticated: what the user entered, secrets typed.
 /// It becomes a saved `Profile` only after its checks pass.
 #[derive(Debug, Clone)]
@@ -108,15 +117,17 @@ pub struct Profiles {
     dir: PathBuf,
     lock_timeout: Duration,
     keyring_timeout: Duration,
-    passphrase: Option<SecretString>,
+    /// Settable after start: the wizard asks for it on its own screen when a store needs it.
+    passphrase: std::sync::RwLock<Option<SecretString>>,
     /// Asks for the passphrase of an existing protected secrets file when none was given.
     passphrase_prompt: Option<fn() -> Option<SecretString>>,
     waiting: fn(&Path),
 }
 
-fn say_waiting(lock: &Path) {
-    eprintln!(
-        "sfconnect: waiting for another sfconnect to finish saving connections (lock {})…",
+/// By default a wait for the lock is only logged; the command line says it on stderr.
+fn log_waiting(lock: &Path) {
+    tracing::info!(
+        "waiting for another sfconnect to release {}",
         lock.display()
     );
 }
@@ -127,15 +138,33 @@ impl Profiles {
             dir,
             lock_timeout: LOCK_TIMEOUT,
             keyring_timeout: keyring_store::DEFAULT_TIMEOUT,
-            passphrase: None,
+            passphrase: std::sync::RwLock::new(None),
             passphrase_prompt: None,
-            waiting: say_waiting,
+            waiting: log_waiting,
         }
     }
 
     /// The passphrase for a passphrase-protected file store (from SFCONNECT_PASSPHRASE or a prompt).
-    pub fn with_passphrase(mut self, passphrase: Option<SecretString>) -> Self {
-        self.passphrase = passphrase;
+    pub fn with_passphrase(self, passphrase: Option<SecretString>) -> Self {
+        self.set_passphrase(passphrase);
+        self
+    }
+
+    /// Use `passphrase` for the file store from now on (the wizard's passphrase screen).
+    pub fn set_passphrase(&self, passphrase: Option<SecretString>) {
+        *self.passphrase.write().unwrap_or_else(|p| p.into_inner()) = passphrase;
+    }
+
+    fn passphrase(&self) -> Option<SecretString> {
+        self.passphrase
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Called when a save has to wait for another process's lock.
+    pub fn with_waiting(mut self, waiting: fn(&Path)) -> Self {
+        self.waiting = waiting;
         self
     }
 
@@ -179,10 +208,14 @@ impl Profiles {
                 let exists = self.dir.join(file_store::SECRETS_FILE).exists();
                 let protected = file_store::uses_passphrase(&self.dir);
                 let asked = || self.passphrase_prompt.and_then(|ask| ask());
-                let unlock = match (&self.passphrase, exists, protected) {
+                let unlock = match (&self.passphrase(), exists, protected) {
                     (Some(p), false, _) | (Some(p), true, true) => Unlock::Passphrase(p.clone()),
                     (None, true, true) => match asked() {
-                        Some(p) => Unlock::Passphrase(p),
+                        // Asked once a process: the next store opened uses the same answer.
+                        Some(p) => {
+                            self.set_passphrase(Some(p.clone()));
+                            Unlock::Passphrase(p)
+                        }
                         None => {
                             return Err(StoreError::PassphraseNeeded {
                                 path: self.dir.join(file_store::SECRETS_FILE),
@@ -327,6 +360,20 @@ impl Profiles {
         store: &dyn SecretStore,
         change: impl FnOnce(&mut Profile, &mut SecretBundle) -> bool,
     ) -> Result<(), ProfileError> {
+        self.update_with_secrets_if(name, None, store, change)
+            .map(|_| ())
+    }
+
+    /// As `update_with_secrets`, but only while the connection still points at the secrets
+    /// entry `expected` (what was read before some network work). When another process has
+    /// re-authenticated it since, nothing is written and `Ok(Applied::Stale)` says so.
+    pub fn update_with_secrets_if(
+        &self,
+        name: &str,
+        expected: Option<&str>,
+        store: &dyn SecretStore,
+        change: impl FnOnce(&mut Profile, &mut SecretBundle) -> bool,
+    ) -> Result<Applied, ProfileError> {
         let _lock = self.lock()?;
         let mut config = Config::load(&self.dir)?;
         let before = config.clone();
@@ -334,6 +381,9 @@ impl Profiles {
             .connections
             .get_mut(name)
             .ok_or_else(|| ProfileError::NotFound(name.to_string()))?;
+        if expected.is_some_and(|e| e != profile.secrets) {
+            return Ok(Applied::Stale);
+        }
         let mut bundle =
             store
                 .load(&profile.secrets)?
@@ -347,15 +397,17 @@ impl Profiles {
         if config != before {
             config.save(&self.dir)?;
         }
-        Ok(())
+        Ok(Applied::Written)
     }
 
-    /// Change non-secret fields of a saved connection (the last test result, say).
-    pub fn update_profile(
+    /// Change non-secret fields of a saved connection (the last test result, say), only while
+    /// it still points at the secrets entry `expected` when one is given.
+    pub fn update_profile_if(
         &self,
         name: &str,
+        expected: Option<&str>,
         change: impl FnOnce(&mut Profile),
-    ) -> Result<(), ProfileError> {
+    ) -> Result<Applied, ProfileError> {
         let waiting = self.waiting;
         config::update(
             &self.dir,
@@ -366,8 +418,11 @@ impl Profiles {
                     .connections
                     .get_mut(name)
                     .ok_or_else(|| ProfileError::NotFound(name.to_string()))?;
+                if expected.is_some_and(|e| e != profile.secrets) {
+                    return Ok::<_, ProfileError>(Applied::Stale);
+                }
                 change(profile);
-                Ok::<_, ProfileError>(())
+                Ok(Applied::Written)
             },
         )
     }

@@ -25,6 +25,7 @@ pub fn router() -> Router<Host> {
         .route("/users/reset-token", post(reset_token))
         .route("/apps/certificate", post(upload_certificate))
         .route("/refresh-tokens/revoke-all", post(revoke_all))
+        .route("/sessions/end", post(end_sessions))
 }
 
 type Fields = HashMap<String, String>;
@@ -163,4 +164,21 @@ async fn revoke_all(State(host): State<Host>) -> Response {
     live.refresh_tokens.clear();
     live.sessions.clear();
     reply::json(StatusCode::OK, &json!({"revoked": true}))
+}
+
+/// End access tokens and SOAP sessions, refresh tokens untouched: what the org's session
+/// timeout does once it passes, or an admin removing sessions (Setup > Session Management).
+/// Form `username` ends only that user's sessions.
+async fn end_sessions(State(host): State<Host>, req: Request) -> Response {
+    with_fields(&host, req, |live, f| {
+        let username = field(f, "username");
+        let before = live.sessions.len();
+        live.sessions
+            .retain(|_, s| !username.is_empty() && !s.username.eq_ignore_ascii_case(username));
+        json(
+            StatusCode::OK,
+            &json!({"ended": before - live.sessions.len()}),
+        )
+    })
+    .await
 }

@@ -18,18 +18,19 @@ use ratatui::backend::Backend;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tokio::task::JoinHandle;
 
-use crate::check::{self, CheckResult, Outcome, Status, Strategy};
-use crate::commands::saved::{blocking, finalize, open_in, open_store, target};
-use crate::commands::status::{Health, health};
-use crate::commands::web_login::{BrowserLogin, LOGIN_TIMEOUT, Pasted, ssh_forward_line};
-use crate::commands::whereami::Place;
-use crate::profile::{Draft, Flow, Profiles, StoreKind};
-use crate::salesforce::device::{self, DEVICE_CODE_LIFETIME};
+use crate::check::Strategy;
+use crate::check::{self, CheckEvent, CheckResult, Status};
+use crate::connect::health::{Health, health};
+use crate::connect::interactive::{self, Progress};
+use crate::connect::save::{Verified, save};
+use crate::connect::web_login::{Pasted, clipboard_sequence};
+use crate::connect::{blocking, open_in, open_store, target};
+use crate::profile::{Draft, Flow, ProfileError, Profiles, StoreError};
 use crate::salesforce::http::request_timeout;
-use crate::salesforce::oauth::{ClientApp, TokenResponse};
-use crate::salesforce::{Http, LoginUrl, SfError};
+use crate::salesforce::oauth::ClientApp;
+use crate::salesforce::{Http, LoginUrl};
 use crate::wizard::{
-    App, ConnectionRow, Effect, GeneratedKey, Key, Loaded, Msg, Prompt, StandIn, update,
+    App, ConnectionRow, Effect, GeneratedKey, Key, Loaded, Msg, Problem, Retry, StandIn, update,
 };
 use view::Look;
 
@@ -89,18 +90,29 @@ pub fn connection_rows(profiles: &Profiles) -> Vec<ConnectionRow> {
         .collect()
 }
 
-/// The last check run: what was checked and what it found, kept for saving.
-struct Checked {
-    request: u64,
-    name: String,
-    draft: Draft,
-    outcome: Outcome,
+/// What background tasks send the runtime: a message for the wizard, or (a browser login
+/// being ready) where pasted addresses go, which the runtime keeps for itself.
+enum Inbound {
+    Msg(Msg),
+    PasteReady { request: u64, paste: Pasted },
 }
 
-/// Record a saved connection's test like `sfconnect test` does (verdict, rotated refresh token).
-async fn record_saved_test(profiles: &Arc<Profiles>, name: &str, outcome: &Outcome) {
-    if let Ok(saved) = open_in(profiles.clone(), name).await {
-        crate::commands::test::record(&saved, outcome).await;
+/// A problem in words for the wizard; a passphrase the file store needs makes it retryable.
+fn problem(e: &ProfileError, retry: Retry) -> Problem {
+    let needs_passphrase = matches!(
+        e,
+        ProfileError::Store(
+            StoreError::PassphraseNeeded { .. } | StoreError::WrongPassphrase { .. }
+        )
+    );
+    Problem {
+        message: match e {
+            ProfileError::Store(StoreError::PassphraseNeeded { path }) => {
+                format!("{} is protected by a passphrase.", path.display())
+            }
+            _ => e.to_string(),
+        },
+        retry: needs_passphrase.then_some(retry),
     }
 }
 
@@ -108,95 +120,19 @@ async fn record_saved_test(profiles: &Arc<Profiles>, name: &str, outcome: &Outco
 struct Runtime {
     profiles: Arc<Profiles>,
     http: Http,
-    tx: UnboundedSender<Msg>,
+    tx: UnboundedSender<Inbound>,
     running: Option<JoinHandle<()>>,
-    checked: Arc<std::sync::Mutex<Option<Checked>>>,
-    /// Where a pasted redirect goes while a browser login waits for one.
-    paste: Arc<std::sync::Mutex<Option<Pasted>>>,
+    /// Where a pasted redirect goes while the browser login `.0` waits for one.
+    paste: Option<(u64, Pasted)>,
 }
 
-fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-/// A browser login: show the URL (and open a local browser where one can show), then wait for
-/// the callback listener or a paste.
-async fn browser(
-    http: &Http,
-    login_url: &LoginUrl,
-    app: &ClientApp,
-    port: u16,
-    request: u64,
-    tx: &UnboundedSender<Msg>,
-    paste: &std::sync::Mutex<Option<Pasted>>,
-) -> Result<TokenResponse, SfError> {
-    let login = BrowserLogin::start(login_url, &app.client_id, port, true).await?;
-    let place = Place::here();
-    let opened = if place.can_open_browser() {
-        let url = login.url.clone();
-        tokio::task::spawn_blocking(move || webbrowser::open(&url).is_ok())
-            .await
-            .unwrap_or(false)
-    } else {
-        false
-    };
-    *lock(paste) = Some(login.paste_sender());
-    let _ = tx.send(Msg::AuthorizeStarted {
-        request,
-        prompt: Prompt::Browser {
-            url: login.url.clone(),
-            redirect: login.redirect.clone(),
-            listening: login.listening,
-            ssh_line: (place.ssh && login.listening).then(|| ssh_forward_line(port)),
-            opened,
-            advice: place.advice(),
-        },
-    });
-    let result = login.finish(http, login_url, app, LOGIN_TIMEOUT).await;
-    *lock(paste) = None;
-    result
-}
-
-/// A device login: show the code, then poll, with a countdown every second.
-async fn device_code(
-    http: &Http,
-    login_url: &LoginUrl,
-    app: &ClientApp,
-    request: u64,
-    tx: &UnboundedSender<Msg>,
-) -> Result<TokenResponse, SfError> {
-    let code = device::start(http, login_url, &app.client_id, "api refresh_token").await?;
-    let deadline = tokio::time::Instant::now() + DEVICE_CODE_LIFETIME;
-    let _ = tx.send(Msg::AuthorizeStarted {
-        request,
-        prompt: Prompt::Device {
-            user_code: code.user_code.clone(),
-            verification_uri: code.verification_uri.clone(),
-            complete: code.verification_uri_complete(),
-            interval_secs: code.interval().as_secs(),
-        },
-    });
-    let wait =
-        device::wait_with_countdown(http, login_url, app, &code, DEVICE_CODE_LIFETIME, |_| {});
-    tokio::pin!(wait);
-    let mut second = tokio::time::interval(Duration::from_secs(1));
-    loop {
-        tokio::select! {
-            result = &mut wait => return result,
-            _ = second.tick() => {
-                let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-                let _ = tx.send(Msg::AuthorizeCountdown { request, left_secs: left.as_secs() });
-            }
-        }
-    }
+/// Send a message for the wizard from a background task.
+fn post(tx: &UnboundedSender<Inbound>, msg: Msg) {
+    let _ = tx.send(Inbound::Msg(msg));
 }
 
 /// What the demo's simulated org does in place of a person.
-async fn stand_in(
-    http: &Http,
-    what: StandIn,
-    paste: &std::sync::Mutex<Option<Pasted>>,
-) -> Result<String, String> {
+async fn stand_in(http: &Http, what: StandIn, paste: Option<Pasted>) -> Result<String, String> {
     let failed = |e: &dyn std::fmt::Display| format!("the simulated org did not answer: {e}");
     match what {
         StandIn::Browser { url } => {
@@ -214,7 +150,7 @@ async fn stand_in(
                     "the simulated org showed an error page instead of redirecting".to_string()
                 })?
                 .to_string();
-            match lock(paste).as_ref() {
+            match paste {
                 Some(tx) if tx.send(location).is_ok() => {
                     Ok("Demo: logged in as the demo user in place of a browser.".into())
                 }
@@ -262,7 +198,57 @@ async fn stand_in(
     }
 }
 
+/// Run the checks, forwarding each event as it happens; the outcome comes back whole.
+async fn run_checks(
+    http: &Http,
+    target: check::Target,
+    request: u64,
+    tx: &UnboundedSender<Inbound>,
+) -> check::Outcome {
+    let (events_tx, mut events) = unbounded_channel();
+    let forward = {
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            while let Some(event) = events.recv().await {
+                post(&tx, Msg::CheckProgressed { request, event });
+            }
+        })
+    };
+    let outcome = check::run(http, target, Strategy::Batched, Some(&events_tx)).await;
+    drop(events_tx);
+    let _ = forward.await;
+    outcome
+}
+
+/// A check that could not start: one failed line and the end of the run.
+fn could_not_check(tx: &UnboundedSender<Inbound>, request: u64, result: CheckResult) {
+    post(
+        tx,
+        Msg::CheckProgressed {
+            request,
+            event: CheckEvent::Finished(result),
+        },
+    );
+    post(
+        tx,
+        Msg::CheckFinished {
+            request,
+            ok: false,
+            verified: None,
+        },
+    );
+}
+
 impl Runtime {
+    /// Start `task` as the one piece of cancellable work under way (a check or a login).
+    fn replace_running(&mut self, task: impl std::future::Future<Output = ()> + Send + 'static) {
+        if let Some(task) = self.running.take() {
+            task.abort();
+        }
+        self.paste = None;
+        self.running = Some(tokio::spawn(task));
+    }
+
     fn start_authorize(
         &mut self,
         request: u64,
@@ -271,14 +257,22 @@ impl Runtime {
         app: ClientApp,
         port: u16,
     ) {
-        if let Some(task) = self.running.take() {
-            task.abort();
-        }
-        let (tx, http, paste) = (self.tx.clone(), self.http.clone(), self.paste.clone());
-        self.running = Some(tokio::spawn(async move {
+        let (tx, http) = (self.tx.clone(), self.http.clone());
+        self.replace_running(async move {
+            let progress = |p: Progress| match p {
+                Progress::Ready { prompt, paste } => {
+                    if let Some(paste) = paste {
+                        let _ = tx.send(Inbound::PasteReady { request, paste });
+                    }
+                    post(&tx, Msg::AuthorizeStarted { request, prompt });
+                }
+                Progress::Countdown(left_secs) => {
+                    post(&tx, Msg::AuthorizeCountdown { request, left_secs })
+                }
+            };
             let token = match flow {
-                Flow::Device => device_code(&http, &login_url, &app, request, &tx).await,
-                _ => browser(&http, &login_url, &app, port, request, &tx, &paste).await,
+                Flow::Device => interactive::device_login(&http, &login_url, &app, progress).await,
+                _ => interactive::browser_login(&http, &login_url, &app, port, true, progress).await,
             };
             let result = match token {
                 Ok(token) => token.refresh_token.ok_or_else(|| {
@@ -291,189 +285,298 @@ impl Runtime {
                 }),
                 Err(e) => Err(CheckResult::from_error("login", Status::Fail, &e)),
             };
-            let _ = tx.send(Msg::Authorized { request, result });
-        }));
+            post(&tx, Msg::Authorized { request, result });
+        });
     }
 
     fn cancel(&mut self) {
         if let Some(task) = self.running.take() {
             task.abort();
         }
-        *lock(&self.paste) = None;
+        self.paste = None;
     }
 
-    fn generate_key(&self, name: String) {
+    fn generate_key(&self, request: u64, name: String) {
         let (dir, tx) = (self.profiles.dir().join("keys"), self.tx.clone());
         tokio::task::spawn_blocking(move || {
-            let made = crate::profile::jwt_key::generate(&dir, &name)
-                .map(|g| GeneratedKey {
-                    key_file: g.key_file,
-                    certificate_file: g.certificate_file,
-                    certificate_pem: g.certificate_pem,
-                })
-                .map_err(|e| e.to_string());
-            let _ = tx.send(Msg::KeyGenerated(made));
+            let msg = match crate::profile::jwt_key::generate(&dir, &name) {
+                Ok(g) => Msg::KeyGenerated {
+                    request,
+                    key: GeneratedKey {
+                        key_file: g.key_file,
+                        certificate_file: g.certificate_file,
+                        certificate_pem: g.certificate_pem,
+                    },
+                },
+                Err(e) => Msg::Failed {
+                    request,
+                    problem: Problem::new(e.to_string()),
+                },
+            };
+            post(&tx, msg);
         });
     }
 
-    fn start_check(&mut self, request: u64, name: String, draft: Draft, record: bool) {
-        if let Some(task) = self.running.take() {
-            task.abort();
-        }
-        let (tx, http, checked) = (self.tx.clone(), self.http.clone(), self.checked.clone());
-        let profiles = self.profiles.clone();
+    /// Test a new connection's draft; a passing run comes back with what saving needs.
+    fn start_check(&mut self, request: u64, name: String, draft: Draft) {
+        let (tx, http) = (self.tx.clone(), self.http.clone());
         let existing = self.profiles.get(&name).ok();
-        self.running = Some(tokio::spawn(async move {
-            let profile = draft.to_profile(existing.as_ref(), StoreKind::File);
+        self.replace_running(async move {
+            let profile = draft.to_profile(existing.as_ref(), crate::profile::StoreKind::File);
             let target = match target(&profile, &draft.secrets) {
                 Ok(t) => t,
                 Err(e) => {
-                    let result = check::CheckResult::from_error("login", Status::Fail, &e);
-                    let _ = tx.send(Msg::CheckProgressed {
-                        request,
-                        event: check::CheckEvent::Finished(result),
-                    });
-                    let _ = tx.send(Msg::CheckFinished { request, ok: false });
-                    return;
+                    let result = CheckResult::from_error("login", Status::Fail, &e);
+                    return could_not_check(&tx, request, result);
                 }
             };
-            let (events_tx, mut events) = unbounded_channel();
-            let forward = {
-                let tx = tx.clone();
-                tokio::spawn(async move {
-                    while let Some(event) = events.recv().await {
-                        let _ = tx.send(Msg::CheckProgressed { request, event });
-                    }
-                })
-            };
-            let outcome = check::run(&http, target, Strategy::Batched, Some(&events_tx)).await;
-            drop(events_tx);
-            let _ = forward.await;
+            let outcome = run_checks(&http, target, request, &tx).await;
             let ok = outcome.ok();
-            if record {
-                record_saved_test(&profiles, &name, &outcome).await;
-            }
-            *checked.lock().unwrap_or_else(|p| p.into_inner()) = Some(Checked {
-                request,
-                name,
-                draft,
-                outcome,
-            });
-            let _ = tx.send(Msg::CheckFinished { request, ok });
-        }));
+            let verified = Verified::from_outcome(&name, draft, outcome).map(Arc::new);
+            post(
+                &tx,
+                Msg::CheckFinished {
+                    request,
+                    ok,
+                    verified,
+                },
+            );
+        });
     }
 
-    /// Load a saved connection and its secrets for re-authentication.
-    fn load(&self, name: String) {
+    /// Test a saved connection as it is and record the verdict on the credentials tested.
+    fn test_saved(&mut self, request: u64, name: String) {
+        let (tx, http, profiles) = (self.tx.clone(), self.http.clone(), self.profiles.clone());
+        self.replace_running(async move {
+            let saved = match open_in(profiles, &name).await {
+                Ok(s) => s,
+                Err(e) => {
+                    let p = problem(&e, Retry::Test { name });
+                    if p.retry.is_some() {
+                        return post(
+                            &tx,
+                            Msg::Failed {
+                                request,
+                                problem: p,
+                            },
+                        );
+                    }
+                    let result = CheckResult::new("login", Status::Fail, p.message, "");
+                    return could_not_check(&tx, request, result);
+                }
+            };
+            let target = match target(&saved.profile, &saved.secrets) {
+                Ok(t) => t,
+                Err(e) => {
+                    let result = CheckResult::from_error("login", Status::Fail, &e);
+                    return could_not_check(&tx, request, result);
+                }
+            };
+            let outcome = run_checks(&http, target, request, &tx).await;
+            let ok = outcome.ok();
+            if let Err(e) = saved.record(&outcome).await {
+                tracing::warn!("could not record the test of '{name}': {e}");
+            }
+            post(
+                &tx,
+                Msg::CheckFinished {
+                    request,
+                    ok,
+                    verified: None,
+                },
+            );
+        });
+    }
+
+    /// Load a saved connection for re-authentication. Secrets that cannot be opened are no
+    /// reason to refuse: the wizard says why and asks for every value.
+    fn load(&self, request: u64, name: String) {
         let (profiles, tx) = (self.profiles.clone(), self.tx.clone());
         tokio::spawn(async move {
-            let loaded = async {
-                let saved = open_in(profiles.clone(), &name)
-                    .await
-                    .map_err(|e| e.to_string())?;
-                let (profile, secrets) = (saved.profile, saved.secrets);
-                let login_url = crate::salesforce::LoginUrl::parse(&profile.login_url)
-                    .map_err(|e| e.to_string())?;
-                let now = SystemTime::now();
-                let (_, problem) = health(&profile, now);
-                let password_age_days = profile
-                    .password_changed_at
-                    .and_then(|t| now.duration_since(t).ok())
-                    .map(|d| d.as_secs() / 86_400);
-                Ok::<_, String>(Box::new(Loaded {
-                    name,
-                    draft: Draft {
-                        flow: profile.flow,
-                        login_url,
-                        sandbox: profile.sandbox,
-                        username: profile.username.clone(),
-                        client_id: profile.client_id.clone(),
-                        key_file: profile.key_file.clone(),
-                        ui: profile.ui,
-                        secrets,
-                    },
-                    store: profile.store,
-                    problem: profile
-                        .last_test
-                        .as_ref()
-                        .filter(|t| !t.ok)
-                        .map(|t| t.summary.clone())
-                        .unwrap_or(problem),
-                    password_age_days,
-                }))
-            }
-            .await;
-            let _ = tx.send(Msg::ConnectionLoaded(loaded));
+            let msg = match load(&profiles, &name).await {
+                Ok(loaded) => Msg::ConnectionLoaded {
+                    request,
+                    loaded: Box::new(loaded),
+                },
+                Err(problem) => Msg::Failed { request, problem },
+            };
+            post(&tx, msg);
         });
     }
 
     /// Delete a saved connection and its secrets together.
-    fn remove(&self, name: String) {
+    fn remove(&self, request: u64, name: String) {
         let (profiles, tx) = (self.profiles.clone(), self.tx.clone());
         tokio::spawn(async move {
-            let result = async {
-                let profile = profiles.get(&name).map_err(|e| e.to_string())?;
-                let store = open_store(&profiles, profile.store)
-                    .await
-                    .map_err(|e| e.to_string())?;
+            let removed = async {
+                let profile = profiles.get(&name)?;
+                let store = open_store(&profiles, profile.store).await?;
                 let n = name.clone();
-                blocking(move || profiles.remove(&n, store.as_ref()))
-                    .await
-                    .map_err(|e| e.to_string())?;
-                Ok::<_, String>(format!("Removed '{name}' and its secrets."))
+                blocking(move || profiles.remove(&n, store.as_ref())).await
             }
             .await;
-            let _ = tx.send(Msg::Removed(result));
+            let msg = match removed {
+                Ok(_) => Msg::Removed {
+                    request,
+                    message: format!("Removed '{name}' and its secrets."),
+                },
+                Err(e) => Msg::Failed {
+                    request,
+                    problem: problem(&e, Retry::Remove { name }),
+                },
+            };
+            post(&tx, msg);
         });
     }
 
-    fn save(&self, request: u64, store: StoreKind) {
-        let taken = self
-            .checked
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take();
+    /// Save what a passing test verified, the same way `sfconnect login` does.
+    fn save(
+        &self,
+        request: u64,
+        verified: Arc<Verified>,
+        store: crate::profile::StoreKind,
+        old: Option<crate::profile::SecretBundle>,
+    ) {
         let (profiles, tx) = (self.profiles.clone(), self.tx.clone());
         tokio::spawn(async move {
-            let Some(checked) = taken.filter(|c| c.request == request) else {
-                let _ = tx.send(Msg::Saved(Err(
-                    "test the connection again before saving".into()
-                )));
-                return;
+            let saved = async {
+                let store = open_store(&profiles, store).await?;
+                save(&profiles, store, &verified, old.as_ref()).await
+            }
+            .await;
+            let msg = match saved {
+                Ok(report) => Msg::Saved {
+                    request,
+                    message: format!(
+                        "Saved connection '{}'. Secrets are in: {}.",
+                        report.name, report.store
+                    ),
+                },
+                Err(e) => Msg::Failed {
+                    request,
+                    problem: problem(&e, Retry::Save),
+                },
             };
-            let Some(session) = checked.outcome.session.as_ref() else {
-                let _ = tx.send(Msg::Saved(Err("the last test did not log in".into())));
-                return;
-            };
-            let result = match open_store(&profiles, store).await {
-                Err(e) => Err(e.to_string()),
-                Ok(store) => {
-                    let existing = profiles.get(&checked.name).ok();
-                    let mut profile = checked.draft.to_profile(existing.as_ref(), store.kind());
-                    let mut secrets = checked.draft.secrets.clone();
-                    finalize(
-                        &mut profile,
-                        &mut secrets,
-                        None,
-                        session,
-                        checked.outcome.summary(),
-                    );
-                    let describe = store.describe();
-                    let name = checked.name.clone();
-                    blocking(move || profiles.commit(&name, profile, &secrets, store.as_ref()))
-                        .await
-                        .map(|()| {
-                            format!(
-                                "Saved connection '{}'. Secrets are in: {describe}.",
-                                checked.name
-                            )
-                        })
-                        .map_err(|e| e.to_string())
-                }
-            };
-            let _ = tx.send(Msg::Saved(result));
+            post(&tx, msg);
         });
     }
+
+    fn stand_in(&self, request: u64, what: StandIn) {
+        let (http, tx) = (self.http.clone(), self.tx.clone());
+        let paste = self
+            .paste
+            .as_ref()
+            .filter(|(r, _)| *r == request)
+            .map(|(_, p)| p.clone());
+        tokio::spawn(async move {
+            let result = stand_in(&http, what, paste).await;
+            post(&tx, Msg::StoodIn { request, result });
+        });
+    }
+
+    fn carry_out(&mut self, effect: Effect) -> Option<()> {
+        match effect {
+            Effect::StartCheck {
+                request,
+                name,
+                draft,
+            } => self.start_check(request, name, *draft),
+            Effect::TestSaved { request, name } => self.test_saved(request, name),
+            Effect::CancelCheck => self.cancel(),
+            Effect::StartAuthorize {
+                request,
+                flow,
+                login_url,
+                client_id,
+                client_secret,
+                port,
+            } => self.start_authorize(
+                request,
+                flow,
+                login_url,
+                ClientApp {
+                    client_id,
+                    client_secret,
+                },
+                port,
+            ),
+            Effect::PasteRedirect { text } => {
+                use secrecy::ExposeSecret;
+                if let Some((_, tx)) = &self.paste {
+                    let _ = tx.send(text.expose_secret().to_string());
+                }
+            }
+            Effect::OfferClipboard { url } => {
+                use std::io::Write;
+                if stdout().is_terminal() {
+                    let _ = write!(stdout(), "{}", clipboard_sequence(&url));
+                    let _ = stdout().flush();
+                }
+            }
+            Effect::GenerateKey { request, name } => self.generate_key(request, name),
+            Effect::StandIn { request, what } => self.stand_in(request, what),
+            Effect::Save {
+                request,
+                verified,
+                store,
+                old,
+            } => self.save(request, verified, store, old),
+            Effect::LoadConnection { request, name } => self.load(request, name),
+            Effect::RemoveConnection { request, name } => self.remove(request, name),
+            Effect::UsePassphrase { passphrase } => self.profiles.set_passphrase(Some(passphrase)),
+            Effect::ReloadConnections => post(
+                &self.tx,
+                Msg::ConnectionsLoaded(connection_rows(&self.profiles)),
+            ),
+            Effect::Quit => return None,
+        }
+        Some(())
+    }
+}
+
+/// A saved connection as re-authentication starts from it.
+async fn load(profiles: &Arc<Profiles>, name: &str) -> Result<Loaded, Problem> {
+    let retry = || Retry::Load {
+        name: name.to_string(),
+    };
+    let profile = profiles.get(name).map_err(|e| problem(&e, retry()))?;
+    let login_url = LoginUrl::parse(&profile.login_url).map_err(|e| Problem::new(e.to_string()))?;
+    let secrets = match open_in(profiles.clone(), name).await {
+        Ok(saved) => Ok(saved.secrets),
+        Err(e) => match problem(&e, retry()) {
+            p if p.retry.is_some() => return Err(p),
+            p => Err(p.message.lines().next().unwrap_or_default().to_string()),
+        },
+    };
+    let now = SystemTime::now();
+    let (_, problem) = health(&profile, now);
+    let password_age_days = profile
+        .password_changed_at
+        .and_then(|t| now.duration_since(t).ok())
+        .map(|d| d.as_secs() / 86_400);
+    let secrets_problem = secrets.as_ref().err().cloned();
+    Ok(Loaded {
+        name: name.to_string(),
+        draft: Draft {
+            flow: profile.flow,
+            login_url,
+            sandbox: profile.sandbox,
+            username: profile.username.clone(),
+            client_id: profile.client_id.clone(),
+            key_file: profile.key_file.clone(),
+            ui: profile.ui,
+            secrets: secrets.unwrap_or_default(),
+        },
+        store: profile.store,
+        problem: profile
+            .last_test
+            .as_ref()
+            .filter(|t| !t.ok)
+            .map(|t| t.summary.clone())
+            .unwrap_or(problem),
+        password_age_days,
+        secrets_problem,
+    })
 }
 
 /// Run the wizard on `terminal` until the user leaves. Generic over the backend so tests can
@@ -492,15 +595,14 @@ pub async fn run_loop<B: Backend>(
         http: Http::new(request_timeout()).map_err(|e| std::io::Error::other(e.to_string()))?,
         tx,
         running: None,
-        checked: Arc::new(std::sync::Mutex::new(None)),
-        paste: Arc::new(std::sync::Mutex::new(None)),
+        paste: None,
     };
     let mut tick = 0usize;
-    let stop = crate::commands::sim::wait_for_stop();
+    let stop = crate::connect::signals::wait_for_stop();
     tokio::pin!(stop);
     let mut ticker = tokio::time::interval(Duration::from_millis(120));
     for msg in initial {
-        let _ = runtime.tx.send(msg);
+        post(&runtime.tx, msg);
     }
     loop {
         let look = Look {
@@ -516,8 +618,14 @@ pub async fn run_loop<B: Backend>(
                 Some(Err(e)) => return Err(e),
                 None => Some(Msg::KeyPressed(Key::Interrupt)),
             },
-            Some(msg) = rx.recv() => Some(msg),
-            _ = ticker.tick(), if app.running || app.authorizing.is_some() => {
+            Some(inbound) = rx.recv() => match inbound {
+                Inbound::Msg(msg) => Some(msg),
+                Inbound::PasteReady { request, paste } => {
+                    runtime.paste = Some((request, paste));
+                    None
+                }
+            },
+            _ = ticker.tick(), if app.running || app.authorizing.is_some() || app.saving => {
                 tick += 1;
                 None
             }
@@ -525,66 +633,8 @@ pub async fn run_loop<B: Backend>(
         };
         let Some(msg) = msg else { continue };
         for effect in update(&mut app, msg) {
-            match effect {
-                Effect::StartCheck {
-                    request,
-                    name,
-                    draft,
-                    record,
-                } => runtime.start_check(request, name, *draft, record),
-                Effect::CancelCheck => runtime.cancel(),
-                Effect::StartAuthorize {
-                    request,
-                    flow,
-                    login_url,
-                    client_id,
-                    client_secret,
-                    port,
-                } => runtime.start_authorize(
-                    request,
-                    flow,
-                    login_url,
-                    ClientApp {
-                        client_id,
-                        client_secret,
-                    },
-                    port,
-                ),
-                Effect::PasteRedirect { text } => {
-                    use secrecy::ExposeSecret;
-                    if let Some(tx) = lock(&runtime.paste).as_ref() {
-                        let _ = tx.send(text.expose_secret().to_string());
-                    }
-                }
-                Effect::OfferClipboard { url } => {
-                    use std::io::Write;
-                    if stdout().is_terminal() {
-                        let sequence = crate::commands::web_login::clipboard_sequence(&url);
-                        let _ = write!(stdout(), "{sequence}");
-                        let _ = stdout().flush();
-                    }
-                }
-                Effect::GenerateKey { name } => runtime.generate_key(name),
-                Effect::StandIn(what) => {
-                    let (http, paste, tx) = (
-                        runtime.http.clone(),
-                        runtime.paste.clone(),
-                        runtime.tx.clone(),
-                    );
-                    tokio::spawn(async move {
-                        let done = stand_in(&http, what, &paste).await;
-                        let _ = tx.send(Msg::StoodIn(done));
-                    });
-                }
-                Effect::Save { request, store } => runtime.save(request, store),
-                Effect::LoadConnection { name } => runtime.load(name),
-                Effect::RemoveConnection { name } => runtime.remove(name),
-                Effect::ReloadConnections => {
-                    let _ = runtime
-                        .tx
-                        .send(Msg::ConnectionsLoaded(connection_rows(&runtime.profiles)));
-                }
-                Effect::Quit => return Ok(app),
+            if runtime.carry_out(effect).is_none() {
+                return Ok(app);
             }
         }
     }

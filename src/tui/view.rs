@@ -86,10 +86,12 @@ fn hints(app: &App) -> String {
             "Enter save · r test again · Esc fix a field"
         }
         Screen::Testing => "r test again · Esc fix a field",
+        Screen::Save if app.saving => "Saving… · Esc back",
         Screen::Save => "k keyring · f encrypted file · Enter save · Esc back",
         Screen::Done => "Enter back to connections · q quit",
         Screen::Reauth => "Enter continue · Esc back",
         Screen::ConfirmRemove => "y remove · any other key cancels",
+        Screen::Passphrase => "type the passphrase · F2 reveal · Enter use it · Esc cancel",
     };
     hint.to_string()
 }
@@ -140,6 +142,12 @@ pub fn draw(app: &App, frame: &mut Frame, look: Look) {
         Screen::Certificate => certificate(app, frame, inner, look),
         Screen::Save => save(app, frame, inner, look),
         Screen::Reauth => reauth(app, frame, inner, look),
+        Screen::Passphrase => form_line(
+            frame,
+            inner,
+            "The encrypted secrets file is protected by a passphrase. Type it to open the file (it is kept only while sfconnect runs):",
+            &app.passphrase.display(),
+        ),
         Screen::ConfirmRemove => frame.render_widget(
             Paragraph::new(format!(
                 "Remove '{}' and delete its secrets? Press y to remove; any other key keeps it.",
@@ -194,6 +202,7 @@ fn title(app: &App) -> &'static str {
         Screen::Certificate => "JWT bearer: your new certificate",
         Screen::Reauth => "Re-authenticate",
         Screen::ConfirmRemove => "Remove a connection",
+        Screen::Passphrase => "Passphrase for the secrets file",
     }
 }
 
@@ -202,7 +211,8 @@ fn form_line(frame: &mut Frame, area: Rect, prompt: &str, value: &str) {
         Paragraph::new(vec![
             Line::from(prompt.to_string()),
             Line::from(format!("> {value}▏")),
-        ]),
+        ])
+        .wrap(Wrap { trim: true }),
         area,
     );
 }
@@ -259,7 +269,13 @@ fn reauth(app: &App, frame: &mut Frame, area: Rect, look: Look) {
         Line::from(""),
         Line::from("Next: how to get a new password and reset the security token, then the form."),
         Line::from(format!("The form asks for: {}.", asked.join(", "))),
-        Line::from("Leave a secret empty to keep its saved value; type only what changed."),
+        match &loaded.secrets_problem {
+            Some(why) => Line::from(Span::styled(
+                format!("The saved secrets cannot be opened ({why}), so none are kept: type every value."),
+                style(look, Color::Yellow),
+            )),
+            None => Line::from("Leave a secret empty to keep its saved value; type only what changed."),
+        },
         Line::from(""),
         Line::from(
             "Log out of Salesforce in your browser first, so you log in as the integration user.",
@@ -564,7 +580,7 @@ fn authorize(app: &App, frame: &mut Frame, area: Rect, look: Look) {
             )));
             // The QR code only where it fits beside the rest; else the direct link as text.
             let room = usize::from(area.height).saturating_sub(6);
-            let qr = crate::commands::device_login::qr_text(complete, usize::from(area.width))
+            let qr = crate::connect::interactive::qr_text(complete, usize::from(area.width))
                 .filter(|q| q.lines().count() <= room);
             match qr {
                 Some(qr) => {

@@ -8,34 +8,10 @@ use secrecy::SecretString;
 
 use super::field::Field;
 use super::methods::{CALLBACK_PORT, KEY_FILE};
-use super::{App, Effect, Key, Screen};
+use super::{App, Effect, Key, Prompt, Screen};
 use crate::check::CheckResult;
-use crate::commands::web_login::DEFAULT_CALLBACK_PORT;
+use crate::connect::web_login::DEFAULT_CALLBACK_PORT;
 use crate::profile::{Flow, key};
-
-/// What the user must do to finish an interactive login.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Prompt {
-    Browser {
-        url: String,
-        redirect: String,
-        /// The callback listener is up (else only paste-back works).
-        listening: bool,
-        /// Over SSH: the port forward to run on the laptop.
-        ssh_line: Option<String>,
-        /// A local browser was opened with the URL.
-        opened: bool,
-        /// Where this runs and which logins suit it.
-        advice: &'static str,
-    },
-    Device {
-        user_code: String,
-        verification_uri: String,
-        /// The verification URL with the code in it (what the QR code opens).
-        complete: String,
-        interval_secs: u64,
-    },
-}
 
 /// An interactive login under way.
 #[derive(Debug, Default)]
@@ -165,8 +141,11 @@ impl App {
             }
             Key::Enter if failed => return self.start_authorize(),
             Key::Assist => {
-                if let Some(stand_in) = self.stand_in() {
-                    return vec![Effect::StandIn(stand_in)];
+                if let Some(what) = self.stand_in() {
+                    return vec![Effect::StandIn {
+                        request: self.request,
+                        what,
+                    }];
                 }
             }
             _ => {}
@@ -218,8 +197,11 @@ impl App {
             Key::Down => self.guide_step += 1,
             Key::Up => self.guide_step = self.guide_step.saturating_sub(1),
             Key::Assist => {
-                if let Some(stand_in) = self.stand_in() {
-                    return vec![Effect::StandIn(stand_in)];
+                if let Some(what) = self.stand_in() {
+                    return vec![Effect::StandIn {
+                        request: self.request,
+                        what,
+                    }];
                 }
             }
             _ => {}

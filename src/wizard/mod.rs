@@ -7,13 +7,16 @@ pub mod interactive;
 pub mod methods;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use field::Field;
-pub use interactive::{Authorizing, GeneratedKey, Prompt, StandIn};
+pub use interactive::{Authorizing, GeneratedKey, StandIn};
 use methods::{CONSUMER_KEY, KEY_FILE, METHODS, USERNAME};
 use secrecy::SecretString;
 
 use crate::check::{self, CheckEvent, CheckResult, Status};
+pub use crate::connect::interactive::Prompt;
+use crate::connect::save::Verified;
 use crate::profile::{Draft, Flow, SecretBundle, StoreKind, Ui};
 use crate::salesforce::LoginUrl;
 
@@ -45,15 +48,31 @@ pub enum Msg {
         request: u64,
         event: CheckEvent,
     },
+    /// The checks ended; a passing run carries what saving it needs.
     CheckFinished {
         request: u64,
         ok: bool,
+        verified: Option<Arc<Verified>>,
     },
-    Saved(Result<String, String>),
+    Saved {
+        request: u64,
+        message: String,
+    },
     ConnectionsLoaded(Vec<ConnectionRow>),
     /// A saved connection, loaded for re-authentication.
-    ConnectionLoaded(Result<Box<Loaded>, String>),
-    Removed(Result<String, String>),
+    ConnectionLoaded {
+        request: u64,
+        loaded: Box<Loaded>,
+    },
+    Removed {
+        request: u64,
+        message: String,
+    },
+    /// A save, load, removal or key generation went wrong.
+    Failed {
+        request: u64,
+        problem: Problem,
+    },
     /// An interactive login is ready for the user: the URL or the device code to show.
     AuthorizeStarted {
         request: u64,
@@ -69,9 +88,41 @@ pub enum Msg {
         request: u64,
         result: Result<SecretString, check::CheckResult>,
     },
-    KeyGenerated(Result<GeneratedKey, String>),
+    KeyGenerated {
+        request: u64,
+        key: GeneratedKey,
+    },
     /// What a demo stand-in did.
-    StoodIn(Result<String, String>),
+    StoodIn {
+        request: u64,
+        result: Result<String, String>,
+    },
+}
+
+/// What went wrong in the runtime, in words; `retry` is set when the encrypted secrets file
+/// needs its passphrase, to do again once the user has typed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub message: String,
+    pub retry: Option<Retry>,
+}
+
+impl Problem {
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            retry: None,
+        }
+    }
+}
+
+/// What to do again after the passphrase is given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Retry {
+    Load { name: String },
+    Test { name: String },
+    Remove { name: String },
+    Save,
 }
 
 /// A saved connection as re-authentication starts from it: its settings and current secrets
@@ -83,6 +134,8 @@ pub struct Loaded {
     pub store: StoreKind,
     pub problem: String,
     pub password_age_days: Option<u64>,
+    /// Why the saved secrets could not be opened (then none are kept: the form asks for all).
+    pub secrets_problem: Option<String>,
 }
 
 /// What the runtime must do. Imperative.
@@ -92,19 +145,31 @@ pub enum Effect {
         request: u64,
         name: String,
         draft: Box<Draft>,
-        /// A saved connection's own test: record the verdict on it.
-        record: bool,
+    },
+    /// Test a saved connection as it is, and record the verdict on it.
+    TestSaved {
+        request: u64,
+        name: String,
     },
     CancelCheck,
+    /// Save what the test verified; `old` is what the connection held before (re-authentication).
     Save {
         request: u64,
+        verified: Arc<Verified>,
         store: StoreKind,
+        old: Option<SecretBundle>,
     },
     LoadConnection {
+        request: u64,
         name: String,
     },
     RemoveConnection {
+        request: u64,
         name: String,
+    },
+    /// Open the encrypted secrets file with this passphrase from now on.
+    UsePassphrase {
+        passphrase: SecretString,
     },
     ReloadConnections,
     /// Start a browser or device login; its result comes back as `Authorized`.
@@ -126,10 +191,31 @@ pub enum Effect {
     },
     /// Make a key pair and certificate for JWT bearer, named after the connection.
     GenerateKey {
+        request: u64,
         name: String,
     },
-    StandIn(StandIn),
+    /// The demo org acts for the user in the login (or test) `request` is waiting on.
+    StandIn {
+        request: u64,
+        what: StandIn,
+    },
     Quit,
+}
+
+impl Effect {
+    /// Whether this starts background work whose result the screen waits for.
+    fn starts_request(&self) -> bool {
+        matches!(
+            self,
+            Effect::StartCheck { .. }
+                | Effect::TestSaved { .. }
+                | Effect::Save { .. }
+                | Effect::LoadConnection { .. }
+                | Effect::RemoveConnection { .. }
+                | Effect::StartAuthorize { .. }
+                | Effect::GenerateKey { .. }
+        )
+    }
 }
 
 /// A saved connection on the home screen.
@@ -162,6 +248,8 @@ pub enum Screen {
     /// Re-authentication: what is wrong with a saved connection and what will be asked.
     Reauth,
     ConfirmRemove,
+    /// The encrypted secrets file needs its passphrase.
+    Passphrase,
 }
 
 /// Where the org is.
@@ -207,6 +295,14 @@ pub struct App {
     pub generated: Option<GeneratedKey>,
     /// Where this runs (SSH, no display, container) and which logins suit it.
     pub place_advice: Option<&'static str>,
+    /// What the last passing test verified, until it is saved or tested again.
+    pub verified: Option<Arc<Verified>>,
+    /// A save under way (Enter on the save screen waits for it).
+    pub saving: bool,
+    /// The passphrase being typed, the screen to return to, and what to do then.
+    pub passphrase: Field,
+    pub passphrase_return: Screen,
+    pub retry: Option<Retry>,
 }
 
 impl App {
@@ -252,6 +348,11 @@ impl App {
             authorizing: None,
             generated: None,
             place_advice: None,
+            verified: None,
+            saving: false,
+            passphrase: Field::secret("Passphrase"),
+            passphrase_return: Screen::Home,
+            retry: None,
         }
     }
 
@@ -385,20 +486,25 @@ impl App {
         })
     }
 
+    /// A fresh test screen for a new request.
+    fn begin_test(&mut self) {
+        self.request += 1;
+        self.checks.clear();
+        self.running = true;
+        self.passed = None;
+        self.verified = None;
+        self.message = None;
+        self.screen = Screen::Testing;
+    }
+
     fn start_check(&mut self) -> Vec<Effect> {
         match self.submit() {
             Ok(draft) => {
-                self.request += 1;
-                self.checks.clear();
-                self.running = true;
-                self.passed = None;
-                self.message = None;
-                self.screen = Screen::Testing;
+                self.begin_test();
                 vec![Effect::StartCheck {
                     request: self.request,
                     name: self.name.text().to_string(),
                     draft: Box::new(draft),
-                    record: false,
                 }]
             }
             Err(e) => {
@@ -445,19 +551,22 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::CheckFinished { request, ok } if request == app.request => {
+        Msg::CheckFinished {
+            request,
+            ok,
+            verified,
+        } if request == app.request => {
             app.running = false;
             app.passed = Some(ok);
+            app.verified = verified;
             Vec::new()
         }
         Msg::CheckProgressed { .. } | Msg::CheckFinished { .. } => Vec::new(),
-        Msg::Saved(Ok(message)) => {
+        Msg::Saved { request, message } if request == app.request => {
+            app.saving = false;
+            app.verified = None;
             app.message = Some(message);
             app.screen = Screen::Done;
-            Vec::new()
-        }
-        Msg::Saved(Err(e)) => {
-            app.message = Some(e);
             Vec::new()
         }
         Msg::ConnectionsLoaded(rows) => {
@@ -465,33 +574,26 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.cursor = app.cursor.min(app.connections.len().saturating_sub(1));
             Vec::new()
         }
-        Msg::ConnectionLoaded(Ok(loaded)) if app.testing_saved => {
-            // Test the saved connection as it is: its own settings and secrets.
-            app.request += 1;
-            app.checks.clear();
-            app.running = true;
-            app.passed = None;
-            app.screen = Screen::Testing;
-            vec![Effect::StartCheck {
-                request: app.request,
-                name: loaded.name.clone(),
-                draft: Box::new(loaded.draft),
-                record: true,
-            }]
-        }
-        Msg::ConnectionLoaded(Ok(loaded)) => {
+        Msg::ConnectionLoaded { request, loaded } if request == app.request => {
             app.begin_reauth(*loaded);
             Vec::new()
         }
-        Msg::ConnectionLoaded(Err(e)) | Msg::Removed(Err(e)) => {
-            app.message = Some(e);
-            Vec::new()
-        }
-        Msg::Removed(Ok(message)) => {
+        Msg::Removed { request, message } if request == app.request => {
             app.message = Some(message);
             app.screen = Screen::Home;
             vec![Effect::ReloadConnections]
         }
+        // A save the user walked away from may still have landed: show what is saved now.
+        Msg::Saved { .. } | Msg::Removed { .. } => vec![Effect::ReloadConnections],
+        Msg::Failed { request, problem } if request == app.request => {
+            app.saving = false;
+            match problem.retry {
+                Some(retry) => app.ask_passphrase(retry, problem.message),
+                None => app.message = Some(problem.message),
+            }
+            Vec::new()
+        }
+        Msg::ConnectionLoaded { .. } | Msg::Failed { .. } => Vec::new(),
         Msg::AuthorizeStarted { request, prompt } if request == app.request => {
             let effects = match &prompt {
                 Prompt::Browser { url, .. } => vec![Effect::OfferClipboard { url: url.clone() }],
@@ -512,24 +614,106 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::AuthorizeStarted { .. } | Msg::AuthorizeCountdown { .. } | Msg::Authorized { .. } => {
             Vec::new()
         }
-        Msg::KeyGenerated(Ok(generated)) => {
-            app.generated = Some(generated);
+        Msg::KeyGenerated { request, key } if request == app.request => {
+            app.generated = Some(key);
             app.guide_step = 0;
             app.screen = Screen::Certificate;
             Vec::new()
         }
-        Msg::KeyGenerated(Err(e)) | Msg::StoodIn(Err(e)) => {
-            app.message = Some(e);
+        Msg::StoodIn { request, result } if request == app.request => {
+            app.message = Some(match result {
+                Ok(done) | Err(done) => done,
+            });
             Vec::new()
         }
-        Msg::StoodIn(Ok(done)) => {
-            app.message = Some(done);
-            Vec::new()
+        Msg::KeyGenerated { .. } | Msg::StoodIn { .. } => Vec::new(),
+    }
+}
+
+impl App {
+    /// Ask for the secrets file's passphrase, then do `retry` again.
+    fn ask_passphrase(&mut self, retry: Retry, why: String) {
+        self.passphrase = Field::secret("Passphrase");
+        self.passphrase_return = self.screen;
+        self.retry = Some(retry);
+        self.message = Some(why);
+        self.screen = Screen::Passphrase;
+    }
+
+    /// The effect that does `retry` again, with a new request id.
+    fn redo(&mut self, retry: Retry) -> Vec<Effect> {
+        self.request += 1;
+        let request = self.request;
+        match retry {
+            Retry::Load { name } => vec![Effect::LoadConnection { request, name }],
+            Retry::Test { name } => {
+                self.begin_test();
+                vec![Effect::TestSaved {
+                    request: self.request,
+                    name,
+                }]
+            }
+            Retry::Remove { name } => vec![Effect::RemoveConnection { request, name }],
+            Retry::Save => self.save(),
+        }
+    }
+
+    /// Save what the last passing test verified.
+    fn save(&mut self) -> Vec<Effect> {
+        let Some(verified) = self.verified.clone() else {
+            self.message = Some("test the connection again before saving".into());
+            return Vec::new();
+        };
+        self.request += 1;
+        self.saving = true;
+        vec![Effect::Save {
+            request: self.request,
+            verified,
+            store: self.store,
+            old: self.reauth.as_ref().map(|r| r.draft.secrets.clone()),
+        }]
+    }
+
+    fn on_passphrase_key(&mut self, key: Key) -> Vec<Effect> {
+        match key {
+            Key::Enter if !self.passphrase.is_empty() => {
+                let Some(passphrase) = self.passphrase.take_secret() else {
+                    return Vec::new();
+                };
+                self.screen = self.passphrase_return;
+                let mut effects = vec![Effect::UsePassphrase { passphrase }];
+                if let Some(retry) = self.retry.take() {
+                    effects.extend(self.redo(retry));
+                }
+                effects
+            }
+            Key::Esc => {
+                self.retry = None;
+                self.passphrase = Field::secret("Passphrase");
+                self.screen = self.passphrase_return;
+                Vec::new()
+            }
+            _ => {
+                self.passphrase.edit(key);
+                Vec::new()
+            }
         }
     }
 }
 
 fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
+    let before = app.screen;
+    let effects = on_screen_key(app, key);
+    // Leaving a screen abandons whatever it was waiting for: a late result carries the old
+    // id and is dropped, unless the key itself started the next request.
+    if app.screen != before && !effects.iter().any(Effect::starts_request) {
+        app.request += 1;
+        app.saving = false;
+    }
+    effects
+}
+
+fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
     if key == Key::Interrupt {
         return vec![Effect::Quit];
     }
@@ -539,7 +723,7 @@ fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
     }
     let typing = matches!(
         app.screen,
-        Screen::Name | Screen::Credentials | Screen::Authorize
+        Screen::Name | Screen::Credentials | Screen::Authorize | Screen::Passphrase
     ) || (app.screen == Screen::Environment && app.uses_my_domain_field());
     if key == Key::Char('?') && !typing {
         app.help = true;
@@ -558,13 +742,13 @@ fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
             Key::Char('r') | Key::Enter => {
                 if let Some(name) = app.selected_connection() {
                     app.testing_saved = false;
-                    return vec![Effect::LoadConnection { name }];
+                    return app.redo(Retry::Load { name });
                 }
             }
             Key::Char('t') => {
                 if let Some(name) = app.selected_connection() {
                     app.testing_saved = true;
-                    return vec![Effect::LoadConnection { name }];
+                    return app.redo(Retry::Test { name });
                 }
             }
             Key::Char('x') if app.selected_connection().is_some() => {
@@ -642,7 +826,10 @@ fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
                 return app.start_check();
             }
             Key::Enter if app.needs_key() => {
+                app.request += 1;
+                app.message = Some("Making a key pair and certificate…".into());
                 return vec![Effect::GenerateKey {
+                    request: app.request,
                     name: app.name.text().to_string(),
                 }];
             }
@@ -697,12 +884,8 @@ fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
                     StoreKind::Keyring
                 }
             }
-            Key::Enter => {
-                return vec![Effect::Save {
-                    request: app.request,
-                    store: app.store,
-                }];
-            }
+            Key::Enter if app.saving => {}
+            Key::Enter => return app.save(),
             Key::Esc => app.screen = Screen::Testing,
             _ => {}
         },
@@ -728,11 +911,12 @@ fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
         Screen::ConfirmRemove => match key {
             Key::Char('y') => {
                 if let Some(name) = app.selected_connection() {
-                    return vec![Effect::RemoveConnection { name }];
+                    return app.redo(Retry::Remove { name });
                 }
             }
             _ => app.screen = Screen::Home,
         },
+        Screen::Passphrase => return app.on_passphrase_key(key),
     }
     Vec::new()
 }

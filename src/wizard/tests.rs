@@ -44,6 +44,35 @@ fn to_credentials(app: &mut App) {
     assert_eq!(app.screen, Screen::Credentials);
 }
 
+/// What a passing test of `draft` hands the wizard (a session that was never on the wire).
+pub(super) fn verified(name: &str, draft: &Draft) -> Arc<Verified> {
+    use crate::check::LoggedIn;
+    use crate::salesforce::rest::Session;
+    use crate::salesforce::{Authenticated, Http};
+    let http = Http::new(std::time::Duration::from_secs(1)).unwrap();
+    Arc::new(Verified {
+        name: name.into(),
+        draft: draft.clone(),
+        session: LoggedIn {
+            auth: Authenticated {
+                session: Session::new(http, "https://acme.my.salesforce.com", "00Dx!tok".into()),
+                identity_url: None,
+                org_id: "00Dx".into(),
+                user_id: "005x".into(),
+                username: draft.username.clone(),
+                refresh_token: None,
+                password_expired: false,
+                sandbox: Some(false),
+                issued_at_ms: None,
+                session_seconds: Some(7200),
+            },
+            username: draft.username.clone(),
+            password_changed_at: None,
+        },
+        summary: "all checks passed".into(),
+    })
+}
+
 fn started(effects: &[Effect]) -> (u64, &Draft) {
     match effects {
         [Effect::StartCheck { request, draft, .. }] => (*request, draft.as_ref()),
@@ -62,6 +91,7 @@ fn a_soap_connection_from_name_to_save() {
     update(&mut app, Msg::Pasted("TOKEN0123456789ABCDEFGHI".into()));
     let effects = press(&mut app, &[Key::Enter]);
     let (request, draft) = started(&effects);
+    let passed = verified("demo", draft);
     assert!(matches!(&effects[0], Effect::StartCheck { name, .. } if name == "demo"));
     assert_eq!(draft.flow, Flow::Soap);
     assert_eq!(draft.login_url.as_str(), "http://127.0.0.1:4000");
@@ -84,18 +114,39 @@ fn a_soap_connection_from_name_to_save() {
         },
     );
     assert_eq!(app.checks.len(), 1);
-    update(&mut app, Msg::CheckFinished { request, ok: true });
+    update(
+        &mut app,
+        Msg::CheckFinished {
+            request,
+            ok: true,
+            verified: Some(passed.clone()),
+        },
+    );
     press(&mut app, &[Key::Enter]);
     assert_eq!(app.screen, Screen::Save);
     let effects = press(&mut app, &[Key::Char('k'), Key::Enter]);
-    assert!(matches!(
-        effects.as_slice(),
-        [Effect::Save {
-            store: StoreKind::Keyring,
-            ..
-        }]
-    ));
-    update(&mut app, Msg::Saved(Ok("saved".into())));
+    let request = match effects.as_slice() {
+        [
+            Effect::Save {
+                request,
+                store: StoreKind::Keyring,
+                verified,
+                old: None,
+            },
+        ] if Arc::ptr_eq(verified, &passed) => *request,
+        other => panic!("expected the save of what was tested, got {other:?}"),
+    };
+    assert!(
+        press(&mut app, &[Key::Enter]).is_empty(),
+        "Enter again while the save runs starts no second save"
+    );
+    update(
+        &mut app,
+        Msg::Saved {
+            request,
+            message: "saved".into(),
+        },
+    );
     assert_eq!(app.screen, Screen::Done);
     assert!(matches!(
         press(&mut app, &[Key::Enter]).as_slice(),
@@ -137,6 +188,7 @@ fn cancel_and_retry_fixing_one_field_keeps_the_others() {
         Msg::CheckFinished {
             request: first,
             ok: true,
+            verified: None,
         },
     );
     assert_eq!(app.passed, None, "stale results are dropped");
@@ -168,7 +220,14 @@ fn a_failed_test_offers_retry_not_save() {
     press(&mut app, &[Key::Tab]);
     typed(&mut app, "pw");
     let (request, _) = started(&press(&mut app, &[Key::Enter])).to_owned();
-    update(&mut app, Msg::CheckFinished { request, ok: false });
+    update(
+        &mut app,
+        Msg::CheckFinished {
+            request,
+            ok: false,
+            verified: None,
+        },
+    );
     press(&mut app, &[Key::Enter]);
     assert_eq!(app.screen, Screen::Testing, "no save after a failure");
     let effects = press(&mut app, &[Key::Char('r')]);
@@ -408,7 +467,16 @@ fn device_login_counts_down_and_the_demo_can_approve() {
     // Typing does nothing here; F3 in the demo approves the code.
     assert!(press(&mut app, &[Key::Char('x')]).is_empty());
     match press(&mut app, &[Key::Assist]).as_slice() {
-        [Effect::StandIn(StandIn::Device { org, user_code })] => {
+        [
+            Effect::StandIn {
+                request: acting_for,
+                what: StandIn::Device { org, user_code },
+            },
+        ] => {
+            assert_eq!(
+                *acting_for, request,
+                "the stand-in acts for the login under way"
+            );
             assert_eq!(org, "http://127.0.0.1:4000");
             assert_eq!(user_code, "ABCD1234");
         }
@@ -432,13 +500,16 @@ fn jwt_without_a_key_file_makes_one_and_shows_the_certificate() {
     typed(&mut app, "3MVGdemo");
     press(&mut app, &[Key::Tab]);
     typed(&mut app, "integration@acme.example");
-    match press(&mut app, &[Key::Enter]).as_slice() {
-        [Effect::GenerateKey { name }] => assert_eq!(name, "demo"),
+    let request = match press(&mut app, &[Key::Enter]).as_slice() {
+        [Effect::GenerateKey { request, name }] if name == "demo" => *request,
         other => panic!("expected GenerateKey, got {other:?}"),
-    }
+    };
     update(
         &mut app,
-        Msg::KeyGenerated(Err("keys/demo.key already exists; move it aside".into())),
+        Msg::Failed {
+            request,
+            problem: Problem::new("keys/demo.key already exists; move it aside"),
+        },
     );
     assert_eq!(app.screen, Screen::Credentials);
     assert!(app.message.as_deref().unwrap().contains("already exists"));
@@ -447,13 +518,23 @@ fn jwt_without_a_key_file_makes_one_and_shows_the_certificate() {
         certificate_file: "/cfg/keys/demo.crt".into(),
         certificate_pem: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n".into(),
     };
-    update(&mut app, Msg::KeyGenerated(Ok(generated)));
+    update(
+        &mut app,
+        Msg::KeyGenerated {
+            request,
+            key: generated,
+        },
+    );
     assert_eq!(app.screen, Screen::Certificate);
     match press(&mut app, &[Key::Assist]).as_slice() {
         [
-            Effect::StandIn(StandIn::Certificate {
-                consumer_key, pem, ..
-            }),
+            Effect::StandIn {
+                what:
+                    StandIn::Certificate {
+                        consumer_key, pem, ..
+                    },
+                ..
+            },
         ] => {
             assert_eq!(consumer_key, "3MVGdemo");
             assert!(pem.contains("BEGIN CERTIFICATE"));
@@ -550,15 +631,29 @@ fn loaded() -> Loaded {
         store: StoreKind::File,
         problem: "the password has expired".into(),
         password_age_days: Some(91),
+        secrets_problem: None,
     }
+}
+
+/// Press `r` on the home screen and deliver the loaded connection.
+fn reauth_loaded(app: &mut App, loaded: Loaded) {
+    let request = match press(app, &[Key::Char('r')]).as_slice() {
+        [Effect::LoadConnection { request, name }] if name == "prod" => *request,
+        other => panic!("expected LoadConnection, got {other:?}"),
+    };
+    update(
+        app,
+        Msg::ConnectionLoaded {
+            request,
+            loaded: Box::new(loaded),
+        },
+    );
 }
 
 #[test]
 fn reauthentication_asks_only_for_what_changed() {
     let mut app = App::new(vec![saved_row()], StoreKind::Keyring, None);
-    let effects = press(&mut app, &[Key::Char('r')]);
-    assert!(matches!(effects.as_slice(), [Effect::LoadConnection { name }] if name == "prod"));
-    update(&mut app, Msg::ConnectionLoaded(Ok(Box::new(loaded()))));
+    reauth_loaded(&mut app, loaded());
     assert_eq!(app.screen, Screen::Reauth);
     assert_eq!(
         app.method().flow,
@@ -618,9 +713,17 @@ fn removing_asks_for_confirmation() {
     assert!(press(&mut app, &[Key::Char('n')]).is_empty());
     assert_eq!(app.screen, Screen::Home);
     press(&mut app, &[Key::Char('x')]);
-    let effects = press(&mut app, &[Key::Char('y')]);
-    assert!(matches!(effects.as_slice(), [Effect::RemoveConnection { name }] if name == "prod"));
-    let effects = update(&mut app, Msg::Removed(Ok("Removed 'prod'".into())));
+    let request = match press(&mut app, &[Key::Char('y')]).as_slice() {
+        [Effect::RemoveConnection { request, name }] if name == "prod" => *request,
+        other => panic!("{other:?}"),
+    };
+    let effects = update(
+        &mut app,
+        Msg::Removed {
+            request,
+            message: "Removed 'prod'".into(),
+        },
+    );
     assert!(matches!(effects.as_slice(), [Effect::ReloadConnections]));
 }
 
@@ -628,19 +731,193 @@ fn removing_asks_for_confirmation() {
 fn testing_a_saved_connection_records_and_returns_home() {
     let mut app = App::new(vec![saved_row()], StoreKind::Keyring, None);
     let effects = press(&mut app, &[Key::Char('t')]);
-    assert!(matches!(effects.as_slice(), [Effect::LoadConnection { name }] if name == "prod"));
-    let effects = update(&mut app, Msg::ConnectionLoaded(Ok(Box::new(loaded()))));
-    assert!(
-        matches!(effects.as_slice(), [Effect::StartCheck { record: true, name, .. }] if name == "prod")
-    );
+    let request = match effects.as_slice() {
+        [Effect::TestSaved { request, name }] if name == "prod" => *request,
+        other => panic!("expected TestSaved, got {other:?}"),
+    };
     assert_eq!(app.screen, Screen::Testing);
-    let request = app.request;
-    update(&mut app, Msg::CheckFinished { request, ok: false });
+    update(
+        &mut app,
+        Msg::CheckFinished {
+            request,
+            ok: false,
+            verified: None,
+        },
+    );
     let effects = press(&mut app, &[Key::Enter]);
     assert!(matches!(effects.as_slice(), [Effect::ReloadConnections]));
     assert_eq!(
         app.screen,
         Screen::Home,
         "no save screen for a saved connection's test"
+    );
+}
+
+#[test]
+fn a_reauthentication_saves_with_the_old_secrets_beside_the_new() {
+    let mut app = App::new(vec![saved_row()], StoreKind::Keyring, None);
+    reauth_loaded(&mut app, loaded());
+    press(&mut app, &[Key::Enter, Key::Enter]);
+    app.focus = 1;
+    typed(&mut app, "new-password");
+    let effects = press(&mut app, &[Key::Enter]);
+    let (request, draft) = started(&effects);
+    let passed = verified("prod", draft);
+    update(
+        &mut app,
+        Msg::CheckFinished {
+            request,
+            ok: true,
+            verified: Some(passed),
+        },
+    );
+    let effects = press(&mut app, &[Key::Enter, Key::Enter]);
+    match effects.as_slice() {
+        [Effect::Save { old: Some(old), .. }] => assert_eq!(
+            old.get(key::PASSWORD).unwrap().expose_secret(),
+            "old-password",
+            "the save can tell a new password from a kept one"
+        ),
+        other => panic!("expected a save with the old secrets, got {other:?}"),
+    }
+}
+
+#[test]
+fn esc_while_a_key_pair_is_made_drops_it() {
+    let mut app = demo_app();
+    to_method_form(&mut app, 4);
+    typed(&mut app, "3MVGdemo");
+    press(&mut app, &[Key::Tab]);
+    typed(&mut app, "integration@acme.example");
+    let request = match press(&mut app, &[Key::Enter]).as_slice() {
+        [Effect::GenerateKey { request, .. }] => *request,
+        other => panic!("{other:?}"),
+    };
+    press(&mut app, &[Key::Esc]);
+    assert_eq!(app.screen, Screen::Guide);
+    let key = GeneratedKey {
+        key_file: "/cfg/keys/demo.key".into(),
+        certificate_file: "/cfg/keys/demo.crt".into(),
+        certificate_pem: "PEM".into(),
+    };
+    update(&mut app, Msg::KeyGenerated { request, key });
+    assert_eq!(app.screen, Screen::Guide, "a late key pair moves no screen");
+    assert!(app.generated.is_none());
+}
+
+#[test]
+fn leaving_home_while_a_connection_loads_drops_it() {
+    let mut app = App::new(vec![saved_row()], StoreKind::Keyring, None);
+    let request = match press(&mut app, &[Key::Char('r')]).as_slice() {
+        [Effect::LoadConnection { request, .. }] => *request,
+        other => panic!("{other:?}"),
+    };
+    press(&mut app, &[Key::Char('n')]);
+    assert_eq!(app.screen, Screen::Name);
+    update(
+        &mut app,
+        Msg::ConnectionLoaded {
+            request,
+            loaded: Box::new(loaded()),
+        },
+    );
+    assert_eq!(app.screen, Screen::Name, "a late load moves no screen");
+    assert!(app.reauth.is_none());
+    update(
+        &mut app,
+        Msg::Failed {
+            request,
+            problem: Problem::new("late"),
+        },
+    );
+    assert_eq!(app.message, None, "nor does a late failure");
+}
+
+#[test]
+fn esc_while_a_save_runs_drops_its_result_and_refreshes_home() {
+    let mut app = demo_app();
+    to_credentials(&mut app);
+    typed(&mut app, "u@x.example");
+    press(&mut app, &[Key::Tab]);
+    typed(&mut app, "pw");
+    let effects = press(&mut app, &[Key::Enter]);
+    let (request, draft) = started(&effects);
+    let passed = verified("demo", draft);
+    update(
+        &mut app,
+        Msg::CheckFinished {
+            request,
+            ok: true,
+            verified: Some(passed),
+        },
+    );
+    let save = match press(&mut app, &[Key::Enter, Key::Enter]).as_slice() {
+        [Effect::Save { request, .. }] => *request,
+        other => panic!("{other:?}"),
+    };
+    press(&mut app, &[Key::Esc]);
+    assert_eq!(app.screen, Screen::Testing);
+    let effects = update(
+        &mut app,
+        Msg::Saved {
+            request: save,
+            message: "Saved".into(),
+        },
+    );
+    assert_eq!(app.screen, Screen::Testing, "a late save moves no screen");
+    assert!(matches!(effects.as_slice(), [Effect::ReloadConnections]));
+}
+
+#[test]
+fn a_passphrase_protected_store_is_asked_for_and_the_action_retried() {
+    let mut app = App::new(vec![saved_row()], StoreKind::File, None);
+    let request = match press(&mut app, &[Key::Char('r')]).as_slice() {
+        [Effect::LoadConnection { request, .. }] => *request,
+        other => panic!("{other:?}"),
+    };
+    update(
+        &mut app,
+        Msg::Failed {
+            request,
+            problem: Problem {
+                message: "secrets.age is protected by a passphrase.".into(),
+                retry: Some(Retry::Load {
+                    name: "prod".into(),
+                }),
+            },
+        },
+    );
+    assert_eq!(app.screen, Screen::Passphrase);
+    typed(&mut app, "q?x");
+    assert!(!app.passphrase.display().contains("q?x"), "masked");
+    let effects = press(&mut app, &[Key::Enter]);
+    match effects.as_slice() {
+        [
+            Effect::UsePassphrase { passphrase },
+            Effect::LoadConnection { name, .. },
+        ] => {
+            assert_eq!(passphrase.expose_secret(), "q?x");
+            assert_eq!(name, "prod");
+        }
+        other => panic!("expected the passphrase, then the load again: {other:?}"),
+    }
+    assert_eq!(app.screen, Screen::Home);
+}
+
+#[test]
+fn unopenable_secrets_ask_for_everything() {
+    let mut app = App::new(vec![saved_row()], StoreKind::Keyring, None);
+    let mut broken = loaded();
+    broken.draft.secrets = SecretBundle::default();
+    broken.secrets_problem = Some("the key file is missing".into());
+    reauth_loaded(&mut app, broken);
+    assert_eq!(app.screen, Screen::Reauth);
+    press(&mut app, &[Key::Enter, Key::Enter]);
+    assert_eq!(app.screen, Screen::Credentials);
+    assert!(press(&mut app, &[Key::Enter]).is_empty());
+    assert_eq!(
+        app.message.as_deref(),
+        Some("Password is needed"),
+        "nothing saved is kept, so the form asks for every secret"
     );
 }

@@ -342,7 +342,7 @@ async fn imported_refresh_token_rotates_exports_and_round_trips() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn token_prints_only_the_token_and_reuses_it_without_network() {
+async fn token_prints_only_the_token_and_reuses_it_once_confirmed() {
     let sim = sim().await;
     let dir = saved_prod(&sim).await;
     let first = run_async(cmd(dir.path(), &["token", "prod"])).await;
@@ -350,14 +350,29 @@ async fn token_prints_only_the_token_and_reuses_it_without_network() {
     let token = String::from_utf8_lossy(&first.stdout).to_string();
     assert_eq!(token.lines().count(), 1);
     assert!(token.starts_with("00D5e000003V0C7!"));
+    let confirmed = run_async(cmd(dir.path(), &["token", "prod"])).await;
+    assert!(confirmed.status.success(), "{}", text(&confirmed));
+    assert_eq!(
+        String::from_utf8_lossy(&confirmed.stdout),
+        token,
+        "a cached token the org still accepts is reused"
+    );
     drop(sim);
-    let second = run_async(cmd(dir.path(), &["token", "prod"])).await;
+    let second = run_async(cmd(dir.path(), &["token", "prod", "--offline"])).await;
     assert!(
         second.status.success(),
-        "the cached token needs no network: {}",
+        "--offline needs no network: {}",
         text(&second)
     );
     assert_eq!(String::from_utf8_lossy(&second.stdout), token);
+    let unconfirmed = run_async(cmd(dir.path(), &["token", "prod"])).await;
+    assert_eq!(
+        unconfirmed.status.code(),
+        Some(1),
+        "without the org nothing confirms the token: {}",
+        text(&unconfirmed)
+    );
+    assert!(unconfirmed.stdout.is_empty());
     let config = std::fs::read_to_string(dir.path().join(CONFIG_FILE)).unwrap();
     assert!(
         !config.contains(token.trim()),

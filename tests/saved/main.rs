@@ -7,3 +7,4 @@ mod file_store;
 mod keyring;
 mod support;
 mod swaps;
+mod tokens;

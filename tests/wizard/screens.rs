@@ -99,7 +99,7 @@ fn name_environment_and_method() {
     snap_both(&mut app, "environment_my_domain");
     keys(&mut app, &[Key::Enter, Key::Down]);
     snap_both(&mut app, "method_password");
-    let ssh = sfconnect::commands::whereami::Place::detect(
+    let ssh = sfconnect::connect::place::Place::detect(
         |n| (n == "SSH_CONNECTION").then(|| "10.0.0.2 50000 10.0.0.1 22".to_string()),
         |_| false,
     );
@@ -171,7 +171,14 @@ fn credentials_testing_save_and_help() {
             },
         );
     }
-    update(&mut app, Msg::CheckFinished { request, ok: false });
+    update(
+        &mut app,
+        Msg::CheckFinished {
+            request,
+            ok: false,
+            verified: None,
+        },
+    );
     snap_both(&mut app, "testing_failed");
     keys(&mut app, &[Key::Char('?')]);
     snap_both(&mut app, "help");
@@ -210,8 +217,16 @@ fn reauthentication_overview() {
         store: StoreKind::File,
         problem: "Call the API: The password has expired".into(),
         password_age_days: Some(91),
+        secrets_problem: None,
     };
-    update(&mut app, Msg::ConnectionLoaded(Ok(Box::new(loaded))));
+    let request = app.request;
+    update(
+        &mut app,
+        Msg::ConnectionLoaded {
+            request,
+            loaded: Box::new(loaded),
+        },
+    );
     let screen = snap_both(&mut app, "reauth");
     assert!(!screen.contains("old"), "no secret on screen");
 }
@@ -272,7 +287,8 @@ fn consumer_details_guide_in_both_interfaces_and_remove_confirmation() {
     let mut home = App::new(vec![row], StoreKind::File, None);
     keys(&mut home, &[Key::Char('x')]);
     snap_both(&mut home, "confirm_remove");
-    update(&mut home, Msg::Saved(Ok("Saved connection 'prod'. Secrets are in: encrypted file /home/u/.config/sfconnect/secrets.age.".into())));
+    let request = home.request;
+    update(&mut home, Msg::Saved { request, message: "Saved connection 'prod'. Secrets are in: encrypted file /home/u/.config/sfconnect/secrets.age.".into() });
     snap_both(&mut home, "done");
 }
 
@@ -368,13 +384,14 @@ fn jwt_certificate_made_in_the_wizard() {
     keys(&mut app, &[Key::Tab]);
     typed(&mut app, "integration@acme.example");
     snap_both(&mut app, "credentials_jwt");
+    let request = app.request;
     update(
         &mut app,
-        Msg::KeyGenerated(Ok(GeneratedKey {
+        Msg::KeyGenerated { request, key: GeneratedKey {
             key_file: "/home/admin/.config/sfconnect/keys/prod.key".into(),
             certificate_file: "/home/admin/.config/sfconnect/keys/prod.crt".into(),
             certificate_pem: "-----BEGIN CERTIFICATE-----\nMIIC+zCCAeOgAwIBAgIUJ0sfconnectExampleCertificateBody0123456789\n-----END CERTIFICATE-----\n".into(),
-        })),
+        }},
     );
     let screen = snap_both(&mut app, "certificate");
     assert!(screen.contains("BEGIN CERTIFICATE"), "{screen}");

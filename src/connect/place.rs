@@ -7,6 +7,8 @@ pub struct Place {
     pub ssh: bool,
     pub display: bool,
     pub container: bool,
+    /// `$BROWSER` names a browser to use (WSL's wslview, a script that forwards the URL).
+    pub browser_var: bool,
 }
 
 impl Place {
@@ -19,6 +21,7 @@ impl Place {
                 || set("WAYLAND_DISPLAY")
                 || cfg!(any(target_os = "macos", windows)),
             container: exists("/.dockerenv") || exists("/run/.containerenv") || set("container"),
+            browser_var: var("BROWSER").is_some_and(|v| !v.trim().is_empty()),
         }
     }
 
@@ -29,9 +32,10 @@ impl Place {
         )
     }
 
-    /// A local browser can be opened (never over SSH, where a text browser would take the terminal).
+    /// A browser can be opened: the one `$BROWSER` names, wherever it is set; else a desktop
+    /// one, never over SSH (where a text browser would take the terminal).
     pub fn can_open_browser(&self) -> bool {
-        self.display && !self.ssh && !self.container
+        self.browser_var || (self.display && !self.ssh && !self.container)
     }
 
     /// One line for the user: where this is and which logins suit it.
@@ -73,6 +77,14 @@ mod tests {
             &[],
         );
         assert!(p.ssh && !p.can_open_browser());
+        let p = place(
+            &[
+                ("SSH_CONNECTION", "10.0.0.2 5 10.0.0.1 22"),
+                ("BROWSER", "fwd-url"),
+            ],
+            &[],
+        );
+        assert!(p.can_open_browser(), "$BROWSER is used even over SSH");
         assert!(p.advice().contains("SSH"));
         let p = place(&[("SSH_TTY", "/dev/pts/1")], &[]);
         assert!(p.ssh);
@@ -86,6 +98,7 @@ mod tests {
         assert!(place(&[("DISPLAY", ":0")], &[]).can_open_browser());
         assert!(place(&[("WAYLAND_DISPLAY", "wayland-0")], &[]).can_open_browser());
         assert!(!place(&[], &[]).can_open_browser());
+        assert!(place(&[("BROWSER", "wslview")], &[]).can_open_browser());
         let c = place(&[("DISPLAY", ":0")], &["/.dockerenv"]);
         assert!(c.container && !c.can_open_browser());
         assert!(

@@ -1,0 +1,127 @@
+//! The one way a tested connection is saved, for `sfconnect login` and the wizard alike: what
+//! the passing test learned completes the connection, then the staged swap commits it.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use secrecy::ExposeSecret;
+
+use super::saved::{blocking, remember_session};
+use crate::check::{LoggedIn, Outcome};
+use crate::profile::{Draft, LastTest, Profile, ProfileError, Profiles, SecretBundle, SecretStore};
+
+/// A connection whose checks all passed, ready to save: what was entered and the session the
+/// test opened.
+pub struct Verified {
+    pub name: String,
+    pub draft: Draft,
+    pub session: LoggedIn,
+    pub summary: String,
+}
+
+impl fmt::Debug for Verified {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verified")
+            .field("name", &self.name)
+            .field("flow", &self.draft.flow)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Verified {
+    /// The draft with the session of a passing test; None when a check failed.
+    pub fn from_outcome(name: &str, draft: Draft, outcome: Outcome) -> Option<Self> {
+        let ok = outcome.ok();
+        let summary = outcome.summary();
+        outcome.session.filter(|_| ok).map(|session| Self {
+            name: name.to_string(),
+            draft,
+            session,
+            summary,
+        })
+    }
+}
+
+/// What a save did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaveReport {
+    pub name: String,
+    pub instance_url: String,
+    /// Where the secrets went, in words.
+    pub store: String,
+    /// An existing connection of that name was replaced (a re-authentication).
+    pub replaced: bool,
+}
+
+/// Complete a connection about to be saved with what a passing check learned: where the org
+/// lives, who the user is, the password's age, the session and the verdict. `old` holds the
+/// secrets the connection had before, to tell a new password from a kept one.
+pub fn finalize(
+    profile: &mut Profile,
+    secrets: &mut SecretBundle,
+    old: Option<&SecretBundle>,
+    session: &LoggedIn,
+    summary: String,
+) {
+    let auth = &session.auth;
+    let now = SystemTime::now();
+    remember_session(secrets, auth);
+    let new_password = match (
+        old.and_then(|b| b.get(crate::profile::key::PASSWORD)),
+        secrets.get(crate::profile::key::PASSWORD),
+    ) {
+        (Some(before), Some(after)) => before.expose_secret() != after.expose_secret(),
+        _ => false,
+    };
+    profile.instance_url = Some(auth.session.instance_url.clone());
+    profile.sandbox = profile.sandbox || auth.sandbox.unwrap_or(false);
+    profile.username = session.username.clone().or(profile.username.take());
+    profile.org_id = Some(auth.org_id.clone()).filter(|s| !s.is_empty());
+    profile.user_id = Some(auth.user_id.clone()).filter(|s| !s.is_empty());
+    profile.password_changed_at = if new_password {
+        Some(now)
+    } else {
+        session.password_changed_at.or(profile.password_changed_at)
+    };
+    if secrets.get(crate::profile::key::REFRESH_TOKEN).is_some()
+        && (auth.refresh_token.is_some() || profile.refresh_token_obtained_at.is_none())
+    {
+        profile.refresh_token_obtained_at = Some(now);
+    }
+    profile.last_test = Some(LastTest {
+        at: now,
+        ok: true,
+        summary,
+    });
+}
+
+/// Save a tested connection under its name in `store`. An existing connection of that name
+/// keeps its settings the user did not touch and is replaced only once everything new is
+/// durably written.
+pub async fn save(
+    profiles: &Arc<Profiles>,
+    store: Arc<dyn SecretStore>,
+    verified: &Verified,
+    old: Option<&SecretBundle>,
+) -> Result<SaveReport, ProfileError> {
+    let existing = profiles.get(&verified.name).ok();
+    let mut profile = verified.draft.to_profile(existing.as_ref(), store.kind());
+    let mut secrets = verified.draft.secrets.clone();
+    finalize(
+        &mut profile,
+        &mut secrets,
+        old,
+        &verified.session,
+        verified.summary.clone(),
+    );
+    let report = SaveReport {
+        name: verified.name.clone(),
+        instance_url: verified.session.auth.session.instance_url.clone(),
+        store: store.describe(),
+        replaced: existing.is_some(),
+    };
+    let (profiles, name) = (profiles.clone(), verified.name.clone());
+    blocking(move || profiles.commit(&name, profile, &secrets, store.as_ref())).await?;
+    Ok(report)
+}

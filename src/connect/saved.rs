@@ -1,0 +1,250 @@
+//! A saved connection opened with its secrets, and what a login leaves to keep: a rotated
+//! refresh token, the access token, the verdict of a test. Each is written only while the
+//! connection still points at the secrets it was opened with.
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use secrecy::{ExposeSecret, SecretString};
+
+use super::health::{PASSWORD_POLICY_DAYS, WARN_DAYS};
+use crate::check::{self, Outcome, Target};
+use crate::profile::credentials::credentials_for;
+use crate::profile::{
+    Applied, LastTest, Profile, ProfileError, Profiles, SecretBundle, SecretStore, StoreError,
+    StoreKind, key,
+};
+use crate::salesforce::{Authenticated, LoginUrl, SfError};
+
+/// An OAuth access token's lifetime is the org's session timeout, which no response states;
+/// 15 minutes is the shortest an org can set, so a cached token younger than that is likely valid.
+const OAUTH_SESSION_SECS: u64 = 15 * 60;
+/// Log in again this long before a cached token's estimated end.
+const EXPIRY_MARGIN_SECS: u64 = 60;
+pub(super) const ACCESS_TOKEN_EXPIRES: &str = "access_token_expires";
+
+pub struct Saved {
+    pub profiles: Arc<Profiles>,
+    pub name: String,
+    pub profile: Profile,
+    pub store: Arc<dyn SecretStore>,
+    pub secrets: SecretBundle,
+}
+
+/// Run blocking profile work (locks, keyring calls) off the async runtime.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ProfileError> + Send + 'static,
+) -> Result<T, ProfileError> {
+    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| {
+        Err(ProfileError::Store(StoreError::KeyringFailed(
+            e.to_string(),
+        )))
+    })
+}
+
+pub async fn open_store(
+    profiles: &Arc<Profiles>,
+    kind: StoreKind,
+) -> Result<Arc<dyn SecretStore>, ProfileError> {
+    let profiles = profiles.clone();
+    blocking(move || Ok(profiles.open_store(kind)?))
+        .await
+        .map(Arc::from)
+}
+
+/// Open a saved connection with its secrets.
+pub async fn open_in(profiles: Arc<Profiles>, name: &str) -> Result<Saved, ProfileError> {
+    let profile = profiles.get(name)?;
+    let store = open_store(&profiles, profile.store).await?;
+    let secrets = {
+        let (profiles, store, name, profile) = (
+            profiles.clone(),
+            store.clone(),
+            name.to_string(),
+            profile.clone(),
+        );
+        blocking(move || profiles.secrets(&name, &profile, store.as_ref())).await?
+    };
+    Ok(Saved {
+        profiles,
+        name: name.to_string(),
+        profile,
+        store,
+        secrets,
+    })
+}
+
+/// What the checks need to know about a connection.
+pub fn target(profile: &Profile, secrets: &SecretBundle) -> Result<Target, SfError> {
+    let objects = if profile.objects.required.is_empty() && profile.objects.optional.is_empty() {
+        check::objects::defaults()
+    } else {
+        check::objects::parse(&profile.objects.required, &profile.objects.optional)
+    };
+    Ok(Target {
+        login_url: LoginUrl::parse(&profile.login_url)?,
+        credentials: credentials_for(profile, secrets)?,
+        flow: profile.flow,
+        sandbox: profile.sandbox,
+        objects,
+        password_changed_at: profile.password_changed_at,
+        password_policy_days: profile
+            .password_policy_days
+            .map(i64::from)
+            .unwrap_or(PASSWORD_POLICY_DAYS),
+        warn_days: WARN_DAYS,
+        company_domains: profile.company_domains.clone(),
+    })
+}
+
+fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// Keep what a login produced: a rotated refresh token (at once: losing it locks the
+/// integration out) and the access token with its estimated end, for `token` to reuse.
+pub fn remember_session(bundle: &mut SecretBundle, auth: &Authenticated) {
+    if let Some(refresh) = &auth.refresh_token {
+        bundle.set(key::REFRESH_TOKEN, refresh.clone());
+    }
+    let lifetime = auth.session_seconds.unwrap_or(OAUTH_SESSION_SECS);
+    bundle.set(key::ACCESS_TOKEN, auth.session.access_token.clone());
+    bundle.set(
+        ACCESS_TOKEN_EXPIRES,
+        SecretString::from((now_secs() + lifetime).to_string()),
+    );
+}
+
+/// The cached access token, if it has not reached its estimated end.
+pub fn cached_token(bundle: &SecretBundle) -> Option<SecretString> {
+    let expires: u64 = bundle
+        .get(ACCESS_TOKEN_EXPIRES)?
+        .expose_secret()
+        .parse()
+        .ok()?;
+    (expires > now_secs() + EXPIRY_MARGIN_SECS)
+        .then(|| bundle.get(key::ACCESS_TOKEN).cloned())
+        .flatten()
+}
+
+impl Saved {
+    /// The secrets entry this connection pointed at when it was opened.
+    pub fn entry(&self) -> &str {
+        &self.profile.secrets
+    }
+
+    /// Save a login's rotated refresh token and access token, plus profile changes, unless the
+    /// connection has been re-authenticated since it was opened: then they belong to the old
+    /// credentials, and nothing is written (the log says so).
+    pub async fn persist(
+        &self,
+        auth: &Authenticated,
+        change: impl FnOnce(&mut Profile) + Send + 'static,
+    ) -> Result<Applied, ProfileError> {
+        let (profiles, store, name, entry) = (
+            self.profiles.clone(),
+            self.store.clone(),
+            self.name.clone(),
+            self.entry().to_string(),
+        );
+        let rotated = auth.refresh_token.is_some();
+        let mut fresh = SecretBundle::default();
+        remember_session(&mut fresh, auth);
+        let applied = blocking(move || {
+            profiles.update_with_secrets_if(
+                &name,
+                Some(&entry),
+                store.as_ref(),
+                |profile, bundle| {
+                    for name in [key::REFRESH_TOKEN, key::ACCESS_TOKEN, ACCESS_TOKEN_EXPIRES] {
+                        if let Some(v) = fresh.get(name) {
+                            bundle.set(name, v.clone());
+                        }
+                    }
+                    if rotated {
+                        profile.refresh_token_obtained_at = Some(SystemTime::now());
+                    }
+                    change(profile);
+                    true
+                },
+            )
+        })
+        .await?;
+        self.log_stale(applied, "the new session");
+        Ok(applied)
+    }
+
+    /// Record a test's verdict, with the session it opened, on the connection it tested.
+    pub async fn record(&self, outcome: &Outcome) -> Result<Applied, ProfileError> {
+        tracing::info!("tested '{}': {}", self.name, outcome.summary());
+        let last = LastTest {
+            at: SystemTime::now(),
+            ok: outcome.ok(),
+            summary: outcome.summary(),
+        };
+        match &outcome.session {
+            Some(session) => {
+                let changed = session.password_changed_at;
+                self.persist(&session.auth, move |p| {
+                    p.last_test = Some(last);
+                    if changed.is_some() {
+                        p.password_changed_at = changed;
+                    }
+                })
+                .await
+            }
+            None => self.record_failure(last).await,
+        }
+    }
+
+    async fn record_failure(&self, last: LastTest) -> Result<Applied, ProfileError> {
+        let (profiles, name, entry) = (
+            self.profiles.clone(),
+            self.name.clone(),
+            self.entry().to_string(),
+        );
+        let applied = blocking(move || {
+            profiles.update_profile_if(&name, Some(&entry), |p| p.last_test = Some(last))
+        })
+        .await?;
+        self.log_stale(applied, "the test result");
+        Ok(applied)
+    }
+
+    fn log_stale(&self, applied: Applied, what: &str) {
+        if applied == Applied::Stale {
+            tracing::warn!(
+                "'{}' was re-authenticated while this ran; {what} of its old credentials was dropped",
+                self.name
+            );
+        }
+    }
+}
+
+/// Record on a connection whose secrets cannot be opened that it is failing, and why, so that
+/// `status` and the notifications see it (nothing else about it changes).
+pub async fn record_unopenable(
+    profiles: &Arc<Profiles>,
+    name: &str,
+    reason: &ProfileError,
+) -> Result<Applied, ProfileError> {
+    let (profiles, name) = (profiles.clone(), name.to_string());
+    let reason = reason.to_string();
+    let summary = format!(
+        "the saved secrets cannot be opened: {}",
+        reason.lines().next().unwrap_or_default()
+    );
+    blocking(move || {
+        profiles.update_profile_if(&name, None, |p| {
+            p.last_test = Some(LastTest {
+                at: SystemTime::now(),
+                ok: false,
+                summary,
+            })
+        })
+    })
+    .await
+}

@@ -1,0 +1,255 @@
+//! `sfconnect token` never hands out a token the org has stopped accepting: each way a token
+//! dies, through the real binary against the simulated org, and writes that come after network
+//! work landing only on the credentials they belong to.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output};
+use std::time::{Duration, Instant};
+
+use sfconnect::profile::config::Config;
+use sfconnect::sim::RunningSim;
+use sfconnect::sim::scenario::{DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET, DEMO_USERNAME};
+
+use super::support::*;
+
+fn cmd(dir: &Path, args: &[&str]) -> Command {
+    let mut c = sfconnect(dir);
+    c.args(args);
+    c
+}
+
+async fn token(dir: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["token", "c"];
+    args.extend_from_slice(extra);
+    run_async(cmd(dir, &args)).await
+}
+
+fn printed(out: &Output) -> String {
+    assert!(out.status.success(), "{}", text(out));
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert_eq!(token.lines().count(), 1, "{}", text(out));
+    token
+}
+
+/// Who the org says a token belongs to, or None when it accepts it no more.
+fn owner(sim: &RunningSim, token: &str) -> Option<String> {
+    sim.with_state(|live| live.sessions.get(token).map(|s| s.username.clone()))
+}
+
+async fn sim_post(sim: &RunningSim, path: &str, form: &[(&str, &str)]) {
+    let reply = reqwest::Client::new()
+        .post(format!("{}/__sim/{path}", sim.login_url()))
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    assert!(reply.status().is_success(), "{path}: {}", reply.status());
+}
+
+/// `c`: a SOAP connection of the demo user.
+async fn soap(sim: &RunningSim) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_async(demo_login(dir.path(), sim.login_url(), "c")).await;
+    assert!(out.status.success(), "{}", text(&out));
+    dir
+}
+
+/// `c`: an imported refresh token of the demo app.
+async fn oauth(sim: &RunningSim) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let refresh = browser_refresh_token(sim, DEMO_CONSUMER_SECRET).await;
+    let mut login = cmd(
+        dir.path(),
+        &[
+            "login",
+            "c",
+            "--flow",
+            "refresh-token",
+            "--login-url",
+            sim.login_url(),
+            "--client-id",
+            DEMO_CONSUMER_KEY,
+        ],
+    );
+    login
+        .env("SFCONNECT_CLIENT_SECRET", DEMO_CONSUMER_SECRET)
+        .env("SFCONNECT_REFRESH_TOKEN", &refresh);
+    let out = run_async(login).await;
+    assert!(out.status.success(), "{}", text(&out));
+    dir
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_timed_out_session_is_replaced_by_a_new_login() {
+    let sim = sim().await;
+    let dir = soap(&sim).await;
+    let first = printed(&token(dir.path(), &[]).await);
+    sim_post(&sim, "sessions/end", &[]).await;
+    assert_eq!(owner(&sim, &first), None, "the org timed the session out");
+    let second = printed(&token(dir.path(), &[]).await);
+    assert_ne!(second, first, "the dead token is not handed out");
+    assert_eq!(owner(&sim, &second).as_deref(), Some(DEMO_USERNAME));
+    // What the new login gave is kept: --offline hands it out with the org gone.
+    drop(sim);
+    assert_eq!(printed(&token(dir.path(), &["--offline"]).await), second);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn revoked_sessions_of_an_oauth_connection_log_in_again() {
+    let sim = sim().await;
+    let dir = oauth(&sim).await;
+    let first = printed(&token(dir.path(), &[]).await);
+    sim_post(&sim, "sessions/end", &[("username", DEMO_USERNAME)]).await;
+    let second = printed(&token(dir.path(), &[]).await);
+    assert_ne!(second, first);
+    assert_eq!(owner(&sim, &second).as_deref(), Some(DEMO_USERNAME));
+    assert_eq!(
+        printed(&token(dir.path(), &[]).await),
+        second,
+        "the new token, confirmed, is reused"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_revoked_refresh_token_fails_with_its_diagnosis_and_changes_nothing() {
+    let sim = sim().await;
+    let dir = oauth(&sim).await;
+    printed(&token(dir.path(), &[]).await);
+    sim_post(&sim, "refresh-tokens/revoke-all", &[]).await;
+    let before = snapshot(dir.path());
+    let out = token(dir.path(), &[]).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(out.stdout.is_empty(), "no token on stdout: {}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("expired access/refresh token"), "{err}");
+    assert!(err.contains("What to do"), "the fix is given: {err}");
+    assert_eq!(snapshot(dir.path()), before, "nothing was written");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_expired_password_fails_with_its_diagnosis() {
+    let sim = sim().await;
+    let dir = soap(&sim).await;
+    printed(&token(dir.path(), &[]).await);
+    sim_post(
+        &sim,
+        "users/expire-password",
+        &[("username", DEMO_USERNAME)],
+    )
+    .await;
+    sim_post(&sim, "sessions/end", &[]).await;
+    let before = snapshot(dir.path());
+    let out = token(dir.path(), &[]).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr).to_lowercase();
+    assert!(err.contains("password has expired"), "{err}");
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+/// The real binary held at failpoint `point` until `release` is called.
+struct Paused {
+    child: Child,
+    release: PathBuf,
+}
+
+impl Paused {
+    fn start(mut command: Command, point: &str, scratch: &Path) -> Self {
+        let release = scratch.join(format!("release-{point}"));
+        command
+            .env("SFCONNECT_FAILPOINT", format!("pause:{point}"))
+            .env("SFCONNECT_FAILPOINT_RELEASE", &release);
+        let child = command.spawn().unwrap();
+        let mut marker = release.clone().into_os_string();
+        marker.push(".paused");
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while !Path::new(&marker).exists() {
+            assert!(Instant::now() < deadline, "{point} was never reached");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        Self { child, release }
+    }
+
+    async fn finish(self) -> Output {
+        std::fs::write(&self.release, "go").unwrap();
+        let child = self.child;
+        tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+            .await
+            .unwrap()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refresh_token_rotated_by_another_process_is_picked_up() {
+    let sim = sim().await;
+    sim.with_state(|live| live.scenario.apps[0].refresh_token_rotation = true);
+    let dir = oauth(&sim).await;
+    let scratch = tempfile::tempdir().unwrap();
+    // B has read the saved connection; A rotates its refresh token meanwhile.
+    let b = Paused::start(
+        cmd(dir.path(), &["token", "c"]),
+        "token-opened",
+        scratch.path(),
+    );
+    printed(&token(dir.path(), &["--fresh"]).await);
+    sim_post(&sim, "sessions/end", &[]).await;
+    let out = b.finish().await;
+    let from_b = printed(&out);
+    assert_eq!(
+        owner(&sim, &from_b).as_deref(),
+        Some(DEMO_USERNAME),
+        "B logged in with the rotated refresh token, not the spent one"
+    );
+    assert_eq!(printed(&token(dir.path(), &[]).await), from_b);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_test_that_outlives_a_reauthentication_writes_nothing_onto_it() {
+    let sim = sim().await;
+    let other = "other@acme-demo.example";
+    sim.with_state(|live| {
+        let mut user = live.scenario.users[0].clone();
+        user.username = other.into();
+        user.user_id = "005000000000002AAA".into();
+        user.password = "Other-pass-1".into();
+        live.scenario.users.push(user);
+    });
+    let dir = soap(&sim).await;
+    let scratch = tempfile::tempdir().unwrap();
+    let test = Paused::start(
+        cmd(dir.path(), &["test", "c"]),
+        "before-record",
+        scratch.path(),
+    );
+    let mut login = cmd(dir.path(), &["login", "c", "--username", other]);
+    let token_of_other = sim.with_state(|live| live.scenario.users[3].security_token.clone());
+    login
+        .env("SFCONNECT_PASSWORD", "Other-pass-1")
+        .env("SFCONNECT_SECURITY_TOKEN", &token_of_other);
+    let out = run_async(login).await;
+    assert!(out.status.success(), "{}", text(&out));
+    let after_login = Config::load(dir.path()).unwrap().connections["c"].clone();
+    let out = test.finish().await;
+    assert!(
+        out.status.success(),
+        "the first user's test passed: {}",
+        text(&out)
+    );
+    let after_test = Config::load(dir.path()).unwrap().connections["c"].clone();
+    assert_eq!(
+        after_test, after_login,
+        "the stale test wrote neither its verdict nor anything else"
+    );
+    let t = printed(&token(dir.path(), &["--offline"]).await);
+    assert_eq!(
+        owner(&sim, &t).as_deref(),
+        Some(other),
+        "the cached token is the new user's, not the stale test's"
+    );
+    let log = std::fs::read_dir(dir.path().join(LOGS))
+        .unwrap()
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect::<String>();
+    assert!(log.contains("was re-authenticated while this ran"), "{log}");
+}
