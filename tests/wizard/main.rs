@@ -2,6 +2,7 @@
 //! binary driven in a pseudo terminal through `sfconnect demo`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod looped;
 mod pty;
 mod screens;
 #[path = "../common/pty_session.rs"]
