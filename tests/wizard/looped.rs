@@ -230,16 +230,19 @@ fn kept(dir: &Path) -> Kept {
     }
 }
 
+/// `sfconnect login` arguments and secret variables.
+type Login = (Vec<String>, Vec<(&'static str, String)>);
+
 /// One re-authentication, typed into the form (field index → text) or given to `login`.
 struct Case {
     name: &'static str,
     /// The connection as first saved (by `sfconnect login`).
-    first: fn(&RunningSim) -> (Vec<String>, Vec<(&'static str, String)>),
+    first: fn(&RunningSim) -> Login,
     /// What changed at the org before the re-authentication.
     change: fn(&RunningSim) -> Vec<(usize, String, &'static str)>,
 }
 
-fn soap_first(sim: &RunningSim) -> (Vec<String>, Vec<(&'static str, String)>) {
+fn soap_first(sim: &RunningSim) -> Login {
     (
         [
             "--flow",
