@@ -44,6 +44,7 @@ impl Session {
         );
         cmd.env_remove("DISPLAY");
         cmd.env_remove("WAYLAND_DISPLAY");
+        cmd.env_remove("BROWSER");
         for (k, v) in env {
             cmd.env(k, v);
         }

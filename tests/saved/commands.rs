@@ -456,6 +456,47 @@ async fn notifications_run_once_per_change_with_the_right_environment() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_connection_whose_secrets_cannot_be_opened_counts_as_failing() {
+    let sim = sim().await;
+    let dir = saved_prod(&sim).await;
+    let out = run_async(demo_login(dir.path(), sim.login_url(), "second")).await;
+    assert!(out.status.success(), "{}", text(&out));
+    let log = dir.path().join("notified.log");
+    let command = format!(
+        "printf '%s %s %s|%s\\n' \"$SFCONNECT_CONNECTION\" \"$SFCONNECT_PREVIOUS_STATUS\" \"$SFCONNECT_STATUS\" \"$SFCONNECT_MESSAGE\" >> '{}'",
+        log.display()
+    );
+    // The key file is lost (a restore without it, say): nothing can open the secrets.
+    std::fs::rename(
+        dir.path().join("secrets.key"),
+        dir.path().join("secrets.key.lost"),
+    )
+    .unwrap();
+    let mut notify = cmd(dir.path(), &["status", "--notify", "--json"]);
+    notify.env("SFCONNECT_NOTIFY_COMMAND", &command);
+    let out = run_async(notify).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for row in rows.as_array().unwrap() {
+        assert_eq!(row["health"], "failing", "{row}");
+        assert!(
+            row["message"].as_str().unwrap().contains("key file"),
+            "the reason is shown: {row}"
+        );
+    }
+    let notified = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(
+        notified.lines().count(),
+        2,
+        "each change is notified: {notified}"
+    );
+    assert!(notified.contains("prod ok failing|") && notified.contains("second ok failing|"));
+    // Plain `status` (no network) still says so afterwards.
+    let out = run_async(cmd(dir.path(), &["status"])).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn completions_are_generated() {
     let tmp = tempfile::tempdir().unwrap();
     for shell in ["bash", "zsh", "fish"] {
@@ -598,6 +639,79 @@ async fn browser_login_through_the_callback_listener() {
     assert!(finish(child, None).await.success());
     let (code, _) = json_of(tmp.path(), &["test", "web", "--json"]).await;
     assert_eq!(code, Some(0));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn browser_login_uses_browser_over_ssh_without_a_display_and_passes_no_secret() {
+    let sim = sim().await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let callback = format!("http://localhost:{port}/OauthRedirect");
+    sim.with_state(|l| l.scenario.apps[0].callback_urls.push(callback.clone()));
+    let tmp = tempfile::tempdir().unwrap();
+    // A forwarding script, as WSL's wslview or an SSH helper would be.
+    let seen = tmp.path().join("browser-saw");
+    let script = tmp.path().join("fwd-browser");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nenv > '{0}.env'\nprintf '%s' \"$1\" > '{0}.tmp' && mv '{0}.tmp' '{0}'\n",
+            seen.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut c = cmd(
+        tmp.path(),
+        &[
+            "login",
+            "web",
+            "--flow",
+            "web",
+            "--login-url",
+            sim.login_url(),
+            "--client-id",
+            DEMO_CONSUMER_KEY,
+            "--callback-port",
+            &port.to_string(),
+        ],
+    );
+    c.env("SFCONNECT_CLIENT_SECRET", DEMO_CONSUMER_SECRET)
+        .env("SFCONNECT_PASSWORD", "planted-Secret-1")
+        .env("BROWSER", format!("{} %s", script.display()))
+        .env("SSH_CONNECTION", "10.0.0.1 50000 10.0.0.2 22")
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY");
+    let child = c.spawn().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !seen.exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "$BROWSER was never started"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let url = std::fs::read_to_string(&seen).unwrap();
+    assert!(url.contains("/services/oauth2/authorize?"), "{url}");
+    let env = std::fs::read_to_string(tmp.path().join("browser-saw.env")).unwrap();
+    assert!(
+        !env.contains("SFCONNECT_PASSWORD") && !env.contains("planted-Secret-1"),
+        "the browser got no secret variable"
+    );
+    assert!(!env.contains("SFCONNECT_CLIENT_SECRET") && !env.contains(DEMO_CONSUMER_SECRET));
+    let location = browser_redirect(&url).await;
+    reqwest::get(location.replace("localhost", "127.0.0.1"))
+        .await
+        .unwrap();
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Opened it in your browser"));
 }
 
 /// Start `sfconnect login NAME --flow device`; return the child and the user code it printed.

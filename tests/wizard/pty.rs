@@ -558,3 +558,89 @@ fn demo_jwt_bearer_with_a_key_pair_made_in_the_wizard() {
     s.send("q");
     assert_eq!(s.exit_code(), 0);
 }
+
+#[test]
+fn reauth_when_the_saved_secrets_are_gone_asks_for_everything() {
+    use sfconnect::sim::{self, Scenario, SimOptions};
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sim = rt
+        .block_on(sim::start(Scenario::demo(), SimOptions::default()))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let sfconnect = |args: &[&str]| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_sfconnect"));
+        c.args(args)
+            .env("SFCONNECT_CONFIG_DIR", dir.path())
+            .env("SFCONNECT_STORE", "file")
+            .env("SFCONNECT_LOG_DIR", dir.path().join("logs"))
+            .stdin(std::process::Stdio::null());
+        c
+    };
+    let out = sfconnect(&[
+        "login",
+        "c",
+        "--flow",
+        "soap",
+        "--login-url",
+        sim.login_url(),
+        "--username",
+        DEMO_USERNAME,
+    ])
+    .env("SFCONNECT_PASSWORD", DEMO_PASSWORD)
+    .env("SFCONNECT_SECURITY_TOKEN", DEMO_TOKEN)
+    .output()
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The connection points at secrets the store no longer has (a restore from an older backup).
+    let config = dir.path().join("connections.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let entry = text
+        .lines()
+        .find_map(|l| l.strip_prefix("secrets = "))
+        .unwrap()
+        .to_string();
+    std::fs::write(&config, text.replace(&entry, "\"c@gone\"")).unwrap();
+    let dir_text = dir.path().display().to_string();
+    let mut s = Session::start_sized(
+        &["reauth", "c"],
+        24,
+        80,
+        &[
+            ("SFCONNECT_CONFIG_DIR", dir_text.as_str()),
+            ("SFCONNECT_STORE", "file"),
+        ],
+    );
+    s.wait_for("cannot be opened");
+    assert!(
+        !s.contents().contains("Leave a secret empty"),
+        "nothing saved can be kept: {}",
+        s.contents()
+    );
+    s.send(ENTER);
+    s.wait_for("Setup paths");
+    s.send(ENTER);
+    s.wait_for("Password:");
+    s.send(TAB);
+    s.paste(DEMO_PASSWORD);
+    s.send(TAB);
+    s.paste(DEMO_TOKEN);
+    s.send(ENTER);
+    s.wait_for("All required checks passed");
+    s.send(ENTER);
+    s.wait_for("where should the secrets live");
+    s.send("f");
+    s.send(ENTER);
+    s.wait_for("Saved connection 'c'");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+    let out = sfconnect(&["token", "c"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "the connection works again: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
