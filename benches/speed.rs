@@ -160,7 +160,6 @@ fn wizard(args: &[&str], dir: &Path) -> pty_session::Session {
         80,
         &[("SFCONNECT_CONFIG_DIR", &dir), ("SFCONNECT_STORE", "file")],
     );
-    session.poll = Duration::from_micros(200);
     session
 }
 
