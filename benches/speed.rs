@@ -154,13 +154,12 @@ mod pty_session;
 /// A wizard in a pseudo terminal with its own config dir, watched closely for timing.
 fn wizard(args: &[&str], dir: &Path) -> pty_session::Session {
     let dir = dir.display().to_string();
-    let mut session = pty_session::Session::start_sized(
+    pty_session::Session::start_sized(
         args,
         24,
         80,
         &[("SFCONNECT_CONFIG_DIR", &dir), ("SFCONNECT_STORE", "file")],
-    );
-    session
+    )
 }
 
 fn finish(mut session: pty_session::Session) {
