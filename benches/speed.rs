@@ -1,6 +1,6 @@
 //! Speed targets, measured (not asserted): a full check of 20 objects at 100 ms round-trip time,
 //! batched versus one call at a time; `status --json` over 20 saved connections; `token` with a
-//! cached token; the release binary's size. Run: `cargo bench --bench speed`.
+//! cached token confirmed, rejected, and offline; the release binary's size. Run: `cargo bench --bench speed`.
 
 use std::path::Path;
 use std::process::Command;
@@ -132,20 +132,29 @@ fn twenty_connections(dir: &Path) {
     }
 }
 
+fn time_command_once(dir: &Path, args: &[&str]) -> Duration {
+    let started = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_sfconnect"))
+        .args(args)
+        .env("SFCONNECT_CONFIG_DIR", dir)
+        .env("SFCONNECT_STORE", "file")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let took = started.elapsed();
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    took
+}
+
 fn time_command(dir: &Path, args: &[&str]) -> Duration {
-    let mut samples = Vec::new();
-    for _ in 0..(RUNS * 3) {
-        let started = Instant::now();
-        let out = Command::new(env!("CARGO_BIN_EXE_sfconnect"))
-            .args(args)
-            .env("SFCONNECT_CONFIG_DIR", dir)
-            .env("SFCONNECT_STORE", "file")
-            .output()
-            .unwrap_or_else(|e| panic!("{e}"));
-        samples.push(started.elapsed());
-        assert!(out.status.code().is_some_and(|c| c <= 1), "{args:?} failed");
-    }
-    median(samples)
+    median(
+        (0..RUNS * 3)
+            .map(|_| time_command_once(dir, args))
+            .collect(),
+    )
 }
 
 #[path = "../tests/common/pty_session.rs"]
@@ -167,6 +176,66 @@ fn finish(mut session: pty_session::Session) {
     let _ = session.child.wait();
 }
 
+/// `token` against an org 100 ms away: the cached token confirmed (one round trip), rejected
+/// and replaced by a new login (two), and `--offline` (none). Round trips are read off the
+/// medians: (time - the offline time) / RTT.
+fn tokens(runtime: &tokio::runtime::Runtime, rtt_ms: u64) {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let running = runtime.block_on(async {
+        let options = SimOptions {
+            port: 0,
+            rtt: Duration::from_millis(rtt_ms),
+        };
+        sim::start(Scenario::demo(), options)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    });
+    let out = Command::new(env!("CARGO_BIN_EXE_sfconnect"))
+        .args([
+            "login",
+            "prod",
+            "--flow",
+            "soap",
+            "--login-url",
+            running.login_url(),
+            "--username",
+            DEMO_USERNAME,
+        ])
+        .env("SFCONNECT_CONFIG_DIR", dir.path())
+        .env("SFCONNECT_STORE", "file")
+        .env("SFCONNECT_PASSWORD", DEMO_PASSWORD)
+        .env("SFCONNECT_SECURITY_TOKEN", DEMO_TOKEN)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let offline = time_command(dir.path(), &["token", "prod", "--offline"]);
+    let confirmed = time_command(dir.path(), &["token", "prod"]);
+    let mut samples = Vec::new();
+    for _ in 0..RUNS {
+        // The org ends every session, as its timeout would: the cached token is rejected.
+        running.with_state(|live| live.sessions.clear());
+        samples.push(time_command_once(dir.path(), &["token", "prod"]));
+    }
+    let rejected = median(samples);
+    let trips =
+        |d: Duration| (d.saturating_sub(offline).as_secs_f64() * 1000.0 / rtt_ms as f64).round();
+    println!("token --offline (no network): median {}", ms(offline));
+    println!(
+        "token, cached token confirmed, {rtt_ms} ms RTT: median {} (~{} round trips)",
+        ms(confirmed),
+        trips(confirmed)
+    );
+    println!(
+        "token, cached token rejected, new login, {rtt_ms} ms RTT: median {} (~{} round trips)",
+        ms(rejected),
+        trips(rejected)
+    );
+}
+
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -181,39 +250,7 @@ fn main() {
         ms(time_command(tmp.path(), &["status", "--json"]))
     );
 
-    // A cached token: log in once through the binary, then time `token` with the org gone.
-    let token_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    runtime.block_on(async {
-        let running = sim::start(Scenario::demo(), SimOptions::default())
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let out = Command::new(env!("CARGO_BIN_EXE_sfconnect"))
-            .args([
-                "login",
-                "prod",
-                "--flow",
-                "soap",
-                "--login-url",
-                running.login_url(),
-                "--username",
-                DEMO_USERNAME,
-            ])
-            .env("SFCONNECT_CONFIG_DIR", token_dir.path())
-            .env("SFCONNECT_STORE", "file")
-            .env("SFCONNECT_PASSWORD", DEMO_PASSWORD)
-            .env("SFCONNECT_SECURITY_TOKEN", DEMO_TOKEN)
-            .output()
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    });
-    println!(
-        "token with a cached token (no network): median {}",
-        ms(time_command(token_dir.path(), &["token", "prod"]))
-    );
+    tokens(&runtime, 100);
     // Cold start to the first drawn wizard frame, on the home screen of 20 connections.
     let mut samples = Vec::new();
     for _ in 0..RUNS {

@@ -7,6 +7,12 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::commands;
 use crate::profile::{Flow, StoreKind};
+use crate::tui::launch::{self, Start};
+
+/// The wizard on the config dir and store the global options name.
+async fn wizard(global: &Global, start: Start) -> ExitCode {
+    launch::wizard(global.config_dir.clone(), global.store, start).await
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -295,18 +301,11 @@ pub fn main() -> ExitCode {
             scenario,
             rtt_ms,
         }) => runtime.block_on(commands::sim::run_sim(port, scenario, rtt_ms)),
-        Some(Command::Demo) => runtime.block_on(commands::wizard::demo()),
-        Some(Command::Setup { name }) => runtime.block_on(commands::wizard::wizard(
-            &global,
-            commands::wizard::Start::New(name.unwrap_or_default()),
-        )),
-        Some(Command::Reauth { name }) => runtime.block_on(commands::wizard::wizard(
-            &global,
-            commands::wizard::Start::Reauth(name),
-        )),
-        None => runtime.block_on(commands::wizard::wizard(
-            &global,
-            commands::wizard::Start::Home,
-        )),
+        Some(Command::Demo) => runtime.block_on(launch::demo()),
+        Some(Command::Setup { name }) => {
+            runtime.block_on(wizard(&global, Start::New(name.unwrap_or_default())))
+        }
+        Some(Command::Reauth { name }) => runtime.block_on(wizard(&global, Start::Reauth(name))),
+        None => runtime.block_on(wizard(&global, Start::Home)),
     }
 }

@@ -10,7 +10,6 @@ pub mod status;
 pub mod test;
 pub mod token;
 pub mod web_login;
-pub mod wizard;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -18,7 +17,8 @@ use std::process::ExitCode;
 use secrecy::SecretString;
 
 use crate::cli::Global;
-use crate::profile::{self, ProfileError, Profiles, StoreError};
+use crate::connect;
+use crate::profile::{ProfileError, Profiles, StoreError};
 use crate::salesforce::SfError;
 
 /// Exit codes shared by the commands (see cli-contract.md).
@@ -30,40 +30,15 @@ pub fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(code)
 }
 
-/// The config dir this invocation works in.
-fn config_dir(global: &Global) -> Result<std::path::PathBuf, ExitCode> {
-    global
-        .config_dir
-        .clone()
-        .or_else(profile::default_config_dir)
-        .ok_or_else(|| {
-            fail(
-                EXIT_USAGE,
-                "cannot find a config directory for this user; pass --config-dir DIR or set SFCONNECT_CONFIG_DIR",
-            )
-        })
-}
-
-fn env_passphrase() -> Option<SecretString> {
-    std::env::var("SFCONNECT_PASSPHRASE")
-        .ok()
-        .filter(|p| !p.is_empty())
-        .map(SecretString::from)
-}
-
 /// The saved connections a scriptable command works on: a passphrase from the environment or
 /// a prompt, and a word on stderr while another process holds the lock.
 pub fn profiles(global: &Global) -> Result<Profiles, ExitCode> {
-    Ok(Profiles::new(config_dir(global)?)
-        .with_passphrase(env_passphrase())
+    let dir = connect::config_dir(global.config_dir.clone())
+        .ok_or_else(|| fail(EXIT_USAGE, connect::NO_CONFIG_DIR))?;
+    Ok(Profiles::new(dir)
+        .with_passphrase(connect::env_passphrase())
         .with_passphrase_prompt(|| prompt_secret("Passphrase for the sfconnect secrets file"))
         .with_waiting(say_waiting))
-}
-
-/// The saved connections the wizard works on: it never reads the terminal behind its own
-/// back (it asks for a passphrase on its own screen) and never writes to it.
-pub fn wizard_profiles(global: &Global) -> Result<Profiles, ExitCode> {
-    Ok(Profiles::new(config_dir(global)?).with_passphrase(env_passphrase()))
 }
 
 fn say_waiting(lock: &std::path::Path) {

@@ -12,6 +12,10 @@ pub mod signals;
 pub mod token;
 pub mod web_login;
 
+use std::path::PathBuf;
+
+use secrecy::SecretString;
+
 use crate::profile::ProfileError;
 use crate::salesforce::SfError;
 
@@ -25,6 +29,22 @@ pub const SECRET_ENV: &[&str] = &[
     "SFCONNECT_REFRESH_TOKEN",
     "SFCONNECT_PASSPHRASE",
 ];
+
+/// The config dir to work in: the one given (`--config-dir`, SFCONNECT_CONFIG_DIR), else the
+/// platform's.
+pub fn config_dir(explicit: Option<PathBuf>) -> Option<PathBuf> {
+    explicit.or_else(crate::profile::default_config_dir)
+}
+
+pub const NO_CONFIG_DIR: &str = "cannot find a config directory for this user; pass --config-dir DIR or set SFCONNECT_CONFIG_DIR";
+
+/// The secrets file's passphrase from SFCONNECT_PASSPHRASE, when set.
+pub fn env_passphrase() -> Option<SecretString> {
+    std::env::var("SFCONNECT_PASSPHRASE")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .map(SecretString::from)
+}
 
 /// What a service call can fail with.
 #[derive(Debug, thiserror::Error)]

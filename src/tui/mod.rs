@@ -1,6 +1,7 @@
 //! The terminal runtime: terminal lifecycle, one message loop, and the effects the wizard asks
 //! for (checks in a background task, saving off the UI thread).
 
+pub mod launch;
 pub mod view;
 
 use std::io::{IsTerminal, stdout};

@@ -1,10 +1,11 @@
-//! `sfconnect`, `sfconnect setup` and `sfconnect demo`: start the wizard on a terminal.
+//! Starting the wizard (`sfconnect`, `setup`, `reauth`, `demo`): only on a terminal, on the
+//! saved connections of a config dir or on a simulated org in this process.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use super::{EXIT_USAGE, fail, wizard_profiles};
-use crate::cli::Global;
+use crate::connect;
 use crate::profile::{Profiles, StoreKind};
 use crate::sim::scenario::{
     DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET, DEMO_PASSWORD, DEMO_TOKEN, DEMO_USERNAME,
@@ -12,6 +13,14 @@ use crate::sim::scenario::{
 use crate::sim::{self, Scenario, SimOptions};
 use crate::tui;
 use crate::wizard::field::Field;
+
+/// Usage errors exit 2, as the scriptable commands' do (cli-contract.md).
+const EXIT_USAGE: u8 = 2;
+
+fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("sfconnect: {message}");
+    ExitCode::from(code)
+}
 use crate::wizard::{App, Key, Msg, Screen};
 
 fn need_terminal() -> Result<(), ExitCode> {
@@ -41,21 +50,27 @@ pub enum Start {
     Reauth(String),
 }
 
-/// The wizard on the user's saved connections.
-pub async fn wizard(global: &Global, start: Start) -> ExitCode {
+/// The wizard on the saved connections in `config_dir` (the platform's default when None).
+/// It never reads the terminal behind its own back: a passphrase comes from
+/// SFCONNECT_PASSPHRASE or its own screen, and a wait for the lock is only logged.
+pub async fn wizard(
+    config_dir: Option<PathBuf>,
+    store: Option<StoreKind>,
+    start: Start,
+) -> ExitCode {
     if let Err(code) = need_terminal() {
         return code;
     }
-    let profiles = match wizard_profiles(global) {
-        Ok(p) => Arc::new(p),
-        Err(code) => return code,
+    let Some(dir) = connect::config_dir(config_dir) else {
+        return fail(EXIT_USAGE, connect::NO_CONFIG_DIR);
     };
+    let profiles = Arc::new(Profiles::new(dir).with_passphrase(connect::env_passphrase()));
     if let Err(e) = profiles.config() {
         return fail(EXIT_USAGE, e);
     }
     let rows = tui::connection_rows(&profiles);
-    let mut app = App::new(rows, global.store.unwrap_or(StoreKind::Keyring), None);
-    app.place_advice = Some(crate::connect::place::Place::here().advice());
+    let mut app = App::new(rows, store.unwrap_or(StoreKind::Keyring), None);
+    app.place_advice = Some(connect::place::Place::here().advice());
     let mut initial = Vec::new();
     match start {
         Start::Home => {}
@@ -98,7 +113,7 @@ pub async fn demo() -> ExitCode {
         StoreKind::File,
         Some(org.login_url().to_string()),
     );
-    app.place_advice = Some(crate::connect::place::Place::here().advice());
+    app.place_advice = Some(connect::place::Place::here().advice());
     app.demo_hints = vec![
         ("username".into(), DEMO_USERNAME.into()),
         ("password".into(), DEMO_PASSWORD.into()),
