@@ -2,7 +2,8 @@
 //! `wslview`, a forwarding script), else the desktop's opener. Every browser started gets an
 //! environment without sfconnect's secret variables.
 
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 use super::SECRET_ENV;
 
@@ -54,17 +55,41 @@ pub fn open(url: &str) -> bool {
             .stdout(Stdio::null())
             .stderr(Stdio::null());
         match cmd.spawn() {
-            Ok(mut child) => {
-                // Reap it whenever it ends, so no zombie is left behind.
-                std::thread::spawn(move || child.wait());
-                true
-            }
+            Ok(child) => started(child),
             Err(e) => {
                 tracing::info!("could not start a browser: {e}");
                 false
             }
         }
     })
+}
+
+/// How long a browser command may take to say it failed. Openers (xdg-open, wslview, open)
+/// hand the address over and exit at once; a browser that keeps running has started.
+const FAILS_WITHIN: Duration = Duration::from_secs(2);
+
+/// Whether a started browser command took the address: it exits successfully, or is still
+/// running after `FAILS_WITHIN`. Either way it is reaped, so no zombie is left behind.
+fn started(mut child: Child) -> bool {
+    let deadline = Instant::now() + FAILS_WITHIN;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => {
+                if !status.success() {
+                    tracing::info!("the browser command failed: {status}");
+                }
+                return status.success();
+            }
+            Ok(None) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Ok(None) => {
+                std::thread::spawn(move || child.wait());
+                return true;
+            }
+            Err(_) => return false,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -87,5 +112,12 @@ mod tests {
             ["firefox", "--new-tab", "https://x/?a=1&b=2"]
         );
         assert!(browser_var_commands("::", "u").is_empty());
+    }
+
+    #[test]
+    fn a_browser_command_that_fails_has_not_opened_anything() {
+        let spawn = |program: &str| Command::new(program).spawn().unwrap();
+        assert!(!started(spawn("false")));
+        assert!(started(spawn("true")));
     }
 }

@@ -111,6 +111,10 @@ fn problem(e: &ProfileError, retry: Retry) -> Problem {
             ProfileError::Store(StoreError::PassphraseNeeded { path }) => {
                 format!("{} is protected by a passphrase.", path.display())
             }
+            ProfileError::Store(StoreError::WrongPassphrase { path }) => format!(
+                "That passphrase does not open {}; nothing was changed. Type it again.",
+                path.display()
+            ),
             _ => e.to_string(),
         },
         retry: needs_passphrase.then_some(retry),

@@ -645,7 +645,11 @@ impl App {
         self.request += 1;
         let request = self.request;
         match retry {
-            Retry::Load { name } => vec![Effect::LoadConnection { request, name }],
+            Retry::Load { name } => {
+                // Opening the secrets can take a moment (a passphrase is slow to check).
+                self.message = Some(format!("Opening '{name}'…"));
+                vec![Effect::LoadConnection { request, name }]
+            }
             Retry::Test { name } => {
                 self.begin_test();
                 vec![Effect::TestSaved {
@@ -653,7 +657,10 @@ impl App {
                     name,
                 }]
             }
-            Retry::Remove { name } => vec![Effect::RemoveConnection { request, name }],
+            Retry::Remove { name } => {
+                self.message = Some(format!("Removing '{name}'…"));
+                vec![Effect::RemoveConnection { request, name }]
+            }
             Retry::Save => self.save(),
         }
     }
