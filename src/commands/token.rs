@@ -7,7 +7,7 @@ use std::sync::Arc;
 use secrecy::ExposeSecret;
 use serde_json::json;
 
-use super::saved::{http, service_failed};
+use super::saved::service_failed;
 use super::{EXIT_USAGE, fail, profiles};
 use crate::cli::{ExportFormat, Global};
 use crate::connect::Saved;
@@ -19,8 +19,7 @@ use crate::salesforce::rest::API_VERSION;
 /// A token the org accepts, per `freshness`; failures reported with their diagnosis.
 async fn valid_token(global: &Global, name: &str, freshness: Freshness) -> Result<Token, ExitCode> {
     let profiles = Arc::new(profiles(global)?);
-    let http = http()?;
-    let token = access_token(&profiles, name, &http, freshness)
+    let token = access_token(&profiles, name, freshness)
         .await
         .map_err(|e| service_failed(&e))?;
     if let Some(warning) = &token.warning {

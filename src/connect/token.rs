@@ -3,7 +3,7 @@
 //! tokens alike and is not a REST API request); when the org rejects it, sfconnect logs in
 //! again and keeps what the login rotated.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use secrecy::{ExposeSecret, SecretString};
 
@@ -11,6 +11,7 @@ use super::ConnectError;
 use super::saved::{Saved, cached_token, open_in};
 use crate::profile::credentials::{credentials_for, uses_refresh_token};
 use crate::profile::{Applied, Profiles, key};
+use crate::salesforce::http::request_timeout;
 use crate::salesforce::rest::Session;
 use crate::salesforce::{Cause, Http, LoginUrl, SfError, authenticate};
 
@@ -49,33 +50,48 @@ enum Attempt {
     Again,
 }
 
-/// A token the org accepts (as far as one call can tell), for connection `name`.
+/// A token the org accepts (as far as one call can tell), for connection `name`. The HTTP
+/// client is made only when the network is needed (it costs milliseconds `--offline` must not
+/// spend).
 pub async fn access_token(
     profiles: &Arc<Profiles>,
     name: &str,
-    http: &Http,
     freshness: Freshness,
 ) -> Result<Token, ConnectError> {
+    let http = OnceLock::new();
     // Once more at most: a second change by another process within one call is not a race
     // worth chasing, it is a connection being edited; say so.
     for _ in 0..2 {
         let saved = open_in(profiles.clone(), name).await?;
         crate::profile::fsutil::failpoint("token-opened");
-        if let Attempt::Done(token) = attempt(saved, http, freshness).await? {
+        if let Attempt::Done(token) = attempt(saved, &http, freshness).await? {
             return Ok(*token);
         }
     }
     Err(ConnectError::Superseded(name.to_string()))
 }
 
-async fn attempt(saved: Saved, http: &Http, freshness: Freshness) -> Result<Attempt, ConnectError> {
+/// The HTTP client, made on first use.
+fn client(http: &OnceLock<Http>) -> Result<&Http, SfError> {
+    if let Some(h) = http.get() {
+        return Ok(h);
+    }
+    let made = Http::new(request_timeout())?;
+    Ok(http.get_or_init(|| made))
+}
+
+async fn attempt(
+    saved: Saved,
+    http: &OnceLock<Http>,
+    freshness: Freshness,
+) -> Result<Attempt, ConnectError> {
     if freshness != Freshness::Fresh
         && let Some(cached) = cached_token(&saved.secrets)
     {
         if freshness == Freshness::Offline {
             return Ok(done(saved, cached, Source::Cached, None));
         }
-        match confirm(http, &saved, &cached).await {
+        match confirm(client(http)?, &saved, &cached).await {
             Ok(()) => return Ok(done(saved, cached, Source::Confirmed, None)),
             Err(e) if e.cause == Cause::SessionInvalid => {
                 tracing::info!("the org rejected the cached token of '{}'", saved.name);
@@ -90,7 +106,7 @@ async fn attempt(saved: Saved, http: &Http, freshness: Freshness) -> Result<Atte
     }
     let login_url = LoginUrl::parse(&saved.profile.login_url).map_err(SfError::from)?;
     let creds = credentials_for(&saved.profile, &saved.secrets)?;
-    let auth = match authenticate(http, &login_url, &creds).await {
+    let auth = match authenticate(client(http)?, &login_url, &creds).await {
         Ok(auth) => auth,
         Err(e) if e.cause == Cause::RefreshTokenExpired && rotated_meanwhile(&saved).await => {
             return Ok(Attempt::Again);
