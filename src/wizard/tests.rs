@@ -753,6 +753,21 @@ fn testing_a_saved_connection_records_and_returns_home() {
     );
 }
 
+/// Submit the form and let its test pass.
+fn pass_the_test(app: &mut App) {
+    let effects = press(app, &[Key::Enter]);
+    let (request, draft) = started(&effects);
+    let passed = verified(app.name.text(), draft);
+    update(
+        app,
+        Msg::CheckFinished {
+            request,
+            ok: true,
+            verified: Some(passed),
+        },
+    );
+}
+
 #[test]
 fn a_reauthentication_saves_with_the_old_secrets_beside_the_new() {
     let mut app = App::new(vec![saved_row()], StoreKind::Keyring, None);
@@ -760,17 +775,7 @@ fn a_reauthentication_saves_with_the_old_secrets_beside_the_new() {
     press(&mut app, &[Key::Enter, Key::Enter]);
     app.focus = 1;
     typed(&mut app, "new-password");
-    let effects = press(&mut app, &[Key::Enter]);
-    let (request, draft) = started(&effects);
-    let passed = verified("prod", draft);
-    update(
-        &mut app,
-        Msg::CheckFinished {
-            request,
-            ok: true,
-            verified: Some(passed),
-        },
-    );
+    pass_the_test(&mut app);
     let effects = press(&mut app, &[Key::Enter, Key::Enter]);
     match effects.as_slice() {
         [Effect::Save { old: Some(old), .. }] => assert_eq!(
@@ -840,17 +845,7 @@ fn esc_while_a_save_runs_drops_its_result_and_refreshes_home() {
     typed(&mut app, "u@x.example");
     press(&mut app, &[Key::Tab]);
     typed(&mut app, "pw");
-    let effects = press(&mut app, &[Key::Enter]);
-    let (request, draft) = started(&effects);
-    let passed = verified("demo", draft);
-    update(
-        &mut app,
-        Msg::CheckFinished {
-            request,
-            ok: true,
-            verified: Some(passed),
-        },
-    );
+    pass_the_test(&mut app);
     let save = match press(&mut app, &[Key::Enter, Key::Enter]).as_slice() {
         [Effect::Save { request, .. }] => *request,
         other => panic!("{other:?}"),

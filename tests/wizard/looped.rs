@@ -309,6 +309,17 @@ const CASES: &[Case] = &[
     },
 ];
 
+/// Test what the form holds and save it to the file store.
+async fn test_and_save(w: &mut Looped) {
+    w.key(KeyCode::Enter);
+    w.wait_for("All required checks passed").await;
+    w.key(KeyCode::Enter);
+    w.wait_for("where should the secrets live").await;
+    w.key(KeyCode::Char('f'));
+    w.key(KeyCode::Enter);
+    w.wait_for("Saved connection 'c'").await;
+}
+
 /// Re-authenticate `c` in the wizard, typing `typed` into the form's fields.
 async fn wizard_reauth(dir: &Path, typed: &[(usize, String, &'static str)]) {
     let mut w = wizard(dir);
@@ -327,13 +338,7 @@ async fn wizard_reauth(dir: &Path, typed: &[(usize, String, &'static str)]) {
         }
         w.typed(text);
     }
-    w.key(KeyCode::Enter);
-    w.wait_for("All required checks passed").await;
-    w.key(KeyCode::Enter);
-    w.wait_for("where should the secrets live").await;
-    w.key(KeyCode::Char('f'));
-    w.key(KeyCode::Enter);
-    w.wait_for("Saved connection 'c'").await;
+    test_and_save(&mut w).await;
     w.quit().await;
 }
 
@@ -387,13 +392,7 @@ async fn a_whole_new_connection_through_the_loop() {
     w.typed(DEMO_PASSWORD);
     w.key(KeyCode::Tab);
     w.typed(DEMO_TOKEN);
-    w.key(KeyCode::Enter);
-    w.wait_for("All required checks passed").await;
-    w.key(KeyCode::Enter);
-    w.wait_for("where should the secrets live").await;
-    w.key(KeyCode::Char('f'));
-    w.key(KeyCode::Enter);
-    w.wait_for("Saved connection 'c'").await;
+    test_and_save(&mut w).await;
     w.key(KeyCode::Enter);
     w.wait_for("Saved connections").await;
     w.quit().await;
