@@ -65,6 +65,7 @@ pub async fn access_token(
         let saved = open_in(profiles.clone(), name).await?;
         crate::profile::fsutil::failpoint("token-opened");
         if let Attempt::Done(token) = attempt(saved, &http, freshness).await? {
+            tracing::info!("token for '{name}': {:?}", token.source);
             return Ok(*token);
         }
     }
