@@ -9,7 +9,7 @@ use secrecy::SecretString;
 use super::saved::{http, run_checks};
 use super::{EXIT_FAILED, EXIT_USAGE, fail, profile_failure, profiles, secret_input};
 use crate::cli::{Global, LoginArgs};
-use crate::connect::save::{Verified, save};
+use crate::connect::save::{Replace, Verified, save};
 use crate::connect::{blocking, open_store, target};
 use crate::profile::{Draft, Flow, Profile, ProfileError, SecretBundle, StoreKind, key};
 use crate::salesforce::LoginUrl;
@@ -236,7 +236,8 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
     let Some(verified) = Verified::from_outcome(&args.name, inputs, outcome) else {
         return ExitCode::from(EXIT_FAILED);
     };
-    match save(&profiles, store, &verified, old.as_ref()).await {
+    // `login` on a saved name is its re-authentication, by design.
+    match save(&profiles, store, &verified, old.as_ref(), Replace::Allowed).await {
         Ok(report) => {
             println!(
                 "Saved connection '{}' ({}). Secrets are in: {}.",

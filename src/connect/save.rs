@@ -96,6 +96,15 @@ pub fn finalize(
     });
 }
 
+/// Whether a save may replace a saved connection of the same name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replace {
+    /// A re-authentication: replace it (through the staged swap).
+    Allowed,
+    /// A new connection: a name saved meanwhile (by another process) is refused, not replaced.
+    Refused,
+}
+
 /// Save a tested connection under its name in `store`. An existing connection of that name
 /// keeps its settings the user did not touch and is replaced only once everything new is
 /// durably written.
@@ -104,8 +113,12 @@ pub async fn save(
     store: Arc<dyn SecretStore>,
     verified: &Verified,
     old: Option<&SecretBundle>,
+    replace: Replace,
 ) -> Result<SaveReport, ProfileError> {
     let existing = profiles.get(&verified.name).ok();
+    if existing.is_some() && replace == Replace::Refused {
+        return Err(ProfileError::Exists(verified.name.clone()));
+    }
     let mut profile = verified.draft.to_profile(existing.as_ref(), store.kind());
     let mut secrets = verified.draft.secrets.clone();
     finalize(

@@ -35,6 +35,10 @@ pub enum ProfileError {
     SecretsMissing { name: String, store: &'static str },
     #[error("'{0}' cannot be a connection name: use letters, digits, '-', '_' or '.' (at most 64)")]
     BadName(String),
+    #[error(
+        "a connection named '{0}' is already saved; re-authenticate it, or choose another name"
+    )]
+    Exists(String),
 }
 
 /// Whether a conditional write happened.

@@ -23,7 +23,7 @@ use crate::check::Strategy;
 use crate::check::{self, CheckEvent, CheckResult, Status};
 use crate::connect::health::{Health, health};
 use crate::connect::interactive::{self, Progress};
-use crate::connect::save::{Verified, save};
+use crate::connect::save::{Replace, Verified, save};
 use crate::connect::web_login::{Pasted, clipboard_sequence};
 use crate::connect::{blocking, open_in, open_store, target};
 use crate::profile::{Draft, Flow, ProfileError, Profiles, StoreError};
@@ -446,7 +446,13 @@ impl Runtime {
         tokio::spawn(async move {
             let saved = async {
                 let store = open_store(&profiles, store).await?;
-                save(&profiles, store, &verified, old.as_ref()).await
+                // Only a re-authentication replaces a saved connection.
+                let replace = if old.is_some() {
+                    Replace::Allowed
+                } else {
+                    Replace::Refused
+                };
+                save(&profiles, store, &verified, old.as_ref(), replace).await
             }
             .await;
             let msg = match saved {

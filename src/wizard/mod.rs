@@ -297,6 +297,8 @@ pub struct App {
     pub place_advice: Option<&'static str>,
     /// What the last passing test verified, until it is saved or tested again.
     pub verified: Option<Arc<Verified>>,
+    /// The name screen has said the typed name is taken (Enter now re-authenticates it).
+    pub message_was_taken: bool,
     /// A save under way (Enter on the save screen waits for it).
     pub saving: bool,
     /// The passphrase being typed, the screen to return to, and what to do then.
@@ -349,11 +351,17 @@ impl App {
             generated: None,
             place_advice: None,
             verified: None,
+            message_was_taken: false,
             saving: false,
             passphrase: Field::secret("Passphrase"),
             passphrase_return: Screen::Home,
             retry: None,
         }
+    }
+
+    /// The name typed for a new connection belongs to a saved one.
+    fn name_taken(&self) -> bool {
+        self.reauth.is_none() && self.connections.iter().any(|c| c.name == self.name.text())
     }
 
     fn selected_connection(&self) -> Option<String> {
@@ -764,6 +772,20 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
             _ => step(&mut app.cursor, app.connections.len(), key),
         },
         Screen::Name => match key {
+            // A saved name is never silently replaced: Enter again re-authenticates it.
+            Key::Enter if app.name_taken() && app.message_was_taken => {
+                app.message_was_taken = false;
+                let name = app.name.text().to_string();
+                app.testing_saved = false;
+                return app.redo(Retry::Load { name });
+            }
+            Key::Enter if app.name_taken() => {
+                app.message_was_taken = true;
+                app.message = Some(format!(
+                    "'{}' is already saved. Enter re-authenticates it (it is kept until the new credentials pass); or edit the name for a new connection.",
+                    app.name.text()
+                ));
+            }
             Key::Enter if crate::profile::valid_name(app.name.text()) => {
                 app.screen = Screen::Environment
             }
@@ -773,6 +795,7 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
             Key::Esc if app.connections.is_empty() => return vec![Effect::Quit],
             Key::Esc => app.screen = Screen::Home,
             Key::Char(_) | Key::Backspace => {
+                app.message_was_taken = false;
                 app.name.edit(key);
             }
             _ => {}

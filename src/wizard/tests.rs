@@ -916,3 +916,23 @@ fn unopenable_secrets_ask_for_everything() {
         "nothing saved is kept, so the form asks for every secret"
     );
 }
+
+#[test]
+fn a_saved_name_is_never_replaced_by_a_new_connection() {
+    let mut app = App::new(vec![saved_row()], StoreKind::Keyring, None);
+    press(&mut app, &[Key::Char('n')]);
+    typed(&mut app, "prod");
+    assert!(press(&mut app, &[Key::Enter]).is_empty());
+    assert_eq!(app.screen, Screen::Name, "a taken name goes no further");
+    assert!(app.message.as_deref().unwrap().contains("already saved"));
+    // Editing the name is choosing another one.
+    press(&mut app, &[Key::Char('2')]);
+    press(&mut app, &[Key::Enter]);
+    assert_eq!(app.screen, Screen::Environment, "'prod2' is free");
+    press(&mut app, &[Key::Esc, Key::Backspace, Key::Enter]);
+    // Enter again on the taken name re-authenticates the saved connection.
+    match press(&mut app, &[Key::Enter]).as_slice() {
+        [Effect::LoadConnection { name, .. }] => assert_eq!(name, "prod"),
+        other => panic!("expected the saved connection to load, got {other:?}"),
+    }
+}

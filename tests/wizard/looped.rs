@@ -401,3 +401,45 @@ async fn a_whole_new_connection_through_the_loop() {
     assert_eq!(saved.tested_ok, Some(true));
     assert_eq!(saved.secrets[0].1.as_deref(), Some(DEMO_PASSWORD));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_name_saved_meanwhile_by_another_process_is_not_replaced() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = wizard(dir.path());
+    w.wait_for("Name this connection").await;
+    w.typed("c");
+    w.key(KeyCode::Enter);
+    w.wait_for("My Domain URL").await;
+    w.key(KeyCode::Down);
+    w.key(KeyCode::Down);
+    w.typed(sim.login_url());
+    for _ in 0..4 {
+        w.key(KeyCode::Enter);
+    }
+    w.wait_for("Security token").await;
+    w.typed(DEMO_USERNAME);
+    w.key(KeyCode::Tab);
+    w.typed(DEMO_PASSWORD);
+    w.key(KeyCode::Tab);
+    w.typed(DEMO_TOKEN);
+    w.key(KeyCode::Enter);
+    w.wait_for("All required checks passed").await;
+    // Another process saves 'c' while the wizard's user reads the results.
+    let (args, env) = soap_first(&sim);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    cli_login(dir.path(), &args, &env);
+    let theirs = std::fs::read(dir.path().join("connections.toml")).unwrap();
+    w.key(KeyCode::Enter);
+    w.wait_for("where should the secrets live").await;
+    w.key(KeyCode::Char('f'));
+    w.key(KeyCode::Enter);
+    w.wait_for("already saved").await;
+    w.quit().await;
+    assert_eq!(
+        std::fs::read(dir.path().join("connections.toml")).unwrap(),
+        theirs,
+        "the other process's connection is untouched"
+    );
+}
