@@ -782,7 +782,7 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
             Key::Enter if app.name_taken() => {
                 app.message_was_taken = true;
                 app.message = Some(format!(
-                    "'{}' is already saved. Enter re-authenticates it (it is kept until the new credentials pass); or edit the name for a new connection.",
+                    "'{}' is already saved: Enter re-authenticates it, or edit the name.",
                     app.name.text()
                 ));
             }
