@@ -367,11 +367,9 @@ async fn the_wizard_and_login_save_a_reauthentication_alike() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_whole_new_connection_through_the_loop() {
-    let sim = sim().await;
-    let dir = tempfile::tempdir().unwrap();
-    let mut w = wizard(dir.path());
+/// A wizard on `dir` with a new SOAP connection 'c' to `sim` typed into its form.
+async fn new_soap_connection(dir: &Path, sim: &RunningSim) -> Looped {
+    let mut w = wizard(dir);
     w.wait_for("Name this connection").await;
     w.typed("c");
     w.key(KeyCode::Enter);
@@ -392,6 +390,14 @@ async fn a_whole_new_connection_through_the_loop() {
     w.typed(DEMO_PASSWORD);
     w.key(KeyCode::Tab);
     w.typed(DEMO_TOKEN);
+    w
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_whole_new_connection_through_the_loop() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = new_soap_connection(dir.path(), &sim).await;
     test_and_save(&mut w).await;
     w.key(KeyCode::Enter);
     w.wait_for("Saved connections").await;
@@ -406,23 +412,7 @@ async fn a_whole_new_connection_through_the_loop() {
 async fn a_name_saved_meanwhile_by_another_process_is_not_replaced() {
     let sim = sim().await;
     let dir = tempfile::tempdir().unwrap();
-    let mut w = wizard(dir.path());
-    w.wait_for("Name this connection").await;
-    w.typed("c");
-    w.key(KeyCode::Enter);
-    w.wait_for("My Domain URL").await;
-    w.key(KeyCode::Down);
-    w.key(KeyCode::Down);
-    w.typed(sim.login_url());
-    for _ in 0..4 {
-        w.key(KeyCode::Enter);
-    }
-    w.wait_for("Security token").await;
-    w.typed(DEMO_USERNAME);
-    w.key(KeyCode::Tab);
-    w.typed(DEMO_PASSWORD);
-    w.key(KeyCode::Tab);
-    w.typed(DEMO_TOKEN);
+    let mut w = new_soap_connection(dir.path(), &sim).await;
     w.key(KeyCode::Enter);
     w.wait_for("All required checks passed").await;
     // Another process saves 'c' while the wizard's user reads the results.
