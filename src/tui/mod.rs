@@ -19,8 +19,7 @@ use ratatui::backend::Backend;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tokio::task::JoinHandle;
 
-use crate::check::Strategy;
-use crate::check::{self, CheckEvent, CheckResult, Status};
+use crate::check::{self, CheckEvent, CheckResult, Status, Strategy};
 use crate::connect::health::{Health, health};
 use crate::connect::interactive::{self, Progress};
 use crate::connect::save::{Replace, Verified, save};
