@@ -17,8 +17,11 @@ use crate::wizard::field::Field;
 /// Usage errors exit 2, as the scriptable commands' do (cli-contract.md).
 const EXIT_USAGE: u8 = 2;
 
+/// Say why and exit with `code`. A closed terminal (its window shut) is no reason to panic:
+/// what is said is lost, and the way out still cleans up.
 fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("sfconnect: {message}");
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "sfconnect: {message}");
     ExitCode::from(code)
 }
 use crate::wizard::{App, Key, Msg, Screen};
@@ -103,11 +106,13 @@ pub async fn demo() -> ExitCode {
         Ok(o) => o,
         Err(e) => return fail(1, format!("cannot start the simulated org: {e}")),
     };
-    let dir = match tempfile_dir() {
+    // Removed when this returns, however it returns: a quit, a signal, a closed terminal, a
+    // panic (which unwinds).
+    let scratch = match tempfile::Builder::new().prefix("sfconnect-demo-").tempdir() {
         Ok(d) => d,
         Err(e) => return fail(1, format!("cannot create a scratch config dir: {e}")),
     };
-    let profiles = Arc::new(Profiles::new(dir.clone()));
+    let profiles = Arc::new(Profiles::new(scratch.path().to_path_buf()));
     let mut app = App::new(
         Vec::new(),
         StoreKind::File,
@@ -123,13 +128,6 @@ pub async fn demo() -> ExitCode {
         ("My Domain URL".into(), org.instance_url().into()),
     ];
     let code = run(app, profiles, Vec::new()).await;
-    let _ = std::fs::remove_dir_all(&dir);
+    drop(scratch);
     code
-}
-
-/// A private scratch dir for the demo's saved connection.
-fn tempfile_dir() -> std::io::Result<std::path::PathBuf> {
-    let dir = std::env::temp_dir().join(format!("sfconnect-demo-{}", std::process::id()));
-    crate::profile::fsutil::private_dir(&dir)?;
-    Ok(dir)
 }

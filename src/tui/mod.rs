@@ -651,11 +651,17 @@ pub async fn run_loop<B: Backend>(
 }
 
 /// The wizard on the real terminal: raw mode and the alternate screen for its lifetime, the
-/// terminal restored on every way out (a panic included: ratatui's hook restores it first).
+/// terminal restored on every way out, a panic included. Nothing here may print with
+/// `eprintln!`: once the terminal's window is closed that panics, and a panic in the panic hook
+/// aborts, skipping the cleanup (the demo's scratch dir) that a normal exit does.
 pub async fn run(app: App, profiles: Arc<Profiles>, initial: Vec<Msg>) -> std::io::Result<()> {
     let colour = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let mut terminal = ratatui::init();
-    let _ = execute!(stdout(), EnableBracketedPaste);
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        hook(info);
+    }));
+    let mut terminal = enter()?;
     let result = run_loop(
         &mut terminal,
         app,
@@ -665,9 +671,30 @@ pub async fn run(app: App, profiles: Arc<Profiles>, initial: Vec<Msg>) -> std::i
         initial,
     )
     .await;
-    let _ = execute!(stdout(), DisableBracketedPaste);
-    ratatui::restore();
+    // A closed terminal cannot show the cursor again; ratatui's drop would then print (and
+    // panic), so the terminal is dropped only when it can be.
+    if terminal.show_cursor().is_err() {
+        std::mem::forget(terminal);
+    }
+    restore();
     result.map(|_| ())
+}
+
+fn enter() -> std::io::Result<ratatui::DefaultTerminal> {
+    crossterm::terminal::enable_raw_mode()?;
+    execute!(
+        stdout(),
+        crossterm::terminal::EnterAlternateScreen,
+        EnableBracketedPaste
+    )?;
+    Terminal::new(ratatui::backend::CrosstermBackend::new(stdout()))
+}
+
+/// Put the terminal back as it was; errors (a closed terminal) are ignored.
+fn restore() {
+    let _ = execute!(stdout(), DisableBracketedPaste);
+    let _ = crossterm::terminal::disable_raw_mode();
+    let _ = execute!(stdout(), crossterm::terminal::LeaveAlternateScreen);
 }
 
 /// Whether the wizard can run here: both ends must be a terminal.

@@ -7,3 +7,6 @@ mod pty;
 mod screens;
 #[path = "../common/pty_session.rs"]
 mod session;
+#[path = "../common/tmux.rs"]
+mod tmux;
+mod window;
