@@ -57,6 +57,9 @@ pub struct CheckResult {
     /// Where to click in Setup, in both interfaces: a display shows the chosen one; text and
     /// JSON carry both (`full_fix`).
     pub setup: &'static [crate::salesforce::diagnosis::SetupPath],
+    /// The error behind a failure, when one was: lets a display send the user to the field
+    /// it names.
+    pub cause: Option<crate::salesforce::error::Cause>,
 }
 
 /// The JSON shape of a check (`test --json`): `fix` with the Setup paths of both interfaces.
@@ -87,18 +90,31 @@ impl CheckResult {
             detail: crate::salesforce::error::printable(&detail.into()),
             fix: fix.into(),
             setup: &[],
+            cause: None,
         }
     }
 
     /// A failure explained by the error taxonomy: the diagnosis becomes the fix.
     pub fn from_error(id: &'static str, status: Status, e: &SfError) -> Self {
+        Self::from_error_likely(id, status, e, None)
+    }
+
+    /// As `from_error`, with what the caller knows to be the most likely cause (it replaces
+    /// the diagnosis's first guess).
+    pub fn from_error_likely(
+        id: &'static str,
+        status: Status,
+        e: &SfError,
+        likely: Option<&str>,
+    ) -> Self {
         let d = e.diagnosis();
         let mut detail = e.to_string();
-        if let Some(first) = d.likely.first() {
+        if let Some(first) = likely.or(d.likely.first().copied()) {
             detail.push_str(&format!(". Most likely {first}"));
         }
         Self {
             setup: d.setup,
+            cause: Some(e.cause),
             ..Self::new(id, status, detail, d.fix.join("; "))
         }
     }
@@ -268,6 +284,21 @@ async fn fetch(session: &Session, paths: &[String], strategy: Strategy) -> Fetch
     }
 }
 
+const NO_TOKEN_GIVEN: &str = "the security token is missing: none was given, and one is needed unless this machine is in the org's trusted IP ranges (Reset My Security Token emails a new one)";
+
+/// A password login without a security token that Salesforce refused: the missing token is
+/// the first thing to suspect.
+fn no_token_given(credentials: &Credentials, cause: crate::salesforce::error::Cause) -> bool {
+    use crate::salesforce::error::Cause::{AuthenticationFailure, InvalidLogin};
+    let token = match credentials {
+        Credentials::Soap { security_token, .. } | Credentials::Password { security_token, .. } => {
+            security_token
+        }
+        _ => return false,
+    };
+    token.is_none() && matches!(cause, AuthenticationFailure | InvalidLogin)
+}
+
 /// Run every check against `target`.
 pub async fn run(
     http: &Http,
@@ -292,9 +323,10 @@ pub async fn run(
     let auth = match login {
         Ok(auth) => auth,
         Err(e) => {
+            let likely = no_token_given(&target.credentials, e.cause).then_some(NO_TOKEN_GIVEN);
             progress.finished(
                 &mut results,
-                CheckResult::from_error("login", Status::Fail, &e),
+                CheckResult::from_error_likely("login", Status::Fail, &e, likely),
             );
             for (id, _) in &CHECKS[2..] {
                 progress.finished(

@@ -12,7 +12,6 @@ use crate::sim::scenario::{
 };
 use crate::sim::{self, Scenario, SimOptions};
 use crate::tui;
-use crate::wizard::field::Field;
 
 /// Usage errors exit 2, as the scriptable commands' do (cli-contract.md).
 const EXIT_USAGE: u8 = 2;
@@ -24,7 +23,7 @@ fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
     let _ = writeln!(std::io::stderr(), "sfconnect: {message}");
     ExitCode::from(code)
 }
-use crate::wizard::{App, Key, Msg, Screen};
+use crate::wizard::{App, Key, Msg};
 
 fn need_terminal() -> Result<(), ExitCode> {
     if tui::on_terminal() {
@@ -77,10 +76,7 @@ pub async fn wizard(
     let mut initial = Vec::new();
     match start {
         Start::Home => {}
-        Start::New(name) => {
-            app.name = Field::new("Connection name").with_value(&name);
-            app.screen = Screen::Name;
-        }
+        Start::New(name) => app.start_new(&name),
         Start::Reauth(name) => match app.connections.iter().position(|c| c.name == name) {
             Some(i) => {
                 app.cursor = i;

@@ -46,7 +46,16 @@ pub fn message(event: Event) -> Option<Msg> {
         }) => {
             let key = match code {
                 KeyCode::Char('c') if modifiers.contains(KeyModifiers::CONTROL) => Key::Interrupt,
+                KeyCode::Char(c) if modifiers.contains(KeyModifiers::CONTROL) => {
+                    Key::Ctrl(c.to_ascii_lowercase())
+                }
                 KeyCode::Char(c) => Key::Char(c),
+                KeyCode::Delete => Key::Delete,
+                KeyCode::Left => Key::Left,
+                KeyCode::Right => Key::Right,
+                KeyCode::Home => Key::Home,
+                KeyCode::End => Key::End,
+                KeyCode::F(1) => Key::Help,
                 KeyCode::Enter => Key::Enter,
                 KeyCode::Esc => Key::Esc,
                 KeyCode::Tab => Key::Tab,

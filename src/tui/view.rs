@@ -123,7 +123,7 @@ pub fn draw(app: &App, frame: &mut Frame, look: Look) {
     frame.render_widget(block, body);
     match app.screen {
         Screen::Home => home(app, frame, inner, look),
-        Screen::Name => form_line(frame, inner, "Name this connection (e.g. prod, uat-sandbox):", &app.name.display()),
+        Screen::Name => form_line(frame, inner, "Name this connection (e.g. prod, uat-sandbox):", &editing(&app.name)),
         Screen::Environment => environment(app, frame, inner, look),
         Screen::Method => method(app, frame, inner, look),
         Screen::Prerequisites => {
@@ -146,7 +146,7 @@ pub fn draw(app: &App, frame: &mut Frame, look: Look) {
             frame,
             inner,
             "The encrypted secrets file is protected by a passphrase. Type it to open the file (it is kept only while sfconnect runs):",
-            &app.passphrase.display(),
+            &editing(&app.passphrase),
         ),
         Screen::ConfirmRemove => frame.render_widget(
             Paragraph::new(format!(
@@ -206,11 +206,23 @@ fn title(app: &App) -> &'static str {
     }
 }
 
+/// A focused field: its value with a bar at the cursor, and a word when it is all selected.
+fn editing(field: &crate::wizard::field::Field) -> String {
+    if field.selected {
+        format!(
+            "{}  (selected: typing replaces it)",
+            field.display_at_cursor()
+        )
+    } else {
+        field.display_at_cursor()
+    }
+}
+
 fn form_line(frame: &mut Frame, area: Rect, prompt: &str, value: &str) {
     frame.render_widget(
         Paragraph::new(vec![
             Line::from(prompt.to_string()),
-            Line::from(format!("> {value}▏")),
+            Line::from(format!("> {value}")),
         ])
         .wrap(Wrap { trim: true }),
         area,
@@ -290,8 +302,8 @@ fn environment(app: &App, frame: &mut Frame, area: Rect, look: Look) {
     if app.environment == app.environments().len() - 1 {
         lines.push(Line::from(""));
         lines.push(Line::from(format!(
-            "My Domain URL: {}▏",
-            app.my_domain.display()
+            "My Domain URL: {}",
+            editing(&app.my_domain)
         )));
         let typed = app.my_domain.text();
         lines.push(match crate::salesforce::LoginUrl::parse(typed) {
@@ -372,16 +384,16 @@ fn credentials(app: &App, frame: &mut Frame, area: Rect, look: Look) {
         let focused = i == app.focus;
         let kept = f.is_empty() && spec.secret.is_some_and(|s| app.kept.get(s).is_some());
         let value = match f.placeholder {
-            _ if kept => "(kept from the last try; type to replace)".to_string(),
+            _ if kept => "(the saved one is kept; type to replace it)".to_string(),
             Some(p) if f.is_empty() => format!("({p})"),
+            _ if focused => editing(f),
             _ => f.display(),
         };
         let optional = if f.optional { " (optional)" } else { "" };
         let text = format!(
-            "{}{}{optional}: {value}{}",
+            "{}{}{optional}: {value}",
             if focused { "▶ " } else { "  " },
             f.label,
-            if focused { "▏" } else { "" }
         );
         lines.push(Line::from(if focused {
             Span::styled(text, style(look, Color::Cyan))
@@ -394,6 +406,12 @@ fn credentials(app: &App, frame: &mut Frame, area: Rect, look: Look) {
                 style(look, Color::Yellow),
             )));
         }
+    }
+    if app.token_kept_with_new_password() {
+        lines.push(Line::from(Span::styled(
+            "⚠ Changing the password resets the security token: Salesforce emails a new one to the user. Type the new token too, or the saved one will be rejected.",
+            style(look, Color::Yellow),
+        )));
     }
     if !app.demo_hints.is_empty() {
         lines.push(Line::from(""));
@@ -560,7 +578,7 @@ fn authorize(app: &App, frame: &mut Frame, area: Rect, look: Look) {
             lines.push(Line::from(
                 "Or paste the address the browser lands on (or the code, or the error its page shows), then Enter:",
             ));
-            lines.push(Line::from(format!("> {}▏", a.paste.display())));
+            lines.push(Line::from(format!("> {}", editing(&a.paste))));
             if a.failed.is_none() {
                 lines.push(waiting("waiting for the browser…"));
             }

@@ -153,10 +153,14 @@ pub const USERNAME: &str = "Username";
 pub const CONSUMER_KEY: &str = "Consumer key";
 pub const KEY_FILE: &str = "Private key file";
 pub const CALLBACK_PORT: &str = "Callback port";
+pub const PASSWORD: &str = "Password";
+pub const SECURITY_TOKEN: &str = "Security token";
+pub const CONSUMER_SECRET: &str = "Consumer secret";
+pub const REFRESH_TOKEN: &str = "Refresh token";
 
 /// The consumer secret where a flow can work without one.
 const OPTIONAL_SECRET: FieldSpec = FieldSpec {
-    label: "Consumer secret",
+    label: CONSUMER_SECRET,
     secret: Some(key::CLIENT_SECRET),
     optional: true,
     placeholder: Some(
@@ -166,9 +170,9 @@ const OPTIONAL_SECRET: FieldSpec = FieldSpec {
 
 /// The fields a method asks for, in order.
 pub fn fields(flow: Flow) -> Vec<FieldSpec> {
-    let password = secret("Password", key::PASSWORD, false);
-    let token = secret("Security token", key::SECURITY_TOKEN, true);
-    let client_secret = secret("Consumer secret", key::CLIENT_SECRET, false);
+    let password = secret(PASSWORD, key::PASSWORD, false);
+    let token = secret(SECURITY_TOKEN, key::SECURITY_TOKEN, true);
+    let client_secret = secret(CONSUMER_SECRET, key::CLIENT_SECRET, false);
     match flow {
         Flow::Soap => vec![plain(USERNAME), password, token],
         Flow::Password => vec![
@@ -182,7 +186,7 @@ pub fn fields(flow: Flow) -> Vec<FieldSpec> {
         Flow::RefreshToken => vec![
             plain(CONSUMER_KEY),
             OPTIONAL_SECRET,
-            secret("Refresh token", key::REFRESH_TOKEN, false),
+            secret(REFRESH_TOKEN, key::REFRESH_TOKEN, false),
         ],
         Flow::Jwt => vec![
             plain(CONSUMER_KEY),

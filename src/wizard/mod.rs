@@ -11,13 +11,13 @@ use std::sync::Arc;
 
 use field::Field;
 pub use interactive::{Authorizing, GeneratedKey, StandIn};
-use methods::{CONSUMER_KEY, KEY_FILE, METHODS, USERNAME};
+use methods::{CONSUMER_KEY, KEY_FILE, METHODS, PASSWORD, SECURITY_TOKEN, USERNAME};
 use secrecy::SecretString;
 
 use crate::check::{self, CheckEvent, CheckResult, Status};
 pub use crate::connect::interactive::Prompt;
 use crate::connect::save::Verified;
-use crate::profile::{Draft, Flow, SecretBundle, StoreKind, Ui};
+use crate::profile::{Draft, Flow, SecretBundle, StoreKind, Ui, key};
 use crate::salesforce::LoginUrl;
 
 /// Keys the wizard understands, independent of the terminal library.
@@ -31,6 +31,15 @@ pub enum Key {
     Up,
     Down,
     Backspace,
+    Delete,
+    Left,
+    Right,
+    Home,
+    End,
+    /// A control key other than Ctrl-C: the readline editing keys in text fields.
+    Ctrl(char),
+    /// F1 (or `?` outside text fields): the keys of this screen.
+    Help,
     /// Ctrl-C: leave at once, saving nothing half-done.
     Interrupt,
     /// F2: reveal or hide a secret field.
@@ -275,9 +284,15 @@ pub struct App {
     pub guide_step: usize,
     pub ui: Ui,
     pub fields: Vec<Field>,
+    /// Fields typed for another method: a switch back (or to a method sharing them) finds
+    /// them again. Wiped when the wizard forgets this connection.
+    pub spare: Vec<Field>,
     pub focus: usize,
-    /// Secrets from the last submit: kept so one field can be fixed without retyping the rest.
+    /// Secrets that need not be typed: a re-authenticated connection's saved ones, and the
+    /// refresh token a browser or device login just brought.
     pub kept: SecretBundle,
+    /// The test under way was started with a new password and the saved security token.
+    pub token_kept_with_new_password: bool,
     pub request: u64,
     pub checks: Vec<CheckResult>,
     pub running: bool,
@@ -336,8 +351,10 @@ impl App {
             guide_step: 0,
             ui: Ui::Lightning,
             fields: Vec::new(),
+            spare: Vec::new(),
             focus: 0,
             kept: SecretBundle::default(),
+            token_kept_with_new_password: false,
             request: 0,
             checks: Vec::new(),
             running: false,
@@ -364,6 +381,21 @@ impl App {
         self.reauth.is_none() && self.connections.iter().any(|c| c.name == self.name.text())
     }
 
+    /// Forget everything typed for a connection and start a new one.
+    pub fn start_new(&mut self, name: &str) {
+        self.name = Field::new("Connection name").with_value(name);
+        self.environment = 0;
+        self.my_domain = Field::new("My Domain URL");
+        self.method = 0;
+        self.fields.clear();
+        self.spare.clear();
+        self.kept = SecretBundle::default();
+        self.generated = None;
+        self.reauth = None;
+        self.verified = None;
+        self.screen = Screen::Name;
+    }
+
     fn selected_connection(&self) -> Option<String> {
         self.connections.get(self.cursor).map(|c| c.name.clone())
     }
@@ -380,6 +412,10 @@ impl App {
         self.my_domain = Field::new("My Domain URL").with_value(loaded.draft.login_url.as_str());
         self.ui = loaded.draft.ui;
         self.store = loaded.store;
+        self.fields.clear();
+        self.spare.clear();
+        self.kept = loaded.draft.secrets.clone();
+        self.generated = None;
         self.guide = 0;
         self.guide_step = 0;
         self.screen = Screen::Reauth;
@@ -420,40 +456,59 @@ impl App {
         self.environment == self.environments().len() - 1
     }
 
+    /// A new field for `spec`; re-authentication prefills what the connection has saved.
+    fn new_field(&self, spec: &methods::FieldSpec) -> Field {
+        let f = match spec.secret {
+            Some(_) => Field::secret(spec.label),
+            None => Field::new(spec.label),
+        };
+        let saved = self.reauth.as_ref().and_then(|loaded| {
+            let d = &loaded.draft;
+            match spec.label {
+                USERNAME => d.username.clone(),
+                CONSUMER_KEY => d.client_id.clone(),
+                KEY_FILE => d.key_file.as_ref().map(|p| p.display().to_string()),
+                _ => None,
+            }
+        });
+        match saved {
+            Some(v) => f.with_value(&v),
+            None => f,
+        }
+    }
+
+    /// Show the method's form. What was typed survives Back and forward, and fields that
+    /// another method shares (username, consumer key, …) keep their values across a switch.
     fn enter_credentials(&mut self) {
         let specs = methods::fields(self.method().flow);
-        self.fields = specs
-            .iter()
-            .map(|s| {
-                let f = if s.secret.is_some() {
-                    Field::secret(s.label)
-                } else {
-                    Field::new(s.label)
-                };
-                let f = match s.placeholder {
-                    Some(p) => f.with_placeholder(p),
-                    None => f,
-                };
-                if s.optional { f.optional() } else { f }
-            })
-            .collect();
-        self.focus = 0;
-        self.kept = SecretBundle::default();
-        if let Some(loaded) = &self.reauth {
-            let d = &loaded.draft;
-            for f in &mut self.fields {
-                let value = match f.label {
-                    USERNAME => d.username.clone(),
-                    CONSUMER_KEY => d.client_id.clone(),
-                    KEY_FILE => d.key_file.as_ref().map(|p| p.display().to_string()),
-                    _ => None,
-                };
-                if let Some(v) = value {
-                    *f = std::mem::take(f).with_value(&v);
-                }
+        let same = self.fields.len() == specs.len()
+            && self
+                .fields
+                .iter()
+                .zip(&specs)
+                .all(|(f, s)| f.label == s.label);
+        if !same {
+            let mut pool = std::mem::take(&mut self.fields);
+            pool.append(&mut self.spare);
+            let mut fields = Vec::with_capacity(specs.len());
+            for spec in &specs {
+                let found = pool
+                    .iter()
+                    .position(|f| f.label == spec.label && f.secret == spec.secret.is_some());
+                fields.push(match found {
+                    Some(i) => pool.swap_remove(i),
+                    None => self.new_field(spec),
+                });
             }
-            self.kept = d.secrets.clone();
+            self.spare = pool;
+            self.fields = fields;
+            self.focus = 0;
         }
+        for (f, spec) in self.fields.iter_mut().zip(&specs) {
+            f.optional = spec.optional;
+            f.placeholder = spec.placeholder;
+        }
+        self.focus = self.focus.min(self.fields.len().saturating_sub(1));
         self.screen = Screen::Credentials;
     }
 
@@ -465,23 +520,25 @@ impl App {
             .filter(|t| !t.is_empty())
     }
 
-    /// Validate the form and turn it into a draft; secrets move out of the fields.
+    /// Validate the form and turn it into a draft. The fields keep their values (for Back
+    /// and a second try); an empty secret field falls back to the kept value.
     fn submit(&mut self) -> Result<Draft, String> {
         let (login_url, sandbox) = self.login_url()?;
         let specs = methods::fields(self.method().flow);
-        for (spec, field) in specs.iter().zip(&self.fields) {
+        let mut secrets = self.kept.clone();
+        for (i, (spec, field)) in specs.iter().zip(&self.fields).enumerate() {
             let kept = spec.secret.is_some_and(|s| self.kept.get(s).is_some());
             if !spec.optional && field.is_empty() && !kept {
+                self.focus = i;
                 return Err(format!("{} is needed", spec.label));
             }
-        }
-        for (spec, field) in specs.iter().zip(self.fields.iter_mut()) {
             if let Some(name) = spec.secret
-                && let Some(value) = field.take_secret()
+                && let Some(value) = field.secret_value()
             {
-                self.kept.set(name, value);
+                secrets.set(name, value);
             }
         }
+        self.token_kept_with_new_password = self.token_kept_with_new_password();
         Ok(Draft {
             flow: self.method().flow,
             login_url,
@@ -490,8 +547,21 @@ impl App {
             client_id: self.field_text(CONSUMER_KEY),
             key_file: self.field_text(KEY_FILE).map(PathBuf::from),
             ui: self.ui,
-            secrets: self.kept.clone(),
+            secrets,
         })
+    }
+
+    fn field(&self, label: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.label == label)
+    }
+
+    /// Re-authentication with a new password typed and the saved security token left in place:
+    /// the password change has reset that token.
+    pub fn token_kept_with_new_password(&self) -> bool {
+        self.reauth.is_some()
+            && self.field(PASSWORD).is_some_and(|f| !f.is_empty())
+            && self.field(SECURITY_TOKEN).is_some_and(Field::is_empty)
+            && self.kept.get(key::SECURITY_TOKEN).is_some()
     }
 
     /// A fresh test screen for a new request.
@@ -503,6 +573,54 @@ impl App {
         self.verified = None;
         self.message = None;
         self.screen = Screen::Testing;
+    }
+
+    /// After a failed test, put the cursor in the field the failure names, its value
+    /// selected so that typing or pasting replaces it; a login URL the method cannot use
+    /// goes back to "where is the org?".
+    fn back_to_failure(&mut self) {
+        use crate::salesforce::error::Cause::*;
+        let Some(cause) = self
+            .checks
+            .iter()
+            .find(|c| c.status == Status::Fail)
+            .and_then(|c| c.cause)
+        else {
+            return;
+        };
+        let token_empty = self.field(SECURITY_TOKEN).is_some_and(Field::is_empty)
+            && self.kept.get(key::SECURITY_TOKEN).is_none();
+        let label = match cause {
+            SecurityTokenRequired => SECURITY_TOKEN,
+            InvalidLogin | AuthenticationFailure if token_empty => SECURITY_TOKEN,
+            InvalidLogin | AuthenticationFailure if self.token_kept_with_new_password => {
+                SECURITY_TOKEN
+            }
+            InvalidLogin | AuthenticationFailure | PasswordExpired | PasswordLockout => PASSWORD,
+            ClientIdInvalid | AppNotInstalled | ExternalClientAppNotInstalled => CONSUMER_KEY,
+            ClientSecretInvalid => methods::CONSUMER_SECRET,
+            RefreshTokenExpired => methods::REFRESH_TOKEN,
+            InvalidKey => KEY_FILE,
+            WrongDomainForFlow | LoginUrlRejected | Dns | ConnectionRefused | Tls => {
+                if cause == WrongDomainForFlow || self.uses_my_domain_field() {
+                    self.environment = self.environments().len() - 1;
+                    self.my_domain.select_all();
+                    self.message = Some(match cause {
+                        WrongDomainForFlow => {
+                            "This method needs the org's My Domain URL (Setup > My Domain shows it).".into()
+                        }
+                        _ => "Check the login URL: the failure was reaching it.".into(),
+                    });
+                    self.screen = Screen::Environment;
+                }
+                return;
+            }
+            _ => return,
+        };
+        if let Some(i) = self.fields.iter().position(|f| f.label == label) {
+            self.focus = i;
+            self.fields[i].select_all();
+        }
     }
 
     fn start_check(&mut self) -> Vec<Effect> {
@@ -521,6 +639,38 @@ impl App {
             }
         }
     }
+}
+
+/// A refused login after a password change that kept the saved security token: the change
+/// reset that token, which is the first thing to fix.
+fn say_the_token_was_reset(result: &mut CheckResult) {
+    use crate::salesforce::error::Cause::{AuthenticationFailure, InvalidLogin};
+    if result.id == "login" && matches!(result.cause, Some(InvalidLogin | AuthenticationFailure)) {
+        result.detail = format!(
+            "{}. The saved security token was kept with a new password, but changing the password reset it: type the new token from Salesforce's email (or reset it again)",
+            result
+                .detail
+                .split(". Most likely")
+                .next()
+                .unwrap_or_default()
+        );
+    }
+}
+
+/// Keys that edit the focused text field.
+fn editing(key: Key) -> bool {
+    matches!(
+        key,
+        Key::Char(_)
+            | Key::Backspace
+            | Key::Delete
+            | Key::Left
+            | Key::Right
+            | Key::Home
+            | Key::End
+            | Key::Ctrl(_)
+            | Key::Reveal
+    )
 }
 
 fn step(cursor: &mut usize, len: usize, key: Key) {
@@ -554,7 +704,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::CheckProgressed { request, event } if request == app.request => {
-            if let CheckEvent::Finished(result) = event {
+            if let CheckEvent::Finished(mut result) = event {
+                if app.token_kept_with_new_password {
+                    say_the_token_was_reset(&mut result);
+                }
                 app.checks.push(result);
             }
             Vec::new()
@@ -740,7 +893,7 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
         app.screen,
         Screen::Name | Screen::Credentials | Screen::Authorize | Screen::Passphrase
     ) || (app.screen == Screen::Environment && app.uses_my_domain_field());
-    if key == Key::Char('?') && !typing {
+    if key == Key::Help || (key == Key::Char('?') && !typing) {
         app.help = true;
         return Vec::new();
     }
@@ -748,12 +901,7 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
     match app.screen {
         Screen::Home => match key {
             Key::Char('q') | Key::Esc => return vec![Effect::Quit],
-            Key::Char('n') => {
-                app.name = Field::new("Connection name");
-                app.generated = None;
-                app.reauth = None;
-                app.screen = Screen::Name;
-            }
+            Key::Char('n') => app.start_new(""),
             Key::Char('r') | Key::Enter => {
                 if let Some(name) = app.selected_connection() {
                     app.testing_saved = false;
@@ -794,7 +942,7 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
             }
             Key::Esc if app.connections.is_empty() => return vec![Effect::Quit],
             Key::Esc => app.screen = Screen::Home,
-            Key::Char(_) | Key::Backspace => {
+            _ if editing(key) => {
                 app.message_was_taken = false;
                 app.name.edit(key);
             }
@@ -806,7 +954,7 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
                 Err(e) => app.message = Some(e),
             },
             Key::Esc => app.screen = Screen::Name,
-            Key::Char(_) | Key::Backspace if app.uses_my_domain_field() => {
+            _ if editing(key) && app.uses_my_domain_field() => {
                 app.my_domain.edit(key);
             }
             _ => {
@@ -865,7 +1013,7 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
             }
             Key::Enter => return app.start_check(),
             Key::Esc => app.screen = Screen::Guide,
-            Key::Char(_) | Key::Backspace | Key::Reveal => {
+            _ if editing(key) => {
                 if let Some(f) = app.fields.get_mut(app.focus) {
                     f.edit(key);
                 }
@@ -894,6 +1042,9 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
                 app.request += 1;
                 app.running = false;
                 app.screen = Screen::Credentials;
+                if !running {
+                    app.back_to_failure();
+                }
                 return if running {
                     vec![Effect::CancelCheck]
                 } else {

@@ -101,9 +101,10 @@ fn a_soap_connection_from_name_to_save() {
         "p&<>\"'%+ /\\{}[]é",
         "pastes are trimmed, never mangled"
     );
-    assert!(
-        app.fields.iter().all(|f| !f.secret || f.is_empty()),
-        "secret fields are wiped on submit"
+    assert_eq!(
+        app.fields[1].secret_value().unwrap().expose_secret(),
+        "p&<>\"'%+ /\\{}[]é",
+        "the form keeps its values for Back and retry"
     );
     assert_eq!(app.screen, Screen::Testing);
     update(
@@ -194,6 +195,7 @@ fn cancel_and_retry_fixing_one_field_keeps_the_others() {
     assert_eq!(app.passed, None, "stale results are dropped");
     // Fix only the token; the password was kept.
     app.focus = 2;
+    press(&mut app, &[Key::Ctrl('u')]);
     typed(&mut app, "RIGHTTOKEN");
     let effects = press(&mut app, &[Key::Enter]);
     let (second, draft) = started(&effects);
@@ -935,4 +937,213 @@ fn a_saved_name_is_never_replaced_by_a_new_connection() {
         [Effect::LoadConnection { name, .. }] => assert_eq!(name, "prod"),
         other => panic!("expected the saved connection to load, got {other:?}"),
     }
+}
+
+/// A failed login check with `cause`, delivered to the running test, then the test's end.
+fn fail_login(app: &mut App, request: u64, cause: crate::salesforce::error::Cause) {
+    use crate::check::CheckEvent;
+    use crate::salesforce::error::SfError;
+    let result = CheckResult::from_error("login", Status::Fail, &SfError::new(cause));
+    update(
+        app,
+        Msg::CheckProgressed {
+            request,
+            event: CheckEvent::Finished(result),
+        },
+    );
+    update(
+        app,
+        Msg::CheckFinished {
+            request,
+            ok: false,
+            verified: None,
+        },
+    );
+}
+
+#[test]
+fn values_survive_back_to_the_guide_and_forward() {
+    let mut app = demo_app();
+    to_credentials(&mut app);
+    typed(&mut app, "u@x.example");
+    press(&mut app, &[Key::Tab]);
+    typed(&mut app, "pw");
+    press(&mut app, &[Key::Esc, Key::Esc]);
+    assert_eq!(app.screen, Screen::Prerequisites);
+    press(&mut app, &[Key::Enter, Key::Enter]);
+    assert_eq!(app.screen, Screen::Credentials);
+    assert_eq!(app.fields[0].text(), "u@x.example");
+    assert_eq!(
+        app.fields[1].secret_value().unwrap().expose_secret(),
+        "pw",
+        "the password is still there, in its zeroized field"
+    );
+}
+
+#[test]
+fn fixing_the_url_keeps_the_consumer_key_and_secret() {
+    let mut app = App::new(Vec::new(), StoreKind::Keyring, None);
+    typed(&mut app, "prod");
+    press(&mut app, &[Key::Enter, Key::Down, Key::Down]);
+    typed(&mut app, "acme.my.salesforce.com");
+    press(&mut app, &[Key::Enter]);
+    // Client credentials: consumer key and secret.
+    let index = methods::METHODS
+        .iter()
+        .position(|m| m.flow == Flow::ClientCredentials)
+        .unwrap();
+    for _ in 0..index {
+        press(&mut app, &[Key::Down]);
+    }
+    press(&mut app, &[Key::Enter, Key::Enter, Key::Enter]);
+    assert_eq!(app.screen, Screen::Credentials);
+    typed(&mut app, "3MVGkey");
+    press(&mut app, &[Key::Tab]);
+    typed(&mut app, "s3cret");
+    // Back to "where is the org?", change the URL, forward again.
+    press(&mut app, &[Key::Esc, Key::Esc, Key::Esc, Key::Esc]);
+    assert_eq!(app.screen, Screen::Environment);
+    press(&mut app, &[Key::Ctrl('u')]);
+    typed(&mut app, "acme2.my.salesforce.com");
+    press(&mut app, &[Key::Enter, Key::Enter, Key::Enter, Key::Enter]);
+    assert_eq!(app.screen, Screen::Credentials);
+    assert_eq!(app.fields[0].text(), "3MVGkey");
+    assert_eq!(
+        app.fields[1].secret_value().unwrap().expose_secret(),
+        "s3cret"
+    );
+}
+
+#[test]
+fn switching_methods_keeps_the_shared_fields() {
+    let mut app = demo_app();
+    to_credentials(&mut app);
+    typed(&mut app, "u@x.example");
+    // Back to the method list; pick password with an app (username + consumer key).
+    press(&mut app, &[Key::Esc, Key::Esc, Key::Esc]);
+    assert_eq!(app.screen, Screen::Method);
+    press(&mut app, &[Key::Down, Key::Enter, Key::Enter, Key::Enter]);
+    assert_eq!(app.method().flow, Flow::Password);
+    assert_eq!(app.field(USERNAME).unwrap().text(), "u@x.example");
+    app.focus = app
+        .fields
+        .iter()
+        .position(|f| f.label == CONSUMER_KEY)
+        .unwrap();
+    typed(&mut app, "3MVGkey");
+    // On to browser login, which shares the consumer key; then back to password.
+    press(&mut app, &[Key::Esc, Key::Esc, Key::Esc]);
+    press(&mut app, &[Key::Down, Key::Enter, Key::Enter, Key::Enter]);
+    assert_eq!(app.method().flow, Flow::Web);
+    assert_eq!(app.field(CONSUMER_KEY).unwrap().text(), "3MVGkey");
+    press(
+        &mut app,
+        &[
+            Key::Esc,
+            Key::Esc,
+            Key::Esc,
+            Key::Up,
+            Key::Enter,
+            Key::Enter,
+            Key::Enter,
+        ],
+    );
+    assert_eq!(app.method().flow, Flow::Password);
+    assert_eq!(
+        app.field(USERNAME).unwrap().text(),
+        "u@x.example",
+        "a field the other method lacked waits for the way back"
+    );
+}
+
+#[test]
+fn esc_after_a_failed_test_goes_to_the_field_it_names() {
+    use crate::salesforce::error::Cause;
+    let mut app = demo_app();
+    to_credentials(&mut app);
+    typed(&mut app, "u@x.example");
+    press(&mut app, &[Key::Tab]);
+    typed(&mut app, "pw");
+    // No token typed: a refused login points at the token first.
+    let (request, _) = started(&press(&mut app, &[Key::Enter])).to_owned();
+    fail_login(&mut app, request, Cause::InvalidLogin);
+    press(&mut app, &[Key::Esc]);
+    assert_eq!(app.screen, Screen::Credentials);
+    assert_eq!(app.fields[app.focus].label, SECURITY_TOKEN);
+    typed(&mut app, "TOKEN");
+    // With a token, a refused login points at the password, selected for replacing.
+    let (request, _) = started(&press(&mut app, &[Key::Enter])).to_owned();
+    fail_login(&mut app, request, Cause::InvalidLogin);
+    press(&mut app, &[Key::Esc]);
+    assert_eq!(app.fields[app.focus].label, PASSWORD);
+    typed(&mut app, "new");
+    assert_eq!(
+        app.fields[app.focus]
+            .secret_value()
+            .unwrap()
+            .expose_secret(),
+        "new",
+        "typing replaced the selected password"
+    );
+}
+
+#[test]
+fn a_login_url_failure_goes_back_to_where_the_org_is() {
+    use crate::salesforce::error::Cause;
+    let mut app = App::new(Vec::new(), StoreKind::Keyring, None);
+    typed(&mut app, "prod");
+    press(&mut app, &[Key::Enter, Key::Down, Key::Down]);
+    typed(&mut app, "acme.my.salesforce.com");
+    press(&mut app, &[Key::Enter, Key::Enter, Key::Enter, Key::Enter]);
+    typed(&mut app, "u@x.example");
+    press(&mut app, &[Key::Tab]);
+    typed(&mut app, "pw");
+    press(&mut app, &[Key::Tab]);
+    typed(&mut app, "TOKEN");
+    let (request, _) = started(&press(&mut app, &[Key::Enter])).to_owned();
+    fail_login(&mut app, request, Cause::Dns);
+    press(&mut app, &[Key::Esc]);
+    assert_eq!(app.screen, Screen::Environment);
+    assert!(app.my_domain.selected, "the URL is selected for replacing");
+    typed(&mut app, "acme2.my.salesforce.com");
+    assert_eq!(app.my_domain.text(), "acme2.my.salesforce.com");
+    press(&mut app, &[Key::Enter, Key::Enter, Key::Enter, Key::Enter]);
+    assert_eq!(app.screen, Screen::Credentials);
+    assert_eq!(
+        app.fields[2].secret_value().unwrap().expose_secret(),
+        "TOKEN"
+    );
+}
+
+#[test]
+fn a_new_password_with_the_saved_token_is_warned_and_diagnosed() {
+    use crate::salesforce::error::Cause;
+    let mut app = App::new(vec![saved_row()], StoreKind::Keyring, None);
+    reauth_loaded(&mut app, loaded());
+    press(&mut app, &[Key::Enter, Key::Enter]);
+    assert_eq!(app.screen, Screen::Credentials);
+    assert!(!app.token_kept_with_new_password(), "nothing typed yet");
+    app.focus = 1;
+    typed(&mut app, "new-password");
+    assert!(app.token_kept_with_new_password(), "warned before testing");
+    let effects = press(&mut app, &[Key::Enter]);
+    let (request, draft) = started(&effects);
+    assert_eq!(
+        draft
+            .secrets
+            .get(key::SECURITY_TOKEN)
+            .unwrap()
+            .expose_secret(),
+        "OLDTOKEN"
+    );
+    fail_login(&mut app, request, Cause::AuthenticationFailure);
+    assert!(
+        app.checks[0]
+            .detail
+            .contains("changing the password reset it"),
+        "{}",
+        app.checks[0].detail
+    );
+    press(&mut app, &[Key::Esc]);
+    assert_eq!(app.fields[app.focus].label, SECURITY_TOKEN);
 }

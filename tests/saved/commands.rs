@@ -4,7 +4,9 @@
 use serde_json::Value;
 use sfconnect::profile::config::CONFIG_FILE;
 use sfconnect::sim::RunningSim;
-use sfconnect::sim::scenario::{DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET, DEMO_USERNAME};
+use sfconnect::sim::scenario::{
+    DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET, DEMO_PASSWORD, DEMO_USERNAME,
+};
 
 use super::support::*;
 
@@ -221,6 +223,50 @@ async fn a_failed_login_skips_the_rest_and_reach_fails_when_the_org_is_gone() {
             .as_str()
             .unwrap()
             .contains("refused")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_password_login_refused_without_a_token_names_the_missing_token_first() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let login = |token: Option<&str>| {
+        let mut c = cmd(
+            dir.path(),
+            &[
+                "login",
+                "prod",
+                "--flow",
+                "password",
+                "--login-url",
+                sim.login_url(),
+                "--username",
+                DEMO_USERNAME,
+                "--client-id",
+                DEMO_CONSUMER_KEY,
+            ],
+        );
+        c.env("SFCONNECT_PASSWORD", DEMO_PASSWORD)
+            .env("SFCONNECT_CLIENT_SECRET", DEMO_CONSUMER_SECRET);
+        if let Some(token) = token {
+            c.env("SFCONNECT_SECURITY_TOKEN", token);
+        }
+        c
+    };
+    let out = run_async(login(None)).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Most likely the security token is missing"),
+        "{}",
+        text(&out)
+    );
+    // With a token given, a refusal does not blame a missing one.
+    let out = run_async(login(Some("WRONGTOKEN"))).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("security token is missing"),
+        "{}",
+        text(&out)
     );
 }
 
