@@ -568,9 +568,10 @@ async fn load(profiles: &Arc<Profiles>, name: &str) -> Result<Loaded, Problem> {
         },
     };
     let now = SystemTime::now();
-    let (_, problem) = health(&profile, now);
+    let (health, summary) = health(&profile, now);
     let password_age_days = profile
         .password_changed_at
+        .filter(|_| matches!(profile.flow, Flow::Soap | Flow::Password))
         .and_then(|t| now.duration_since(t).ok())
         .map(|d| d.as_secs() / 86_400);
     let secrets_problem = secrets.as_ref().err().cloned();
@@ -587,12 +588,7 @@ async fn load(profiles: &Arc<Profiles>, name: &str) -> Result<Loaded, Problem> {
             secrets: secrets.unwrap_or_default(),
         },
         store: profile.store,
-        problem: profile
-            .last_test
-            .as_ref()
-            .filter(|t| !t.ok)
-            .map(|t| t.summary.clone())
-            .unwrap_or(problem),
+        problem: health.alarming().then_some(summary),
         password_age_days,
         secrets_problem,
     })

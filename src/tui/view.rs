@@ -185,24 +185,28 @@ pub fn draw(app: &App, frame: &mut Frame, look: Look) {
     }
 }
 
-fn title(app: &App) -> &'static str {
-    match app.screen {
-        Screen::Home => "Saved connections",
-        Screen::Name => "New connection: name",
-        Screen::Environment => "New connection: where is the org?",
-        Screen::Method => "New connection: how to log in",
-        Screen::Prerequisites => "New connection: before you start",
-        Screen::Guide => "New connection: prepare Salesforce",
-        Screen::Credentials => "New connection: credentials",
-        Screen::Testing => "Testing the connection",
-        Screen::Save => "Save: where should the secrets live?",
-        Screen::Done => "Saved",
-        Screen::Authorize if app.method().flow == Flow::Device => "Log in with a device code",
-        Screen::Authorize => "Log in with a browser",
-        Screen::Certificate => "JWT bearer: your new certificate",
-        Screen::Reauth => "Re-authenticate",
-        Screen::ConfirmRemove => "Remove a connection",
-        Screen::Passphrase => "Passphrase for the secrets file",
+fn title(app: &App) -> String {
+    let step = match app.screen {
+        Screen::Home => return "Saved connections".into(),
+        Screen::Testing => return "Testing the connection".into(),
+        Screen::Save => return "Save: where should the secrets live?".into(),
+        Screen::Done => return "Saved".into(),
+        Screen::ConfirmRemove => return "Remove a connection".into(),
+        Screen::Passphrase => return "Passphrase for the secrets file".into(),
+        Screen::Authorize if app.method().flow == Flow::Device => "log in with a device code",
+        Screen::Authorize => "log in with a browser",
+        Screen::Certificate => "JWT bearer certificate",
+        Screen::Name => "name",
+        Screen::Environment => "where is the org?",
+        Screen::Method => "how to log in",
+        Screen::Prerequisites => "before you start",
+        Screen::Guide => "prepare Salesforce",
+        Screen::Credentials => "credentials",
+        Screen::Reauth => "what happened",
+    };
+    match &app.reauth {
+        Some(loaded) => format!("Re-authenticate '{}': {step}", loaded.name),
+        None => format!("New connection: {step}"),
     }
 }
 
@@ -251,6 +255,19 @@ fn home(app: &App, frame: &mut Frame, area: Rect, look: Look) {
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 
+/// The password's age, in words that agree with what is known to be wrong.
+fn password_age(days: u64, problem: Option<&str>) -> String {
+    let expired = problem.is_some_and(|p| p.contains("expired"));
+    match days {
+        _ if expired && days < 90 => format!(
+            "The password was last changed {days} days ago: sooner than the default 90 days, so the org's password policy is shorter, or an admin expired it."
+        ),
+        _ => format!(
+            "The password was last changed {days} days ago (passwords expire after 90 days by default)."
+        ),
+    }
+}
+
 fn reauth(app: &App, frame: &mut Frame, area: Rect, look: Look) {
     let Some(loaded) = &app.reauth else {
         return;
@@ -259,6 +276,7 @@ fn reauth(app: &App, frame: &mut Frame, area: Rect, look: Look) {
         .iter()
         .map(|f| f.label)
         .collect();
+    let plan = crate::wizard::methods::reauth_plan(loaded.draft.flow);
     let mut lines = vec![
         Line::from(format!(
             "'{}' · {} · {}",
@@ -267,19 +285,23 @@ fn reauth(app: &App, frame: &mut Frame, area: Rect, look: Look) {
             loaded.draft.login_url
         )),
         Line::from(""),
-        Line::from(vec![
-            Span::raw("What is known to be wrong: "),
-            Span::styled(loaded.problem.clone(), style(look, Color::Yellow)),
-        ]),
     ];
+    if let Some(problem) = &loaded.problem {
+        lines.push(Line::from(vec![
+            Span::raw("What is known to be wrong: "),
+            Span::styled(problem.clone(), style(look, Color::Yellow)),
+        ]));
+    }
     if let Some(days) = loaded.password_age_days {
-        lines.push(Line::from(format!(
-            "The password was last changed {days} days ago (passwords expire after 90 days by default)."
-        )));
+        lines.push(Line::from(password_age(days, loaded.problem.as_deref())));
+    }
+    if lines.len() > 2 {
+        lines.push(Line::from(""));
     }
     lines.extend([
+        Line::from(plan.why),
         Line::from(""),
-        Line::from("Next: how to get a new password and reset the security token, then the form."),
+        Line::from(plan.next),
         Line::from(format!("The form asks for: {}.", asked.join(", "))),
         match &loaded.secrets_problem {
             Some(why) => Line::from(Span::styled(
@@ -289,11 +311,15 @@ fn reauth(app: &App, frame: &mut Frame, area: Rect, look: Look) {
             None => Line::from("Leave a secret empty to keep its saved value; type only what changed."),
         },
         Line::from(""),
-        Line::from(
-            "Log out of Salesforce in your browser first, so you log in as the integration user.",
-        ),
-        Line::from("The saved connection stays exactly as it is until the new credentials pass."),
     ]);
+    if app.interactive() {
+        lines.push(Line::from(
+            "Log out of Salesforce in your browser first, so you log in as the integration user.",
+        ));
+    }
+    lines.extend([Line::from(
+        "The saved connection stays exactly as it is until the new credentials pass.",
+    )]);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
 }
 
@@ -341,7 +367,7 @@ fn method(app: &App, frame: &mut Frame, area: Rect, look: Look) {
 }
 
 fn guide(app: &App, frame: &mut Frame, area: Rect, look: Look) {
-    let ids = app.method().guides;
+    let ids = app.guides();
     let Some(g) = ids.get(app.guide).and_then(|id| guides::by_id(id)) else {
         return;
     };

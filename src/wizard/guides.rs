@@ -42,6 +42,9 @@ const SOURCES: &[&str] = &[
     include_str!("../../assets/guides/pre-authorize-users.toml"),
     include_str!("../../assets/guides/upload-certificate.toml"),
     include_str!("../../assets/guides/request-refresh-token.toml"),
+    include_str!("../../assets/guides/set-new-password.toml"),
+    include_str!("../../assets/guides/login-again.toml"),
+    include_str!("../../assets/guides/rotate-consumer-secret.toml"),
 ];
 
 /// Parse one guide; errors name the problem for the asset's author.
@@ -84,7 +87,8 @@ mod tests {
     #[test]
     fn every_method_names_existing_guides() {
         for m in crate::wizard::methods::METHODS {
-            for id in m.guides {
+            let reauth = crate::wizard::methods::reauth_plan(m.flow).guides;
+            for id in m.guides.iter().chain(reauth) {
                 assert!(
                     by_id(id).is_some(),
                     "{} names a missing guide {id}",

@@ -77,6 +77,49 @@ pub const METHODS: &[Method] = &[
     },
 ];
 
+/// How re-authentication goes for a method: why its saved login usually stops, what comes
+/// next, and the guides on the way to the form.
+pub struct ReauthPlan {
+    pub why: &'static str,
+    pub next: &'static str,
+    pub guides: &'static [&'static str],
+}
+
+pub fn reauth_plan(flow: Flow) -> ReauthPlan {
+    match flow {
+        Flow::Soap | Flow::Password => ReauthPlan {
+            why: "A password login stops when the password expires (every 90 days by default), is changed or reset, or when the security token is reset.",
+            next: "Next: setting a new password (if it expired or was changed), then resetting the security token, then the form.",
+            guides: &["set-new-password", "reset-security-token"],
+        },
+        Flow::Web => ReauthPlan {
+            why: "A browser login is kept as a refresh token. It stops when the token is revoked (by the user, an admin or another tool), expires under the app's Refresh Token Policy, or the app's policies no longer let the user in.",
+            next: "Next: where to see which it was, then log in again in the browser. The app is still there: nothing is created again.",
+            guides: &["login-again"],
+        },
+        Flow::Device => ReauthPlan {
+            why: "A device login is kept as a refresh token. It stops when the token is revoked (by the user, an admin or another tool), expires under the app's Refresh Token Policy, or the app's policies no longer let the user in.",
+            next: "Next: where to see which it was, then a new code to enter on another device. The app is still there: nothing is created again.",
+            guides: &["login-again"],
+        },
+        Flow::Jwt => ReauthPlan {
+            why: "JWT bearer signs each login with its private key; only the certificate expires on a schedule. It stops when the certificate uploaded to the app expires or is replaced, or the user is no longer pre-authorized.",
+            next: "Next: replacing the certificate, then the form. Empty the key file field to make a new key pair and certificate.",
+            guides: &["upload-certificate", "pre-authorize-users"],
+        },
+        Flow::ClientCredentials => ReauthPlan {
+            why: "Client credentials stop when the consumer secret is rotated, or the app's Run As user changes or is deactivated.",
+            next: "Next: rotating the consumer secret (Generate, then Apply), then the form with the new values.",
+            guides: &["rotate-consumer-secret", "pre-authorize-users"],
+        },
+        Flow::RefreshToken => ReauthPlan {
+            why: "An imported refresh token stops when it is revoked, expires under the app's Refresh Token Policy, or another client that holds it rotates it.",
+            next: "Next: how to get a new refresh token, then the form.",
+            guides: &["request-refresh-token", "login-again"],
+        },
+    }
+}
+
 /// What must be true before a method can work, as a checklist the user reads before starting.
 pub fn prerequisites(flow: Flow) -> Vec<&'static str> {
     let mut list = vec![

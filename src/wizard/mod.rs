@@ -141,7 +141,9 @@ pub struct Loaded {
     pub name: String,
     pub draft: Draft,
     pub store: StoreKind,
-    pub problem: String,
+    /// What is known to be wrong (a failed test, an expired or expiring password), if anything.
+    pub problem: Option<String>,
+    /// For methods with a password, when it was last changed.
     pub password_age_days: Option<u64>,
     /// Why the saved secrets could not be opened (then none are kept: the form asks for all).
     pub secrets_problem: Option<String>,
@@ -420,6 +422,15 @@ impl App {
         self.guide_step = 0;
         self.screen = Screen::Reauth;
         self.reauth = Some(loaded);
+    }
+
+    /// The guides on the way to the form: the method's setup for a new connection, its
+    /// re-authentication plan for a saved one.
+    pub fn guides(&self) -> &'static [&'static str] {
+        match &self.reauth {
+            Some(_) => methods::reauth_plan(self.method().flow).guides,
+            None => self.method().guides,
+        }
     }
 
     pub fn method(&self) -> &'static methods::Method {
@@ -985,7 +996,7 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
                 }
             }
             Key::Tab | Key::BackTab => {
-                let guides = app.method().guides.len();
+                let guides = app.guides().len();
                 step(&mut app.guide, guides, key);
                 app.guide_step = 0;
             }

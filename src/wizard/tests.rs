@@ -631,7 +631,7 @@ fn loaded() -> Loaded {
                 ),
         },
         store: StoreKind::File,
-        problem: "the password has expired".into(),
+        problem: Some("the password has expired".into()),
         password_age_days: Some(91),
         secrets_problem: None,
     }

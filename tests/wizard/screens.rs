@@ -215,7 +215,7 @@ fn reauthentication_overview() {
             secrets: SecretBundle::default().with(key::PASSWORD, Some(SecretString::from("old"))),
         },
         store: StoreKind::File,
-        problem: "Call the API: The password has expired".into(),
+        problem: Some("Call the API: The password has expired".into()),
         password_age_days: Some(91),
         secrets_problem: None,
     };
@@ -229,6 +229,118 @@ fn reauthentication_overview() {
     );
     let screen = snap_both(&mut app, "reauth");
     assert!(!screen.contains("old"), "no secret on screen");
+}
+
+/// Press `r` on a saved connection of `flow` and deliver it as loaded.
+fn reauth_of(flow: sfconnect::profile::Flow, problem: Option<&str>) -> App {
+    use sfconnect::profile::{Draft, SecretBundle};
+    use sfconnect::salesforce::LoginUrl;
+    use sfconnect::wizard::Loaded;
+    let row = ConnectionRow {
+        name: "crm".into(),
+        health: Status::Fail,
+        summary: problem.unwrap_or("tested today").into(),
+        sandbox: false,
+        store: StoreKind::File,
+    };
+    let mut app = App::new(vec![row], StoreKind::Keyring, None);
+    keys(&mut app, &[Key::Char('r')]);
+    let loaded = Loaded {
+        name: "crm".into(),
+        draft: Draft {
+            flow,
+            login_url: LoginUrl::parse("https://acme.my.salesforce.com").unwrap(),
+            sandbox: false,
+            username: Some("integration@acme.example".into()),
+            client_id: Some("3MVGkey".into()),
+            key_file: None,
+            ui: Ui::Lightning,
+            secrets: SecretBundle::default(),
+        },
+        store: StoreKind::File,
+        problem: problem.map(Into::into),
+        password_age_days: None,
+        secrets_problem: None,
+    };
+    let request = app.request;
+    update(
+        &mut app,
+        Msg::ConnectionLoaded {
+            request,
+            loaded: Box::new(loaded),
+        },
+    );
+    app
+}
+
+#[test]
+fn each_method_reauthenticates_with_its_own_plan() {
+    use sfconnect::profile::Flow;
+    let cases = [
+        (Flow::Web, "revoked", "Find out why the saved login stopped"),
+        (
+            Flow::Device,
+            "new code",
+            "Find out why the saved login stopped",
+        ),
+        (Flow::Jwt, "certificate", "Upload the certificate"),
+        (
+            Flow::ClientCredentials,
+            "Generate, then Apply",
+            "Rotate the app's consumer secret",
+        ),
+        (
+            Flow::RefreshToken,
+            "new refresh token",
+            "Get a refresh token",
+        ),
+        (
+            Flow::Soap,
+            "security token",
+            "Give the integration user a new password",
+        ),
+    ];
+    for (flow, says, first_guide) in cases {
+        let mut app = reauth_of(flow, None);
+        let screen = render_sized(&app, 100, 30);
+        assert!(
+            screen.contains("Re-authenticate 'crm': what happened"),
+            "{screen}"
+        );
+        assert!(screen.contains(says), "{flow:?}: {screen}");
+        assert!(
+            !screen.contains("What is known to be wrong"),
+            "{flow:?}: nothing is known to be wrong: {screen}"
+        );
+        if flow != Flow::Soap {
+            assert!(
+                !screen.to_lowercase().contains("password"),
+                "{flow:?}: {screen}"
+            );
+        }
+        keys(&mut app, &[Key::Enter]);
+        let guide = render_sized(&app, 100, 30);
+        assert!(guide.contains(first_guide), "{flow:?}: {guide}");
+        assert!(
+            guide.contains("Re-authenticate 'crm': prepare Salesforce"),
+            "{guide}"
+        );
+        for other in 0..3 {
+            let shown = render_sized(&app, 100, 30);
+            assert!(
+                !shown.contains("Create an External Client App")
+                    && !shown.contains("Create a connected app"),
+                "{flow:?}: no app-creation page when re-authenticating (page {other}): {shown}"
+            );
+            keys(&mut app, &[Key::Tab]);
+        }
+    }
+    let app = reauth_of(Flow::Web, Some("Log in: the refresh token was revoked"));
+    let screen = render_sized(&app, 100, 30);
+    assert!(
+        screen.contains("What is known to be wrong: Log in: the refresh token was revoked"),
+        "{screen}"
+    );
 }
 
 #[test]
