@@ -28,14 +28,37 @@ pub fn redirect_uri(port: u16) -> String {
 /// The line to run on the laptop so its browser's redirect reaches this server.
 pub fn ssh_forward_line(port: u16) -> String {
     let user = std::env::var("USER")
-        .ok()
-        .filter(|u| {
-            !u.is_empty()
-                && u.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
-        })
-        .unwrap_or_else(|| "user".into());
-    format!("ssh -L {port}:127.0.0.1:{port} {user}@this-server")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .ok();
+    forward_line(
+        port,
+        std::env::var("SSH_CONNECTION").ok().as_deref(),
+        user.as_deref(),
+    )
+}
+
+/// `ssh -L` for this session: the server's address is `SSH_CONNECTION`'s third field
+/// ("client-ip client-port server-ip server-port"), with `-p` when sshd is not on port 22.
+fn forward_line(port: u16, ssh_connection: Option<&str>, user: Option<&str>) -> String {
+    let safe = |s: &&str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-:%".contains(c))
+    };
+    let user = user.filter(safe).unwrap_or("user");
+    let fields: Vec<&str> = ssh_connection
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect();
+    let (host, ssh_port) = match fields.as_slice() {
+        [_, _, host, ssh_port] if safe(host) => (*host, ssh_port.parse::<u16>().ok()),
+        _ => ("this-server", None),
+    };
+    let ssh_port = match ssh_port {
+        Some(p) if p != 22 => format!("-p {p} "),
+        _ => String::new(),
+    };
+    format!("ssh {ssh_port}-L {port}:127.0.0.1:{port} {user}@{host}")
 }
 
 /// The page the browser shows after the redirect; it names no secret.
@@ -177,5 +200,37 @@ impl Drop for BrowserLogin {
         if let Some(l) = self.listener.take() {
             l.abort();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::forward_line;
+
+    #[test]
+    fn the_ssh_line_names_this_server_as_the_session_reached_it() {
+        let session = Some("10.0.0.5 53422 10.0.0.2 22");
+        assert_eq!(
+            forward_line(1717, session, Some("admin")),
+            "ssh -L 1717:127.0.0.1:1717 admin@10.0.0.2"
+        );
+        assert_eq!(
+            forward_line(
+                1717,
+                Some("2001:db8::5 53422 2001:db8::2 2222"),
+                Some("admin")
+            ),
+            "ssh -p 2222 -L 1717:127.0.0.1:1717 admin@2001:db8::2"
+        );
+        // Nothing usable: a placeholder the user can see is one, never a wrong address.
+        assert_eq!(
+            forward_line(1717, None, None),
+            "ssh -L 1717:127.0.0.1:1717 user@this-server"
+        );
+        assert_eq!(
+            forward_line(1717, Some("a b $(x) 22"), Some("ad min")),
+            "ssh -L 1717:127.0.0.1:1717 user@this-server",
+            "nothing from the environment reaches the line unless it is a plain name"
+        );
     }
 }

@@ -550,7 +550,9 @@ fn demo_browser_login_over_ssh_by_pasting_the_address_back() {
         "{screen}"
     );
     if screen.contains("Listening for the browser's redirect") {
+        // The server's own address, from SSH_CONNECTION's third field.
         assert!(screen.contains("ssh -L 1717:127.0.0.1:1717 "), "{screen}");
+        assert!(screen.contains("@10.0.0.1"), "{screen}");
     }
     let start = screen
         .find(&format!("{org}/services/oauth2/authorize?"))

@@ -435,7 +435,7 @@ fn browser_login_over_ssh_and_its_failure() {
         url: "https://login.salesforce.com/services/oauth2/authorize?response_type=code&client_id=3MVG9exampleConsumerKey&redirect_uri=http%3A%2F%2Flocalhost%3A1717%2FOauthRedirect&scope=api+refresh_token+offline_access&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&state=af0ifjsldkj&prompt=login".into(),
         redirect: "http://localhost:1717/OauthRedirect".into(),
         listening: true,
-        ssh_line: Some("ssh -L 1717:127.0.0.1:1717 admin@this-server".into()),
+        ssh_line: Some("ssh -L 1717:127.0.0.1:1717 admin@10.0.0.2".into()),
         opened: false,
         advice: "This is an SSH session: browser login works by pasting the address back (or through an ssh -L port forward).",
     };
