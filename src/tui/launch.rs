@@ -26,7 +26,12 @@ fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
 use crate::wizard::{App, Key, Msg};
 
 fn need_terminal() -> Result<(), ExitCode> {
-    if tui::on_terminal() {
+    if std::env::var("TERM").is_ok_and(|t| t == "dumb") {
+        Err(fail(
+            EXIT_USAGE,
+            "this terminal (TERM=dumb) cannot show the full-screen wizard; use the scriptable commands instead: `sfconnect login NAME --flow …`, `test`, `status`, `token` or `export` (see `sfconnect help login`), or run the wizard from a full terminal",
+        ))
+    } else if tui::on_terminal() {
         Ok(())
     } else {
         Err(fail(

@@ -613,6 +613,7 @@ pub async fn run_loop<B: Backend>(
         paste: None,
     };
     let mut tick = 0usize;
+    let ascii = view::ascii_locale(|name| std::env::var(name).ok());
     let stop = crate::connect::signals::wait_for_stop();
     tokio::pin!(stop);
     let mut ticker = tokio::time::interval(Duration::from_millis(120));
@@ -623,6 +624,7 @@ pub async fn run_loop<B: Backend>(
         let look = Look {
             colour: look_colour,
             tick,
+            ascii,
         };
         terminal
             .draw(|frame| view::draw(&app, frame, look))

@@ -18,6 +18,50 @@ pub struct Look {
     pub colour: bool,
     /// Spinner frame while checks run.
     pub tick: usize,
+    /// The terminal's locale is not UTF-8: draw with ASCII only.
+    pub ascii: bool,
+}
+
+/// Whether the locale names a character set other than UTF-8 ("C", "POSIX", ISO-8859-1…).
+/// With no locale set at all, UTF-8 is assumed, as most terminals use it.
+pub fn ascii_locale(var: impl Fn(&str) -> Option<String>) -> bool {
+    let locale = ["LC_ALL", "LC_CTYPE", "LANG"]
+        .into_iter()
+        .find_map(|name| var(name).filter(|v| !v.is_empty()));
+    locale.is_some_and(|l| {
+        let l = l.to_ascii_lowercase();
+        !(l.contains("utf-8") || l.contains("utf8"))
+    })
+}
+
+/// Replace every cell's non-ASCII symbol with an ASCII one of the same width.
+fn asciify(buffer: &mut ratatui::buffer::Buffer, tick: usize) {
+    for cell in buffer.content.iter_mut() {
+        let symbol = cell.symbol();
+        if symbol.is_ascii() {
+            continue;
+        }
+        let c = symbol.chars().next().unwrap_or(' ');
+        let ascii = match c {
+            '─' | '━' | '═' => "-",
+            '│' | '┃' | '║' | '▏' => "|",
+            '┌' | '┐' | '└' | '┘' | '├' | '┤' | '┬' | '┴' | '┼' => "+",
+            '▶' | '›' => ">",
+            '✓' => "+",
+            '✗' => "x",
+            '⚠' => "!",
+            'ℹ' => "i",
+            '☐' => "o",
+            '•' => "*",
+            '·' => "-",
+            '…' => ".",
+            '█' => "#",
+            '▀' | '▄' => ":",
+            '\u{2800}'..='\u{28ff}' => ["|", "/", "-", "\\"][tick % 4],
+            _ => "?",
+        };
+        cell.set_symbol(ascii);
+    }
 }
 
 fn style(look: Look, colour: Color) -> Style {
@@ -182,6 +226,9 @@ pub fn draw(app: &App, frame: &mut Frame, look: Look) {
     );
     if app.help {
         help(frame, look);
+    }
+    if look.ascii {
+        asciify(frame.buffer_mut(), look.tick);
     }
 }
 

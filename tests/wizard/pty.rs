@@ -198,6 +198,30 @@ fn without_a_terminal_the_wizard_points_to_the_commands() {
 }
 
 #[test]
+fn a_dumb_terminal_is_refused_with_the_commands_to_use() {
+    let mut s = Session::start_sized(&["demo"], 24, 80, &[("TERM", "dumb")]);
+    assert_eq!(s.exit_code(), 2);
+    let said = String::from_utf8_lossy(&s.raw()).to_string();
+    assert!(said.contains("TERM=dumb"), "{said}");
+    assert!(said.contains("sfconnect login NAME"), "{said}");
+    assert!(
+        !said.contains("\x1b[?1049h"),
+        "no full screen was started: {said}"
+    );
+}
+
+#[test]
+fn a_non_utf8_locale_draws_in_ascii() {
+    let mut s = Session::start_sized(&["demo"], 24, 80, &[("LC_ALL", "C")]);
+    s.wait_for("Name this connection");
+    let screen = s.contents();
+    assert!(screen.is_ascii(), "{screen}");
+    assert!(screen.contains("+ New connection: name -"), "{screen}");
+    s.send("\x03");
+    assert_eq!(s.exit_code(), 0);
+}
+
+#[test]
 fn sighup_mid_flow_restores_the_terminal_and_saves_nothing() {
     let mut s = Session::start(&["demo"]);
     s.wait_for("Name this connection");

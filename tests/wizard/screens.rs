@@ -21,6 +21,7 @@ fn render_sized(app: &App, width: u16, height: u16) -> String {
                 Look {
                     colour: false,
                     tick: 0,
+                    ascii: false,
                 },
             )
         })
