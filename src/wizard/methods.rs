@@ -85,6 +85,9 @@ pub struct ReauthPlan {
     pub guides: &'static [&'static str],
 }
 
+/// Why a saved browser or device login stops.
+const GRANT_STOPS: &str = "The saved login is kept as a refresh token. It stops when the token is revoked (by the user, an admin or another tool), expires under the app's Refresh Token Policy, or the app's policies no longer let the user in.";
+
 pub fn reauth_plan(flow: Flow) -> ReauthPlan {
     match flow {
         Flow::Soap | Flow::Password => ReauthPlan {
@@ -93,12 +96,12 @@ pub fn reauth_plan(flow: Flow) -> ReauthPlan {
             guides: &["set-new-password", "reset-security-token"],
         },
         Flow::Web => ReauthPlan {
-            why: "A browser login is kept as a refresh token. It stops when the token is revoked (by the user, an admin or another tool), expires under the app's Refresh Token Policy, or the app's policies no longer let the user in.",
+            why: GRANT_STOPS,
             next: "Next: where to see which it was, then log in again in the browser. The app is still there: nothing is created again.",
             guides: &["login-again"],
         },
         Flow::Device => ReauthPlan {
-            why: "A device login is kept as a refresh token. It stops when the token is revoked (by the user, an admin or another tool), expires under the app's Refresh Token Policy, or the app's policies no longer let the user in.",
+            why: GRANT_STOPS,
             next: "Next: where to see which it was, then a new code to enter on another device. The app is still there: nothing is created again.",
             guides: &["login-again"],
         },

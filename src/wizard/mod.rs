@@ -294,7 +294,7 @@ pub struct App {
     /// refresh token a browser or device login just brought.
     pub kept: SecretBundle,
     /// The test under way was started with a new password and the saved security token.
-    pub token_kept_with_new_password: bool,
+    pub tested_with_kept_token: bool,
     pub request: u64,
     pub checks: Vec<CheckResult>,
     pub running: bool,
@@ -356,7 +356,7 @@ impl App {
             spare: Vec::new(),
             focus: 0,
             kept: SecretBundle::default(),
-            token_kept_with_new_password: false,
+            tested_with_kept_token: false,
             request: 0,
             checks: Vec::new(),
             running: false,
@@ -549,7 +549,7 @@ impl App {
                 secrets.set(name, value);
             }
         }
-        self.token_kept_with_new_password = self.token_kept_with_new_password();
+        self.tested_with_kept_token = self.token_kept_with_new_password();
         Ok(Draft {
             flow: self.method().flow,
             login_url,
@@ -604,9 +604,7 @@ impl App {
         let label = match cause {
             SecurityTokenRequired => SECURITY_TOKEN,
             InvalidLogin | AuthenticationFailure if token_empty => SECURITY_TOKEN,
-            InvalidLogin | AuthenticationFailure if self.token_kept_with_new_password => {
-                SECURITY_TOKEN
-            }
+            InvalidLogin | AuthenticationFailure if self.tested_with_kept_token => SECURITY_TOKEN,
             InvalidLogin | AuthenticationFailure | PasswordExpired | PasswordLockout => PASSWORD,
             ClientIdInvalid | AppNotInstalled | ExternalClientAppNotInstalled => CONSUMER_KEY,
             ClientSecretInvalid => methods::CONSUMER_SECRET,
@@ -716,7 +714,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::CheckProgressed { request, event } if request == app.request => {
             if let CheckEvent::Finished(mut result) = event {
-                if app.token_kept_with_new_password {
+                if app.tested_with_kept_token {
                     say_the_token_was_reset(&mut result);
                 }
                 app.checks.push(result);
