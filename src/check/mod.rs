@@ -144,6 +144,8 @@ pub enum CheckEvent {
 
 /// What to check.
 pub struct Target {
+    /// The connection's name: the commands in fix texts are written out for it.
+    pub name: String,
     pub login_url: LoginUrl,
     pub credentials: Credentials,
     pub flow: Flow,
@@ -206,6 +208,37 @@ impl Outcome {
         !self.checks.iter().any(|c| c.status == Status::Fail)
     }
 
+    /// The last line of a text report: how many checks passed, warned, failed and were
+    /// skipped, and the time only when the org was really asked.
+    pub fn tally(&self, name: &str) -> String {
+        let count = |s: Status| self.checks.iter().filter(|c| c.status == s).count();
+        let (pass, warn, fail, skip) = (
+            count(Status::Pass),
+            count(Status::Warn),
+            count(Status::Fail),
+            count(Status::Skip),
+        );
+        let mut parts = vec![format!("{pass} passed")];
+        if warn > 0 {
+            parts.push(format!("{warn} warned"));
+        }
+        if fail > 0 {
+            parts.push(format!("{fail} failed"));
+        }
+        if skip > 0 {
+            parts.push(format!("{skip} skipped"));
+        }
+        let verdict = if fail > 0 { "FAILED" } else { "OK" };
+        let parts = parts.join(", ");
+        if self.session.is_some() {
+            format!("{verdict}: {parts} ({:.1} s).", self.elapsed.as_secs_f64())
+        } else {
+            format!(
+                "{verdict}: {parts}. Fix the first failure above, then run `sfconnect test {name}` again."
+            )
+        }
+    }
+
     /// One line for the saved connection: the first failure, else the first warning, else "all passed".
     pub fn summary(&self) -> String {
         let first = |s: Status| self.checks.iter().find(|c| c.status == s);
@@ -217,19 +250,58 @@ impl Outcome {
     }
 }
 
-struct Progress<'a>(Option<&'a UnboundedSender<CheckEvent>>);
+/// `text` with the `NAME` in its sfconnect commands replaced by the connection's name, so a
+/// fix can be pasted as it stands (`sfconnect reauth prod`).
+pub fn named(text: &str, name: &str) -> String {
+    if name.is_empty() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("sfconnect ") {
+        let (before, command) = rest.split_at(at);
+        out.push_str(before);
+        // `sfconnect WORD NAME`, NAME ending at a space, quote, punctuation or the end.
+        let word_end = command["sfconnect ".len()..]
+            .find(|c: char| !c.is_ascii_lowercase())
+            .map(|i| i + "sfconnect ".len())
+            .unwrap_or(command.len());
+        let after_word = &command[word_end..];
+        match after_word.strip_prefix(" NAME") {
+            Some(tail) if !tail.starts_with(|c: char| c.is_alphanumeric() || c == '_') => {
+                out.push_str(&command[..word_end]);
+                out.push(' ');
+                out.push_str(name);
+                rest = tail;
+            }
+            _ => {
+                out.push_str(&command[..word_end]);
+                rest = after_word;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+struct Progress<'a> {
+    events: Option<&'a UnboundedSender<CheckEvent>>,
+    name: &'a str,
+}
 
 impl Progress<'_> {
     fn started(&self, ids: &[&'static str]) {
-        if let Some(tx) = self.0 {
+        if let Some(tx) = self.events {
             for id in ids {
                 let _ = tx.send(CheckEvent::Started(id));
             }
         }
     }
 
-    fn finished(&self, results: &mut Vec<CheckResult>, result: CheckResult) {
-        if let Some(tx) = self.0 {
+    fn finished(&self, results: &mut Vec<CheckResult>, mut result: CheckResult) {
+        result.detail = named(&result.detail, self.name);
+        result.fix = named(&result.fix, self.name);
+        if let Some(tx) = self.events {
             let _ = tx.send(CheckEvent::Finished(result.clone()));
         }
         results.push(result);
@@ -307,7 +379,10 @@ pub async fn run(
     events: Option<&UnboundedSender<CheckEvent>>,
 ) -> Outcome {
     let started = Instant::now();
-    let progress = Progress(events);
+    let progress = Progress {
+        events,
+        name: &target.name,
+    };
     let mut results = Vec::new();
     progress.started(&["reach", "login"]);
     let reach = versions(http, target.login_url.as_str());
@@ -342,7 +417,6 @@ pub async fn run(
             };
         }
     };
-    progress.finished(&mut results, verdicts::login(&auth));
     progress.started(&[
         "identity",
         "api_enabled",
@@ -352,7 +426,14 @@ pub async fn run(
         "token",
     ]);
     let paths = paths(&target, &auth.user_id);
-    let identity = verdicts::fetch_identity(&auth);
+    // An OAuth token does not say whose it is: the login verdict waits for the identity
+    // (fetched alongside the rest) so that it can name the user.
+    let identity = async {
+        let identity = verdicts::fetch_identity(&auth).await;
+        let username = identity.as_ref().ok().map(|(u, _)| u.as_str());
+        progress.finished(&mut results, verdicts::login(&auth, username));
+        identity
+    };
     let fetched = fetch(&auth.session, &paths, strategy);
     let (identity, fetched) = match strategy {
         Strategy::Batched => join(identity, fetched).await,
@@ -374,5 +455,23 @@ pub async fn run(
             auth,
             password_changed_at: evaluated.password_changed_at,
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::named;
+
+    #[test]
+    fn commands_in_fix_texts_name_the_connection() {
+        let fix = "set a new password, then re-authenticate: sfconnect reauth NAME; report it with `sfconnect test NAME --json`";
+        assert_eq!(
+            named(fix, "prod"),
+            "set a new password, then re-authenticate: sfconnect reauth prod; report it with `sfconnect test prod --json`"
+        );
+        // Only a whole NAME after a command: examples and other words stay.
+        let other = "https://NAME.my.salesforce.com; sfconnect status; sfconnect reauth NAMES";
+        assert_eq!(named(other, "prod"), other);
+        assert_eq!(named(fix, ""), fix, "no name known: the text is left alone");
     }
 }

@@ -27,11 +27,14 @@ pub fn reach(target: &Target, reach: &Result<Vec<ApiVersion>, SfError>) -> Check
     }
 }
 
-pub fn login(auth: &Authenticated) -> CheckResult {
+/// The login passed; `identified` is the username the identity service gave, when it did.
+pub fn login(auth: &Authenticated, identified: Option<&str>) -> CheckResult {
     let who = auth
         .username
-        .clone()
-        .unwrap_or_else(|| auth.user_id.clone());
+        .as_deref()
+        .or(identified)
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("user {}", auth.user_id));
     CheckResult::new(
         "login",
         Status::Pass,

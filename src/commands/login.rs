@@ -201,11 +201,11 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
                     );
                 }
             },
-            Err(e) => return super::saved::login_failed(&e),
+            Err(e) => return super::saved::login_failed(&e, &args.name),
         }
     }
     let profile = inputs.to_profile(existing.as_ref(), store.kind());
-    let target = match target(&profile, &inputs.secrets) {
+    let target = match target(&args.name, &profile, &inputs.secrets) {
         Ok(t) => t,
         Err(e) => return fail(EXIT_USAGE, e),
     };

@@ -72,21 +72,22 @@ pub fn secret_input(env: &str, label: &str) -> Option<SecretString> {
     }
 }
 
-/// Print what went wrong at Salesforce, why, and how to fix it (Lightning and Classic paths).
-pub fn report(e: &SfError) {
+/// Print what went wrong at Salesforce for connection `name`, why, and how to fix it
+/// (Lightning and Classic paths).
+pub fn report(e: &SfError, name: &str) {
     tracing::warn!("{:?}: {e}", e.cause);
     let d = e.diagnosis();
     eprintln!("sfconnect: {e}");
     if !d.likely.is_empty() {
         eprintln!("  Most likely:");
         for l in d.likely {
-            eprintln!("    - {l}");
+            eprintln!("    - {}", crate::check::named(l, name));
         }
     }
     if !d.fix.is_empty() {
         eprintln!("  What to do:");
         for f in d.fix {
-            eprintln!("    - {f}");
+            eprintln!("    - {}", crate::check::named(f, name));
         }
     }
     for s in d.setup {

@@ -74,16 +74,16 @@ pub async fn run_checks(http: &Http, target: Target, live: bool) -> Outcome {
 }
 
 /// Report a login failure the way every command does.
-pub fn login_failed(e: &SfError) -> ExitCode {
-    report(e);
+pub fn login_failed(e: &SfError, name: &str) -> ExitCode {
+    report(e, name);
     ExitCode::from(EXIT_FAILED)
 }
 
 /// Report a service failure with the exit code the contract gives it.
-pub fn service_failed(e: &ConnectError) -> ExitCode {
+pub fn service_failed(e: &ConnectError, name: &str) -> ExitCode {
     match e {
         ConnectError::Profile(e) => profile_failure(e),
-        ConnectError::Salesforce(e) => login_failed(e),
+        ConnectError::Salesforce(e) => login_failed(e, name),
         ConnectError::Superseded(_) => fail(EXIT_FAILED, e),
     }
 }

@@ -58,7 +58,7 @@ async fn check_and_notify(
         // no session bus under cron) is failing, and says why: it is never skipped.
         match open_in(profiles.clone(), name).await {
             Ok(saved) => {
-                let outcome = match target(&saved.profile, &saved.secrets) {
+                let outcome = match target(&saved.name, &saved.profile, &saved.secrets) {
                     Ok(t) => run_checks(&http, t, false).await,
                     Err(e) => {
                         eprintln!("sfconnect: {name}: {e}");

@@ -16,7 +16,7 @@ pub async fn run(global: &Global, name: &str, json_out: bool) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let target = match target(&saved.profile, &saved.secrets) {
+    let target = match target(name, &saved.profile, &saved.secrets) {
         Ok(t) => t,
         Err(e) => return fail(EXIT_USAGE, e),
     };
@@ -51,11 +51,7 @@ pub async fn run(global: &Global, name: &str, json_out: bool) -> ExitCode {
                 );
             }
         }
-        println!(
-            "{} in {} ms.",
-            if outcome.ok() { "OK" } else { "FAILED" },
-            outcome.elapsed.as_millis()
-        );
+        println!("{}", outcome.tally(name));
     }
     if outcome.ok() {
         ExitCode::SUCCESS

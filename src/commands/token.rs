@@ -21,7 +21,7 @@ async fn valid_token(global: &Global, name: &str, freshness: Freshness) -> Resul
     let profiles = Arc::new(profiles(global)?);
     let token = access_token(&profiles, name, freshness)
         .await
-        .map_err(|e| service_failed(&e))?;
+        .map_err(|e| service_failed(&e, name))?;
     if let Some(warning) = &token.warning {
         eprintln!("sfconnect: {warning}");
     }

@@ -75,13 +75,14 @@ pub async fn open_in(profiles: Arc<Profiles>, name: &str) -> Result<Saved, Profi
 }
 
 /// What the checks need to know about a connection.
-pub fn target(profile: &Profile, secrets: &SecretBundle) -> Result<Target, SfError> {
+pub fn target(name: &str, profile: &Profile, secrets: &SecretBundle) -> Result<Target, SfError> {
     let objects = if profile.objects.required.is_empty() && profile.objects.optional.is_empty() {
         check::objects::defaults()
     } else {
         check::objects::parse(&profile.objects.required, &profile.objects.optional)
     };
     Ok(Target {
+        name: name.to_string(),
         login_url: LoginUrl::parse(&profile.login_url)?,
         credentials: credentials_for(profile, secrets)?,
         flow: profile.flow,

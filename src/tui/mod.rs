@@ -336,7 +336,7 @@ impl Runtime {
         let existing = self.profiles.get(&name).ok();
         self.replace_running(async move {
             let profile = draft.to_profile(existing.as_ref(), crate::profile::StoreKind::File);
-            let target = match target(&profile, &draft.secrets) {
+            let target = match target(&name, &profile, &draft.secrets) {
                 Ok(t) => t,
                 Err(e) => {
                     let result = CheckResult::from_error("login", Status::Fail, &e);
@@ -378,7 +378,7 @@ impl Runtime {
                     return could_not_check(&tx, request, result);
                 }
             };
-            let target = match target(&saved.profile, &saved.secrets) {
+            let target = match target(&name, &saved.profile, &saved.secrets) {
                 Ok(t) => t,
                 Err(e) => {
                     let result = CheckResult::from_error("login", Status::Fail, &e);

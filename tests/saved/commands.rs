@@ -179,6 +179,33 @@ async fn an_expired_password_fails_and_status_says_so() {
     assert_eq!(code, Some(1));
     let out = run_async(cmd(dir.path(), &["status", "nope"])).await;
     assert_eq!(out.status.code(), Some(2));
+    // The text report's fixes are ready to paste: the connection's own name, never NAME.
+    let out = run_async(cmd(dir.path(), &["test", "prod"])).await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("sfconnect reauth prod"), "{stdout}");
+    assert!(!stdout.contains("NAME"), "{stdout}");
+    let last = stdout.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("FAILED: ") && last.contains(" failed"),
+        "{stdout}"
+    );
+    assert!(!last.contains(" ms"), "{stdout}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_login_that_fails_at_once_reports_the_checks_not_a_time() {
+    let sim = sim().await;
+    let dir = saved_prod(&sim).await;
+    sim.with_state(|live| live.user_mut(DEMO_USERNAME).unwrap().active = false);
+    let out = run_async(cmd(dir.path(), &["test", "prod"])).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let last = stdout.lines().last().unwrap_or_default();
+    assert_eq!(
+        last,
+        "FAILED: 1 passed, 1 failed, 6 skipped. Fix the first failure above, then run `sfconnect test prod` again.",
+        "{stdout}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -327,6 +354,13 @@ async fn imported_refresh_token_rotates_exports_and_round_trips() {
     assert_ne!(again.refresh_token, parsed.refresh_token);
     let (code, _) = json_of(dir, &["test", "connector", "--json"]).await;
     assert_eq!(code, Some(0));
+    // An OAuth token says only whose id it is: the login verdict names the user anyway.
+    let out = run_async(cmd(dir, &["test", "connector"])).await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(&format!("Log in: logged in as {DEMO_USERNAME};")),
+        "{stdout}"
+    );
 
     // An imported sfdx-url works for a new connection.
     let mut reimport = cmd(
