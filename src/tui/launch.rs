@@ -68,7 +68,7 @@ pub async fn wizard(
     if let Err(code) = need_terminal() {
         return code;
     }
-    let Some(dir) = connect::config_dir(config_dir) else {
+    let Some(dir) = connect::config_dir(config_dir.clone()) else {
         return fail(EXIT_USAGE, connect::NO_CONFIG_DIR);
     };
     let profiles = Arc::new(Profiles::new(dir).with_passphrase(connect::env_passphrase()));
@@ -78,6 +78,9 @@ pub async fn wizard(
     let rows = tui::connection_rows(&profiles);
     let mut app = App::new(rows, store.unwrap_or(StoreKind::Keyring), None);
     app.place_advice = Some(connect::place::Place::here().advice());
+    if let Some(dir) = &config_dir {
+        app.command = with_config_dir(dir);
+    }
     let mut initial = Vec::new();
     match start {
         Start::Home => {}
@@ -120,6 +123,7 @@ pub async fn demo() -> ExitCode {
         Some(org.login_url().to_string()),
     );
     app.place_advice = Some(connect::place::Place::here().advice());
+    app.command = with_config_dir(scratch.path());
     app.demo_hints = vec![
         ("username".into(), DEMO_USERNAME.into()),
         ("password".into(), DEMO_PASSWORD.into()),
@@ -131,4 +135,17 @@ pub async fn demo() -> ExitCode {
     let code = run(app, profiles, Vec::new()).await;
     drop(scratch);
     code
+}
+
+/// `sfconnect --config-dir DIR`, DIR quoted for a POSIX shell when it needs it.
+fn with_config_dir(dir: &std::path::Path) -> String {
+    let dir = dir.display().to_string();
+    let plain = dir
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-+:@%".contains(c));
+    if plain {
+        format!("sfconnect --config-dir {dir}")
+    } else {
+        format!("sfconnect --config-dir '{}'", dir.replace('\'', "'\\''"))
+    }
 }

@@ -55,12 +55,101 @@ fn asciify(buffer: &mut ratatui::buffer::Buffer, tick: usize) {
             '•' => "*",
             '·' => "-",
             '…' => ".",
+            '×' => "x",
+            '↑' => "^",
+            '↓' => "v",
+            '←' => "<",
+            '→' => ">",
             '█' => "#",
             '▀' | '▄' => ":",
             '\u{2800}'..='\u{28ff}' => ["|", "/", "-", "\\"][tick % 4],
             _ => "?",
         };
         cell.set_symbol(ascii);
+    }
+}
+
+/// A window too small for any screen: say so rather than cut the content.
+fn too_small(frame: &mut Frame, look: Look) {
+    let area = frame.area();
+    let text = format!(
+        "terminal too small: needs {}×{} (this one is {}×{}). Make the window larger; Ctrl-C quits.",
+        MIN_SIZE.0, MIN_SIZE.1, area.width, area.height
+    );
+    frame.render_widget(
+        Paragraph::new(Span::styled(text, style(look, Color::Yellow))).wrap(Wrap { trim: true }),
+        area,
+    );
+    if look.ascii {
+        asciify(frame.buffer_mut(), look.tick);
+    }
+}
+
+/// The bordered box around `inner`.
+fn outset(inner: Rect) -> Rect {
+    Rect::new(
+        inner.x.saturating_sub(1),
+        inner.y.saturating_sub(1),
+        inner.width + 2,
+        inner.height + 2,
+    )
+}
+
+/// Text that may not fit `area`: wrapped, scrolled to the screen's offset but never past its
+/// last line, and marked on the border of `frame_box` when more is above or below.
+fn scrolled(
+    app: &App,
+    frame: &mut Frame,
+    area: Rect,
+    text: Paragraph<'_>,
+    frame_box: Rect,
+    look: Look,
+) {
+    let total = text.line_count(area.width);
+    let max = total.saturating_sub(usize::from(area.height));
+    app.scroll_max.set(max);
+    at_offset(
+        frame,
+        area,
+        text,
+        (app.scroll.min(max), max),
+        frame_box,
+        look,
+    );
+}
+
+/// `text` scrolled `offset` lines of `max`, with the "more" marks on `frame_box`.
+fn at_offset(
+    frame: &mut Frame,
+    area: Rect,
+    text: Paragraph<'_>,
+    (offset, max): (usize, usize),
+    frame_box: Rect,
+    look: Look,
+) {
+    frame.render_widget(
+        text.scroll((u16::try_from(offset).unwrap_or(u16::MAX), 0)),
+        area,
+    );
+    let mark = |frame: &mut Frame, y: u16, text: &str| {
+        let width = u16::try_from(text.chars().count())
+            .unwrap_or(0)
+            .min(frame_box.width.saturating_sub(2));
+        let at = Rect::new(frame_box.right().saturating_sub(width + 1), y, width, 1);
+        frame.render_widget(
+            Paragraph::new(Span::styled(text.to_string(), style(look, Color::Yellow))),
+            at,
+        );
+    };
+    if offset > 0 {
+        mark(frame, frame_box.y, " ↑ more above ");
+    }
+    if offset < max {
+        mark(
+            frame,
+            frame_box.bottom().saturating_sub(1),
+            " ↓ more below: ↑↓ scroll ",
+        );
     }
 }
 
@@ -140,14 +229,25 @@ fn hints(app: &App) -> String {
     hint.to_string()
 }
 
+/// The smallest window every screen fits in (its text scrolls when longer).
+pub const MIN_SIZE: (u16, u16) = (50, 14);
+
 pub fn draw(app: &App, frame: &mut Frame, look: Look) {
+    let area = frame.area();
+    if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+        too_small(frame, look);
+        return;
+    }
+    let hints = Paragraph::new(Span::styled(hints(app), style(look, Color::DarkGray)))
+        .wrap(Wrap { trim: true });
+    let footer_height = u16::try_from(hints.line_count(area.width).clamp(1, 2)).unwrap_or(2);
     let [header, body, message, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(5),
         Constraint::Length(2),
-        Constraint::Length(1),
+        Constraint::Length(footer_height),
     ])
-    .areas(frame.area());
+    .areas(area);
     let ui = match app.ui {
         Ui::Lightning => "Lightning",
         Ui::Classic => "Classic",
@@ -167,17 +267,34 @@ pub fn draw(app: &App, frame: &mut Frame, look: Look) {
     frame.render_widget(block, body);
     match app.screen {
         Screen::Home => home(app, frame, inner, look),
-        Screen::Name => form_line(frame, inner, "Name this connection (e.g. prod, uat-sandbox):", &editing(&app.name)),
+        Screen::Name => form_line(
+            frame,
+            inner,
+            "Name this connection (e.g. prod, uat-sandbox):",
+            &editing(&app.name),
+        ),
         Screen::Environment => environment(app, frame, inner, look),
         Screen::Method => method(app, frame, inner, look),
         Screen::Prerequisites => {
-            let mut lines = vec![Line::from(format!("{} needs:", app.method().label)), Line::from("")];
+            let mut lines = vec![
+                Line::from(format!("{} needs:", app.method().label)),
+                Line::from(""),
+            ];
             for item in crate::wizard::methods::prerequisites(app.method().flow) {
                 lines.push(Line::from(format!("☐ {item}")));
             }
             lines.push(Line::from(""));
-            lines.push(Line::from("Next: the steps in Salesforce, for Lightning Experience or Salesforce Classic."));
-            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+            lines.push(Line::from(
+                "Next: the steps in Salesforce, for Lightning Experience or Salesforce Classic.",
+            ));
+            scrolled(
+                app,
+                frame,
+                inner,
+                Paragraph::new(lines).wrap(Wrap { trim: true }),
+                body,
+                look,
+            );
         }
         Screen::Guide => guide(app, frame, inner, look),
         Screen::Credentials => credentials(app, frame, inner, look),
@@ -195,20 +312,32 @@ pub fn draw(app: &App, frame: &mut Frame, look: Look) {
         Screen::ConfirmRemove => frame.render_widget(
             Paragraph::new(format!(
                 "Remove '{}' and delete its secrets? Press y to remove; any other key keeps it.",
-                app.connections.get(app.cursor).map(|c| c.name.as_str()).unwrap_or("")
+                app.connections
+                    .get(app.cursor)
+                    .map(|c| c.name.as_str())
+                    .unwrap_or("")
             ))
             .wrap(Wrap { trim: true }),
             inner,
         ),
-        Screen::Done => frame.render_widget(
-            Paragraph::new(vec![
-                Line::from(app.message.clone().unwrap_or_default()),
-                Line::from(""),
-                Line::from("Next: `sfconnect status` shows its health; `sfconnect token NAME` gives scripts a token;"),
-                Line::from("when the password expires, run `sfconnect reauth NAME`."),
-            ])
-            .wrap(Wrap { trim: true }),
+        Screen::Done => scrolled(
+            app,
+            frame,
             inner,
+            Paragraph::new(
+                [
+                    app.message.clone().unwrap_or_default(),
+                    String::new(),
+                    "Next:".into(),
+                ]
+                .into_iter()
+                .chain(app.next_steps().into_iter().map(|s| format!("- {s}")))
+                .map(Line::from)
+                .collect::<Vec<_>>(),
+            )
+            .wrap(Wrap { trim: true }),
+            body,
+            look,
         ),
     }
     if app.screen != Screen::Done
@@ -220,12 +349,9 @@ pub fn draw(app: &App, frame: &mut Frame, look: Look) {
             message,
         );
     }
-    frame.render_widget(
-        Paragraph::new(Span::styled(hints(app), style(look, Color::DarkGray))),
-        footer,
-    );
+    frame.render_widget(hints, footer);
     if app.help {
-        help(frame, look);
+        help(app, frame, look);
     }
     if look.ascii {
         asciify(frame.buffer_mut(), look.tick);
@@ -367,7 +493,14 @@ fn reauth(app: &App, frame: &mut Frame, area: Rect, look: Look) {
     lines.extend([Line::from(
         "The saved connection stays exactly as it is until the new credentials pass.",
     )]);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+    scrolled(
+        app,
+        frame,
+        area,
+        Paragraph::new(lines).wrap(Wrap { trim: true }),
+        outset(area),
+        look,
+    );
 }
 
 fn environment(app: &App, frame: &mut Frame, area: Rect, look: Look) {
@@ -441,17 +574,13 @@ fn guide(app: &App, frame: &mut Frame, area: Rect, look: Look) {
             )));
         }
     }
-    let scroll = u16::try_from(app.guide_step).unwrap_or(u16::MAX);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: true })
-            .scroll((scroll, 0)),
-        area,
-    );
+    let text = Paragraph::new(lines).wrap(Wrap { trim: true });
+    scrolled(app, frame, area, text, outset(area), look);
 }
 
 fn credentials(app: &App, frame: &mut Frame, area: Rect, look: Look) {
     let mut lines = Vec::new();
+    let mut focus_line = None;
     let specs = crate::wizard::methods::fields(app.method().flow);
     for (i, (f, spec)) in app.fields.iter().zip(&specs).enumerate() {
         let focused = i == app.focus;
@@ -468,6 +597,9 @@ fn credentials(app: &App, frame: &mut Frame, area: Rect, look: Look) {
             if focused { "▶ " } else { "  " },
             f.label,
         );
+        if focused {
+            focus_line = Some(lines.len());
+        }
         lines.push(Line::from(if focused {
             Span::styled(text, style(look, Color::Cyan))
         } else {
@@ -495,7 +627,19 @@ fn credentials(app: &App, frame: &mut Frame, area: Rect, look: Look) {
             lines.push(Line::from(format!("  {k}: {v}")));
         }
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    // The focused field stays in view when the form is taller than the window.
+    let wrapped = |lines: &[Line<'static>]| {
+        Paragraph::new(lines.to_vec())
+            .wrap(Wrap { trim: false })
+            .line_count(area.width)
+    };
+    let focus_end = wrapped(&lines[..focus_line.map_or(0, |l| l + 1).min(lines.len())]);
+    let text = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let max = text
+        .line_count(area.width)
+        .saturating_sub(usize::from(area.height));
+    let offset = focus_end.saturating_sub(usize::from(area.height)).min(max);
+    at_offset(frame, area, text, (offset, max), outset(area), look);
 }
 
 const SPINNER: &[&str] = &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -529,8 +673,9 @@ fn testing(app: &App, frame: &mut Frame, area: Rect, look: Look) {
     };
     let [checks, bottom] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), checks);
-    frame.render_widget(Paragraph::new(verdict), bottom);
+    let text = Paragraph::new(lines).wrap(Wrap { trim: false });
+    scrolled(app, frame, checks, text, outset(area), look);
+    frame.render_widget(Paragraph::new(verdict).wrap(Wrap { trim: true }), bottom);
 }
 
 fn save(app: &App, frame: &mut Frame, area: Rect, look: Look) {
@@ -545,10 +690,36 @@ fn save(app: &App, frame: &mut Frame, area: Rect, look: Look) {
     );
 }
 
-fn help(frame: &mut Frame, look: Look) {
+/// The keys of the screen it was opened on, then what holds everywhere.
+fn help(app: &App, frame: &mut Frame, look: Look) {
+    let keys = app.screen_keys();
+    let width_of = |k: &str| k.chars().count();
+    let key_width = keys.iter().map(|(k, _)| width_of(k)).max().unwrap_or(0);
+    let mut lines: Vec<Line> = keys
+        .iter()
+        .map(|(k, what)| {
+            Line::from(vec![
+                Span::styled(
+                    format!("{k:<key_width$}  "),
+                    style(look, Color::Cyan).add_modifier(Modifier::BOLD),
+                ),
+                Span::raw(*what),
+            ])
+        })
+        .collect();
+    lines.push(Line::from(""));
+    lines.push(Line::from(
+        "Secrets are saved only after a test passes, in the keyring or an encrypted file; never in the config file.",
+    ));
+    lines.push(Line::from(Span::styled(
+        "Any key closes this help.",
+        style(look, Color::DarkGray),
+    )));
     let area = frame.area();
-    let width = area.width.min(70);
-    let height = area.height.min(15);
+    let width = area.width.min(76);
+    let text = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let needed = text.line_count(width.saturating_sub(2)) as u16 + 2;
+    let height = area.height.min(needed);
     let popup = Rect::new(
         (area.width - width) / 2,
         (area.height - height) / 2,
@@ -557,26 +728,7 @@ fn help(frame: &mut Frame, look: Look) {
     );
     frame.render_widget(Clear, popup);
     frame.render_widget(
-        Paragraph::new(vec![
-            Line::from("Tab / ↑↓   move between choices and fields"),
-            Line::from("Enter      go on · Esc go back · Ctrl-C quit (nothing half-saved)"),
-            Line::from("l / c      Lightning or Classic Setup paths in guides"),
-            Line::from("F2         reveal or hide a secret field"),
-            Line::from("Paste      long tokens and keys: paste, don't type"),
-            Line::from(
-                "F3         in the demo: the simulated org acts for you (browser, device, upload)",
-            ),
-            Line::from(""),
-            Line::from("Secrets are saved only after the test passes, in the keyring or an"),
-            Line::from("encrypted file; never in the config file."),
-            Line::from(""),
-            Line::from(Span::styled(
-                "Any key closes this help.",
-                style(look, Color::DarkGray),
-            )),
-        ])
-        .block(Block::bordered().title(" Help "))
-        .wrap(Wrap { trim: true }),
+        text.block(Block::bordered().title(format!(" Keys: {} ", title(app)))),
         popup,
     );
 }
@@ -726,11 +878,6 @@ fn certificate(app: &App, frame: &mut Frame, area: Rect, look: Look) {
             .lines()
             .map(|l| Line::from(Span::styled(l.to_string(), style(look, Color::DarkGray)))),
     );
-    let scroll = u16::try_from(app.guide_step).unwrap_or(u16::MAX);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
-        area,
-    );
+    let text = Paragraph::new(lines).wrap(Wrap { trim: false });
+    scrolled(app, frame, area, text, outset(area), look);
 }

@@ -194,8 +194,9 @@ impl App {
                 self.use_generated_key();
                 self.screen = Screen::Credentials;
             }
-            Key::Down => self.guide_step += 1,
-            Key::Up => self.guide_step = self.guide_step.saturating_sub(1),
+            Key::Down | Key::Up => {
+                self.scroll_by(key);
+            }
             Key::Assist => {
                 if let Some(what) = self.stand_in() {
                     return vec![Effect::StandIn {

@@ -80,6 +80,8 @@ pub const METHODS: &[Method] = &[
 /// How re-authentication goes for a method: why its saved login usually stops, what comes
 /// next, and the guides on the way to the form.
 pub struct ReauthPlan {
+    /// When to come back, said on the Saved screen.
+    pub when: &'static str,
     pub why: &'static str,
     pub next: &'static str,
     pub guides: &'static [&'static str],
@@ -91,31 +93,37 @@ const GRANT_STOPS: &str = "The saved login is kept as a refresh token. It stops 
 pub fn reauth_plan(flow: Flow) -> ReauthPlan {
     match flow {
         Flow::Soap | Flow::Password => ReauthPlan {
+            when: "when the password expires (every 90 days by default) or the security token is reset",
             why: "A password login stops when the password expires (every 90 days by default), is changed or reset, or when the security token is reset.",
             next: "Next: setting a new password (if it expired or was changed), then resetting the security token, then the form.",
             guides: &["set-new-password", "reset-security-token"],
         },
         Flow::Web => ReauthPlan {
+            when: "when the saved login stops (the refresh token revoked or expired)",
             why: GRANT_STOPS,
             next: "Next: where to see which it was, then log in again in the browser. The app is still there: nothing is created again.",
             guides: &["login-again"],
         },
         Flow::Device => ReauthPlan {
+            when: "when the saved login stops (the refresh token revoked or expired)",
             why: GRANT_STOPS,
             next: "Next: where to see which it was, then a new code to enter on another device. The app is still there: nothing is created again.",
             guides: &["login-again"],
         },
         Flow::Jwt => ReauthPlan {
+            when: "before the certificate expires, or when it is replaced in the app",
             why: "JWT bearer signs each login with its private key; only the certificate expires on a schedule. It stops when the certificate uploaded to the app expires or is replaced, or the user is no longer pre-authorized.",
             next: "Next: replacing the certificate, then the form. Empty the key file field to make a new key pair and certificate.",
             guides: &["upload-certificate", "pre-authorize-users"],
         },
         Flow::ClientCredentials => ReauthPlan {
+            when: "when the consumer secret is rotated",
             why: "Client credentials stop when the consumer secret is rotated, or the app's Run As user changes or is deactivated.",
             next: "Next: rotating the consumer secret (Generate, then Apply), then the form with the new values.",
             guides: &["rotate-consumer-secret", "pre-authorize-users"],
         },
         Flow::RefreshToken => ReauthPlan {
+            when: "when the refresh token is revoked or expires",
             why: "An imported refresh token stops when it is revoked, expires under the app's Refresh Token Policy, or another client that holds it rotates it.",
             next: "Next: how to get a new refresh token, then the form.",
             guides: &["request-refresh-token", "login-again"],

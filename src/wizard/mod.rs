@@ -4,6 +4,7 @@
 pub mod field;
 pub mod guides;
 pub mod interactive;
+mod keys;
 pub mod methods;
 
 use std::path::PathBuf;
@@ -282,8 +283,12 @@ pub struct App {
     pub demo_hints: Vec<(String, String)>,
     pub method: usize,
     pub guide: usize,
-    /// How far the current guide is scrolled, in lines.
-    pub guide_step: usize,
+    /// How far the text of the screen shown is scrolled, in lines (guides, results,
+    /// certificate, plans); back to the top when the screen changes.
+    pub scroll: usize,
+    /// The furthest `scroll` can go on the screen as last drawn: the view sets it, so
+    /// scrolling stops at the last line instead of running into an empty box.
+    pub scroll_max: std::cell::Cell<usize>,
     pub ui: Ui,
     pub fields: Vec<Field>,
     /// Fields typed for another method: a switch back (or to a method sharing them) finds
@@ -312,6 +317,9 @@ pub struct App {
     pub generated: Option<GeneratedKey>,
     /// Where this runs (SSH, no display, container) and which logins suit it.
     pub place_advice: Option<&'static str>,
+    /// How the commands on screen are typed to reach these connections: `sfconnect`, with
+    /// `--config-dir` when they live elsewhere (the demo's scratch dir).
+    pub command: String,
     /// What the last passing test verified, until it is saved or tested again.
     pub verified: Option<Arc<Verified>>,
     /// The name screen has said the typed name is taken (Enter now re-authenticates it).
@@ -325,6 +333,35 @@ pub struct App {
 }
 
 impl App {
+    /// Up and Down on a screen of text: one line, never past its end.
+    fn scroll_by(&mut self, key: Key) -> bool {
+        match key {
+            Key::Down => self.scroll = (self.scroll + 1).min(self.scroll_max.get()),
+            Key::Up => self.scroll = self.scroll.saturating_sub(1),
+            _ => return false,
+        }
+        true
+    }
+
+    /// What to do with the connection just saved: its own commands, ready to paste.
+    pub fn next_steps(&self) -> Vec<String> {
+        let (cmd, name) = (&self.command, self.name.text());
+        let plan = methods::reauth_plan(self.method().flow);
+        let mut steps = vec![
+            format!(
+                "`{cmd} test {name}` runs the checks again; `{cmd} status` shows the health of every connection."
+            ),
+            format!(
+                "`{cmd} token {name}` prints an access token for a script; `{cmd} export {name} --format env` hands the credentials to another tool."
+            ),
+            format!("Run `{cmd} reauth {name}` {}.", plan.when),
+        ];
+        if self.demo_url.is_some() {
+            steps.push("These work from another shell while the demo runs; the demo org and its scratch folder go when it quits.".into());
+        }
+        steps
+    }
+
     pub fn new(
         connections: Vec<ConnectionRow>,
         store: StoreKind,
@@ -350,7 +387,8 @@ impl App {
             demo_hints: Vec::new(),
             method: 0,
             guide: 0,
-            guide_step: 0,
+            scroll: 0,
+            scroll_max: std::cell::Cell::new(0),
             ui: Ui::Lightning,
             fields: Vec::new(),
             spare: Vec::new(),
@@ -369,6 +407,7 @@ impl App {
             authorizing: None,
             generated: None,
             place_advice: None,
+            command: "sfconnect".into(),
             verified: None,
             message_was_taken: false,
             saving: false,
@@ -419,7 +458,7 @@ impl App {
         self.kept = loaded.draft.secrets.clone();
         self.generated = None;
         self.guide = 0;
-        self.guide_step = 0;
+        self.scroll = 0;
         self.screen = Screen::Reauth;
         self.reauth = Some(loaded);
     }
@@ -786,7 +825,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::KeyGenerated { request, key } if request == app.request => {
             app.generated = Some(key);
-            app.guide_step = 0;
+            app.scroll = 0;
             app.screen = Screen::Certificate;
             Vec::new()
         }
@@ -881,6 +920,10 @@ impl App {
 fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
     let before = app.screen;
     let effects = on_screen_key(app, key);
+    if app.screen != before {
+        app.scroll = 0;
+        app.scroll_max.set(0);
+    }
     // Leaving a screen abandons whatever it was waiting for: a late result carries the old
     // id and is dropped, unless the key itself started the next request.
     if app.screen != before && !effects.iter().any(Effect::starts_request) {
@@ -898,11 +941,7 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
         app.help = false;
         return Vec::new();
     }
-    let typing = matches!(
-        app.screen,
-        Screen::Name | Screen::Credentials | Screen::Authorize | Screen::Passphrase
-    ) || (app.screen == Screen::Environment && app.uses_my_domain_field());
-    if key == Key::Help || (key == Key::Char('?') && !typing) {
+    if key == Key::Help || (key == Key::Char('?') && !app.typing()) {
         app.help = true;
         return Vec::new();
     }
@@ -979,11 +1018,13 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
         Screen::Prerequisites => match key {
             Key::Enter => {
                 app.guide = 0;
-                app.guide_step = 0;
+                app.scroll = 0;
                 app.screen = Screen::Guide;
             }
             Key::Esc => app.screen = Screen::Method,
-            _ => {}
+            _ => {
+                app.scroll_by(key);
+            }
         },
         Screen::Guide => match key {
             Key::Char('l') | Key::Char('c') => {
@@ -996,11 +1037,12 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
             Key::Tab | Key::BackTab => {
                 let guides = app.guides().len();
                 step(&mut app.guide, guides, key);
-                app.guide_step = 0;
+                app.scroll = 0;
             }
             // Up and Down scroll a guide longer than the screen.
-            Key::Down => app.guide_step += 1,
-            Key::Up => app.guide_step = app.guide_step.saturating_sub(1),
+            Key::Down | Key::Up => {
+                app.scroll_by(key);
+            }
             Key::Enter => app.enter_credentials(),
             Key::Esc if app.reauth.is_some() => app.screen = Screen::Reauth,
             Key::Esc => app.screen = Screen::Prerequisites,
@@ -1042,7 +1084,9 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
                 app.screen = Screen::Home;
                 return vec![Effect::CancelCheck];
             }
-            _ => {}
+            _ => {
+                app.scroll_by(key);
+            }
         },
         Screen::Testing => match key {
             Key::Esc => {
@@ -1062,7 +1106,9 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
             }
             Key::Enter if app.passed == Some(true) => app.screen = Screen::Save,
             Key::Char('r') if !app.running => return app.start_check(),
-            _ => {}
+            _ => {
+                app.scroll_by(key);
+            }
         },
         Screen::Save => match key {
             Key::Char('k') => app.store = StoreKind::Keyring,
@@ -1086,7 +1132,9 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
                 app.screen = Screen::Home;
                 return vec![Effect::ReloadConnections];
             }
-            _ => {}
+            _ => {
+                app.scroll_by(key);
+            }
         },
         Screen::Authorize => return app.on_authorize_key(key),
         Screen::Certificate => return app.on_certificate_key(key),
@@ -1096,7 +1144,9 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
                 app.reauth = None;
                 app.screen = Screen::Home;
             }
-            _ => {}
+            _ => {
+                app.scroll_by(key);
+            }
         },
         Screen::ConfirmRemove => match key {
             Key::Char('y') => {

@@ -93,7 +93,8 @@ fn demo_new_connection_wrong_token_then_fixed_saved_and_reauthenticated() {
     s.send(ENTER);
     s.wait_for("Saved connection 'demo'");
     s.send(ENTER);
-    s.wait_for("Saved connections");
+    // The list reloads after a save: `t` needs the row there.
+    s.wait_for("demo  [PRODUCTION]");
     // Test the saved connection from the home screen.
     s.send("t");
     s.wait_for("All required checks passed");

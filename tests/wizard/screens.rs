@@ -136,7 +136,116 @@ fn guides_in_lightning_and_classic() {
     );
     let end = render(&app);
     assert!(end.contains("unattended integration"), "{end}");
-    insta::assert_snapshot!("guide_token_classic_scrolled", end);
+    insta::assert_snapshot!("guide_token_classic_scrolled", end.clone());
+    // Scrolling on past the end keeps the last line at the bottom: never an empty box,
+    // and one Up moves at once.
+    keys(&mut app, &[Key::Down; 40]);
+    assert_eq!(render(&app), end);
+    keys(&mut app, &[Key::Up]);
+    assert_ne!(render(&app), end);
+    // A footer longer than the window wraps onto a second line: its last keys stay.
+    let narrow = render_sized(&app, 60, 20);
+    assert!(narrow.contains("Esc back"), "{narrow}");
+}
+
+/// The body rows of a rendered screen, without the frame.
+fn rows(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .map(|l| l.trim_matches('"').to_string())
+        .collect()
+}
+
+#[test]
+fn a_small_window_scrolls_the_results_and_keeps_the_keys_in_view() {
+    let mut app = new_app();
+    typed(&mut app, "prod");
+    keys(
+        &mut app,
+        &[Key::Enter, Key::Enter, Key::Enter, Key::Enter, Key::Enter],
+    );
+    typed(&mut app, "integration@acme.example");
+    keys(&mut app, &[Key::Tab]);
+    typed(&mut app, "pw");
+    keys(&mut app, &[Key::Enter]);
+    let request = app.request;
+    let fix = "log in to Salesforce in a browser with the same username and password, then reset the security token and type the new one";
+    for (id, status) in [
+        ("reach", Status::Pass),
+        ("login", Status::Pass),
+        ("identity", Status::Pass),
+        ("api_enabled", Status::Warn),
+        ("objects", Status::Fail),
+        ("limits", Status::Warn),
+        ("password_expiry", Status::Warn),
+        ("token", Status::Skip),
+    ] {
+        let result = CheckResult::new(
+            id,
+            status,
+            format!("{id} found something worth a long line of text"),
+            fix,
+        );
+        update(
+            &mut app,
+            Msg::CheckProgressed {
+                request,
+                event: CheckEvent::Finished(result),
+            },
+        );
+    }
+    update(
+        &mut app,
+        Msg::CheckFinished {
+            request,
+            ok: false,
+            verified: None,
+        },
+    );
+    let first = render_sized(&app, 60, 20);
+    assert!(first.contains("↓ more below"), "{first}");
+    assert!(
+        !first.contains("Refresh token:"),
+        "the last check is below: {first}"
+    );
+    // The footer wraps rather than losing its last keys.
+    assert!(first.contains("Esc fix a field"), "{first}");
+    // Down until the end: the last check shows, and "more above" says what is hidden.
+    for _ in 0..30 {
+        keys(&mut app, &[Key::Down]);
+        render_sized(&app, 60, 20);
+    }
+    let end = render_sized(&app, 60, 20);
+    assert!(end.contains("Refresh token:"), "{end}");
+    assert!(end.contains("↑ more above"), "{end}");
+    assert!(!end.contains("↓ more below"), "{end}");
+    // The verdict keeps its line at the bottom.
+    assert!(end.contains("A check failed"), "{end}");
+    // At 100x30 all of it fits: no marks.
+    let wide = render_sized(&app, 100, 30);
+    assert!(
+        !wide.contains("more below") && !wide.contains("more above"),
+        "{wide}"
+    );
+    assert_eq!(rows(&wide).len(), 30);
+}
+
+#[test]
+fn a_window_below_the_smallest_size_says_so() {
+    let mut app = new_app();
+    typed(&mut app, "prod");
+    let tiny = render_sized(&app, 40, 12);
+    let flat = rows(&tiny).join(" ");
+    let flat = flat.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("terminal too small: needs 50×14"), "{tiny}");
+    assert!(flat.contains("this one is 40×12"), "{tiny}");
+    assert!(
+        !tiny.contains("Name this connection"),
+        "no half-drawn screen: {tiny}"
+    );
+    // At the smallest size the screen itself is drawn.
+    let smallest = render_sized(&app, 50, 14);
+    assert!(smallest.contains("Name this connection"), "{smallest}");
 }
 
 #[test]
@@ -401,8 +510,99 @@ fn consumer_details_guide_in_both_interfaces_and_remove_confirmation() {
     keys(&mut home, &[Key::Char('x')]);
     snap_both(&mut home, "confirm_remove");
     let request = home.request;
+    home.name = sfconnect::wizard::field::Field::new("Connection name").with_value("prod");
     update(&mut home, Msg::Saved { request, message: "Saved connection 'prod'. Secrets are in: encrypted file /home/u/.config/sfconnect/secrets.age.".into() });
-    snap_both(&mut home, "done");
+    let done = snap_both(&mut home, "done");
+    assert!(done.contains("`sfconnect token prod`"), "{done}");
+    assert!(
+        done.contains("`sfconnect reauth prod` when the password"),
+        "{done}"
+    );
+    assert!(!done.contains("NAME"), "{done}");
+}
+
+#[test]
+fn the_saved_screen_gives_this_connections_commands() {
+    // The demo's connections live in its scratch dir: the commands say so.
+    let mut app = App::new(
+        Vec::new(),
+        StoreKind::File,
+        Some("http://127.0.0.1:4000".into()),
+    );
+    app.command = "sfconnect --config-dir /tmp/sfconnect-demo-x1".into();
+    typed(&mut app, "-jwt");
+    // The JWT method: no password advice.
+    keys(&mut app, &[Key::Enter, Key::Enter]);
+    let jwt = sfconnect::wizard::methods::METHODS
+        .iter()
+        .position(|m| m.flow == sfconnect::profile::Flow::Jwt)
+        .unwrap();
+    for _ in 0..jwt {
+        keys(&mut app, &[Key::Down]);
+    }
+    let request = app.request;
+    update(
+        &mut app,
+        Msg::Saved {
+            request,
+            message: "Saved connection 'demo-jwt'.".into(),
+        },
+    );
+    let done = render_sized(&app, 100, 30);
+    let flat = done.replace(['│', '\n', '"'], " ");
+    let flat = flat.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("`sfconnect --config-dir /tmp/sfconnect-demo-x1 test demo-jwt`"),
+        "{done}"
+    );
+    assert!(
+        flat.contains("`sfconnect --config-dir /tmp/sfconnect-demo-x1 reauth demo-jwt` before the certificate expires"),
+        "{done}"
+    );
+    assert!(!flat.contains("password"), "{done}");
+    assert!(flat.contains("while the demo runs"), "{done}");
+}
+
+#[test]
+fn help_lists_the_keys_of_its_screen() {
+    let rows = vec![ConnectionRow {
+        name: "prod".into(),
+        health: Status::Pass,
+        summary: "tested today".into(),
+        sandbox: false,
+        store: StoreKind::File,
+    }];
+    let mut home = App::new(rows, StoreKind::File, None);
+    keys(&mut home, &[Key::Char('?')]);
+    let help = render_sized(&home, 100, 30);
+    for (key, what) in [
+        ("t ", "test the chosen connection"),
+        ("r ", "re-authenticate"),
+        ("x ", "remove the chosen connection"),
+        ("n ", "add a new connection"),
+        ("Enter", "re-authenticate"),
+    ] {
+        let line = help
+            .lines()
+            .find(|l| l.contains(what) && l.contains(key))
+            .unwrap_or_else(|| panic!("no help line for {key}: {help}"));
+        assert!(line.contains(key), "{line}");
+    }
+    assert!(
+        !help.contains("Ctrl-U"),
+        "no text field on the home screen: {help}"
+    );
+    // Inside a text field `?` is typed; F1 opens the field's help, editing keys included.
+    let mut app = new_app();
+    keys(&mut app, &[Key::Char('?')]);
+    assert_eq!(app.name.text(), "?");
+    keys(&mut app, &[Key::Help]);
+    let help = render_sized(&app, 100, 30);
+    assert!(help.contains("Ctrl-U Ctrl-K"), "{help}");
+    assert!(help.contains("Keys: New connection: name"), "{help}");
+    // At 60x20 the whole help still fits.
+    let small = render_sized(&app, 60, 20);
+    assert!(small.contains("Any key closes this help"), "{small}");
 }
 
 /// The form of the method at `index`, for a new connection named prod.
