@@ -54,6 +54,7 @@ fn twenty_objects(scenario: &mut Scenario) -> Vec<ObjectNeed> {
 fn target(login_url: &str, objects: Vec<ObjectNeed>) -> Target {
     Target {
         name: "bench".into(),
+        certificate: None,
         login_url: LoginUrl::parse(login_url).unwrap_or_else(|e| panic!("{e}")),
         credentials: Credentials::Soap {
             username: DEMO_USERNAME.into(),

@@ -128,7 +128,9 @@ impl CheckResult {
         for s in self.setup {
             parts.push(format!(
                 "{}: Lightning: {} | Classic: {}",
-                s.task, s.lightning, s.classic
+                s.task,
+                s.lightning,
+                s.classic_route()
             ));
         }
         parts.join("; ")
@@ -146,6 +148,8 @@ pub enum CheckEvent {
 pub struct Target {
     /// The connection's name: the commands in fix texts are written out for it.
     pub name: String,
+    /// For JWT bearer, the certificate kept beside the key: a fix that says to upload it names it.
+    pub certificate: Option<std::path::PathBuf>,
     pub login_url: LoginUrl,
     pub credentials: Credentials,
     pub flow: Flow,
@@ -399,10 +403,17 @@ pub async fn run(
         Ok(auth) => auth,
         Err(e) => {
             let likely = no_token_given(&target.credentials, e.cause).then_some(NO_TOKEN_GIVEN);
-            progress.finished(
-                &mut results,
-                CheckResult::from_error_likely("login", Status::Fail, &e, likely),
-            );
+            let mut failed = CheckResult::from_error_likely("login", Status::Fail, &e, likely);
+            if let Some(crt) = &target.certificate
+                && e.cause == crate::salesforce::error::Cause::JwtInvalidAssertion
+            {
+                failed.fix = format!(
+                    "the certificate that belongs to this key is {}: upload it to the app ('Use digital signatures'); {}",
+                    crt.display(),
+                    failed.fix
+                );
+            }
+            progress.finished(&mut results, failed);
             for (id, _) in &CHECKS[2..] {
                 progress.finished(
                     &mut results,

@@ -93,7 +93,7 @@ pub fn report(e: &SfError, name: &str) {
     for s in d.setup {
         eprintln!("  {}:", s.task);
         eprintln!("    Lightning Experience: {}", s.lightning);
-        eprintln!("    Salesforce Classic:   {}", s.classic);
+        eprintln!("    Salesforce Classic:   {}", s.classic_route());
     }
 }
 

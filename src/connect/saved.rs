@@ -83,6 +83,11 @@ pub fn target(name: &str, profile: &Profile, secrets: &SecretBundle) -> Result<T
     };
     Ok(Target {
         name: name.to_string(),
+        certificate: profile
+            .key_file
+            .as_deref()
+            .filter(|_| profile.flow == crate::profile::Flow::Jwt)
+            .and_then(crate::profile::jwt_key::certificate_for),
         login_url: LoginUrl::parse(&profile.login_url)?,
         credentials: credentials_for(profile, secrets)?,
         flow: profile.flow,

@@ -97,11 +97,12 @@ async fn listen(port: u16, tx: Pasted) -> Option<JoinHandle<()>> {
     }))
 }
 
-/// The OSC 52 sequence that offers `url` to the terminal's clipboard (terminals that do not
-/// support it ignore it). Only the authorize URL goes this way, never a secret.
-pub fn clipboard_sequence(url: &str) -> String {
+/// The OSC 52 sequence that offers `text` to the terminal's clipboard (terminals that do not
+/// support it ignore it; tmux passes it on with `set-clipboard on`). Addresses, links and
+/// certificates go this way, never a secret.
+pub fn clipboard_sequence(text: &str) -> String {
     use base64::Engine as _;
-    let encoded = base64::engine::general_purpose::STANDARD.encode(url);
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
     format!("\x1b]52;c;{encoded}\x07")
 }
 

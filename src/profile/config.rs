@@ -19,7 +19,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub const LOCK_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How a connection authenticates (the `--flow` values of the command line).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum Flow {
     /// Username + password + security token through SOAP login().

@@ -8,7 +8,23 @@ pub struct SetupPath {
     /// What the path is for, e.g. "Reset the security token".
     pub task: &'static str,
     pub lightning: &'static str,
+    /// Empty where the page exists only in Lightning Experience.
     pub classic: &'static str,
+}
+
+impl SetupPath {
+    /// The way in Salesforce Classic; a Lightning-only page says so once, then gives its
+    /// Lightning path.
+    pub fn classic_route(&self) -> String {
+        if self.classic.is_empty() {
+            format!(
+                "only in Lightning Experience: switch to it, then {}",
+                self.lightning
+            )
+        } else {
+            self.classic.to_string()
+        }
+    }
 }
 
 /// A diagnosis: a one-line title, the likely causes (most likely first) and what to do.
@@ -43,7 +59,7 @@ const CONSUMER_DETAILS: SetupPath = SetupPath {
 const OAUTH_ORG_SETTINGS: SetupPath = SetupPath {
     task: "Allow the OAuth username-password flow",
     lightning: "Setup > Identity > OAuth and OpenID Connect Settings > Allow OAuth Username-Password Flows",
-    classic: "Setup > Identity > OAuth and OpenID Connect Settings (this page exists only in Lightning Experience)",
+    classic: "",
 };
 const INSTALL_APP: SetupPath = SetupPath {
     task: "Install the connected app",

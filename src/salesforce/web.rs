@@ -7,7 +7,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use percent_encoding::percent_decode_str;
 use secrecy::SecretString;
 
-use super::error::{Cause, Result, SfError};
+use super::error::{Cause, Result, SfError, printable};
 use super::login_url::LoginUrl;
 
 /// Scopes an integration needs: API access and a refresh token for unattended use.
@@ -138,7 +138,69 @@ pub fn read_redirect(pasted: &str, expected_state: &str) -> Result<SecretString>
     Ok(SecretString::from(code))
 }
 
+/// Salesforce consumer keys start with `3MVG` and run to 80 characters or more; codes are
+/// shorter and never start so.
+fn looks_like_consumer_key(text: &str) -> bool {
+    text.starts_with("3MVG")
+        && text.len() >= 60
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
+}
+
+/// What was pasted, in words that let the user recognise it without showing the code: the
+/// address's host and path and whether it holds a code, an error, or what else it is.
+pub fn describe_paste(pasted: &str) -> String {
+    let text = pasted.trim();
+    if text.is_empty() {
+        return String::new();
+    }
+    if looks_like_consumer_key(text) {
+        return "a consumer key, not the address the browser landed on".into();
+    }
+    if text.contains("OAUTH_APPROVAL_ERROR_GENERIC") || text.contains("OAUTH_EC_APP_NOT_FOUND") {
+        return "text from Salesforce's error page".into();
+    }
+    let query = text.split_once('?').map(|(_, q)| q);
+    let holds = |key: &str| {
+        query.unwrap_or(text).split(['&', '#']).any(|pair| {
+            pair.split_once('=')
+                .is_some_and(|(k, v)| k == key && !v.is_empty())
+        })
+    };
+    let contents = if holds("error") {
+        "holds an error"
+    } else if holds("code") {
+        "holds a code"
+    } else {
+        "holds no code"
+    };
+    match url::Url::parse(text) {
+        Ok(u) => format!(
+            "{}://{}{}{} ({contents})",
+            u.scheme(),
+            printable(u.host_str().unwrap_or_default()),
+            u.port().map(|p| format!(":{p}")).unwrap_or_default(),
+            printable(u.path())
+        ),
+        Err(_)
+            if query.is_some()
+                || ["code=", "error=", "state=", "&"]
+                    .iter()
+                    .any(|p| text.contains(p)) =>
+        {
+            format!("a query string ({contents})")
+        }
+        Err(_) => format!("a bare code ({} characters)", text.chars().count()),
+    }
+}
+
 fn bare_code(text: &str) -> Result<SecretString> {
+    if looks_like_consumer_key(text) {
+        return Err(SfError::new(Cause::RedirectWithoutCode).with_context(
+            "what was pasted is the app's consumer key (it starts with 3MVG), not the address the browser landed on",
+        ));
+    }
     let code = percent_decode_str(text).decode_utf8_lossy().into_owned();
     let plausible = code.len() >= 8
         && code
@@ -154,6 +216,35 @@ fn bare_code(text: &str) -> Result<SecretString> {
 mod tests {
     use super::*;
     use secrecy::ExposeSecret;
+
+    #[test]
+    fn a_paste_is_described_without_its_code() {
+        let redirect = "http://localhost:1717/OauthRedirect?code=aPrx4sTl%3D%3D&state=abc";
+        let said = describe_paste(redirect);
+        assert_eq!(said, "http://localhost:1717/OauthRedirect (holds a code)");
+        assert!(!said.contains("aPrx"));
+        assert_eq!(
+            describe_paste("http://localhost:1717/OauthRedirect?error=access_denied&state=x"),
+            "http://localhost:1717/OauthRedirect (holds an error)"
+        );
+        assert_eq!(
+            describe_paste("https://example.com/some/page"),
+            "https://example.com/some/page (holds no code)"
+        );
+        assert_eq!(
+            describe_paste("aPrx4sTlQWERTY=="),
+            "a bare code (16 characters)"
+        );
+        let key = format!("3MVG9{}", "A".repeat(80));
+        assert_eq!(
+            describe_paste(&key),
+            "a consumer key, not the address the browser landed on"
+        );
+        let err = read_redirect(&key, "abc").unwrap_err();
+        assert_eq!(err.cause, Cause::RedirectWithoutCode);
+        assert!(err.to_string().contains("consumer key"), "{err}");
+        assert_eq!(describe_paste("  "), "");
+    }
 
     #[test]
     fn challenge_matches_rfc7636_example() {

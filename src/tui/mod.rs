@@ -65,6 +65,8 @@ pub fn message(event: Event) -> Option<Msg> {
                 KeyCode::Backspace => Key::Backspace,
                 KeyCode::F(2) => Key::Reveal,
                 KeyCode::F(3) => Key::Assist,
+                KeyCode::F(4) => Key::Certificate,
+                KeyCode::F(5) => Key::Copy,
                 _ => return None,
             };
             Some(Msg::KeyPressed(key))
@@ -309,21 +311,60 @@ impl Runtime {
         self.paste = None;
     }
 
-    fn generate_key(&self, request: u64, name: String) {
+    /// The key pair made for `name` earlier when there is one (unless `fresh`), else a new one.
+    fn generate_key(&self, request: u64, name: String, fresh: bool) {
+        use crate::profile::jwt_key;
         let (dir, tx) = (self.profiles.dir().join("keys"), self.tx.clone());
         tokio::task::spawn_blocking(move || {
-            let msg = match crate::profile::jwt_key::generate(&dir, &name) {
+            let found = if fresh {
+                None
+            } else {
+                jwt_key::existing(&dir, &name)
+            };
+            let reused = found.is_some();
+            let msg = match found
+                .map(Ok)
+                .unwrap_or_else(|| jwt_key::generate_new(&dir, &name))
+            {
                 Ok(g) => Msg::KeyGenerated {
                     request,
-                    key: GeneratedKey {
-                        key_file: g.key_file,
-                        certificate_file: g.certificate_file,
-                        certificate_pem: g.certificate_pem,
-                    },
+                    key: generated_key(g, reused),
                 },
                 Err(e) => Msg::Failed {
                     request,
                     problem: Problem::new(e.to_string()),
+                },
+            };
+            post(&tx, msg);
+        });
+    }
+
+    /// The certificate beside `key_file`, shown again.
+    fn show_certificate(&self, request: u64, key_file: std::path::PathBuf) {
+        use crate::profile::jwt_key;
+        let tx = self.tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let found = jwt_key::certificate_for(&key_file).and_then(|crt| {
+                let pem = std::fs::read_to_string(&crt).ok()?;
+                Some(jwt_key::Generated {
+                    valid: jwt_key::validity(&pem),
+                    key_file: key_file.clone(),
+                    certificate_file: crt,
+                    certificate_pem: pem,
+                })
+            });
+            let msg = match found {
+                Some(g) => Msg::KeyGenerated {
+                    request,
+                    key: generated_key(g, true),
+                },
+                None => Msg::Failed {
+                    request,
+                    problem: Problem::new(format!(
+                        "No certificate beside {}: keep it there as {} to see it here, or empty the key file field to make a new pair.",
+                        key_file.display(),
+                        key_file.with_extension("crt").display()
+                    )),
                 },
             };
             post(&tx, msg);
@@ -525,14 +566,21 @@ impl Runtime {
                     let _ = tx.send(text.expose_secret().to_string());
                 }
             }
-            Effect::OfferClipboard { url } => {
+            Effect::GenerateKey {
+                request,
+                name,
+                fresh,
+            } => self.generate_key(request, name, fresh),
+            Effect::ShowCertificate { request, key_file } => {
+                self.show_certificate(request, key_file)
+            }
+            Effect::Copy { value } => {
                 use std::io::Write;
                 if stdout().is_terminal() {
-                    let _ = write!(stdout(), "{}", clipboard_sequence(&url));
+                    let _ = write!(stdout(), "{}", clipboard_sequence(&value));
                     let _ = stdout().flush();
                 }
             }
-            Effect::GenerateKey { request, name } => self.generate_key(request, name),
             Effect::StandIn { request, what } => self.stand_in(request, what),
             Effect::Save {
                 request,
@@ -550,6 +598,16 @@ impl Runtime {
             Effect::Quit => return None,
         }
         Some(())
+    }
+}
+
+fn generated_key(g: crate::profile::jwt_key::Generated, reused: bool) -> GeneratedKey {
+    GeneratedKey {
+        key_file: g.key_file,
+        certificate_file: g.certificate_file,
+        certificate_pem: g.certificate_pem,
+        valid: g.valid,
+        reused,
     }
 }
 
@@ -575,6 +633,17 @@ async fn load(profiles: &Arc<Profiles>, name: &str) -> Result<Loaded, Problem> {
         .and_then(|t| now.duration_since(t).ok())
         .map(|d| d.as_secs() / 86_400);
     let secrets_problem = secrets.as_ref().err().cloned();
+    let certificate = profile
+        .key_file
+        .as_deref()
+        .filter(|_| profile.flow == Flow::Jwt)
+        .and_then(crate::profile::jwt_key::certificate_for)
+        .map(|crt| {
+            let valid = std::fs::read_to_string(&crt)
+                .ok()
+                .and_then(|pem| crate::profile::jwt_key::validity(&pem));
+            (crt, valid)
+        });
     Ok(Loaded {
         name: name.to_string(),
         draft: Draft {
@@ -591,6 +660,7 @@ async fn load(profiles: &Arc<Profiles>, name: &str) -> Result<Loaded, Problem> {
         problem: health.alarming().then_some(summary),
         password_age_days,
         secrets_problem,
+        certificate,
     })
 }
 

@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use crate::check::Status;
 use crate::profile::Flow;
@@ -191,18 +191,23 @@ fn list<'a>(items: &[String], selected: usize, look: Look) -> Vec<Line<'a>> {
 fn hints(app: &App) -> String {
     let demo = app.demo_url.is_some();
     let failed = app.authorizing.as_ref().is_some_and(|a| a.failed.is_some());
+    let jwt = app.method().flow == Flow::Jwt;
     let hint = match app.screen {
         Screen::Authorize if failed => "Enter try again · Esc back to the form",
         Screen::Authorize if app.method().flow == Flow::Device && demo => {
-            "F3 demo: approve the code · Esc cancel"
+            "F3 demo: approve the code · y copy the link · Esc cancel"
         }
-        Screen::Authorize if app.method().flow == Flow::Device => "Esc cancel",
+        Screen::Authorize if app.method().flow == Flow::Device => "y copy the link · Esc cancel",
         Screen::Authorize if demo => {
-            "paste the address · Enter use it · F3 demo: log in · Esc cancel"
+            "paste the address · Enter use it · F5 copy the address · F3 demo: log in · Esc cancel"
         }
-        Screen::Authorize => "paste the address · Enter use it · F2 reveal · Esc cancel",
-        Screen::Certificate if demo => "↑↓ scroll · F3 demo: upload it · Enter test · Esc back",
-        Screen::Certificate => "↑↓ scroll · Enter test · Esc back to the form",
+        Screen::Authorize => {
+            "paste the address · Enter use it · F5 copy the address · F2 reveal · Esc cancel"
+        }
+        Screen::Certificate if demo => {
+            "↑↓ scroll · y copy · F3 demo: upload it · Enter test · Esc back"
+        }
+        Screen::Certificate => "↑↓ scroll · y copy · Enter test · Esc back to the form",
         Screen::Home => {
             "↑↓ choose · t test · r re-authenticate · x remove · n new · ? help · q quit"
         }
@@ -212,12 +217,16 @@ fn hints(app: &App) -> String {
         Screen::Guide => {
             "Tab next guide · ↑↓ scroll · l/c Lightning/Classic · Enter I'm ready · Esc back"
         }
+        Screen::Credentials if jwt => {
+            "Tab next field · F4 certificate · Enter test · Esc back · F1 help"
+        }
         Screen::Credentials => "Tab next field · F2 reveal · paste works · Enter test · Esc back",
         Screen::Testing if app.running => "Esc cancel",
         Screen::Testing if app.testing_saved => "Enter back to connections",
         Screen::Testing if app.passed == Some(true) => {
             "Enter save · r test again · Esc fix a field"
         }
+        Screen::Testing if jwt => "r test again · F4 certificate · Esc fix a field",
         Screen::Testing => "r test again · Esc fix a field",
         Screen::Save if app.saving => "Saving… · Esc back",
         Screen::Save => "k keyring · f encrypted file · Enter save · Esc back",
@@ -262,7 +271,14 @@ pub fn draw(app: &App, frame: &mut Frame, look: Look) {
         ])),
         header,
     );
-    let block = Block::bordered().title(format!(" {} ", title(app)));
+    // Values to select with the mouse (addresses, links, certificates) get no side borders:
+    // a selection must not pick up `│` from wrapped lines.
+    let block = if matches!(app.screen, Screen::Authorize | Screen::Certificate) {
+        Block::new().borders(Borders::TOP | Borders::BOTTOM)
+    } else {
+        Block::bordered()
+    }
+    .title(format!(" {} ", title(app)));
     let inner = block.inner(body);
     frame.render_widget(block, body);
     match app.screen {
@@ -281,7 +297,7 @@ pub fn draw(app: &App, frame: &mut Frame, look: Look) {
                 Line::from(""),
             ];
             for item in crate::wizard::methods::prerequisites(app.method().flow) {
-                lines.push(Line::from(format!("☐ {item}")));
+                lines.push(Line::from(format!("• {item}")));
             }
             lines.push(Line::from(""));
             lines.push(Line::from(
@@ -468,6 +484,28 @@ fn reauth(app: &App, frame: &mut Frame, area: Rect, look: Look) {
     if let Some(days) = loaded.password_age_days {
         lines.push(Line::from(password_age(days, loaded.problem.as_deref())));
     }
+    if loaded.draft.flow == Flow::Jwt {
+        let key = loaded
+            .draft
+            .key_file
+            .as_ref()
+            .map(|k| k.display().to_string())
+            .unwrap_or_default();
+        lines.push(Line::from(match &loaded.certificate {
+            Some((crt, Some(valid))) => format!(
+                "Certificate in use: {} (for the key {key}), {}.",
+                crt.display(),
+                valid.describe(std::time::SystemTime::now())
+            ),
+            Some((crt, None)) => format!(
+                "Certificate in use: {} (for the key {key}); its dates cannot be read.",
+                crt.display()
+            ),
+            None => format!(
+                "Key in use: {key}. No certificate is kept beside it, so its expiry is not known here: the app's page shows it."
+            ),
+        }));
+    }
     if lines.len() > 2 {
         lines.push(Line::from(""));
     }
@@ -556,9 +594,15 @@ fn guide(app: &App, frame: &mut Frame, area: Rect, look: Look) {
             format!("{} ({} of {})", g.title, app.guide + 1, ids.len()),
             Style::new().add_modifier(Modifier::BOLD),
         )),
-        Line::from(g.intro.clone()),
+        Line::from(g.intro(app.method().flow).to_string()),
         Line::from(""),
     ];
+    if g.lightning_only && app.ui == Ui::Classic {
+        lines.push(Line::from(Span::styled(
+            guides::LIGHTNING_ONLY,
+            style(look, Color::Yellow),
+        )));
+    }
     for (i, step) in g.steps.iter().enumerate() {
         lines.push(Line::from(format!("{}. {}", i + 1, step.text(app.ui))));
         if let Some(note) = &step.note {
@@ -744,8 +788,8 @@ fn fix_lines(c: &crate::check::CheckResult, ui: Ui, look: Look, lines: &mut Vec<
     }
     for path in c.setup {
         let (name, route) = match ui {
-            Ui::Lightning => ("Lightning", path.lightning),
-            Ui::Classic => ("Classic", path.classic),
+            Ui::Lightning => ("Lightning", path.lightning.to_string()),
+            Ui::Classic => ("Classic", path.classic_route()),
         };
         lines.push(Line::from(Span::styled(
             format!("   {} ({name}): {route}", path.task),
@@ -796,14 +840,24 @@ fn authorize(app: &App, frame: &mut Frame, area: Rect, look: Look) {
                 )));
             }
             if let Some(line) = ssh_line {
-                lines.push(Line::from(format!(
-                    "Over SSH, first run this on your laptop: {line}"
+                // On a line of its own, so that it is selected whole.
+                lines.push(Line::from("Over SSH, first run this on your laptop:"));
+                lines.push(Line::from(Span::styled(
+                    line.clone(),
+                    style(look, Color::Cyan),
                 )));
             }
             lines.push(Line::from(
                 "Or paste the address the browser lands on (or the code, or the error its page shows), then Enter:",
             ));
             lines.push(Line::from(format!("> {}", editing(&a.paste))));
+            let said = crate::salesforce::web::describe_paste(a.paste.text());
+            if !said.is_empty() {
+                lines.push(Line::from(Span::styled(
+                    format!("  pasted: {said}"),
+                    style(look, Color::DarkGray),
+                )));
+            }
             if a.failed.is_none() {
                 lines.push(waiting("waiting for the browser…"));
             }
@@ -850,34 +904,66 @@ fn authorize(app: &App, frame: &mut Frame, area: Rect, look: Look) {
         ]));
         fix_lines(failed, app.ui, look, &mut lines);
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    let text = Paragraph::new(lines).wrap(Wrap { trim: false });
+    scrolled(app, frame, area, text, unbordered(area), look);
 }
 
 fn certificate(app: &App, frame: &mut Frame, area: Rect, look: Look) {
     let Some(g) = &app.generated else {
         return;
     };
-    let mut lines = vec![
-        Line::from(format!(
-            "Made a private key {} (only you can read it) and its certificate {}. Nothing is saved yet.",
+    let made = if g.reused {
+        format!(
+            "The key pair for '{}': private key {} (only you can read it), certificate {}.",
+            app.name.text(),
             g.key_file.display(),
             g.certificate_file.display()
-        )),
-        Line::from(""),
-    ];
+        )
+    } else {
+        format!(
+            "Made a private key {} (only you can read it) and its certificate {}.",
+            g.key_file.display(),
+            g.certificate_file.display()
+        )
+    };
+    let mut lines = vec![Line::from(made)];
+    if let Some(valid) = &g.valid {
+        lines.push(Line::from(format!(
+            "The certificate is {}.",
+            valid.describe(std::time::SystemTime::now())
+        )));
+    }
+    if g.reused {
+        lines.push(Line::from(
+            "Enter tests with it; n makes a new pair instead (this one stays on disk).",
+        ));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(format!(
+        "Upload {} to the app, then press Enter to test:",
+        g.certificate_file.display()
+    )));
     if let Some(guide) = guides::by_id("upload-certificate") {
         for (i, step) in guide.steps.iter().skip(1).enumerate() {
             lines.push(Line::from(format!("{}. {}", i + 1, step.text(app.ui))));
         }
     }
-    lines.push(Line::from(
-        "Then press Enter to test. The certificate (safe to share):",
-    ));
+    lines.push(Line::from("The certificate (safe to share; y copies it):"));
     lines.extend(
         g.certificate_pem
             .lines()
             .map(|l| Line::from(Span::styled(l.to_string(), style(look, Color::DarkGray)))),
     );
     let text = Paragraph::new(lines).wrap(Wrap { trim: false });
-    scrolled(app, frame, area, text, outset(area), look);
+    scrolled(app, frame, area, text, unbordered(area), look);
+}
+
+/// The box of a body drawn with top and bottom borders only.
+fn unbordered(inner: Rect) -> Rect {
+    Rect::new(
+        inner.x,
+        inner.y.saturating_sub(1),
+        inner.width,
+        inner.height + 2,
+    )
 }

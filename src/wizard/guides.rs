@@ -7,6 +7,8 @@ use crate::profile::Ui;
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 pub struct Step {
     pub lightning: String,
+    /// Empty in a guide whose task exists only in Lightning Experience.
+    #[serde(default)]
     pub classic: String,
     #[serde(default)]
     pub note: Option<String>,
@@ -15,10 +17,11 @@ pub struct Step {
 }
 
 impl Step {
+    /// The step in `ui`; a Lightning-only step reads the same in both.
     pub fn text(&self, ui: Ui) -> &str {
         match ui {
-            Ui::Lightning => &self.lightning,
-            Ui::Classic => &self.classic,
+            Ui::Classic if !self.classic.is_empty() => &self.classic,
+            _ => &self.lightning,
         }
     }
 }
@@ -29,8 +32,26 @@ pub struct Guide {
     pub title: String,
     #[serde(default)]
     pub intro: String,
+    /// An opening sentence of its own for a method the guide is shown for (`[intro_for]`,
+    /// keyed by flow name), in place of `intro`.
+    #[serde(default)]
+    pub intro_for: std::collections::HashMap<crate::profile::Flow, String>,
+    /// The task exists only in Lightning Experience: Classic users are told once, then get
+    /// the Lightning steps.
+    #[serde(default)]
+    pub lightning_only: bool,
     pub steps: Vec<Step>,
 }
+
+impl Guide {
+    /// The opening sentence as the method `flow` reads it.
+    pub fn intro(&self, flow: crate::profile::Flow) -> &str {
+        self.intro_for.get(&flow).unwrap_or(&self.intro)
+    }
+}
+
+/// Said once, at the top of a Lightning-only guide, to a Classic user.
+pub const LIGHTNING_ONLY: &str = "This task exists only in Lightning Experience. Switch to it first (your name > Switch to Lightning Experience), then follow these steps.";
 
 const SOURCES: &[&str] = &[
     include_str!("../../assets/guides/reset-security-token.toml"),
@@ -45,6 +66,7 @@ const SOURCES: &[&str] = &[
     include_str!("../../assets/guides/set-new-password.toml"),
     include_str!("../../assets/guides/login-again.toml"),
     include_str!("../../assets/guides/rotate-consumer-secret.toml"),
+    include_str!("../../assets/guides/allow-password-flow.toml"),
 ];
 
 /// Parse one guide; errors name the problem for the asset's author.
@@ -52,6 +74,13 @@ pub fn parse(text: &str) -> Result<Guide, String> {
     let guide: Guide = toml::from_str(text).map_err(|e| e.to_string())?;
     if guide.steps.is_empty() {
         return Err(format!("guide {} has no steps", guide.id));
+    }
+    let classic_missing = guide.steps.iter().any(|s| s.classic.is_empty());
+    if classic_missing != guide.lightning_only {
+        return Err(format!(
+            "guide {}: give every step a classic text, or none and set lightning_only",
+            guide.id
+        ));
     }
     Ok(guide)
 }
@@ -74,10 +103,19 @@ mod tests {
         for source in SOURCES {
             let guide = parse(source).unwrap();
             for step in &guide.steps {
-                assert!(
-                    !step.lightning.is_empty() && !step.classic.is_empty(),
+                assert!(!step.lightning.is_empty(), "{}", guide.id);
+                assert_eq!(
+                    step.classic.is_empty(),
+                    guide.lightning_only,
                     "{}",
                     guide.id
+                );
+                // A Classic step never contradicts itself by sending the reader away.
+                assert!(
+                    !step.classic.contains("Lightning"),
+                    "{}: {}",
+                    guide.id,
+                    step.classic
                 );
             }
         }
@@ -99,8 +137,33 @@ mod tests {
     }
 
     #[test]
+    fn the_consumer_details_guide_opens_with_what_each_method_needs() {
+        use crate::profile::Flow;
+        let guide = by_id("consumer-details").unwrap();
+        for m in crate::wizard::methods::METHODS {
+            if !m.guides.contains(&"consumer-details") {
+                continue;
+            }
+            let intro = guide.intro(m.flow);
+            assert_ne!(intro, guide.intro, "{:?} has its own opening", m.flow);
+            let secret_needed = matches!(
+                m.flow,
+                Flow::Password | Flow::ClientCredentials | Flow::RefreshToken
+            );
+            assert_eq!(
+                intro.contains("needs the consumer key and the consumer secret"),
+                secret_needed,
+                "{:?}: {intro}",
+                m.flow
+            );
+        }
+    }
+
+    #[test]
     fn bad_guides_are_refused() {
         assert!(parse("id = \"x\"\ntitle = \"t\"\nsteps = []\n").is_err());
         assert!(parse("not toml [").is_err());
+        let half = "id = \"x\"\ntitle = \"t\"\n[[steps]]\nlightning = \"a\"\nclassic = \"b\"\n[[steps]]\nlightning = \"c\"\n";
+        assert!(parse(half).unwrap_err().contains("lightning_only"));
     }
 }

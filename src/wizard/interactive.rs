@@ -25,12 +25,16 @@ pub struct Authorizing {
     pub failed: Option<CheckResult>,
 }
 
-/// A key pair and certificate made for JWT bearer.
+/// A key pair and certificate for JWT bearer: made now, made earlier for this connection, or
+/// the certificate beside a key file the user gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedKey {
     pub key_file: PathBuf,
     pub certificate_file: PathBuf,
     pub certificate_pem: String,
+    pub valid: Option<crate::profile::jwt_key::Validity>,
+    /// Found rather than made now.
+    pub reused: bool,
 }
 
 /// What the demo can do in place of a person at a browser or in Setup.
@@ -140,6 +144,16 @@ impl App {
                 return vec![Effect::CancelCheck];
             }
             Key::Enter if failed => return self.start_authorize(),
+            Key::Up | Key::Down => {
+                self.scroll_by(key);
+                return Vec::new();
+            }
+            Key::Copy | Key::Char('y') if key == Key::Copy || !self.typing() => {
+                if let Some((what, value)) = self.copyable() {
+                    self.message = Some(COPIED.replace("{what}", what));
+                    return vec![Effect::Copy { value }];
+                }
+            }
             Key::Assist => {
                 if let Some(what) = self.stand_in() {
                     return vec![Effect::StandIn {
@@ -170,6 +184,49 @@ impl App {
         Vec::new()
     }
 
+    /// JWT with no key file given: the pair made for this connection earlier, or a new one.
+    /// Re-authentication always makes a new pair: the one in use keeps working until the
+    /// new one passes.
+    pub(super) fn find_or_make_key(&mut self) -> Vec<Effect> {
+        self.request += 1;
+        let fresh = self.reauth.is_some();
+        self.message = Some(if fresh {
+            "Making a new key pair and certificate…".into()
+        } else {
+            "Looking for this connection's key pair, or making one…".into()
+        });
+        vec![Effect::GenerateKey {
+            request: self.request,
+            name: self.name.text().to_string(),
+            fresh,
+        }]
+    }
+
+    /// The certificate screen again: for the pair made in this session, the certificate
+    /// beside the key file typed, or (key file empty) the pair found or made for it.
+    pub(super) fn show_certificate(&mut self) -> Vec<Effect> {
+        let typed = self.field_text(KEY_FILE).map(PathBuf::from);
+        match (&self.generated, typed) {
+            (Some(g), Some(path)) if g.key_file == path => {
+                self.screen = Screen::Certificate;
+                Vec::new()
+            }
+            (Some(_), None) => {
+                self.use_generated_key();
+                self.screen = Screen::Certificate;
+                Vec::new()
+            }
+            (_, Some(key_file)) => {
+                self.request += 1;
+                vec![Effect::ShowCertificate {
+                    request: self.request,
+                    key_file,
+                }]
+            }
+            (None, None) => self.find_or_make_key(),
+        }
+    }
+
     /// JWT with no key file given: make one (once per connection name).
     pub(super) fn needs_key(&self) -> bool {
         self.method().flow == Flow::Jwt && self.field_text(KEY_FILE).is_none()
@@ -197,6 +254,15 @@ impl App {
             Key::Down | Key::Up => {
                 self.scroll_by(key);
             }
+            Key::Char('n') => return self.make_new_key(),
+            Key::Copy | Key::Char('y') => {
+                if let Some(g) = &self.generated {
+                    self.message = Some(COPIED.replace("{what}", "the certificate"));
+                    return vec![Effect::Copy {
+                        value: g.certificate_pem.clone(),
+                    }];
+                }
+            }
             Key::Assist => {
                 if let Some(what) = self.stand_in() {
                     return vec![Effect::StandIn {
@@ -209,4 +275,26 @@ impl App {
         }
         Vec::new()
     }
+
+    /// A new pair in place of the one shown (kept on disk: a saved connection may use it).
+    fn make_new_key(&mut self) -> Vec<Effect> {
+        self.request += 1;
+        self.message = Some("Making a new key pair and certificate…".into());
+        vec![Effect::GenerateKey {
+            request: self.request,
+            name: self.name.text().to_string(),
+            fresh: true,
+        }]
+    }
+
+    /// What the Authorize screen offers to copy: the address to open, or the device link.
+    fn copyable(&self) -> Option<(&'static str, String)> {
+        match self.authorizing.as_ref()?.prompt.as_ref()? {
+            Prompt::Browser { url, .. } => Some(("the address", url.clone())),
+            Prompt::Device { complete, .. } => Some(("the link", complete.clone())),
+        }
+    }
 }
+
+/// Said after a copy: the terminal may or may not pass OSC 52 on.
+pub const COPIED: &str = "Sent {what} to the clipboard through the terminal (OSC 52). If nothing was copied, your terminal blocks it: select the lines above instead.";

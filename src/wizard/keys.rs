@@ -61,6 +61,15 @@ impl App {
                 ("Enter", "ready: go to the form"),
                 ("Esc", "back"),
             ],
+            Screen::Credentials if self.method().flow == Flow::Jwt => vec![
+                ("Tab / ↑ ↓", "next or previous field"),
+                ("F4", "the certificate of this key, and how to upload it"),
+                (
+                    "Enter",
+                    "test (an empty key file: this connection's key pair, found or made)",
+                ),
+                ("Esc", "back to the guides (the values are kept)"),
+            ],
             Screen::Credentials => vec![
                 ("Tab / ↑ ↓", "next or previous field"),
                 ("F2", "show or hide a secret field"),
@@ -77,11 +86,14 @@ impl App {
             }
             Screen::Testing => {
                 let mut k = vec![
+                    ("↑ ↓", "scroll the results"),
                     ("r", "test again"),
                     ("Esc", "back to the form, at the field a failure names"),
                 ];
                 if self.passed == Some(true) {
                     k.insert(0, ("Enter", "go on to save"));
+                } else if self.method().flow == Flow::Jwt {
+                    k.push(("F4", "the certificate, to upload it again"));
                 }
                 k
             }
@@ -94,6 +106,7 @@ impl App {
             Screen::Done => vec![("Enter / Esc", "back to the connections"), ("q", "quit")],
             Screen::Authorize if self.method().flow == Flow::Device => {
                 let mut k = vec![
+                    ("y / F5", "copy the link (through the terminal, OSC 52)"),
                     ("Enter", "after a failure: try again"),
                     ("Esc", "cancel and go back to the form"),
                 ];
@@ -107,6 +120,8 @@ impl App {
                     ("paste", "the address the browser ended on (or its code)"),
                     ("Enter", "use what was pasted; after a failure: try again"),
                     ("F2", "show or hide what was pasted"),
+                    ("F5", "copy the address (through the terminal, OSC 52)"),
+                    ("↑ ↓", "scroll"),
                     ("Esc", "cancel and go back to the form"),
                 ];
                 if demo {
@@ -117,6 +132,14 @@ impl App {
             Screen::Certificate => {
                 let mut k = vec![
                     ("↑ ↓", "scroll"),
+                    (
+                        "y / F5",
+                        "copy the certificate (through the terminal, OSC 52)",
+                    ),
+                    (
+                        "n",
+                        "make a new key pair instead (the one shown stays on disk)",
+                    ),
                     ("Enter", "test with this key"),
                     ("Esc", "back to the form"),
                 ];

@@ -27,6 +27,7 @@ pub const METHODS: &[Method] = &[
         guides: &[
             "api-enabled",
             "create-connected-app",
+            "allow-password-flow",
             "consumer-details",
             "reset-security-token",
         ],
@@ -35,7 +36,7 @@ pub const METHODS: &[Method] = &[
         flow: Flow::Web,
         label: "Browser login (authorization code + PKCE)",
         recommendation: "Best for a person connecting interactively; no password is stored.",
-        caveat: "Needs an app installed in the org; new connected apps cannot be created since Spring '26 (use an External Client App).",
+        caveat: "Needs an app installed in the org; since Spring '26 new connected apps cannot be created (use an External Client App).",
         guides: &["create-external-client-app", "consumer-details"],
     },
     Method {
@@ -50,9 +51,10 @@ pub const METHODS: &[Method] = &[
         label: "JWT bearer with a certificate",
         recommendation: "Best for unattended servers: no password to expire, no browser.",
         caveat: "The user must be pre-authorized in the app's policies, and the certificate uploaded to the app.",
+        // The upload steps come after the form, on the certificate screen, once the
+        // certificate exists.
         guides: &[
             "create-external-client-app",
-            "upload-certificate",
             "pre-authorize-users",
             "consumer-details",
         ],
@@ -245,7 +247,10 @@ pub fn fields(flow: Flow) -> Vec<FieldSpec> {
         Flow::Jwt => vec![
             plain(CONSUMER_KEY),
             plain(USERNAME),
-            optional(KEY_FILE, "empty: make a new key pair and certificate"),
+            optional(
+                KEY_FILE,
+                "empty: this connection's key pair (made now if there is none); F4 shows the certificate",
+            ),
         ],
         Flow::Web => vec![
             plain(CONSUMER_KEY),

@@ -47,6 +47,10 @@ pub enum Key {
     Reveal,
     /// F3 in the demo: the simulated org does what a person would in a browser or in Setup.
     Assist,
+    /// F4 for JWT bearer: the certificate of the key in use, and how to upload it.
+    Certificate,
+    /// F5 (or `y` where nothing is typed): copy the value on screen through the terminal.
+    Copy,
 }
 
 /// Facts that happened: keys, pastes, background results. Past tense.
@@ -148,6 +152,8 @@ pub struct Loaded {
     pub password_age_days: Option<u64>,
     /// Why the saved secrets could not be opened (then none are kept: the form asks for all).
     pub secrets_problem: Option<String>,
+    /// For JWT bearer, the certificate beside the key in use (`None`: none kept beside it).
+    pub certificate: Option<(PathBuf, Option<crate::profile::jwt_key::Validity>)>,
 }
 
 /// What the runtime must do. Imperative.
@@ -197,14 +203,22 @@ pub enum Effect {
     PasteRedirect {
         text: SecretString,
     },
-    /// Offer the authorize URL to the terminal's clipboard (OSC 52). Never a secret.
-    OfferClipboard {
-        url: String,
-    },
-    /// Make a key pair and certificate for JWT bearer, named after the connection.
+    /// Find the key pair made for this connection earlier, or make one (`fresh`: always a
+    /// new pair, beside any the connection uses now).
     GenerateKey {
         request: u64,
         name: String,
+        fresh: bool,
+    },
+    /// Read the certificate kept beside a key file, to show it again.
+    ShowCertificate {
+        request: u64,
+        key_file: PathBuf,
+    },
+    /// Put a value on the clipboard through the terminal (OSC 52): an address, a link, a
+    /// certificate, a command line. Never a secret.
+    Copy {
+        value: String,
     },
     /// The demo org acts for the user in the login (or test) `request` is waiting on.
     StandIn {
@@ -226,6 +240,7 @@ impl Effect {
                 | Effect::RemoveConnection { .. }
                 | Effect::StartAuthorize { .. }
                 | Effect::GenerateKey { .. }
+                | Effect::ShowCertificate { .. }
         )
     }
 }
@@ -805,7 +820,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::ConnectionLoaded { .. } | Msg::Failed { .. } => Vec::new(),
         Msg::AuthorizeStarted { request, prompt } if request == app.request => {
             let effects = match &prompt {
-                Prompt::Browser { url, .. } => vec![Effect::OfferClipboard { url: url.clone() }],
+                Prompt::Browser { url, .. } => vec![Effect::Copy { value: url.clone() }],
                 Prompt::Device { .. } => Vec::new(),
             };
             if let Some(a) = &mut app.authorizing {
@@ -825,6 +840,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::KeyGenerated { request, key } if request == app.request => {
             app.generated = Some(key);
+            app.message = None;
             app.scroll = 0;
             app.screen = Screen::Certificate;
             Vec::new()
@@ -1054,14 +1070,8 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
                 app.use_generated_key();
                 return app.start_check();
             }
-            Key::Enter if app.needs_key() => {
-                app.request += 1;
-                app.message = Some("Making a key pair and certificate…".into());
-                return vec![Effect::GenerateKey {
-                    request: app.request,
-                    name: app.name.text().to_string(),
-                }];
-            }
+            Key::Enter if app.needs_key() => return app.find_or_make_key(),
+            Key::Certificate if app.method().flow == Flow::Jwt => return app.show_certificate(),
             Key::Enter => return app.start_check(),
             Key::Esc => app.screen = Screen::Guide,
             _ if editing(key) => {
@@ -1106,6 +1116,10 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
             }
             Key::Enter if app.passed == Some(true) => app.screen = Screen::Save,
             Key::Char('r') if !app.running => return app.start_check(),
+            Key::Certificate if !app.running && app.method().flow == Flow::Jwt => {
+                app.screen = Screen::Credentials;
+                return app.show_certificate();
+            }
             _ => {
                 app.scroll_by(key);
             }

@@ -336,7 +336,7 @@ fn browser_login_pastes_back_then_tests_with_the_new_refresh_token() {
         },
     );
     assert!(
-        matches!(effects.as_slice(), [Effect::OfferClipboard { url }] if url.contains("authorize"))
+        matches!(effects.as_slice(), [Effect::Copy { value: url }] if url.contains("authorize"))
     );
     update(
         &mut app,
@@ -503,7 +503,13 @@ fn jwt_without_a_key_file_makes_one_and_shows_the_certificate() {
     press(&mut app, &[Key::Tab]);
     typed(&mut app, "integration@acme.example");
     let request = match press(&mut app, &[Key::Enter]).as_slice() {
-        [Effect::GenerateKey { request, name }] if name == "demo" => *request,
+        [
+            Effect::GenerateKey {
+                request,
+                name,
+                fresh: false,
+            },
+        ] if name == "demo" => *request,
         other => panic!("expected GenerateKey, got {other:?}"),
     };
     update(
@@ -519,6 +525,8 @@ fn jwt_without_a_key_file_makes_one_and_shows_the_certificate() {
         key_file: "/cfg/keys/demo.key".into(),
         certificate_file: "/cfg/keys/demo.crt".into(),
         certificate_pem: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n".into(),
+        valid: None,
+        reused: false,
     };
     update(
         &mut app,
@@ -634,6 +642,7 @@ fn loaded() -> Loaded {
         problem: Some("the password has expired".into()),
         password_age_days: Some(91),
         secrets_problem: None,
+        certificate: None,
     }
 }
 
@@ -806,6 +815,8 @@ fn esc_while_a_key_pair_is_made_drops_it() {
         key_file: "/cfg/keys/demo.key".into(),
         certificate_file: "/cfg/keys/demo.crt".into(),
         certificate_pem: "PEM".into(),
+        valid: None,
+        reused: false,
     };
     update(&mut app, Msg::KeyGenerated { request, key });
     assert_eq!(app.screen, Screen::Guide, "a late key pair moves no screen");

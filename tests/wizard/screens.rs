@@ -48,6 +48,17 @@ fn keys(app: &mut App, keys: &[Key]) {
     }
 }
 
+/// What one key asks the runtime to do.
+fn effects_of(app: &mut App, key: Key) -> Vec<sfconnect::wizard::Effect> {
+    update(app, Msg::KeyPressed(key))
+}
+
+/// A rendered screen as one line of words: borders, quotes and wrapping gone.
+fn flat(screen: &str) -> String {
+    let text = screen.replace(['│', '\n', '"'], " ");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn typed(app: &mut App, text: &str) {
     for c in text.chars() {
         update(app, Msg::KeyPressed(Key::Char(c)));
@@ -328,6 +339,7 @@ fn reauthentication_overview() {
         problem: Some("Call the API: The password has expired".into()),
         password_age_days: Some(91),
         secrets_problem: None,
+        certificate: None,
     };
     let request = app.request;
     update(
@@ -371,6 +383,7 @@ fn reauth_of(flow: sfconnect::profile::Flow, problem: Option<&str>) -> App {
         problem: problem.map(Into::into),
         password_age_days: None,
         secrets_problem: None,
+        certificate: None,
     };
     let request = app.request;
     update(
@@ -478,7 +491,8 @@ fn home_keeps_the_selected_connection_in_view() {
 fn consumer_details_guide_in_both_interfaces_and_remove_confirmation() {
     let mut app = new_app();
     typed(&mut app, "prod");
-    // Password with a connected app: its third guide is the consumer details.
+    // Password with a connected app: its third guide allows the flow (a Lightning-only
+    // page), its fourth is the consumer details.
     keys(
         &mut app,
         &[
@@ -491,7 +505,29 @@ fn consumer_details_guide_in_both_interfaces_and_remove_confirmation() {
             Key::Tab,
         ],
     );
-    snap_both(&mut app, "guide_consumer_details");
+    let classic = snap_both(&mut app, "guide_allow_password_flow");
+    let once = flat(&classic);
+    assert!(
+        once.contains("This task exists only in Lightning Experience"),
+        "{classic}"
+    );
+    assert_eq!(
+        once.matches("only in Lightning").count(),
+        1,
+        "said once: {classic}"
+    );
+    assert!(
+        once.contains("1. Setup > Identity > OAuth and OpenID Connect Settings"),
+        "{classic}"
+    );
+    keys(&mut app, &[Key::Tab]);
+    let classic = snap_both(&mut app, "guide_consumer_details");
+    assert!(
+        flat(&classic).contains(
+            "This method needs the consumer key and the consumer secret of the connected app"
+        ),
+        "{classic}"
+    );
     keys(&mut app, &[Key::Char('c')]);
     let classic = render(&app);
     assert!(
@@ -704,8 +740,80 @@ fn jwt_certificate_made_in_the_wizard() {
             key_file: "/home/admin/.config/sfconnect/keys/prod.key".into(),
             certificate_file: "/home/admin/.config/sfconnect/keys/prod.crt".into(),
             certificate_pem: "-----BEGIN CERTIFICATE-----\nMIIC+zCCAeOgAwIBAgIUJ0sfconnectExampleCertificateBody0123456789\n-----END CERTIFICATE-----\n".into(),
+            // The days left change daily: the dates are checked below, not in the snapshot.
+            valid: None,
+            reused: false,
         }},
     );
     let screen = snap_both(&mut app, "certificate");
     assert!(screen.contains("BEGIN CERTIFICATE"), "{screen}");
+    // The PEM is drawn without side borders, so a mouse selection copies it clean.
+    let pem_line = screen
+        .lines()
+        .find(|l| l.contains("BEGIN CERTIFICATE"))
+        .unwrap();
+    assert!(!pem_line.contains('│'), "{pem_line}");
+}
+
+#[test]
+fn a_real_certificate_shows_its_dates_and_a_reused_pair_offers_a_new_one() {
+    use sfconnect::wizard::GeneratedKey;
+    let dir = tempfile::tempdir().unwrap();
+    let made = sfconnect::profile::jwt_key::generate_new(dir.path(), "prod").unwrap();
+    let mut app = method_form(4);
+    keys(&mut app, &[Key::Tab]);
+    typed(&mut app, "integration@acme.example");
+    let request = app.request;
+    update(
+        &mut app,
+        Msg::KeyGenerated {
+            request,
+            key: GeneratedKey {
+                key_file: made.key_file.clone(),
+                certificate_file: made.certificate_file.clone(),
+                certificate_pem: made.certificate_pem.clone(),
+                valid: made.valid,
+                reused: true,
+            },
+        },
+    );
+    let flat = flat(&render_sized(&app, 100, 30));
+    assert!(flat.contains("The key pair for 'prod'"), "{flat}");
+    assert!(flat.contains(" days left)"), "{flat}");
+    assert!(flat.contains("n makes a new pair instead"), "{flat}");
+    assert!(
+        flat.contains(&format!(
+            "Upload {} to the app",
+            made.certificate_file.display()
+        )),
+        "{flat}"
+    );
+    use sfconnect::wizard::Effect;
+    let effects = effects_of(&mut app, Key::Char('n'));
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::GenerateKey { fresh: true, .. }]
+        ),
+        "{effects:?}"
+    );
+    let request = app.request;
+    update(
+        &mut app,
+        Msg::KeyGenerated {
+            request,
+            key: GeneratedKey {
+                key_file: made.key_file.clone(),
+                certificate_file: made.certificate_file.clone(),
+                certificate_pem: made.certificate_pem.clone(),
+                valid: made.valid,
+                reused: false,
+            },
+        },
+    );
+    let effects = effects_of(&mut app, Key::Char('y'));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Copy { value }] if value == &made.certificate_pem),
+        "{effects:?}"
+    );
 }
