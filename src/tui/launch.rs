@@ -76,7 +76,16 @@ pub async fn wizard(
         return fail(EXIT_USAGE, e);
     }
     let rows = tui::connection_rows(&profiles);
-    let mut app = App::new(rows, store.unwrap_or(StoreKind::Keyring), None);
+    // Where no keyring can work (no session bus: SSH, cron), the file store is the default
+    // and the save screen says why.
+    let keyring_note = crate::profile::keyring_store::unavailable_reason();
+    let default_store = if keyring_note.is_some() {
+        StoreKind::File
+    } else {
+        StoreKind::Keyring
+    };
+    let mut app = App::new(rows, store.unwrap_or(default_store), None);
+    app.keyring_note = keyring_note;
     app.place_advice = Some(connect::place::Place::here().advice());
     if let Some(dir) = &config_dir {
         app.command = with_config_dir(dir);

@@ -20,6 +20,8 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tokio::task::JoinHandle;
 
 use crate::check::{self, CheckEvent, CheckResult, Status, Strategy};
+use secrecy::SecretString;
+
 use crate::connect::health::{Health, health};
 use crate::connect::interactive::{self, Progress};
 use crate::connect::save::{Replace, Verified, save};
@@ -125,9 +127,37 @@ fn problem(e: &ProfileError, retry: Retry) -> Problem {
                 "That passphrase does not open {}; nothing was changed. Type it again.",
                 path.display()
             ),
+            // The command line's advice names flags; the wizard names its own keys.
+            ProfileError::Store(StoreError::KeyringUnavailable { reason }) => keyring_advice(
+                &retry,
+                &format!("the OS keyring is not available here: {reason}"),
+            ),
+            ProfileError::Store(StoreError::KeyringTimeout(after)) => keyring_advice(
+                &retry,
+                &format!(
+                    "the OS keyring did not answer within {} seconds; it may be locked behind a prompt nobody can see",
+                    after.as_secs()
+                ),
+            ),
+            ProfileError::Store(StoreError::KeyringFailed(why)) => {
+                keyring_advice(&retry, &format!("the OS keyring refused: {why}"))
+            }
+            ProfileError::Exists(name) => format!(
+                "Not saved: another sfconnect saved a connection named '{name}' while this one was tested, and a saved connection is never replaced by a new one. Esc back to the name to choose another; everything typed is kept."
+            ),
             _ => e.to_string(),
         },
         retry: needs_passphrase.then_some(retry),
+    }
+}
+
+/// What to do when the keyring fails: on the save screen, the encrypted file is one key away.
+fn keyring_advice(retry: &Retry, what: &str) -> String {
+    match retry {
+        Retry::Save => format!(
+            "Not saved: {what}. Press f to save to the encrypted file instead (it works over SSH and for unattended jobs), then Enter."
+        ),
+        _ => format!("{what}. Unlock the keyring, then try again."),
     }
 }
 
@@ -147,9 +177,26 @@ fn post(tx: &UnboundedSender<Inbound>, msg: Msg) {
 }
 
 /// What the demo's simulated org does in place of a person.
-async fn stand_in(http: &Http, what: StandIn, paste: Option<Pasted>) -> Result<String, String> {
+/// What the demo org did for the user; a refresh token when it issued one for the form.
+async fn stand_in(
+    http: &Http,
+    what: StandIn,
+    paste: Option<Pasted>,
+) -> Result<(String, Option<SecretString>), String> {
+    let done = |text: &str| (text.to_string(), None);
     let failed = |e: &dyn std::fmt::Display| format!("the simulated org did not answer: {e}");
     match what {
+        StandIn::RefreshToken {
+            org,
+            consumer_key,
+            consumer_secret,
+        } => match demo_refresh_token(http, &org, consumer_key, consumer_secret).await {
+            Ok(token) => Ok((
+                "Demo: logged in as the demo user; the refresh token the demo org issued is in the form. Press Enter to test.".into(),
+                Some(token),
+            )),
+            Err(e) => Err(format!("Demo: no refresh token: {e}")),
+        },
         StandIn::Browser { url } => {
             let reply = http
                 .client()
@@ -166,9 +213,9 @@ async fn stand_in(http: &Http, what: StandIn, paste: Option<Pasted>) -> Result<S
                 })?
                 .to_string();
             match paste {
-                Some(tx) if tx.send(location).is_ok() => {
-                    Ok("Demo: logged in as the demo user in place of a browser.".into())
-                }
+                Some(tx) if tx.send(location).is_ok() => Ok(done(
+                    "Demo: logged in as the demo user in place of a browser.",
+                )),
                 _ => Err("the browser login is no longer waiting".into()),
             }
         }
@@ -181,7 +228,7 @@ async fn stand_in(http: &Http, what: StandIn, paste: Option<Pasted>) -> Result<S
                 .await
                 .map_err(|e| failed(&e))?;
             if reply.status().is_success() {
-                Ok("Demo: approved the code as the demo user.".into())
+                Ok(done("Demo: approved the code as the demo user."))
             } else {
                 Err("the simulated org refused the code".into())
             }
@@ -202,15 +249,53 @@ async fn stand_in(http: &Http, what: StandIn, paste: Option<Pasted>) -> Result<S
                 .await
                 .map_err(|e| failed(&e))?;
             if reply.status().is_success() {
-                Ok(
-                    "Demo: uploaded the certificate to the demo org's app. Press Enter to test."
-                        .into(),
-                )
+                Ok(done(
+                    "Demo: uploaded the certificate to the demo org's app. Press Enter to test.",
+                ))
             } else {
                 Err("the demo org has no app with that consumer key".into())
             }
         }
     }
+}
+
+/// A browser login to the demo org, the browser played by an HTTP request: the refresh
+/// token an integration would have been handed elsewhere.
+async fn demo_refresh_token(
+    http: &Http,
+    org: &str,
+    client_id: String,
+    client_secret: Option<SecretString>,
+) -> Result<SecretString, String> {
+    use crate::connect::web_login::{BrowserLogin, DEFAULT_CALLBACK_PORT};
+    let login_url = LoginUrl::parse(org).map_err(|e| e.to_string())?;
+    let login = BrowserLogin::start(&login_url, &client_id, DEFAULT_CALLBACK_PORT, false)
+        .await
+        .map_err(|e| e.to_string())?;
+    let reply = http
+        .client()
+        .get(&login.url)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let location = reply
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .ok_or("the demo org showed an error page: check the consumer key")?
+        .to_string();
+    let _ = login.paste_sender().send(location);
+    let app = ClientApp {
+        client_id,
+        client_secret,
+    };
+    let token = login
+        .finish(http, &login_url, &app, Duration::from_secs(30))
+        .await
+        .map_err(|e| e.to_string())?;
+    token
+        .refresh_token
+        .ok_or_else(|| "the demo org issued no refresh token".to_string())
 }
 
 /// Run the checks, forwarding each event as it happens; the outcome comes back whole.
@@ -529,7 +614,20 @@ impl Runtime {
             .filter(|(r, _)| *r == request)
             .map(|(_, p)| p.clone());
         tokio::spawn(async move {
-            let result = stand_in(&http, what, paste).await;
+            let result = match stand_in(&http, what, paste).await {
+                Ok((done, Some(refresh_token))) => {
+                    post(
+                        &tx,
+                        Msg::TokenIssued {
+                            request,
+                            refresh_token,
+                        },
+                    );
+                    Ok(done)
+                }
+                Ok((done, None)) => Ok(done),
+                Err(e) => Err(e),
+            };
             post(&tx, Msg::StoodIn { request, result });
         });
     }
@@ -771,7 +869,13 @@ fn enter() -> std::io::Result<ratatui::DefaultTerminal> {
 fn restore() {
     let _ = execute!(stdout(), DisableBracketedPaste);
     let _ = crossterm::terminal::disable_raw_mode();
-    let _ = execute!(stdout(), crossterm::terminal::LeaveAlternateScreen);
+    // Blank the alternate screen before leaving it: a terminal resized meanwhile (tmux) may
+    // carry its lines over into the shell's screen.
+    let _ = execute!(
+        stdout(),
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All),
+        crossterm::terminal::LeaveAlternateScreen
+    );
 }
 
 /// Whether the wizard can run here: both ends must be a terminal.

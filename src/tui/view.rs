@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::{Line, Span};
+use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use crate::check::Status;
@@ -217,6 +217,9 @@ fn hints(app: &App) -> String {
         Screen::Guide => {
             "Tab next guide · ↑↓ scroll · l/c Lightning/Classic · Enter I'm ready · Esc back"
         }
+        Screen::Credentials if demo && app.method().flow == Flow::RefreshToken => {
+            "Tab next field · F3 demo: get a refresh token · Enter test · Esc back"
+        }
         Screen::Credentials if jwt => {
             "Tab next field · F4 certificate · Enter test · Esc back · F1 help"
         }
@@ -250,10 +253,22 @@ pub fn draw(app: &App, frame: &mut Frame, look: Look) {
     let hints = Paragraph::new(Span::styled(hints(app), style(look, Color::DarkGray)))
         .wrap(Wrap { trim: true });
     let footer_height = u16::try_from(hints.line_count(area.width).clamp(1, 2)).unwrap_or(2);
+    // A message gets the lines it needs (up to 5): a cut-off error is no help.
+    let said = app
+        .message
+        .as_deref()
+        .filter(|_| app.screen != Screen::Done)
+        .map(|text| {
+            Paragraph::new(Text::styled(text.to_string(), style(look, Color::Yellow)))
+                .wrap(Wrap { trim: true })
+        });
+    let message_height = said.as_ref().map_or(2, |p| {
+        u16::try_from(p.line_count(area.width).clamp(2, 5)).unwrap_or(5)
+    });
     let [header, body, message, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(5),
-        Constraint::Length(2),
+        Constraint::Length(message_height),
         Constraint::Length(footer_height),
     ])
     .areas(area);
@@ -356,14 +371,8 @@ pub fn draw(app: &App, frame: &mut Frame, look: Look) {
             look,
         ),
     }
-    if app.screen != Screen::Done
-        && let Some(text) = &app.message
-    {
-        frame.render_widget(
-            Paragraph::new(Span::styled(text.clone(), style(look, Color::Yellow)))
-                .wrap(Wrap { trim: true }),
-            message,
-        );
+    if let Some(said) = said {
+        frame.render_widget(said, message);
     }
     frame.render_widget(hints, footer);
     if app.help {
@@ -635,7 +644,12 @@ fn credentials(app: &App, frame: &mut Frame, area: Rect, look: Look) {
             _ if focused => editing(f),
             _ => f.display(),
         };
-        let optional = if f.optional { " (optional)" } else { "" };
+        // A secret the app requires by default is not called optional, though it may be empty.
+        let optional = match (f.optional, spec.secret) {
+            (true, Some(crate::profile::key::CLIENT_SECRET)) => " (needed by default)",
+            (true, _) => " (optional)",
+            (false, _) => "",
+        };
         let text = format!(
             "{}{}{optional}: {value}",
             if focused { "▶ " } else { "  " },
@@ -728,10 +742,22 @@ fn save(app: &App, frame: &mut Frame, area: Rect, look: Look) {
         "Encrypted file in the config dir: works over SSH, in cron and for services".to_string(),
     ];
     let selected = usize::from(app.store == StoreKind::File);
-    frame.render_widget(
-        Paragraph::new(list(&options, selected, look)).wrap(Wrap { trim: true }),
-        area,
-    );
+    let mut lines = list(&options, selected, look);
+    if let Some(why) = &app.keyring_note {
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(
+            match app.store {
+                StoreKind::File => format!(
+                    "The OS keyring cannot work here ({why}), so the encrypted file is chosen."
+                ),
+                StoreKind::Keyring => format!(
+                    "The OS keyring cannot work here ({why}): press f for the encrypted file."
+                ),
+            },
+            style(look, Color::Yellow),
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
 }
 
 /// The keys of the screen it was opened on, then what holds everywhere.

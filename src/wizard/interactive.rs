@@ -38,7 +38,7 @@ pub struct GeneratedKey {
 }
 
 /// What the demo can do in place of a person at a browser or in Setup.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum StandIn {
     /// Follow the authorize URL as a browser would and paste the address it lands on.
     Browser { url: String },
@@ -50,7 +50,60 @@ pub enum StandIn {
         consumer_key: String,
         pem: String,
     },
+    /// Log in to the demo org as a browser would and hand back the refresh token it issues.
+    RefreshToken {
+        org: String,
+        consumer_key: String,
+        consumer_secret: Option<SecretString>,
+    },
 }
+
+impl PartialEq for StandIn {
+    fn eq(&self, other: &Self) -> bool {
+        use StandIn::*;
+        match (self, other) {
+            (Browser { url: a }, Browser { url: b }) => a == b,
+            (
+                Device {
+                    org: a,
+                    user_code: c,
+                },
+                Device {
+                    org: b,
+                    user_code: d,
+                },
+            ) => a == b && c == d,
+            (
+                Certificate {
+                    org: a,
+                    consumer_key: c,
+                    pem: e,
+                },
+                Certificate {
+                    org: b,
+                    consumer_key: d,
+                    pem: f,
+                },
+            ) => a == b && c == d && e == f,
+            // Secrets are not compared.
+            (
+                RefreshToken {
+                    org: a,
+                    consumer_key: c,
+                    ..
+                },
+                RefreshToken {
+                    org: b,
+                    consumer_key: d,
+                    ..
+                },
+            ) => a == b && c == d,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for StandIn {}
 
 impl App {
     /// Whether the chosen method logs in through a person (browser or device).
@@ -111,7 +164,7 @@ impl App {
         }
     }
 
-    fn stand_in(&self) -> Option<StandIn> {
+    pub(super) fn stand_in(&self) -> Option<StandIn> {
         let org = self.demo_url.clone()?;
         match self.screen {
             Screen::Authorize => match self.authorizing.as_ref()?.prompt.as_ref()? {
@@ -126,6 +179,15 @@ impl App {
                 consumer_key: self.field_text(super::methods::CONSUMER_KEY)?,
                 pem: self.generated.as_ref()?.certificate_pem.clone(),
             }),
+            Screen::Credentials if self.method().flow == Flow::RefreshToken => {
+                Some(StandIn::RefreshToken {
+                    org,
+                    consumer_key: self.field_text(super::methods::CONSUMER_KEY)?,
+                    consumer_secret: self
+                        .field(super::methods::CONSUMER_SECRET)
+                        .and_then(Field::secret_value),
+                })
+            }
             _ => None,
         }
     }
@@ -285,6 +347,26 @@ impl App {
             name: self.name.text().to_string(),
             fresh: true,
         }]
+    }
+
+    /// F3 on the demo's refresh-token form: the demo org issues one (the consumer key first).
+    pub(super) fn stand_in_for_token(&mut self) -> Vec<Effect> {
+        match self.stand_in() {
+            Some(what) => {
+                self.message = Some("Demo: logging in to the demo org for a refresh token…".into());
+                vec![Effect::StandIn {
+                    request: self.request,
+                    what,
+                }]
+            }
+            None => {
+                self.message = Some(
+                    "Type the demo's consumer key (and secret) first: F3 then logs in for a refresh token."
+                        .into(),
+                );
+                Vec::new()
+            }
+        }
     }
 
     /// What the Authorize screen offers to copy: the address to open, or the device link.

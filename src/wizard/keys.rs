@@ -70,6 +70,19 @@ impl App {
                 ),
                 ("Esc", "back to the guides (the values are kept)"),
             ],
+            Screen::Credentials if demo && self.method().flow == Flow::RefreshToken => vec![
+                ("Tab / ↑ ↓", "next or previous field"),
+                (
+                    "F3",
+                    "demo: log in to the demo org and put its refresh token in the form",
+                ),
+                ("F2", "show or hide a secret field"),
+                (
+                    "Enter",
+                    "test these values (nothing is saved before it passes)",
+                ),
+                ("Esc", "back to the guides (the values are kept)"),
+            ],
             Screen::Credentials => vec![
                 ("Tab / ↑ ↓", "next or previous field"),
                 ("F2", "show or hide a secret field"),

@@ -219,9 +219,7 @@ const OPTIONAL_SECRET: FieldSpec = FieldSpec {
     label: CONSUMER_SECRET,
     secret: Some(key::CLIENT_SECRET),
     optional: true,
-    placeholder: Some(
-        "needed when the app requires a secret for the refresh token flow, the default",
-    ),
+    placeholder: Some("empty only if the app's 'Require Secret for Refresh Token Flow' is off"),
 };
 
 /// The fields a method asks for, in order.

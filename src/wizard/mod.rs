@@ -111,6 +111,11 @@ pub enum Msg {
         request: u64,
         result: Result<String, String>,
     },
+    /// The demo org issued a refresh token for the form.
+    TokenIssued {
+        request: u64,
+        refresh_token: SecretString,
+    },
 }
 
 /// What went wrong in the runtime, in words; `retry` is set when the encrypted secrets file
@@ -335,10 +340,15 @@ pub struct App {
     /// How the commands on screen are typed to reach these connections: `sfconnect`, with
     /// `--config-dir` when they live elsewhere (the demo's scratch dir).
     pub command: String,
+    /// Why the OS keyring cannot work here, when that is known before trying.
+    pub keyring_note: Option<String>,
     /// What the last passing test verified, until it is saved or tested again.
     pub verified: Option<Arc<Verified>>,
     /// The name screen has said the typed name is taken (Enter now re-authenticates it).
     pub message_was_taken: bool,
+    /// The form has said that a browser or device login without the consumer secret fails
+    /// where the app requires it (Enter now goes on without it).
+    pub warned_no_secret: bool,
     /// A save under way (Enter on the save screen waits for it).
     pub saving: bool,
     /// The passphrase being typed, the screen to return to, and what to do then.
@@ -423,8 +433,10 @@ impl App {
             generated: None,
             place_advice: None,
             command: "sfconnect".into(),
+            keyring_note: None,
             verified: None,
             message_was_taken: false,
+            warned_no_secret: false,
             saving: false,
             passphrase: Field::secret("Passphrase"),
             passphrase_return: Screen::Home,
@@ -515,6 +527,12 @@ impl App {
                 })
                 .map_err(|e| e.to_string()),
         }
+    }
+
+    /// The org was chosen as production or sandbox: the shared login hosts, not its own.
+    fn on_login_host(&self) -> bool {
+        let offset = usize::from(self.demo_url.is_some());
+        matches!(self.environment.checked_sub(offset), Some(0 | 1))
     }
 
     fn uses_my_domain_field(&self) -> bool {
@@ -704,6 +722,18 @@ impl App {
     }
 }
 
+/// Said on Enter when a browser or device login's consumer secret is empty.
+const NO_SECRET: &str = "The consumer secret is empty. Apps require it for this login by default ('Require Secret for Refresh Token Flow'), and without it the login fails after you approve. Type it, or press Enter again if the app does not require it.";
+
+impl App {
+    /// A browser or device login about to start with no consumer secret, typed or kept.
+    fn secret_missing(&self) -> bool {
+        self.field(methods::CONSUMER_SECRET)
+            .is_some_and(Field::is_empty)
+            && self.kept.get(key::CLIENT_SECRET).is_none()
+    }
+}
+
 /// A refused login after a password change that kept the saved security token: the change
 /// reset that token, which is the first thing to fix.
 fn say_the_token_was_reset(result: &mut CheckResult) {
@@ -851,7 +881,22 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             });
             Vec::new()
         }
-        Msg::KeyGenerated { .. } | Msg::StoodIn { .. } => Vec::new(),
+        Msg::TokenIssued {
+            request,
+            refresh_token,
+        } if request == app.request => {
+            use secrecy::ExposeSecret;
+            if let Some(f) = app
+                .fields
+                .iter_mut()
+                .find(|f| f.label == methods::REFRESH_TOKEN)
+            {
+                *f =
+                    Field::secret(methods::REFRESH_TOKEN).with_value(refresh_token.expose_secret());
+            }
+            Vec::new()
+        }
+        Msg::KeyGenerated { .. } | Msg::StoodIn { .. } | Msg::TokenIssued { .. } => Vec::new(),
     }
 }
 
@@ -1027,6 +1072,16 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
             }
         },
         Screen::Method => match key {
+            // Client credentials works only on the org's own host: ask for it now rather
+            // than fail the test later.
+            Key::Enter if app.method().flow == Flow::ClientCredentials && app.on_login_host() => {
+                app.environment = app.environments().len() - 1;
+                app.my_domain.select_all();
+                app.message = Some(
+                    "Client credentials works only on the org's My Domain URL (login.salesforce.com and test.salesforce.com refuse it). Type it here, e.g. https://acme.my.salesforce.com; Setup > My Domain shows it.".into(),
+                );
+                app.screen = Screen::Environment;
+            }
             Key::Enter => app.screen = Screen::Prerequisites,
             Key::Esc => app.screen = Screen::Environment,
             _ => step(&mut app.method, METHODS.len(), key),
@@ -1065,6 +1120,19 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
             _ => {}
         },
         Screen::Credentials => match key {
+            // Said before the code is shown or the browser opens: finding out after the user
+            // approved wastes their login.
+            Key::Enter if app.interactive() && app.secret_missing() && !app.warned_no_secret => {
+                app.warned_no_secret = true;
+                app.message = Some(NO_SECRET.into());
+                if let Some(i) = app
+                    .fields
+                    .iter()
+                    .position(|f| f.label == methods::CONSUMER_SECRET)
+                {
+                    app.focus = i;
+                }
+            }
             Key::Enter if app.interactive() => return app.start_authorize(),
             Key::Enter if app.needs_key() && app.generated.is_some() => {
                 app.use_generated_key();
@@ -1072,9 +1140,13 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
             }
             Key::Enter if app.needs_key() => return app.find_or_make_key(),
             Key::Certificate if app.method().flow == Flow::Jwt => return app.show_certificate(),
+            Key::Assist if app.demo_url.is_some() && app.method().flow == Flow::RefreshToken => {
+                return app.stand_in_for_token();
+            }
             Key::Enter => return app.start_check(),
             Key::Esc => app.screen = Screen::Guide,
             _ if editing(key) => {
+                app.warned_no_secret = false;
                 if let Some(f) = app.fields.get_mut(app.focus) {
                     f.edit(key);
                 }

@@ -388,6 +388,8 @@ fn a_failed_or_cancelled_browser_login_can_be_retried() {
     let mut app = demo_app();
     to_method_form(&mut app, 2);
     typed(&mut app, "3MVGdemo");
+    press(&mut app, &[Key::Tab]);
+    typed(&mut app, "demo-secret");
     let first = match press(&mut app, &[Key::Enter]).as_slice() {
         [
             Effect::StartAuthorize {
@@ -441,6 +443,8 @@ fn device_login_counts_down_and_the_demo_can_approve() {
     let mut app = demo_app();
     to_method_form(&mut app, 3);
     typed(&mut app, "3MVGdemo");
+    press(&mut app, &[Key::Tab]);
+    typed(&mut app, "demo-secret");
     let request = match press(&mut app, &[Key::Enter]).as_slice() {
         [
             Effect::StartAuthorize {

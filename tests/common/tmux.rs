@@ -135,6 +135,12 @@ impl Tmux {
         self.tmux(&["kill-session", "-t", "app"]);
     }
 
+    /// Resize the window, as dragging a terminal emulator's corner does.
+    pub fn resize(&self, cols: u16, rows: u16) {
+        let (cols, rows) = (cols.to_string(), rows.to_string());
+        self.tmux(&["resize-window", "-t", "app", "-x", &cols, "-y", &rows]);
+    }
+
     /// What tmux's clipboard holds (an OSC 52 copy lands here with `set-clipboard on`).
     pub fn buffer(&self) -> Option<String> {
         let out = Command::new("tmux")

@@ -159,8 +159,10 @@ fn the_wizard_restores_the_terminal_on_signals_during_a_login() {
         s.send("\r");
         s.send("\r");
         s.send("\r");
-        s.wait_for("Consumer secret (optional)");
+        s.wait_for("Consumer secret (needed by default)");
         s.paste(DEMO_CONSUMER_KEY);
+        s.send("\r");
+        s.wait_for("The consumer secret is empty");
         s.send("\r");
         s.wait_for("left (checked every");
         let pid = s.child.process_id().unwrap();

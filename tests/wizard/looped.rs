@@ -425,7 +425,8 @@ async fn a_name_saved_meanwhile_by_another_process_is_not_replaced() {
     w.wait_for("where should the secrets live").await;
     w.key(KeyCode::Char('f'));
     w.key(KeyCode::Enter);
-    w.wait_for("already saved").await;
+    w.wait_for("saved a connection named 'c' while this one was tested")
+        .await;
     w.quit().await;
     assert_eq!(
         std::fs::read(dir.path().join("connections.toml")).unwrap(),

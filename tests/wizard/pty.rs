@@ -648,10 +648,13 @@ fn demo_device_code_on_a_small_terminal_shows_the_link_as_text() {
     demo_method_form(&mut s, 3, "Consumer key");
     s.paste(DEMO_CONSUMER_KEY);
     s.send(ENTER);
+    // Before any code is shown: the app needs its secret by default.
+    s.wait_for("The consumer secret is empty");
+    s.send(ENTER);
     s.wait_for("Direct link:");
     // Esc cancels the login and returns to the form with its fields.
     s.send(ESC);
-    s.wait_for("Consumer secret (optional)");
+    s.wait_for("Consumer secret (needed by default)");
     assert!(s.contents().contains("Consumer key:"));
     assert!(
         s.contents().contains("│3MVG9Demo"),
@@ -769,4 +772,105 @@ fn reauth_when_the_saved_secrets_are_gone_asks_for_everything() {
         "the connection works again: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// F4, as a terminal sends it.
+const F4: &str = "\x1bOS";
+/// F3: the demo acts for the user.
+const F3: &str = "\x1bOR";
+
+#[test]
+fn a_failed_jwt_test_names_the_certificate_and_f4_brings_it_back_to_upload() {
+    use sfconnect::sim::scenario::DEMO_CONSUMER_KEY;
+    let mut s = Session::start_sized(&["demo"], 30, 100, &[]);
+    demo_method_form(&mut s, 4, "Private key file");
+    s.paste(DEMO_CONSUMER_KEY);
+    s.send(TAB);
+    s.send(DEMO_USERNAME);
+    s.send(ENTER);
+    s.wait_for("Made a private key");
+    let screen = s.contents();
+    assert!(screen.contains("days left)"), "validity dates: {screen}");
+    // Not uploaded yet: the test fails, and its fix names the certificate to upload.
+    s.send(ENTER);
+    s.wait_for("A check failed");
+    let failed = s.contents().replace('\n', " ");
+    assert!(
+        failed.contains("the certificate that belongs to this key is"),
+        "{failed}"
+    );
+    assert!(failed.contains("demo.crt"), "{failed}");
+    assert!(failed.contains("F4 certificate"), "{failed}");
+    // F4 after the failure: the certificate screen again, where F3 uploads it.
+    s.send(F4);
+    s.wait_for("Upload ");
+    assert!(
+        s.contents().contains("BEGIN CERTIFICATE"),
+        "{}",
+        s.contents()
+    );
+    s.send(F3);
+    s.wait_for("uploaded the certificate");
+    s.send(ENTER);
+    s.wait_for("All required checks passed");
+    // And from the form: Esc twice, then F4.
+    s.send(ESC);
+    s.wait_for("Private key file");
+    s.send(F4);
+    s.wait_for("Upload ");
+    s.send("\x03");
+    assert_eq!(s.exit_code(), 0);
+}
+
+#[test]
+fn client_credentials_on_a_login_host_asks_for_the_my_domain_url_first() {
+    let mut s = Session::start(&["demo"]);
+    s.wait_for("Name this connection");
+    s.send(ENTER);
+    s.wait_for("Demo org (simulated");
+    // Production (login.salesforce.com), then client credentials.
+    s.send("\x1b[B");
+    s.send(ENTER);
+    s.wait_for("I already have a refresh token");
+    for _ in 0..5 {
+        s.send("\x1b[B");
+    }
+    s.send(ENTER);
+    s.wait_for("works only on the org's My Domain URL");
+    let screen = s.contents();
+    assert!(
+        screen.contains("Where is the org") || screen.contains("My Domain URL"),
+        "{screen}"
+    );
+    s.send("\x03");
+    assert_eq!(s.exit_code(), 0);
+}
+
+#[test]
+fn the_demos_refresh_token_method_gets_one_from_the_demo_org_with_f3() {
+    use sfconnect::sim::scenario::{DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET};
+    let mut s = Session::start(&["demo"]);
+    demo_method_form(&mut s, 6, "Refresh token");
+    assert!(
+        s.contents().contains("F3 demo: get a refresh token"),
+        "{}",
+        s.contents()
+    );
+    // F3 before the consumer key: it says what it needs.
+    s.send(F3);
+    s.wait_for("Type the demo's consumer key");
+    s.paste(DEMO_CONSUMER_KEY);
+    s.send(TAB);
+    s.paste(DEMO_CONSUMER_SECRET);
+    s.send(F3);
+    s.wait_for("Demo: logged in");
+    s.send(ENTER);
+    s.wait_for("All required checks passed");
+    assert!(
+        s.contents().contains("the refresh token works"),
+        "{}",
+        s.contents()
+    );
+    s.send("\x03");
+    assert_eq!(s.exit_code(), 0);
 }

@@ -654,6 +654,16 @@ fn method_form(index: usize) -> App {
     app
 }
 
+/// Enter on a browser or device form without a consumer secret: first the warning that the
+/// app needs it by default, then (Enter again) the login starts without it.
+fn start_without_secret(app: &mut App) -> u64 {
+    let effects = update(app, Msg::KeyPressed(Key::Enter));
+    assert!(effects.is_empty(), "{effects:?}");
+    let said = app.message.clone().unwrap_or_default();
+    assert!(said.contains("The consumer secret is empty"), "{said}");
+    started(&update(app, Msg::KeyPressed(Key::Enter)))
+}
+
 fn started(effects: &[sfconnect::wizard::Effect]) -> u64 {
     match effects {
         [sfconnect::wizard::Effect::StartAuthorize { request, .. }] => *request,
@@ -666,7 +676,7 @@ fn browser_login_over_ssh_and_its_failure() {
     use sfconnect::wizard::Prompt;
     let mut app = method_form(2);
     snap_both(&mut app, "credentials_browser");
-    let request = started(&update(&mut app, Msg::KeyPressed(Key::Enter)));
+    let request = start_without_secret(&mut app);
     snap_both(&mut app, "browser_starting");
     let prompt = Prompt::Browser {
         url: "https://login.salesforce.com/services/oauth2/authorize?response_type=code&client_id=3MVG9exampleConsumerKey&redirect_uri=http%3A%2F%2Flocalhost%3A1717%2FOauthRedirect&scope=api+refresh_token+offline_access&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&state=af0ifjsldkj&prompt=login".into(),
@@ -703,7 +713,7 @@ fn browser_login_over_ssh_and_its_failure() {
 fn device_code_as_text_at_80x24_and_with_a_qr_code_when_larger() {
     use sfconnect::wizard::Prompt;
     let mut app = method_form(3);
-    let request = started(&update(&mut app, Msg::KeyPressed(Key::Enter)));
+    let request = start_without_secret(&mut app);
     let prompt = Prompt::Device {
         user_code: "QX7R2M4K".into(),
         verification_uri: "https://acme.my.salesforce.com/setup/connect".into(),

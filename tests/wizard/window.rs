@@ -64,3 +64,82 @@ fn closing_the_demos_window_removes_its_scratch_dir() {
         scratch_dirs(tmp.path())
     );
 }
+
+#[test]
+fn y_copies_the_certificate_to_tmuxs_clipboard_through_osc_52() {
+    use sfconnect::sim::scenario::DEMO_CONSUMER_KEY;
+    if !available() {
+        return;
+    }
+    let t = Tmux::start_with(&["demo"], 100, 30, &[], &[("set-clipboard", "on")]);
+    t.wait_for("Name this connection");
+    t.keys(&["Enter"]);
+    t.wait_for("Demo org (simulated");
+    t.keys(&["Enter"]);
+    t.wait_for("I already have a refresh token");
+    for _ in 0..4 {
+        t.keys(&["Down"]);
+    }
+    for shows in [
+        "needs:",
+        "Create an External Client App",
+        "Private key file",
+    ] {
+        t.keys(&["Enter"]);
+        t.wait_for(shows);
+    }
+    t.type_text(DEMO_CONSUMER_KEY);
+    t.keys(&["Tab"]);
+    t.type_text(DEMO_USERNAME);
+    t.keys(&["Enter"]);
+    t.wait_for("Made a private key");
+    assert_eq!(t.buffer(), None, "nothing copied before the key");
+    t.keys(&["y"]);
+    t.wait_for("Sent the certificate to the clipboard");
+    assert!(
+        eventually(|| t.buffer().is_some()),
+        "no OSC 52 copy arrived"
+    );
+    let copied = t.buffer().unwrap();
+    assert!(
+        copied.starts_with("-----BEGIN CERTIFICATE-----\n"),
+        "{copied}"
+    );
+    assert!(
+        copied.trim_end().ends_with("-----END CERTIFICATE-----"),
+        "{copied}"
+    );
+    // It is the certificate on disk, whole.
+    let screen = t.screen().replace('\n', " ");
+    let crt = screen
+        .split_whitespace()
+        .find(|w| w.ends_with("demo.crt."))
+        .map(|w| w.trim_end_matches('.').to_string())
+        .unwrap_or_else(|| panic!("no certificate path on screen:\n{}", t.screen()));
+    assert_eq!(copied, std::fs::read_to_string(&crt).unwrap());
+}
+
+#[test]
+fn a_window_grown_from_60x20_leaves_a_clean_shell_screen_on_quit() {
+    if !available() {
+        return;
+    }
+    // The pane stays after the program ends, showing the shell's screen as it was left.
+    let t = Tmux::start_with(&["demo"], 60, 20, &[], &[("remain-on-exit", "on")]);
+    t.wait_for("Name this connection");
+    t.keys(&["Enter"]);
+    t.wait_for("Demo org (simulated");
+    t.resize(100, 30);
+    t.wait_for("Production (login.salesforce.com)");
+    assert!(eventually(|| t.screen().lines().count() >= 30));
+    t.keys(&["C-c"]);
+    assert!(
+        eventually(|| t.screen().contains("Pane is dead")),
+        "{}",
+        t.screen()
+    );
+    let left = t.screen();
+    for glyph in ['│', '┌', '└', '─', '┐'] {
+        assert!(!left.contains(glyph), "box lines left behind:\n{left}");
+    }
+}
