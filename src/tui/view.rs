@@ -782,13 +782,15 @@ fn help(app: &App, frame: &mut Frame, look: Look) {
         "Secrets are saved only after a test passes, in the keyring or an encrypted file; never in the config file.",
     ));
     lines.push(Line::from(Span::styled(
-        "Any key closes this help.",
+        "↑↓ scroll this help; any other key closes it.",
         style(look, Color::DarkGray),
     )));
     let area = frame.area();
     let width = area.width.min(76);
     let text = Paragraph::new(lines).wrap(Wrap { trim: false });
-    let needed = text.line_count(width.saturating_sub(2)) as u16 + 2;
+    let needed = u16::try_from(text.line_count(width.saturating_sub(2)))
+        .unwrap_or(u16::MAX)
+        .saturating_add(2);
     let height = area.height.min(needed);
     let popup = Rect::new(
         (area.width - width) / 2,
@@ -797,9 +799,20 @@ fn help(app: &App, frame: &mut Frame, look: Look) {
         height,
     );
     frame.render_widget(Clear, popup);
-    frame.render_widget(
-        text.block(Block::bordered().title(format!(" Keys: {} ", title(app)))),
+    let block = Block::bordered().title(format!(" Keys: {} ", title(app)));
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let max = text
+        .line_count(inner.width)
+        .saturating_sub(usize::from(inner.height));
+    app.help_scroll_max.set(max);
+    at_offset(
+        frame,
+        inner,
+        text,
+        (app.help_scroll.min(max), max),
         popup,
+        look,
     );
 }
 

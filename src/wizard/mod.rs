@@ -327,6 +327,9 @@ pub struct App {
     pub store: StoreKind,
     pub message: Option<String>,
     pub help: bool,
+    /// How far the help is scrolled, and how far it can go as last drawn.
+    pub help_scroll: usize,
+    pub help_scroll_max: std::cell::Cell<usize>,
     /// Set while re-authenticating a saved connection.
     pub reauth: Option<Loaded>,
     /// Set while testing a saved connection from the home screen.
@@ -427,6 +430,8 @@ impl App {
             store,
             message: None,
             help: false,
+            help_scroll: 0,
+            help_scroll_max: std::cell::Cell::new(0),
             reauth: None,
             testing_saved: false,
             authorizing: None,
@@ -999,11 +1004,16 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
         return vec![Effect::Quit];
     }
     if app.help {
-        app.help = false;
+        match key {
+            Key::Down => app.help_scroll = (app.help_scroll + 1).min(app.help_scroll_max.get()),
+            Key::Up => app.help_scroll = app.help_scroll.saturating_sub(1),
+            _ => app.help = false,
+        }
         return Vec::new();
     }
     if key == Key::Help || (key == Key::Char('?') && !app.typing()) {
         app.help = true;
+        app.help_scroll = 0;
         return Vec::new();
     }
     app.message = None;

@@ -298,7 +298,7 @@ fn the_wizard_test_screen_under_faults() {
             // While the checks hang, keys still work: the help opens over the live screen.
             s.wait_for("checking…");
             s.send("?");
-            s.wait_for("Any key closes this help");
+            s.wait_for("any other key closes it");
             assert!(s.contents().contains("checking…"), "{}", s.contents());
             s.send(" ");
         }

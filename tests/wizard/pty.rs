@@ -92,8 +92,34 @@ fn demo_new_connection_wrong_token_then_fixed_saved_and_reauthenticated() {
     s.send("f");
     s.send(ENTER);
     s.wait_for("Saved connection 'demo'");
+    // The next steps are this connection's own commands, with the demo's config dir.
+    let done = s.contents().replace(['│', '\n'], " ");
+    assert!(done.contains("--config-dir"), "{done}");
+    assert!(done.contains("sfconnect-demo-"), "{done}");
+    assert!(!done.contains("NAME"), "{done}");
     s.send(ENTER);
     // The list reloads after a save: `t` needs the row there.
+    s.wait_for("demo  [PRODUCTION]");
+    // ? lists the home screen's keys; any key closes it.
+    s.send("?");
+    s.wait_for("remove the chosen connection");
+    assert!(
+        s.contents().contains("add a new connection"),
+        "{}",
+        s.contents()
+    );
+    s.send(" ");
+    s.wait_for("n new");
+    // A new connection under a saved name is never a silent replacement: it says so, and
+    // Enter again re-authenticates the saved one.
+    s.send("n");
+    s.wait_for("Name this connection");
+    s.send("demo");
+    s.send(ENTER);
+    s.wait_for("'demo' is already saved");
+    s.send(ENTER);
+    s.wait_for("Re-authenticate 'demo'");
+    s.send(ESC);
     s.wait_for("demo  [PRODUCTION]");
     // Test the saved connection from the home screen.
     s.send("t");
@@ -170,6 +196,15 @@ fn demo_new_connection_wrong_token_then_fixed_saved_and_reauthenticated() {
         raw.contains("\x1b[?2004l"),
         "bracketed paste was turned off"
     );
+}
+
+#[test]
+fn a_terminal_below_the_smallest_size_says_so_and_ctrl_c_leaves() {
+    let mut s = Session::start_sized(&["demo"], 8, 30, &[]);
+    s.wait_for("terminal too small");
+    assert!(s.contents().contains("50×14"), "{}", s.contents());
+    s.send("\x03");
+    assert_eq!(s.exit_code(), 0);
 }
 
 #[test]

@@ -638,7 +638,26 @@ fn help_lists_the_keys_of_its_screen() {
     assert!(help.contains("Keys: New connection: name"), "{help}");
     // At 60x20 the whole help still fits.
     let small = render_sized(&app, 60, 20);
-    assert!(small.contains("Any key closes this help"), "{small}");
+    assert!(small.contains("any other key closes it"), "{small}");
+    assert!(!small.contains("more below"), "{small}");
+    // At the smallest size it scrolls, says so, and stops at its last line.
+    let tiny = render_sized(&app, 50, 14);
+    assert!(tiny.contains("more below"), "{tiny}");
+    assert!(!tiny.contains("any other key closes it"), "{tiny}");
+    for _ in 0..40 {
+        keys(&mut app, &[Key::Down]);
+        render_sized(&app, 50, 14);
+    }
+    assert!(app.help, "Down scrolls, it does not close the help");
+    let end = render_sized(&app, 50, 14);
+    assert!(end.contains("any other key closes it"), "{end}");
+    assert!(
+        end.contains("more above") && !end.contains("more below"),
+        "{end}"
+    );
+    keys(&mut app, &[Key::Char('x')]);
+    assert!(!app.help);
+    assert_eq!(app.name.text(), "?", "the closing key is not typed");
 }
 
 /// The form of the method at `index`, for a new connection named prod.
