@@ -18,7 +18,8 @@ async fn wizard(global: &Global, start: Start) -> ExitCode {
 #[command(
     name = "sfconnect",
     version,
-    about = "Connect integrations to Salesforce's API and keep them authenticated"
+    about = "Connect integrations to Salesforce's API and keep them authenticated",
+    after_help = AFTER_HELP
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -27,33 +28,110 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-/// Options every command understands.
+/// Options every command understands. Their environment variables are read after parsing
+/// (`Global::from_env`), so that a variable never shows as a required option in a usage line
+/// and a bad value is named by its variable.
 #[derive(Debug, Clone, Args)]
 pub struct Global {
-    /// Where saved connections (and the encrypted secrets file) live.
-    #[arg(long, global = true, env = "SFCONNECT_CONFIG_DIR", value_name = "DIR")]
+    /// Where saved connections (and the encrypted secrets file) live [env: SFCONNECT_CONFIG_DIR].
+    #[arg(long, global = true, value_name = "DIR")]
     pub config_dir: Option<PathBuf>,
-    /// Which secret store new secrets go to: the OS keyring, or an encrypted file.
-    #[arg(long, global = true, env = "SFCONNECT_STORE", value_enum)]
+    /// Which secret store new secrets go to: the OS keyring, or an encrypted file [env: SFCONNECT_STORE].
+    #[arg(long, global = true, value_enum)]
     pub store: Option<StoreKind>,
-    /// Seconds one request to Salesforce may take, from connecting to the last byte (default 30).
-    #[arg(long, global = true, env = "SFCONNECT_TIMEOUT", value_name = "SECONDS",
+    /// Seconds one request to Salesforce may take, from connecting to the last byte (default 30)
+    /// [env: SFCONNECT_TIMEOUT].
+    #[arg(long, global = true, value_name = "SECONDS",
           value_parser = clap::value_parser!(u64).range(1..=600))]
     pub timeout: Option<u64>,
 }
 
+impl Global {
+    /// What the command line left out, from the environment; a bad value names its variable.
+    pub fn from_env(mut self) -> Result<Self, String> {
+        let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+        if self.config_dir.is_none() {
+            self.config_dir = var("SFCONNECT_CONFIG_DIR").map(PathBuf::from);
+        }
+        if self.store.is_none()
+            && let Some(value) = var("SFCONNECT_STORE")
+        {
+            let text = value.to_string_lossy();
+            self.store = Some(
+                <StoreKind as clap::ValueEnum>::from_str(&text, true).map_err(|_| {
+                    format!("SFCONNECT_STORE={text:?} is not a secret store: use keyring or file")
+                })?,
+            );
+        }
+        if self.timeout.is_none()
+            && let Some(value) = var("SFCONNECT_TIMEOUT")
+        {
+            let text = value.to_string_lossy();
+            self.timeout = Some(
+                text.parse::<u64>()
+                    .ok()
+                    .filter(|s| (1..=600).contains(s))
+                    .ok_or_else(|| {
+                        format!(
+                            "SFCONNECT_TIMEOUT={text:?} is not a number of seconds from 1 to 600; unset it for the default (30)"
+                        )
+                    })?,
+            );
+        }
+        Ok(self)
+    }
+}
+
+/// Said under `login --help`: where its secrets come from.
+const LOGIN_HELP: &str = "\
+Secrets never come from options. Each comes from the first of:
+  1. stdin, with its --…-stdin option: one line per option, in this order:
+     password, security token, consumer secret, refresh token
+  2. its variable: SFCONNECT_PASSWORD, SFCONNECT_SECURITY_TOKEN, SFCONNECT_CLIENT_SECRET,
+     SFCONNECT_REFRESH_TOKEN (and SFCONNECT_PASSPHRASE for a passphrase-protected secrets file)
+  3. the file its VARIABLE_FILE variable names, e.g. SFCONNECT_PASSWORD_FILE=/run/secrets/sf
+  4. a masked prompt, on a terminal
+A re-authentication keeps every saved secret not given anew.
+
+Example: printf '%s\\n%s\\n' \"$PW\" \"$TOKEN\" | sfconnect login prod --flow soap \\
+           --login-url https://login.salesforce.com --username api@acme.com \\
+           --password-stdin --security-token-stdin
+
+Exit codes: 0 saved; 1 the login or a check failed, or another sfconnect saved this name
+meanwhile (nothing changed); 2 usage or input error.";
+
+/// Said under `--help`: what scripts need to know about every command.
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  done; for status and test, everything healthy (warnings allowed)
+  1  a login or check failed, a connection is failing or expires soon, or no token could be had;
+     nothing was changed
+  2  usage or input error: an unknown name, a bad option, a missing value, an unreadable config
+
+Secrets never come from options. Each comes from its variable, from a file named by
+VARIABLE_FILE, or from a masked prompt on a terminal:
+  SFCONNECT_PASSWORD        the integration user's password
+  SFCONNECT_SECURITY_TOKEN  the security token (not needed from a trusted network)
+  SFCONNECT_CLIENT_SECRET   the app's consumer secret
+  SFCONNECT_REFRESH_TOKEN   a refresh token to import (--flow refresh-token)
+  SFCONNECT_PASSPHRASE      the passphrase of the encrypted secrets file, when it has one";
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Log in without the wizard, test, and save the connection only when the test passes.
+    #[command(after_help = LOGIN_HELP)]
     Login(LoginArgs),
     /// List saved connections.
     List {
+        /// One JSON array of connections instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Health of saved connections; exits 1 when one is failing or its password expires soon.
     Status {
+        /// One saved connection (default: all).
         name: Option<String>,
+        /// One JSON array of connections instead of text.
         #[arg(long)]
         json: bool,
         /// Run the checks now, and run the notification command when a connection's health changes.
@@ -65,20 +143,25 @@ pub enum Command {
     },
     /// Run the connection checks now.
     Test {
+        /// The saved connection to test.
         name: String,
+        /// One JSON report instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Print an access token the org accepts, nothing else: the cached one once the org has
     /// confirmed it (one cheap call), else a new login.
     Token {
+        /// The saved connection whose token to print.
         name: String,
         #[command(flatten)]
         freshness: FreshnessArgs,
     },
     /// Print a connection's credentials for other tools (the access token as `token` gives it).
     Export {
+        /// The saved connection to export.
         name: String,
+        /// What to print: shell variables, JSON, or an sfdx URL for the Salesforce CLI.
         #[arg(long, value_enum)]
         format: ExportFormat,
         #[command(flatten)]
@@ -86,20 +169,24 @@ pub enum Command {
     },
     /// Check connections every --interval and notify when their health changes.
     Watch {
+        /// One saved connection (default: all).
         name: Option<String>,
         /// Seconds between rounds of checks.
         #[arg(long, default_value_t = 3600)]
         interval: u64,
+        /// The notification command (sh -c); default: `notify_command` in the config file.
         #[arg(long, env = "SFCONNECT_NOTIFY_COMMAND", value_name = "CMD")]
         notify_command: Option<String>,
     },
     /// Print a shell completion script.
     Completions {
+        /// The shell to complete for.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
     /// Revoke a connection's tokens (best effort) and delete its settings and secrets.
     Remove {
+        /// The saved connection to remove.
         name: String,
         /// Do not try to revoke tokens at Salesforce.
         #[arg(long)]
@@ -120,9 +207,15 @@ pub enum Command {
     /// Try the wizard against a built-in simulated org (nothing leaves this machine).
     Demo,
     /// The wizard, straight into a new connection.
-    Setup { name: Option<String> },
+    Setup {
+        /// The new connection's name (asked for when left out).
+        name: Option<String>,
+    },
     /// The wizard, straight into re-authenticating a saved connection.
-    Reauth { name: String },
+    Reauth {
+        /// The saved connection to re-authenticate.
+        name: String,
+    },
 }
 
 /// How far to trust a cached access token.
@@ -168,6 +261,7 @@ pub struct LoginArgs {
     /// https://login.salesforce.com, https://test.salesforce.com or the My Domain URL.
     #[arg(long)]
     pub login_url: Option<String>,
+    /// The integration user's username (SOAP, password and JWT bearer logins).
     #[arg(long)]
     pub username: Option<String>,
     /// The consumer key of the connected app or External Client App.
@@ -188,6 +282,33 @@ pub struct LoginArgs {
     /// Do not open a browser; paste the address back instead.
     #[arg(long)]
     pub no_browser: bool,
+    /// Read the password from stdin (one line; see the order below).
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Read the security token from stdin (one line, after the password's).
+    #[arg(long)]
+    pub security_token_stdin: bool,
+    /// Read the consumer secret from stdin (one line, after the token's).
+    #[arg(long)]
+    pub client_secret_stdin: bool,
+    /// Read the refresh token to import from stdin (one line, last).
+    #[arg(long)]
+    pub refresh_token_stdin: bool,
+}
+
+impl LoginArgs {
+    /// The secrets to read from stdin, by their variables' names.
+    pub fn stdin_secrets(&self) -> Vec<&'static str> {
+        [
+            (self.password_stdin, "SFCONNECT_PASSWORD"),
+            (self.security_token_stdin, "SFCONNECT_SECURITY_TOKEN"),
+            (self.client_secret_stdin, "SFCONNECT_CLIENT_SECRET"),
+            (self.refresh_token_stdin, "SFCONNECT_REFRESH_TOKEN"),
+        ]
+        .into_iter()
+        .filter_map(|(wanted, env)| wanted.then_some(env))
+        .collect()
+    }
 }
 
 impl Command {
@@ -226,11 +347,14 @@ pub fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("sfconnect: cannot start the async runtime: {e}");
+            say!("sfconnect: cannot start the async runtime: {e}");
             return ExitCode::from(1);
         }
     };
-    let global = cli.global;
+    let global = match cli.global.from_env() {
+        Ok(g) => g,
+        Err(e) => return commands::fail(commands::EXIT_USAGE, e),
+    };
     if let Some(secs) = global.timeout {
         crate::salesforce::http::configure_timeout(std::time::Duration::from_secs(secs));
     }
@@ -285,12 +409,11 @@ pub fn main() -> ExitCode {
         )),
         Some(Command::Completions { shell }) => {
             use clap::CommandFactory;
-            clap_complete::generate(
-                shell,
-                &mut Cli::command(),
-                "sfconnect",
-                &mut std::io::stdout(),
-            );
+            // Written whole to a buffer first: clap_complete panics on a closed pipe.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "sfconnect", &mut script);
+            use std::io::Write as _;
+            let _ = std::io::stdout().lock().write_all(&script);
             ExitCode::SUCCESS
         }
         Some(Command::Remove { name, no_revoke }) => {
@@ -307,5 +430,36 @@ pub fn main() -> ExitCode {
         }
         Some(Command::Reauth { name }) => runtime.block_on(wizard(&global, Start::Reauth(name))),
         None => runtime.block_on(wizard(&global, Start::Home)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// Every option and argument of every command says what it is for.
+    #[test]
+    fn every_argument_has_help() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id == "help" || id == "version" || arg.is_hide_set() {
+                    continue;
+                }
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    missing.push(format!("{path} {id}"));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                if sub.get_about().is_none() {
+                    missing.push(format!("{path} {} (no about)", sub.get_name()));
+                }
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&Cli::command(), "sfconnect", &mut missing);
+        assert!(missing.is_empty(), "no help text: {missing:#?}");
     }
 }

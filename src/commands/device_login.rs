@@ -24,15 +24,15 @@ fn show(prompt: &Prompt) {
     else {
         return;
     };
-    eprintln!("\nOn any device, open {verification_uri} and enter the code:\n\n    {user_code}\n");
+    say!("\nOn any device, open {verification_uri} and enter the code:\n\n    {user_code}\n");
     if std::io::stderr().is_terminal()
         && let Some(qr) = qr_text(complete, terminal_columns())
     {
-        eprintln!("Or scan this (it opens {complete}):\n{qr}");
+        say!("Or scan this (it opens {complete}):\n{qr}");
     } else {
-        eprintln!("(Direct link: {complete})");
+        say!("(Direct link: {complete})");
     }
-    eprintln!(
+    say!(
         "Waiting for approval (checking every {interval_secs} s, for up to {} minutes; Ctrl-C cancels)…",
         DEVICE_CODE_LIFETIME.as_secs() / 60
     );
@@ -47,13 +47,19 @@ pub async fn device_login(
     let result = interactive::device_login(http, login_url, app, |progress| match progress {
         Progress::Ready { prompt, .. } => show(&prompt),
         Progress::Countdown(secs) if live => {
-            eprint!("\r  {}:{:02} left to approve… ", secs / 60, secs % 60);
+            use std::io::Write as _;
+            let _ = write!(
+                std::io::stderr().lock(),
+                "\r  {}:{:02} left to approve… ",
+                secs / 60,
+                secs % 60
+            );
         }
         Progress::Countdown(_) => {}
     })
     .await;
     if live {
-        eprintln!();
+        say!();
     }
     result
 }

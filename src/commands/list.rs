@@ -45,11 +45,11 @@ pub fn run(global: &crate::cli::Global, json: bool) -> ExitCode {
             .iter()
             .map(|(name, p)| profile_json(name, p, now))
             .collect();
-        println!("{}", Value::Array(all));
+        out!("{}", Value::Array(all));
         return ExitCode::SUCCESS;
     }
     if config.connections.is_empty() {
-        println!(
+        out!(
             "No saved connections. Create one with `sfconnect setup` or `sfconnect login NAME --flow …`."
         );
         return ExitCode::SUCCESS;
@@ -60,7 +60,7 @@ pub fn run(global: &crate::cli::Global, json: bool) -> ExitCode {
             Some(t) => format!("last test FAILED: {}", t.summary),
             None => "never tested".to_string(),
         };
-        println!(
+        out!(
             "{name}  {}  {}  {}  secrets: {}  {test}",
             p.flow.as_str(),
             p.username.as_deref().unwrap_or("-"),

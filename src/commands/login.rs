@@ -7,48 +7,87 @@ use std::sync::Arc;
 use secrecy::SecretString;
 
 use super::saved::{http, run_checks};
-use super::{EXIT_FAILED, EXIT_USAGE, fail, profile_failure, profiles, secret_input};
+use super::{EXIT_FAILED, EXIT_USAGE, SecretSources, fail, profile_failure, profiles};
 use crate::cli::{Global, LoginArgs};
 use crate::connect::save::{Replace, Verified, save};
 use crate::connect::{blocking, open_store, target};
 use crate::profile::{Draft, Flow, Profile, ProfileError, SecretBundle, StoreKind, key};
 use crate::salesforce::LoginUrl;
 
-/// A secret from the environment or a prompt, else the saved one (unchanged since last time).
-fn secret(env: &str, label: &str, old: Option<&SecretBundle>, name: &str) -> Option<SecretString> {
-    secret_input(env, label).or_else(|| old.and_then(|b| b.get(name)).cloned())
+/// A secret from its sources (stdin, variable, file, prompt), else the saved one (unchanged
+/// since last time).
+fn secret(
+    sources: &SecretSources,
+    env: &str,
+    label: &str,
+    old: Option<&SecretBundle>,
+    name: &str,
+) -> Result<Option<SecretString>, ExitCode> {
+    let given = sources.get(env, label).map_err(|e| fail(EXIT_USAGE, e))?;
+    Ok(given.or_else(|| old.and_then(|b| b.get(name)).cloned()))
 }
 
 fn required<T>(value: Option<T>, what: &str) -> Result<T, ExitCode> {
     value.ok_or_else(|| fail(EXIT_USAGE, format!("{what} is needed for this flow")))
 }
 
-fn consumer_secret(old: Option<&SecretBundle>) -> Result<SecretString, ExitCode> {
+fn consumer_secret(
+    sources: &SecretSources,
+    old: Option<&SecretBundle>,
+) -> Result<SecretString, ExitCode> {
     required(
         secret(
+            sources,
             "SFCONNECT_CLIENT_SECRET",
             "Consumer secret",
             old,
             key::CLIENT_SECRET,
-        ),
-        "the consumer secret (SFCONNECT_CLIENT_SECRET)",
+        )?,
+        "the consumer secret (SFCONNECT_CLIENT_SECRET, --client-secret-stdin or SFCONNECT_CLIENT_SECRET_FILE)",
     )
 }
 
 /// The consumer secret where the app may need none (refresh token, browser and device flows).
-fn optional_consumer_secret(old: Option<&SecretBundle>) -> Option<SecretString> {
+fn optional_consumer_secret(
+    sources: &SecretSources,
+    old: Option<&SecretBundle>,
+) -> Result<Option<SecretString>, ExitCode> {
     secret(
+        sources,
         "SFCONNECT_CLIENT_SECRET",
-        "Consumer secret (empty if the app needs none)",
+        "Consumer secret (apps require it by default; empty only if yours does not)",
         old,
         key::CLIENT_SECRET,
     )
+}
+
+/// A JWT key file must hold an RSA private key in PEM form: said before any network call.
+fn check_private_key(path: &std::path::Path) -> Result<(), ExitCode> {
+    let pem = secrecy::zeroize::Zeroizing::new(std::fs::read(path).map_err(|e| {
+        fail(
+            EXIT_USAGE,
+            format!("cannot read the key file {}: {e}", path.display()),
+        )
+    })?);
+    jsonwebtoken::EncodingKey::from_rsa_pem(&pem)
+        .map(|_| ())
+        .map_err(|_| {
+            fail(
+                EXIT_USAGE,
+                format!(
+                    "{} is not an RSA private key in PEM form (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----): pass the key whose certificate is uploaded to the app, or make one with --generate-key",
+                    path.display()
+                ),
+            )
+        })
 }
 
 fn gather(
     args: &LoginArgs,
     existing: Option<&Profile>,
     old: Option<&SecretBundle>,
+    keys_dir: &std::path::Path,
+    sources: &SecretSources,
 ) -> Result<Draft, ExitCode> {
     let flow = args
         .flow
@@ -68,58 +107,74 @@ fn gather(
         .client_id
         .clone()
         .or(existing.and_then(|p| p.client_id.clone()));
+    // Else the key pair made for this connection (`--generate-key` or the wizard).
     let key_file = args
         .key_file
         .clone()
-        .or(existing.and_then(|p| p.key_file.clone()));
+        .or(existing.and_then(|p| p.key_file.clone()))
+        .or_else(|| {
+            (flow == Flow::Jwt)
+                .then(|| crate::profile::jwt_key::existing(keys_dir, &args.name))
+                .flatten()
+                .map(|made| made.key_file)
+        });
     let sandbox = args.sandbox || login_url.is_sandbox() || existing.is_some_and(|p| p.sandbox);
     let mut secrets = SecretBundle::default();
     match flow {
         Flow::Soap | Flow::Password => {
             required(username.as_ref(), "--username")?;
             let password = required(
-                secret("SFCONNECT_PASSWORD", "Password", old, key::PASSWORD),
-                "the password (SFCONNECT_PASSWORD)",
+                secret(
+                    sources,
+                    "SFCONNECT_PASSWORD",
+                    "Password",
+                    old,
+                    key::PASSWORD,
+                )?,
+                "the password (SFCONNECT_PASSWORD, --password-stdin or SFCONNECT_PASSWORD_FILE)",
             )?;
             secrets.set(key::PASSWORD, password);
             let token = secret(
+                sources,
                 "SFCONNECT_SECURITY_TOKEN",
                 "Security token (leave empty from a trusted network)",
                 old,
                 key::SECURITY_TOKEN,
-            );
+            )?;
             secrets = secrets.with(key::SECURITY_TOKEN, token);
             if flow == Flow::Password {
                 required(client_id.as_ref(), "--client-id (the consumer key)")?;
-                secrets.set(key::CLIENT_SECRET, consumer_secret(old)?);
+                secrets.set(key::CLIENT_SECRET, consumer_secret(sources, old)?);
             }
         }
         Flow::ClientCredentials => {
             required(client_id.as_ref(), "--client-id (the consumer key)")?;
-            secrets.set(key::CLIENT_SECRET, consumer_secret(old)?);
+            secrets.set(key::CLIENT_SECRET, consumer_secret(sources, old)?);
         }
         Flow::RefreshToken => {
             required(client_id.as_ref(), "--client-id (the consumer key)")?;
-            secrets = secrets.with(key::CLIENT_SECRET, optional_consumer_secret(old));
+            secrets = secrets.with(key::CLIENT_SECRET, optional_consumer_secret(sources, old)?);
             let refresh = required(
                 secret(
+                    sources,
                     "SFCONNECT_REFRESH_TOKEN",
                     "Refresh token",
                     old,
                     key::REFRESH_TOKEN,
-                ),
-                "the refresh token (SFCONNECT_REFRESH_TOKEN)",
+                )?,
+                "the refresh token (SFCONNECT_REFRESH_TOKEN, --refresh-token-stdin or SFCONNECT_REFRESH_TOKEN_FILE)",
             )?;
             secrets.set(key::REFRESH_TOKEN, refresh);
         }
         Flow::Jwt => {
             required(client_id.as_ref(), "--client-id (the consumer key)")?;
             required(username.as_ref(), "--username")?;
-            required(key_file.as_ref(), "--key-file (the PEM private key)")?;
+            let key = required(key_file.as_ref(), "--key-file (the PEM private key)")?;
+            check_private_key(key)?;
         }
         Flow::Web | Flow::Device => {
             required(client_id.as_ref(), "--client-id (the consumer key)")?;
-            secrets = secrets.with(key::CLIENT_SECRET, optional_consumer_secret(old));
+            secrets = secrets.with(key::CLIENT_SECRET, optional_consumer_secret(sources, old)?);
         }
     }
     Ok(Draft {
@@ -168,7 +223,13 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
         }
         None => None,
     };
-    let inputs = match gather(&args, existing.as_ref(), old.as_ref()) {
+    let keys_dir = profiles.dir().join("keys");
+    let sources =
+        match SecretSources::from_lines(&args.stdin_secrets(), &mut std::io::stdin().lock()) {
+            Ok(s) => s,
+            Err(e) => return fail(EXIT_USAGE, e),
+        };
+    let inputs = match gather(&args, existing.as_ref(), old.as_ref(), &keys_dir, &sources) {
         Ok(i) => i,
         Err(code) => return code,
     };
@@ -213,7 +274,7 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
         Ok(h) => h,
         Err(code) => return code,
     };
-    eprintln!(
+    say!(
         "Checking {} ({}){}…",
         inputs.login_url,
         inputs.flow.as_str(),
@@ -230,18 +291,28 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
         } else {
             "nothing was saved".to_string()
         };
-        eprintln!("sfconnect: the checks failed; {kept}.");
+        say!("sfconnect: the checks failed; {kept}.");
         return ExitCode::from(EXIT_FAILED);
     }
     let Some(verified) = Verified::from_outcome(&args.name, inputs, outcome) else {
         return ExitCode::from(EXIT_FAILED);
     };
-    // `login` on a saved name is its re-authentication, by design.
-    match save(&profiles, store, &verified, old.as_ref(), Replace::Allowed).await {
+    // `login` on a saved name re-authenticates it, but only the connection as it was when
+    // this login began: one another process saved meanwhile is left alone.
+    let replace = Replace::as_now(existing.as_ref());
+    crate::profile::fsutil::failpoint("login-checked");
+    match save(&profiles, store, &verified, old.as_ref(), replace).await {
         Ok(report) => {
-            println!(
-                "Saved connection '{}' ({}). Secrets are in: {}.",
-                report.name, report.instance_url, report.store
+            out!(
+                "{} '{}' ({}). Secrets are in: {}.",
+                if report.replaced {
+                    "Re-authenticated"
+                } else {
+                    "Saved connection"
+                },
+                report.name,
+                report.instance_url,
+                report.store
             );
             ExitCode::SUCCESS
         }
@@ -257,20 +328,23 @@ fn generate_key(profiles: &crate::profile::Profiles, args: &LoginArgs) -> ExitCo
     let dir = profiles.dir().join("keys");
     match crate::profile::jwt_key::generate(&dir, &args.name) {
         Ok(made) => {
-            eprintln!(
+            say!(
                 "Made a private key {} (readable only by you) and its certificate {}.\n\n\
                  1. Upload the certificate to the app: connected app: App Manager > the app > Edit > Use digital signatures;\n   \
                  External Client App: Settings > OAuth Settings > Enable JWT Bearer Flow > upload.\n\
                  2. In the app's policies, set Permitted Users to 'Admin approved users are pre-authorized' and add the\n   \
                  integration user's profile or a permission set.\n\
-                 3. Then: sfconnect login {} --flow jwt --login-url URL --username USER --client-id KEY --key-file {}\n\n\
+                 3. Then: sfconnect login {} --flow jwt --login-url URL --username USER --client-id KEY\n   \
+                 (this key is used without --key-file).\n\n\
                  Nothing is saved yet. The certificate (safe to share):",
                 made.key_file.display(),
                 made.certificate_file.display(),
                 args.name,
-                made.key_file.display()
             );
-            print!("{}", made.certificate_pem);
+            {
+                use std::io::Write as _;
+                let _ = write!(std::io::stdout().lock(), "{}", made.certificate_pem);
+            }
             ExitCode::SUCCESS
         }
         Err(e) => fail(EXIT_USAGE, e),

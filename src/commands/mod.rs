@@ -11,7 +11,7 @@ pub mod test;
 pub mod token;
 pub mod web_login;
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
 use std::process::ExitCode;
 
 use secrecy::SecretString;
@@ -26,7 +26,7 @@ pub const EXIT_FAILED: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
 pub fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("sfconnect: {message}");
+    say!("sfconnect: {message}");
     ExitCode::from(code)
 }
 
@@ -42,33 +42,132 @@ pub fn profiles(global: &Global) -> Result<Profiles, ExitCode> {
 }
 
 fn say_waiting(lock: &std::path::Path) {
-    eprintln!(
+    say!(
         "sfconnect: waiting for another sfconnect to finish saving connections (lock {})…",
         lock.display()
     );
 }
 
-/// Ask for a secret on the terminal without echoing it; None when there is no terminal.
+/// Ask for a secret on the terminal: one mark per character shows that typing arrives, and
+/// nothing typed is echoed. None when there is no terminal, or on Ctrl-C / Esc.
 pub fn prompt_secret(label: &str) -> Option<SecretString> {
-    if !std::io::stdin().is_terminal() {
+    if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
         return None;
     }
-    rpassword::prompt_password(format!("{label}: "))
-        .ok()
-        .map(SecretString::from)
+    let _ = write!(std::io::stderr(), "{label}: ");
+    let _ = std::io::stderr().flush();
+    if crossterm::terminal::enable_raw_mode().is_err() {
+        return rpassword::read_password().ok().map(SecretString::from);
+    }
+    let typed = read_masked();
+    let _ = crossterm::terminal::disable_raw_mode();
+    say!();
+    typed
 }
 
-/// A secret from its environment variable, else a masked prompt on a terminal.
-pub fn secret_input(env: &str, label: &str) -> Option<SecretString> {
-    match std::env::var(env) {
-        Ok(v) if !v.is_empty() => Some(SecretString::from(v)),
-        Err(std::env::VarError::NotUnicode(_)) => {
-            eprintln!(
-                "sfconnect: {env} is not valid UTF-8 (check the file or shell that sets it); it was ignored"
-            );
-            None
+/// The keys of a masked prompt, in raw mode: a mark per character, Backspace and Ctrl-U edit.
+fn read_masked() -> Option<SecretString> {
+    use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers, read};
+    let mut value = secrecy::zeroize::Zeroizing::new(String::new());
+    let mut err = std::io::stderr();
+    loop {
+        let Ok(event) = read() else { return None };
+        let Event::Key(key) = event else { continue };
+        if key.kind == KeyEventKind::Release {
+            continue;
         }
-        _ => prompt_secret(label).filter(|s| !secrecy::ExposeSecret::expose_secret(s).is_empty()),
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Enter => return Some(SecretString::from(value.as_str())),
+            KeyCode::Esc => return None,
+            KeyCode::Char('c' | 'd') if ctrl => return None,
+            KeyCode::Char('u') if ctrl => {
+                let marks = value.chars().count();
+                let _ = write!(err, "{}", "\u{8} \u{8}".repeat(marks));
+                value.clear();
+            }
+            KeyCode::Backspace if value.pop().is_some() => {
+                let _ = write!(err, "\u{8} \u{8}");
+            }
+            KeyCode::Char(c) if !ctrl => {
+                value.push(c);
+                let _ = write!(err, "*");
+            }
+            _ => {}
+        }
+        let _ = err.flush();
+    }
+}
+
+/// Where a command's secrets come from, first to last: the line read from stdin for its
+/// `--…-stdin` option, its variable, the file its `…_FILE` variable names, a masked prompt.
+#[derive(Default)]
+pub struct SecretSources {
+    stdin: std::collections::HashMap<&'static str, SecretString>,
+}
+
+/// The secrets `--…-stdin` options read, in the order stdin gives them (one line each).
+pub const STDIN_ORDER: [&str; 4] = [
+    "SFCONNECT_PASSWORD",
+    "SFCONNECT_SECURITY_TOKEN",
+    "SFCONNECT_CLIENT_SECRET",
+    "SFCONNECT_REFRESH_TOKEN",
+];
+
+impl SecretSources {
+    /// Read one line from `input` for each secret in `wanted`, in `STDIN_ORDER`.
+    pub fn from_lines(
+        wanted: &[&'static str],
+        input: &mut dyn std::io::BufRead,
+    ) -> Result<Self, String> {
+        let mut stdin = std::collections::HashMap::new();
+        for env in STDIN_ORDER.iter().filter(|e| wanted.contains(e)) {
+            let mut line = secrecy::zeroize::Zeroizing::new(String::new());
+            match input.read_line(&mut line) {
+                Ok(0) => {
+                    return Err(format!(
+                        "stdin ended before the line for {env}; give one line per --…-stdin option, in this order: {}",
+                        STDIN_ORDER.join(", ")
+                    ));
+                }
+                Ok(_) => {}
+                Err(e) => return Err(format!("cannot read {env} from stdin: {e}")),
+            }
+            let value = line.trim_end_matches(['\r', '\n']);
+            stdin.insert(*env, SecretString::from(value));
+        }
+        Ok(Self { stdin })
+    }
+
+    /// The secret `env` names, from the first source that has it.
+    pub fn get(&self, env: &str, label: &str) -> Result<Option<SecretString>, String> {
+        use secrecy::ExposeSecret;
+        if let Some(v) = self.stdin.get(env) {
+            return Ok(Some(v.clone()).filter(|v| !v.expose_secret().is_empty()));
+        }
+        match std::env::var(env) {
+            Ok(v) if !v.is_empty() => return Ok(Some(SecretString::from(v))),
+            Err(std::env::VarError::NotUnicode(_)) => {
+                return Err(format!(
+                    "{env} is not valid UTF-8 (check the file or shell that sets it)"
+                ));
+            }
+            _ => {}
+        }
+        let file_var = format!("{env}_FILE");
+        if let Some(path) = std::env::var_os(&file_var).filter(|p| !p.is_empty()) {
+            let text =
+                secrecy::zeroize::Zeroizing::new(std::fs::read_to_string(&path).map_err(|e| {
+                    format!(
+                        "{file_var} names {}, which cannot be read as text: {e}",
+                        std::path::Path::new(&path).display()
+                    )
+                })?);
+            // A file written by `echo` ends in a newline that is no part of the secret.
+            let value = text.trim_end_matches(['\r', '\n']);
+            return Ok(Some(SecretString::from(value)).filter(|v| !v.expose_secret().is_empty()));
+        }
+        Ok(prompt_secret(label).filter(|s| !s.expose_secret().is_empty()))
     }
 }
 
@@ -77,30 +176,32 @@ pub fn secret_input(env: &str, label: &str) -> Option<SecretString> {
 pub fn report(e: &SfError, name: &str) {
     tracing::warn!("{:?}: {e}", e.cause);
     let d = e.diagnosis();
-    eprintln!("sfconnect: {e}");
+    say!("sfconnect: {e}");
     if !d.likely.is_empty() {
-        eprintln!("  Most likely:");
+        say!("  Most likely:");
         for l in d.likely {
-            eprintln!("    - {}", crate::check::named(l, name));
+            say!("    - {}", crate::check::named(l, name));
         }
     }
     if !d.fix.is_empty() {
-        eprintln!("  What to do:");
+        say!("  What to do:");
         for f in d.fix {
-            eprintln!("    - {}", crate::check::named(f, name));
+            say!("    - {}", crate::check::named(f, name));
         }
     }
     for s in d.setup {
-        eprintln!("  {}:", s.task);
-        eprintln!("    Lightning Experience: {}", s.lightning);
-        eprintln!("    Salesforce Classic:   {}", s.classic_route());
+        say!("  {}:", s.task);
+        say!("    Lightning Experience: {}", s.lightning);
+        say!("    Salesforce Classic:   {}", s.classic_route());
     }
 }
 
 /// Exit code for a failure in saved connections or secret stores.
 pub fn profile_failure(e: &ProfileError) -> ExitCode {
     let code = match e {
-        ProfileError::Store(StoreError::KeyringTimeout(_)) => EXIT_FAILED,
+        ProfileError::Store(StoreError::KeyringTimeout(_)) | ProfileError::ChangedMeanwhile(_) => {
+            EXIT_FAILED
+        }
         _ => EXIT_USAGE,
     };
     fail(code, e)

@@ -47,15 +47,15 @@ pub async fn run(global: &Global, name: &str, no_revoke: bool) -> ExitCode {
             Http::new(request_timeout()),
         ) {
             (Some(token), Ok(host), Ok(http)) => match rest::revoke(&http, &host, &token).await {
-                Ok(()) => eprintln!("Revoked the connection's token at Salesforce."),
-                Err(e) => eprintln!(
+                Ok(()) => say!("Revoked the connection's token at Salesforce."),
+                Err(e) => say!(
                     "Could not revoke the token at Salesforce ({e}); it stays valid until it expires or an admin revokes it."
                 ),
             },
             (None, ..) => {
-                eprintln!("No OAuth token to revoke (this connection logs in with a password).")
+                say!("No OAuth token to revoke (this connection logs in with a password).")
             }
-            _ => eprintln!("Could not revoke the token: the saved login URL is not usable."),
+            _ => say!("Could not revoke the token: the saved login URL is not usable."),
         }
     }
     let removed = {
@@ -70,7 +70,7 @@ pub async fn run(global: &Global, name: &str, no_revoke: bool) -> ExitCode {
     };
     match removed {
         Ok(_) => {
-            println!("Removed connection '{name}' and its secrets.");
+            out!("Removed connection '{name}' and its secrets.");
             ExitCode::SUCCESS
         }
         Err(e) => profile_failure(&e),

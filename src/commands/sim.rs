@@ -12,7 +12,7 @@ pub async fn run_sim(port: u16, scenario: Option<PathBuf>, rtt_ms: u64) -> ExitC
         Some(path) => match Scenario::load(&path) {
             Ok(s) => s,
             Err(e) => {
-                eprintln!("sfconnect: {e}");
+                say!("sfconnect: {e}");
                 return ExitCode::from(2);
             }
         },
@@ -27,7 +27,7 @@ pub async fn run_sim(port: u16, scenario: Option<PathBuf>, rtt_ms: u64) -> ExitC
     let running = match sim::start(scenario, options).await {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("sfconnect: cannot start the simulated org on port {port}: {e}");
+            say!("sfconnect: cannot start the simulated org on port {port}: {e}");
             return ExitCode::from(2);
         }
     };

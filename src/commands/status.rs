@@ -61,16 +61,16 @@ async fn check_and_notify(
                 let outcome = match target(&saved.name, &saved.profile, &saved.secrets) {
                     Ok(t) => run_checks(&http, t, false).await,
                     Err(e) => {
-                        eprintln!("sfconnect: {name}: {e}");
+                        say!("sfconnect: {name}: {e}");
                         continue;
                     }
                 };
                 record(&saved, &outcome).await;
             }
             Err(e) => {
-                eprintln!("sfconnect: {name}: {e}");
+                say!("sfconnect: {name}: {e}");
                 if let Err(e) = record_unopenable(&profiles, name, &e).await {
-                    eprintln!("sfconnect: {name}: could not record that it is failing: {e}");
+                    say!("sfconnect: {name}: could not record that it is failing: {e}");
                 }
             }
         }
@@ -105,8 +105,8 @@ async fn run_notification(command: &str, name: &str, old: Health, new: Health, m
         .await;
     match status {
         Ok(s) if s.success() => {}
-        Ok(s) => eprintln!("sfconnect: the notification command exited with {s}"),
-        Err(e) => eprintln!("sfconnect: cannot run the notification command: {e}"),
+        Ok(s) => say!("sfconnect: the notification command exited with {s}"),
+        Err(e) => say!("sfconnect: cannot run the notification command: {e}"),
     }
 }
 
@@ -132,7 +132,7 @@ fn print(connections: &[(String, Profile)], json: bool) -> ExitCode {
                 Health::Failing => super::saved::symbol(crate::check::Status::Fail, colour),
             };
             let env = if p.sandbox { "sandbox" } else { "production" };
-            println!(
+            out!(
                 "{mark} {name} [{env}] {}: {message} (secrets: {})",
                 h.as_str(),
                 p.store.as_str()
@@ -140,9 +140,11 @@ fn print(connections: &[(String, Profile)], json: bool) -> ExitCode {
         }
     }
     if json {
-        println!("{}", Value::Array(rows));
+        out!("{}", Value::Array(rows));
     } else if connections.is_empty() {
-        println!("No saved connections.");
+        out!(
+            "No saved connections. Add one with `sfconnect setup` (the wizard) or `sfconnect login NAME --flow …` (see `sfconnect login --help`)."
+        );
     }
     if alarming {
         ExitCode::from(EXIT_FAILED)

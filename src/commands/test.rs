@@ -25,12 +25,12 @@ pub async fn run(global: &Global, name: &str, json_out: bool) -> ExitCode {
         Err(code) => return code,
     };
     if !json_out {
-        eprintln!("Checking '{name}'…");
+        say!("Checking '{name}'…");
     }
     let outcome = run_checks(&http, target, false).await;
     record(&saved, &outcome).await;
     if json_out {
-        println!("{}", outcome_json(name, &outcome));
+        out!("{}", outcome_json(name, &outcome));
     } else {
         let colour = use_colour(std::io::stdout().is_terminal());
         let mut out = std::io::stdout();
@@ -38,20 +38,23 @@ pub async fn run(global: &Global, name: &str, json_out: bool) -> ExitCode {
             print_check(&mut out, check, colour);
         }
         if let Some(l) = &outcome.licenses {
-            println!(
+            out!(
                 "Users: {} active, {} in the company domains ({}).",
                 l.active_users,
                 l.matching_users,
                 l.domains.join(", ")
             );
             for license in &l.licenses {
-                println!(
-                    "  {}: {} of {} licenses used, {} active users",
-                    license.name, license.used, license.total, license.active_users
+                out!(
+                    "  {}: {} of {} used, {}",
+                    license.name,
+                    license.used,
+                    count(license.total, "license"),
+                    count(license.active_users, "active user")
                 );
             }
         }
-        println!("{}", outcome.tally(name));
+        out!("{}", outcome.tally(name));
     }
     if outcome.ok() {
         ExitCode::SUCCESS
@@ -65,7 +68,16 @@ pub async fn run(global: &Global, name: &str, json_out: bool) -> ExitCode {
 pub async fn record(saved: &Saved, outcome: &Outcome) {
     crate::profile::fsutil::failpoint("before-record");
     if let Err(e) = saved.record(outcome).await {
-        eprintln!("sfconnect: could not record the test result: {e}");
+        say!("sfconnect: could not record the test result: {e}");
+    }
+}
+
+/// "1 active user", "2 active users".
+fn count(n: impl std::fmt::Display, what: &str) -> String {
+    if n.to_string() == "1" {
+        format!("{n} {what}")
+    } else {
+        format!("{n} {what}s")
     }
 }
 

@@ -23,7 +23,7 @@ async fn valid_token(global: &Global, name: &str, freshness: Freshness) -> Resul
         .await
         .map_err(|e| service_failed(&e, name))?;
     if let Some(warning) = &token.warning {
-        eprintln!("sfconnect: {warning}");
+        say!("sfconnect: {warning}");
     }
     Ok(token)
 }
@@ -31,7 +31,7 @@ async fn valid_token(global: &Global, name: &str, freshness: Freshness) -> Resul
 pub async fn token(global: &Global, name: &str, freshness: Freshness) -> ExitCode {
     match valid_token(global, name, freshness).await {
         Ok(t) => {
-            println!("{}", t.token.expose_secret());
+            out!("{}", t.token.expose_secret());
             ExitCode::SUCCESS
         }
         Err(code) => code,
@@ -112,10 +112,10 @@ pub async fn export(
     match format {
         ExportFormat::Env => {
             for (k, v) in fields {
-                println!("export {k}={}", shell_quote(&v));
+                out!("export {k}={}", shell_quote(&v));
             }
         }
-        ExportFormat::Json => println!(
+        ExportFormat::Json => out!(
             "{}",
             json!({
                 "name": name,
@@ -155,7 +155,7 @@ fn export_sfdx_url(saved: &Saved) -> ExitCode {
         .get(key::CLIENT_SECRET)
         .map(|s| s.expose_secret().to_string())
         .unwrap_or_default();
-    println!(
+    out!(
         "{}",
         sfdx_url(client_id, &secret, refresh.expose_secret(), instance)
     );

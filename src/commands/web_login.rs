@@ -21,31 +21,31 @@ pub async fn browser_login(
     let login = BrowserLogin::start(login_url, &app.client_id, port, !paste_only).await?;
     let place = Place::here();
     let url = &login.url;
-    eprintln!("{}", place.advice());
-    eprintln!(
+    say!("{}", place.advice());
+    say!(
         "\nOpen this address in a browser (on any machine), log in as the integration user and click Allow:\n\n{url}\n"
     );
     if std::io::stderr().is_terminal() {
         let _ = write!(std::io::stderr(), "{}", clipboard_sequence(url));
     }
     if !paste_only && place.can_open_browser() && browser::open(url) {
-        eprintln!("(Opened it in your browser.)");
+        say!("(Opened it in your browser.)");
     }
     if login.listening {
         if place.ssh {
-            eprintln!(
+            say!(
                 "From your laptop, forward the callback first so the browser's redirect reaches this server:\n  {}\n",
                 ssh_forward_line(port)
             );
         }
-        eprintln!("Waiting for the browser's redirect to {}…", login.redirect);
+        say!("Waiting for the browser's redirect to {}…", login.redirect);
     } else {
-        eprintln!(
+        say!(
             "The callback URL registered in the app must be {}.",
             login.redirect
         );
     }
-    eprintln!(
+    say!(
         "Or paste here the whole address the browser lands on (or just the code) and press Enter:"
     );
     let tx = login.paste_sender();

@@ -38,12 +38,18 @@ pub fn config_dir(explicit: Option<PathBuf>) -> Option<PathBuf> {
 
 pub const NO_CONFIG_DIR: &str = "cannot find a config directory for this user; pass --config-dir DIR or set SFCONNECT_CONFIG_DIR";
 
-/// The secrets file's passphrase from SFCONNECT_PASSPHRASE, when set.
+/// The secrets file's passphrase from SFCONNECT_PASSPHRASE, or from the file that
+/// SFCONNECT_PASSPHRASE_FILE names (its last newline dropped), when set.
 pub fn env_passphrase() -> Option<SecretString> {
-    std::env::var("SFCONNECT_PASSPHRASE")
+    let direct = std::env::var("SFCONNECT_PASSPHRASE")
         .ok()
-        .filter(|p| !p.is_empty())
-        .map(SecretString::from)
+        .filter(|p| !p.is_empty());
+    let from_file = || {
+        let path = std::env::var_os("SFCONNECT_PASSPHRASE_FILE").filter(|p| !p.is_empty())?;
+        let text = secrecy::zeroize::Zeroizing::new(std::fs::read_to_string(path).ok()?);
+        Some(text.trim_end_matches(['\r', '\n']).to_string()).filter(|p| !p.is_empty())
+    };
+    direct.or_else(from_file).map(SecretString::from)
 }
 
 /// What a service call can fail with.

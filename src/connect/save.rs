@@ -97,12 +97,31 @@ pub fn finalize(
 }
 
 /// Whether a save may replace a saved connection of the same name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a save may replace. Either way, a name another process saved or re-authenticated
+/// while this one worked is never overwritten.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Replace {
-    /// A re-authentication: replace it (through the staged swap).
-    Allowed,
-    /// A new connection: a name saved meanwhile (by another process) is refused, not replaced.
-    Refused,
+    /// A new connection: only while the name is free.
+    Nothing,
+    /// A re-authentication: the connection that held this secrets entry when it began.
+    Entry(String),
+}
+
+impl Replace {
+    /// What `name` holds in `profiles` now, as a condition for replacing it later.
+    pub fn as_now(existing: Option<&crate::profile::Profile>) -> Self {
+        match existing {
+            Some(p) => Replace::Entry(p.secrets.clone()),
+            None => Replace::Nothing,
+        }
+    }
+
+    fn expected(&self) -> Option<&str> {
+        match self {
+            Replace::Nothing => None,
+            Replace::Entry(e) => Some(e),
+        }
+    }
 }
 
 /// Save a tested connection under its name in `store`. An existing connection of that name
@@ -116,8 +135,8 @@ pub async fn save(
     replace: Replace,
 ) -> Result<SaveReport, ProfileError> {
     let existing = profiles.get(&verified.name).ok();
-    if existing.is_some() && replace == Replace::Refused {
-        return Err(ProfileError::Exists(verified.name.clone()));
+    if existing.is_some() && replace == Replace::Nothing {
+        return Err(ProfileError::ChangedMeanwhile(verified.name.clone()));
     }
     let mut profile = verified.draft.to_profile(existing.as_ref(), store.kind());
     let mut secrets = verified.draft.secrets.clone();
@@ -135,6 +154,9 @@ pub async fn save(
         replaced: existing.is_some(),
     };
     let (profiles, name) = (profiles.clone(), verified.name.clone());
-    blocking(move || profiles.commit(&name, profile, &secrets, store.as_ref())).await?;
+    blocking(move || {
+        profiles.commit_if(&name, replace.expected(), profile, &secrets, store.as_ref())
+    })
+    .await?;
     Ok(report)
 }

@@ -102,7 +102,7 @@ pub fn failpoint(name: &str) {
         // SFCONNECT_FAILPOINT_RELEASE=FILE) do something else meanwhile: the process makes
         // FILE.paused when it gets there and goes on once FILE exists.
         if chosen.strip_prefix("pause:") == Some(name) {
-            eprintln!("sfconnect: paused at {name}");
+            say!("sfconnect: paused at {name}");
             match std::env::var_os("SFCONNECT_FAILPOINT_RELEASE") {
                 Some(release) => {
                     let release = std::path::PathBuf::from(release);

@@ -43,7 +43,9 @@ impl Validity {
 pub enum KeygenError {
     #[error("cannot make the key pair: {0}")]
     Crypto(String),
-    #[error("{0} already exists; move it aside or pass it with --key-file")]
+    #[error(
+        "{0} already exists, and `sfconnect login` uses it for this connection without --key-file; move it aside first to make a new pair"
+    )]
     Exists(PathBuf),
     #[error("cannot write {path}: {source}")]
     Io {

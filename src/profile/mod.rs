@@ -39,6 +39,10 @@ pub enum ProfileError {
         "a connection named '{0}' is already saved; re-authenticate it, or choose another name"
     )]
     Exists(String),
+    #[error(
+        "'{0}' was saved by another sfconnect while this ran; nothing was changed. Run it again to replace what is saved now"
+    )]
+    ChangedMeanwhile(String),
 }
 
 /// Whether a conditional write happened.
@@ -277,6 +281,31 @@ impl Profiles {
     pub fn commit(
         &self,
         name: &str,
+        profile: Profile,
+        secrets: &SecretBundle,
+        store: &dyn SecretStore,
+    ) -> Result<(), ProfileError> {
+        self.commit_inner(name, None, profile, secrets, store)
+    }
+
+    /// As `commit`, but only while `name` is as it was when the work that led here began:
+    /// free (`expected` None), or holding the secrets entry `expected`. Otherwise another
+    /// process saved it meanwhile, and nothing is written.
+    pub fn commit_if(
+        &self,
+        name: &str,
+        expected: Option<&str>,
+        profile: Profile,
+        secrets: &SecretBundle,
+        store: &dyn SecretStore,
+    ) -> Result<(), ProfileError> {
+        self.commit_inner(name, Some(expected), profile, secrets, store)
+    }
+
+    fn commit_inner(
+        &self,
+        name: &str,
+        expected: Option<Option<&str>>,
         mut profile: Profile,
         secrets: &SecretBundle,
         store: &dyn SecretStore,
@@ -286,6 +315,16 @@ impl Profiles {
         }
         let _lock = self.lock()?;
         let mut config = Config::load(&self.dir)?;
+        if let Some(expected) = expected {
+            let now = config.connections.get(name).map(|p| p.secrets.as_str());
+            match (expected, now) {
+                _ if now != expected => {
+                    tracing::info!("not saving '{name}': saved by another process meanwhile");
+                    return Err(ProfileError::ChangedMeanwhile(name.to_string()));
+                }
+                _ => {}
+            }
+        }
         self.clean_unreferenced(&mut config, store)?;
 
         let entry = new_entry_id(name);

@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod file_store;
 mod keyring;
+mod scripting;
 mod support;
 mod swaps;
 mod tokens;

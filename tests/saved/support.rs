@@ -2,8 +2,10 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::path::PathBuf;
+use std::process::{Child, Command, Output};
 use std::time::SystemTime;
+use std::time::{Duration, Instant};
 
 use secrecy::SecretString;
 use sfconnect::profile::{Flow, Profile, SecretBundle, StoreKind, Ui, key};
@@ -179,4 +181,36 @@ pub async fn browser_refresh_token(sim: &RunningSim, client_secret: &str) -> Str
     };
     let token = request_token(&http, &login, &app, grant).await.unwrap();
     secrecy::ExposeSecret::expose_secret(token.refresh_token.as_ref().unwrap()).to_string()
+}
+
+/// The real binary held at failpoint `point` until `release` is called.
+pub struct Paused {
+    child: Child,
+    release: PathBuf,
+}
+
+impl Paused {
+    pub fn start(mut command: Command, point: &str, scratch: &Path) -> Self {
+        let release = scratch.join(format!("release-{point}"));
+        command
+            .env("SFCONNECT_FAILPOINT", format!("pause:{point}"))
+            .env("SFCONNECT_FAILPOINT_RELEASE", &release);
+        let child = command.spawn().unwrap();
+        let mut marker = release.clone().into_os_string();
+        marker.push(".paused");
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while !Path::new(&marker).exists() {
+            assert!(Instant::now() < deadline, "{point} was never reached");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        Self { child, release }
+    }
+
+    pub async fn finish(self) -> Output {
+        std::fs::write(&self.release, "go").unwrap();
+        let child = self.child;
+        tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+            .await
+            .unwrap()
+    }
 }

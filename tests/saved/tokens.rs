@@ -2,9 +2,8 @@
 //! dies, through the real binary against the simulated org, and writes that come after network
 //! work landing only on the credentials they belong to.
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::process::{Command, Output};
 
 use sfconnect::profile::config::Config;
 use sfconnect::sim::RunningSim;
@@ -145,38 +144,6 @@ async fn an_expired_password_fails_with_its_diagnosis() {
     let err = String::from_utf8_lossy(&out.stderr).to_lowercase();
     assert!(err.contains("password has expired"), "{err}");
     assert_eq!(snapshot(dir.path()), before);
-}
-
-/// The real binary held at failpoint `point` until `release` is called.
-struct Paused {
-    child: Child,
-    release: PathBuf,
-}
-
-impl Paused {
-    fn start(mut command: Command, point: &str, scratch: &Path) -> Self {
-        let release = scratch.join(format!("release-{point}"));
-        command
-            .env("SFCONNECT_FAILPOINT", format!("pause:{point}"))
-            .env("SFCONNECT_FAILPOINT_RELEASE", &release);
-        let child = command.spawn().unwrap();
-        let mut marker = release.clone().into_os_string();
-        marker.push(".paused");
-        let deadline = Instant::now() + Duration::from_secs(120);
-        while !Path::new(&marker).exists() {
-            assert!(Instant::now() < deadline, "{point} was never reached");
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        Self { child, release }
-    }
-
-    async fn finish(self) -> Output {
-        std::fs::write(&self.release, "go").unwrap();
-        let child = self.child;
-        tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
-            .await
-            .unwrap()
-    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -1,0 +1,293 @@
+//! The command line as scripts use it: closed pipes, secrets from stdin and files, exit codes
+//! as the README's table gives them, help that names them, and logins that never replace what
+//! another process saved meanwhile.
+
+use std::process::{Command, Stdio};
+
+use sfconnect::sim::scenario::{DEMO_PASSWORD, DEMO_TOKEN, DEMO_USERNAME};
+
+use super::support::*;
+
+fn cmd(dir: &std::path::Path, args: &[&str]) -> Command {
+    let mut c = sfconnect(dir);
+    c.args(args);
+    c
+}
+
+/// The exit code of `command` with stdout and stderr both pipes whose reading end is already
+/// closed, as `| head -1` leaves them once it has its line.
+fn code_with_closed_pipes(mut command: Command) -> Option<i32> {
+    let (out_reader, out_writer) = std::io::pipe().unwrap();
+    let (err_reader, err_writer) = std::io::pipe().unwrap();
+    drop((out_reader, err_reader));
+    command.stdout(out_writer).stderr(err_writer);
+    command.status().unwrap().code()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn closed_pipes_never_panic_and_keep_the_documented_codes() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let saved = tokio::task::spawn_blocking({
+        let (d, url) = (d.to_path_buf(), sim.login_url().to_string());
+        move || code_with_closed_pipes(demo_login(&d, &url, "prod"))
+    });
+    assert_eq!(saved.await.unwrap(), Some(0), "login | head -4");
+    for (args, code) in [
+        (vec!["test", "prod"], 0),
+        (vec!["test", "prod", "--json"], 0),
+        (vec!["list"], 0),
+        (vec!["status"], 0),
+        (vec!["completions", "bash"], 0),
+        (vec!["--help"], 0),
+        (vec!["test", "nope"], 2),
+    ] {
+        let command = cmd(d, &args);
+        let got = tokio::task::spawn_blocking(move || code_with_closed_pipes(command))
+            .await
+            .unwrap();
+        assert_eq!(got, Some(code), "{args:?} with closed pipes");
+    }
+    // A failing login, whose report is long, still exits 1.
+    let wrong = soap_login(d, sim.login_url(), "prod", "wrong-password", DEMO_TOKEN);
+    let got = tokio::task::spawn_blocking(move || code_with_closed_pipes(wrong))
+        .await
+        .unwrap();
+    assert_eq!(got, Some(1));
+}
+
+/// `sfconnect login prod --flow soap` against the simulated org, with no secret in the
+/// environment: the test gives them another way.
+fn bare_soap_login(dir: &std::path::Path, url: &str, extra: &[&str]) -> Command {
+    let mut c = cmd(
+        dir,
+        &[
+            "login",
+            "prod",
+            "--flow",
+            "soap",
+            "--login-url",
+            url,
+            "--username",
+            DEMO_USERNAME,
+        ],
+    );
+    c.args(extra);
+    c
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn secrets_come_from_stdin_one_line_each_or_from_files() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    // stdin: the password's line, then the token's.
+    let mut login = bare_soap_login(
+        dir.path(),
+        sim.login_url(),
+        &["--security-token-stdin", "--password-stdin"],
+    );
+    login.stdin(Stdio::piped());
+    let mut child = login.spawn().unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        writeln!(stdin, "{DEMO_PASSWORD}\n{DEMO_TOKEN}").unwrap();
+    }
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    // Stdin that ends early says which line was missing, and changes nothing.
+    let before = snapshot(dir.path());
+    let mut short = bare_soap_login(
+        dir.path(),
+        sim.login_url(),
+        &["--password-stdin", "--security-token-stdin"],
+    );
+    short.stdin(Stdio::piped());
+    let mut child = short.spawn().unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        writeln!(stdin, "{DEMO_PASSWORD}").unwrap();
+    }
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("SFCONNECT_SECURITY_TOKEN"), "{err}");
+    assert_eq!(snapshot(dir.path()), before);
+
+    // Files named by *_FILE variables, their trailing newline dropped.
+    let secrets = tempfile::tempdir().unwrap();
+    let (pw, token) = (secrets.path().join("pw"), secrets.path().join("token"));
+    std::fs::write(&pw, format!("{DEMO_PASSWORD}\n")).unwrap();
+    std::fs::write(&token, format!("{DEMO_TOKEN}\n")).unwrap();
+    let mut from_files = bare_soap_login(dir.path(), sim.login_url(), &[]);
+    from_files
+        .env("SFCONNECT_PASSWORD_FILE", &pw)
+        .env("SFCONNECT_SECURITY_TOKEN_FILE", &token);
+    let out = run_async(from_files).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.starts_with("Re-authenticated 'prod'"), "{said}");
+
+    // An unreadable file is a usage error naming its variable.
+    let mut missing = bare_soap_login(dir.path(), sim.login_url(), &[]);
+    missing.env("SFCONNECT_PASSWORD_FILE", secrets.path().join("nope"));
+    let out = run_async(missing).await;
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("SFCONNECT_PASSWORD_FILE"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exit_codes_match_the_readme_table() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Unknown names are usage errors for every command that takes one.
+    for args in [
+        vec!["token", "nope"],
+        vec!["status", "nope"],
+        vec!["test", "nope"],
+        vec!["remove", "nope"],
+        vec!["export", "nope", "--format", "env"],
+    ] {
+        let out = run_async(cmd(d, &args)).await;
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out));
+    }
+    // A JWT key file that is not a PEM key is a usage error, found before any network call:
+    // the login URL is a port nobody listens on, which would fail with 1.
+    let bad_key = d.join("not-a-key.pem");
+    std::fs::write(&bad_key, "not a key\n").unwrap();
+    let out = run_async(cmd(
+        d,
+        &[
+            "login",
+            "j",
+            "--flow",
+            "jwt",
+            "--login-url",
+            "http://127.0.0.1:9",
+            "--username",
+            DEMO_USERNAME,
+            "--client-id",
+            "3MVG9x",
+            "--key-file",
+            bad_key.to_str().unwrap(),
+        ],
+    ))
+    .await;
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("is not an RSA private key in PEM form"),
+        "{err}"
+    );
+    assert!(!err.contains("Checking"), "no network call: {err}");
+    // A bad SFCONNECT_TIMEOUT is a usage error that names the variable.
+    let mut timeout = cmd(d, &["list"]);
+    timeout.env("SFCONNECT_TIMEOUT", "abc");
+    let out = run_async(timeout).await;
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("SFCONNECT_TIMEOUT=\"abc\""),
+        "{}",
+        text(&out)
+    );
+    // With SFCONNECT_CONFIG_DIR set, a usage line does not show --config-dir as required.
+    let out = run_async(cmd(d, &["test"])).await;
+    assert_eq!(out.status.code(), Some(2));
+    let usage = String::from_utf8_lossy(&out.stderr);
+    assert!(usage.contains("Usage: sfconnect test"), "{usage}");
+    assert!(!usage.contains("--config-dir <DIR>"), "{usage}");
+    // status with nothing saved says how to add one, and is healthy.
+    let out = run_async(cmd(d, &["status"])).await;
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("sfconnect setup"));
+    // A saved, healthy connection: 0 for status and test; remove of it: 0.
+    let out = run_async(demo_login(d, sim.login_url(), "prod")).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let out = run_async(cmd(d, &["test", "prod"])).await;
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !report.contains(" 1 active users") && !report.contains(" 1 licenses"),
+        "{report}"
+    );
+    for args in [vec!["status"], vec!["test", "prod"], vec!["remove", "prod"]] {
+        let out = run_async(cmd(d, &args)).await;
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", text(&out));
+    }
+}
+
+#[test]
+fn help_names_the_exit_codes_and_every_secret_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [vec!["--help"], vec!["login", "--help"]] {
+        let out = cmd(dir.path(), &args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert!(help.contains("Exit codes"), "{args:?}: {help}");
+        for var in [
+            "SFCONNECT_PASSWORD",
+            "SFCONNECT_SECURITY_TOKEN",
+            "SFCONNECT_CLIENT_SECRET",
+            "SFCONNECT_REFRESH_TOKEN",
+            "SFCONNECT_PASSPHRASE",
+        ] {
+            assert!(help.contains(var), "{args:?} names {var}: {help}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_login_never_replaces_what_another_process_saved_meanwhile() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    // A begins while the name is free and is held after its checks passed.
+    let a = Paused::start(
+        demo_login(dir.path(), sim.login_url(), "prod"),
+        "login-checked",
+        scratch.path(),
+    );
+    // B saves the same name meanwhile.
+    let out = run_async(demo_login(dir.path(), sim.login_url(), "prod")).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let theirs = snapshot(dir.path());
+    let out = a.finish().await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("was saved by another sfconnect while this ran"),
+        "{err}"
+    );
+    assert_eq!(snapshot(dir.path()), theirs, "B's connection is untouched");
+
+    // The same for a re-authentication: C re-authenticates 'prod' while A' is held.
+    let second = tempfile::tempdir().unwrap();
+    let a = Paused::start(
+        demo_login(dir.path(), sim.login_url(), "prod"),
+        "login-checked",
+        second.path(),
+    );
+    let out = run_async(demo_login(dir.path(), sim.login_url(), "prod")).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let theirs = snapshot(dir.path());
+    let out = a.finish().await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("was saved by another sfconnect while this ran"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(snapshot(dir.path()), theirs);
+}
