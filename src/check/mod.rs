@@ -408,9 +408,8 @@ pub async fn run(
                 && e.cause == crate::salesforce::error::Cause::JwtInvalidAssertion
             {
                 failed.fix = format!(
-                    "the certificate that belongs to this key is {}: upload it to the app ('Use digital signatures'); {}",
-                    crt.display(),
-                    failed.fix
+                    "upload {} (the certificate that belongs to this key) to the app ('Use digital signatures'); check the consumer key and the username",
+                    crt.display()
                 );
             }
             progress.finished(&mut results, failed);

@@ -41,7 +41,7 @@ pub fn credentials_for(profile: &Profile, secrets: &SecretBundle) -> Result<Cred
                 None => {
                     let path = profile.key_file.clone().unwrap_or_default();
                     let text = std::fs::read_to_string(&path).map_err(|e| {
-                        SfError::new(Cause::InvalidKey)
+                        SfError::new(Cause::KeyFileUnreadable)
                             .with_context(format!("cannot read {}: {e}", path.display()))
                     })?;
                     SecretString::from(text)

@@ -548,6 +548,14 @@ pub fn diagnose(cause: Cause) -> Diagnosis {
             &["check the login URL and any proxy settings (HTTPS_PROXY)"],
             &[],
         ),
+        KeyFileUnreadable => d(
+            "The private key file cannot be read",
+            &["the path is wrong, or the file was moved, deleted or is not readable by this user"],
+            &[
+                "check the key file's path and its owner; or leave the key file empty in the wizard to use (or make) this connection's own key pair",
+            ],
+            &[],
+        ),
         InvalidKey => d(
             "The private key cannot be used",
             &["the key file is not an RSA private key in PEM form"],

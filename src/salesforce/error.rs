@@ -63,6 +63,8 @@ pub enum Cause {
     LoginUrlRejected,
     InstanceUrlRejected,
     InvalidKey,
+    /// The JWT key file is not there or cannot be read.
+    KeyFileUnreadable,
     // Transport.
     Timeout,
     Dns,

@@ -142,8 +142,8 @@ fn problem(e: &ProfileError, retry: Retry) -> Problem {
             ProfileError::Store(StoreError::KeyringFailed(why)) => {
                 keyring_advice(&retry, &format!("the OS keyring refused: {why}"))
             }
-            ProfileError::Exists(name) => format!(
-                "Not saved: another sfconnect saved a connection named '{name}' while this one was tested, and a saved connection is never replaced by a new one. Esc back to the name to choose another; everything typed is kept."
+            ProfileError::ChangedMeanwhile(name) => format!(
+                "Not saved: another sfconnect saved '{name}' while this test ran, and what it saved is kept. To save this one as well, go back (Esc) to the name and choose another; everything typed is kept."
             ),
             _ => e.to_string(),
         },
@@ -575,17 +575,12 @@ impl Runtime {
         verified: Arc<Verified>,
         store: crate::profile::StoreKind,
         old: Option<crate::profile::SecretBundle>,
+        replace: Replace,
     ) {
         let (profiles, tx) = (self.profiles.clone(), self.tx.clone());
         tokio::spawn(async move {
             let saved = async {
                 let store = open_store(&profiles, store).await?;
-                // Only a re-authentication replaces a saved connection.
-                let replace = if old.is_some() {
-                    Replace::Allowed
-                } else {
-                    Replace::Refused
-                };
                 save(&profiles, store, &verified, old.as_ref(), replace).await
             }
             .await;
@@ -593,8 +588,14 @@ impl Runtime {
                 Ok(report) => Msg::Saved {
                     request,
                     message: format!(
-                        "Saved connection '{}'. Secrets are in: {}.",
-                        report.name, report.store
+                        "{} '{}'. Secrets are in: {}.",
+                        if report.replaced {
+                            "Re-authenticated"
+                        } else {
+                            "Saved connection"
+                        },
+                        report.name,
+                        report.store
                     ),
                 },
                 Err(e) => Msg::Failed {
@@ -685,7 +686,8 @@ impl Runtime {
                 verified,
                 store,
                 old,
-            } => self.save(request, verified, store, old),
+                replace,
+            } => self.save(request, verified, store, old, replace),
             Effect::LoadConnection { request, name } => self.load(request, name),
             Effect::RemoveConnection { request, name } => self.remove(request, name),
             Effect::UsePassphrase { passphrase } => self.profiles.set_passphrase(Some(passphrase)),
@@ -744,6 +746,7 @@ async fn load(profiles: &Arc<Profiles>, name: &str) -> Result<Loaded, Problem> {
         });
     Ok(Loaded {
         name: name.to_string(),
+        entry: profile.secrets.clone(),
         draft: Draft {
             flow: profile.flow,
             login_url,
@@ -817,6 +820,17 @@ pub async fn run_loop<B: Backend>(
             _ = &mut stop => Some(Msg::KeyPressed(Key::Interrupt)),
         };
         let Some(msg) = msg else { continue };
+        // While the window is too small to show the screen, keys the user cannot see the
+        // effect of are ignored; Ctrl-C still quits.
+        let hidden = terminal
+            .size()
+            .is_ok_and(|s| s.width < view::MIN_SIZE.0 || s.height < view::MIN_SIZE.1);
+        if hidden && matches!(&msg, Msg::Pasted(_)) {
+            continue;
+        }
+        if hidden && matches!(&msg, Msg::KeyPressed(k) if *k != Key::Interrupt) {
+            continue;
+        }
         for effect in update(&mut app, msg) {
             if runtime.carry_out(effect).is_none() {
                 return Ok(app);

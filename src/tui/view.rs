@@ -212,6 +212,9 @@ fn hints(app: &App) -> String {
             "↑↓ choose · t test · r re-authenticate · x remove · n new · ? help · q quit"
         }
         Screen::Name => "type a name · Enter next · Esc back · Ctrl-C quit",
+        Screen::Environment if app.environment == app.environments().len() - 1 => {
+            "type the My Domain URL · ↑↓ choose · Enter next · Esc back · F1 help"
+        }
         Screen::Environment | Screen::Method => "↑↓ choose · Enter next · Esc back · ? help",
         Screen::Prerequisites => "Enter show me how · Esc back · ? help",
         Screen::Guide => {
@@ -696,7 +699,13 @@ fn credentials(app: &App, frame: &mut Frame, area: Rect, look: Look) {
     let max = text
         .line_count(area.width)
         .saturating_sub(usize::from(area.height));
-    let offset = focus_end.saturating_sub(usize::from(area.height)).min(max);
+    // On the last field, the rest (the demo's credentials, warnings) comes into view too.
+    let last = app.focus + 1 >= app.fields.len();
+    let offset = if last {
+        max
+    } else {
+        focus_end.saturating_sub(usize::from(area.height)).min(max)
+    };
     at_offset(frame, area, text, (offset, max), outset(area), look);
 }
 

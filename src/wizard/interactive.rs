@@ -155,7 +155,15 @@ impl App {
                 self.authorizing = None;
                 self.start_check()
             }
-            Err(failure) => {
+            Err(mut failure) => {
+                // Salesforce says "invalid client credentials" for a secret that was never
+                // given as for a wrong one: say which it was.
+                if failure.cause == Some(crate::salesforce::Cause::ClientSecretInvalid)
+                    && self.secret_missing()
+                {
+                    failure.detail = "The consumer secret was left empty, and the app requires it for this login (its 'Require Secret for Refresh Token Flow' is on, the default)".into();
+                    failure.fix = "Esc back to the form, type the consumer secret (Manage Consumer Details shows it), then log in again".into();
+                }
                 if let Some(a) = &mut self.authorizing {
                     a.failed = Some(failure);
                 }
@@ -351,6 +359,14 @@ impl App {
 
     /// F3 on the demo's refresh-token form: the demo org issues one (the consumer key first).
     pub(super) fn stand_in_for_token(&mut self) -> Vec<Effect> {
+        // The demo org stands in for itself only: a token from it is no use elsewhere.
+        if self.environment != 0 {
+            self.message = Some(
+                "F3 gets a refresh token from the demo org only: go back to 'where is the org?' and choose the demo org."
+                    .into(),
+            );
+            return Vec::new();
+        }
         match self.stand_in() {
             Some(what) => {
                 self.message = Some("Demo: logging in to the demo org for a refresh token…".into());

@@ -28,7 +28,7 @@ impl App {
                 ("t", "test the chosen connection now"),
                 ("x", "remove the chosen connection (asks first)"),
                 ("n", "add a new connection"),
-                ("q / Esc", "quit"),
+                ("q", "quit"),
             ],
             Screen::Name => vec![
                 (

@@ -17,7 +17,7 @@ use secrecy::SecretString;
 
 use crate::check::{self, CheckEvent, CheckResult, Status};
 pub use crate::connect::interactive::Prompt;
-use crate::connect::save::Verified;
+use crate::connect::save::{Replace, Verified};
 use crate::profile::{Draft, Flow, SecretBundle, StoreKind, Ui, key};
 use crate::salesforce::LoginUrl;
 
@@ -149,6 +149,8 @@ pub enum Retry {
 #[derive(Debug, Clone)]
 pub struct Loaded {
     pub name: String,
+    /// The secrets entry it held when loaded: the save replaces only that.
+    pub entry: String,
     pub draft: Draft,
     pub store: StoreKind,
     /// What is known to be wrong (a failed test, an expired or expiring password), if anything.
@@ -175,12 +177,14 @@ pub enum Effect {
         name: String,
     },
     CancelCheck,
-    /// Save what the test verified; `old` is what the connection held before (re-authentication).
+    /// Save what the test verified; `old` is what the connection held before (re-authentication),
+    /// `replace` what the save may replace.
     Save {
         request: u64,
         verified: Arc<Verified>,
         store: StoreKind,
         old: Option<SecretBundle>,
+        replace: Replace,
     },
     LoadConnection {
         request: u64,
@@ -491,6 +495,7 @@ impl App {
         self.generated = None;
         self.guide = 0;
         self.scroll = 0;
+        self.message = None;
         self.screen = Screen::Reauth;
         self.reauth = Some(loaded);
     }
@@ -686,7 +691,7 @@ impl App {
             ClientIdInvalid | AppNotInstalled | ExternalClientAppNotInstalled => CONSUMER_KEY,
             ClientSecretInvalid => methods::CONSUMER_SECRET,
             RefreshTokenExpired => methods::REFRESH_TOKEN,
-            InvalidKey => KEY_FILE,
+            InvalidKey | KeyFileUnreadable => KEY_FILE,
             WrongDomainForFlow | LoginUrlRejected | Dns | ConnectionRefused | Tls => {
                 if cause == WrongDomainForFlow || self.uses_my_domain_field() {
                     self.environment = self.environments().len() - 1;
@@ -732,7 +737,7 @@ const NO_SECRET: &str = "The consumer secret is empty. Apps require it for this 
 
 impl App {
     /// A browser or device login about to start with no consumer secret, typed or kept.
-    fn secret_missing(&self) -> bool {
+    pub(crate) fn secret_missing(&self) -> bool {
         self.field(methods::CONSUMER_SECRET)
             .is_some_and(Field::is_empty)
             && self.kept.get(key::CLIENT_SECRET).is_none()
@@ -953,6 +958,10 @@ impl App {
             verified,
             store: self.store,
             old: self.reauth.as_ref().map(|r| r.draft.secrets.clone()),
+            replace: match &self.reauth {
+                Some(r) => Replace::Entry(r.entry.clone()),
+                None => Replace::Nothing,
+            },
         }]
     }
 
@@ -1019,7 +1028,15 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
     app.message = None;
     match app.screen {
         Screen::Home => match key {
-            Key::Char('q') | Key::Esc => return vec![Effect::Quit],
+            Key::Char('q') => return vec![Effect::Quit],
+            // One Esc too many must not end the session (in the demo, with its connections).
+            Key::Esc => {
+                app.message = Some(if app.demo_url.is_some() {
+                    "q quits the demo; its org and connections go with it.".into()
+                } else {
+                    "q quits.".into()
+                })
+            }
             Key::Char('n') => app.start_new(""),
             Key::Char('r') | Key::Enter => {
                 if let Some(name) = app.selected_connection() {
@@ -1108,13 +1125,8 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
             }
         },
         Screen::Guide => match key {
-            Key::Char('l') | Key::Char('c') => {
-                app.ui = if app.ui == Ui::Lightning {
-                    Ui::Classic
-                } else {
-                    Ui::Lightning
-                }
-            }
+            Key::Char('l') => app.ui = Ui::Lightning,
+            Key::Char('c') => app.ui = Ui::Classic,
             Key::Tab | Key::BackTab => {
                 let guides = app.guides().len();
                 step(&mut app.guide, guides, key);

@@ -133,6 +133,7 @@ fn a_soap_connection_from_name_to_save() {
                 store: StoreKind::Keyring,
                 verified,
                 old: None,
+                replace: crate::connect::save::Replace::Nothing,
             },
         ] if Arc::ptr_eq(verified, &passed) => *request,
         other => panic!("expected the save of what was tested, got {other:?}"),
@@ -626,6 +627,7 @@ fn loaded() -> Loaded {
     use secrecy::SecretString;
     Loaded {
         name: "prod".into(),
+        entry: "prod-entry".into(),
         draft: Draft {
             flow: Flow::Password,
             login_url: LoginUrl::parse("https://acme.my.salesforce.com").unwrap(),
@@ -1161,4 +1163,85 @@ fn a_new_password_with_the_saved_token_is_warned_and_diagnosed() {
     );
     press(&mut app, &[Key::Esc]);
     assert_eq!(app.fields[app.focus].label, SECURITY_TOKEN);
+}
+
+#[test]
+fn a_secret_left_empty_is_named_missing_not_wrong() {
+    let mut app = demo_app();
+    to_method_form(&mut app, 3);
+    typed(&mut app, "3MVGdemo");
+    press(&mut app, &[Key::Enter]);
+    let request = match press(&mut app, &[Key::Enter]).as_slice() {
+        [Effect::StartAuthorize { request, .. }] => *request,
+        other => panic!("{other:?}"),
+    };
+    let refused = crate::salesforce::SfError::new(crate::salesforce::Cause::ClientSecretInvalid);
+    update(
+        &mut app,
+        Msg::Authorized {
+            request,
+            result: Err(CheckResult::from_error("login", Status::Fail, &refused)),
+        },
+    );
+    let failed = app.authorizing.as_ref().unwrap().failed.clone().unwrap();
+    assert!(failed.detail.contains("left empty"), "{}", failed.detail);
+    assert!(!failed.detail.contains("wrong"), "{}", failed.detail);
+    // With a secret typed (the warning left the cursor in its field), a refusal still says
+    // it is wrong.
+    press(&mut app, &[Key::Esc]);
+    assert_eq!(app.fields[app.focus].label, methods::CONSUMER_SECRET);
+    typed(&mut app, "typo");
+    let request = match press(&mut app, &[Key::Enter]).as_slice() {
+        [Effect::StartAuthorize { request, .. }] => *request,
+        other => panic!("{other:?}"),
+    };
+    update(
+        &mut app,
+        Msg::Authorized {
+            request,
+            result: Err(CheckResult::from_error("login", Status::Fail, &refused)),
+        },
+    );
+    let failed = app.authorizing.as_ref().unwrap().failed.clone().unwrap();
+    assert!(failed.detail.contains("wrong"), "{}", failed.detail);
+}
+
+#[test]
+fn l_and_c_choose_rather_than_toggle_and_esc_on_home_does_not_quit() {
+    let mut app = App::new(
+        vec![ConnectionRow {
+            name: "prod".into(),
+            health: Status::Pass,
+            summary: String::new(),
+            sandbox: false,
+            store: StoreKind::File,
+        }],
+        StoreKind::File,
+        None,
+    );
+    assert!(
+        press(&mut app, &[Key::Esc]).is_empty(),
+        "Esc on home does not quit"
+    );
+    assert!(
+        app.message
+            .as_deref()
+            .unwrap_or_default()
+            .contains("q quits")
+    );
+    assert!(matches!(
+        press(&mut app, &[Key::Char('q')]).as_slice(),
+        [Effect::Quit]
+    ));
+    app.screen = Screen::Guide;
+    for (key, ui) in [
+        ('l', Ui::Lightning),
+        ('l', Ui::Lightning),
+        ('c', Ui::Classic),
+        ('c', Ui::Classic),
+        ('l', Ui::Lightning),
+    ] {
+        press(&mut app, &[Key::Char(key)]);
+        assert_eq!(app.ui, ui, "after {key}");
+    }
 }

@@ -141,6 +141,12 @@ impl Tmux {
         self.tmux(&["resize-window", "-t", "app", "-x", &cols, "-y", &rows]);
     }
 
+    /// Whether the program in the window has ended (its pane kept by `remain-on-exit`).
+    pub fn ended(&self) -> bool {
+        let out = self.tmux(&["display-message", "-p", "-t", "app", "#{pane_dead}"]);
+        String::from_utf8_lossy(&out.stdout).trim() == "1"
+    }
+
     /// What tmux's clipboard holds (an OSC 52 copy lands here with `set-clipboard on`).
     pub fn buffer(&self) -> Option<String> {
         let out = Command::new("tmux")

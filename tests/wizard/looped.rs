@@ -317,7 +317,8 @@ async fn test_and_save(w: &mut Looped) {
     w.wait_for("where should the secrets live").await;
     w.key(KeyCode::Char('f'));
     w.key(KeyCode::Enter);
-    w.wait_for("Saved connection 'c'").await;
+    // "Saved connection 'c'." or "Re-authenticated 'c'."
+    w.wait_for("'c'. Secrets are in").await;
 }
 
 /// Re-authenticate `c` in the wizard, typing `typed` into the form's fields.
@@ -425,7 +426,7 @@ async fn a_name_saved_meanwhile_by_another_process_is_not_replaced() {
     w.wait_for("where should the secrets live").await;
     w.key(KeyCode::Char('f'));
     w.key(KeyCode::Enter);
-    w.wait_for("saved a connection named 'c' while this one was tested")
+    w.wait_for("another sfconnect saved 'c' while this test ran")
         .await;
     w.quit().await;
     assert_eq!(

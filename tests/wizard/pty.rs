@@ -177,7 +177,7 @@ fn demo_new_connection_wrong_token_then_fixed_saved_and_reauthenticated() {
     s.send(ENTER);
     s.wait_for("where should the secrets live");
     s.send(ENTER);
-    s.wait_for("Saved connection 'demo'");
+    s.wait_for("Re-authenticated 'demo'");
     s.send("q");
     assert_eq!(s.exit_code(), 0);
     let raw = String::from_utf8_lossy(&s.raw()).to_string();
@@ -798,7 +798,7 @@ fn reauth_when_the_saved_secrets_are_gone_asks_for_everything() {
     s.wait_for("where should the secrets live");
     s.send("f");
     s.send(ENTER);
-    s.wait_for("Saved connection 'c'");
+    s.wait_for("Re-authenticated 'c'");
     s.send("q");
     assert_eq!(s.exit_code(), 0);
     let out = sfconnect(&["token", "c"]).output().unwrap();
@@ -831,8 +831,13 @@ fn a_failed_jwt_test_names_the_certificate_and_f4_brings_it_back_to_upload() {
     s.wait_for("A check failed");
     let failed = s.contents().replace('\n', " ");
     assert!(
-        failed.contains("the certificate that belongs to this key is"),
+        failed.contains("(the certificate that belongs to this key)"),
         "{failed}"
+    );
+    assert_eq!(
+        failed.matches("Use digital signatures").count(),
+        1,
+        "said once: {failed}"
     );
     assert!(failed.contains("demo.crt"), "{failed}");
     assert!(failed.contains("F4 certificate"), "{failed}");

@@ -325,6 +325,7 @@ fn reauthentication_overview() {
     let mut app = App::new(vec![row], StoreKind::Keyring, None);
     let loaded = Loaded {
         name: "prod".into(),
+        entry: "prod-entry".into(),
         draft: Draft {
             flow: Flow::Soap,
             login_url: LoginUrl::parse("https://acme.my.salesforce.com").unwrap(),
@@ -369,6 +370,7 @@ fn reauth_of(flow: sfconnect::profile::Flow, problem: Option<&str>) -> App {
     keys(&mut app, &[Key::Char('r')]);
     let loaded = Loaded {
         name: "crm".into(),
+        entry: "crm-entry".into(),
         draft: Draft {
             flow,
             login_url: LoginUrl::parse("https://acme.my.salesforce.com").unwrap(),

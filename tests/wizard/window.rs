@@ -133,13 +133,28 @@ fn a_window_grown_from_60x20_leaves_a_clean_shell_screen_on_quit() {
     t.wait_for("Production (login.salesforce.com)");
     assert!(eventually(|| t.screen().lines().count() >= 30));
     t.keys(&["C-c"]);
-    assert!(
-        eventually(|| t.screen().contains("Pane is dead")),
-        "{}",
-        t.screen()
-    );
+    assert!(eventually(|| t.ended()), "still running:\n{}", t.screen());
     let left = t.screen();
     for glyph in ['│', '┌', '└', '─', '┐'] {
         assert!(!left.contains(glyph), "box lines left behind:\n{left}");
     }
+}
+
+#[test]
+fn keys_pressed_while_the_window_is_too_small_do_nothing_unseen() {
+    if !available() {
+        return;
+    }
+    let t = Tmux::start(&["demo"], 30, 8, &[]);
+    t.wait_for("terminal too small");
+    t.keys(&["Enter"]);
+    t.keys(&["Enter"]);
+    t.keys(&["x"]);
+    t.resize(100, 30);
+    t.wait_for("Name this connection");
+    let screen = t.screen();
+    assert!(
+        screen.contains("> demo▏"),
+        "nothing was typed or chosen unseen:\n{screen}"
+    );
 }
