@@ -87,9 +87,10 @@ pub async fn wizard(
     let mut app = App::new(rows, store.unwrap_or(default_store), None);
     app.keyring_note = keyring_note;
     app.place_advice = Some(connect::place::Place::here().advice());
-    if let Some(dir) = &config_dir {
-        app.command = with_config_dir(dir);
-    }
+    app.command = match &config_dir {
+        Some(dir) => with_config_dir(dir),
+        None => program(),
+    };
     let mut initial = Vec::new();
     match start {
         Start::Home => {}
@@ -146,15 +147,32 @@ pub async fn demo() -> ExitCode {
     code
 }
 
-/// `sfconnect --config-dir DIR`, DIR quoted for a POSIX shell when it needs it.
-fn with_config_dir(dir: &std::path::Path) -> String {
-    let dir = dir.display().to_string();
-    let plain = dir
+/// `text` quoted for a POSIX shell when it needs it.
+fn shell_word(text: &str) -> String {
+    let plain = text
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || "/._-+:@%".contains(c));
     if plain {
-        format!("sfconnect --config-dir {dir}")
+        text.to_string()
     } else {
-        format!("sfconnect --config-dir '{}'", dir.replace('\'', "'\\''"))
+        format!("'{}'", text.replace('\'', "'\\''"))
     }
+}
+
+/// The program as the user typed it: a path when it was run by one (`./sfconnect`,
+/// `/opt/sfconnect/sfconnect`), so that the commands shown work as printed.
+fn program() -> String {
+    match std::env::args().next() {
+        Some(argv0) if argv0.contains('/') => shell_word(&argv0),
+        _ => "sfconnect".into(),
+    }
+}
+
+/// `sfconnect --config-dir DIR`, each quoted for a POSIX shell when it needs it.
+fn with_config_dir(dir: &std::path::Path) -> String {
+    format!(
+        "{} --config-dir {}",
+        program(),
+        shell_word(&dir.display().to_string())
+    )
 }

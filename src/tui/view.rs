@@ -112,18 +112,22 @@ fn scrolled(
         frame,
         area,
         text,
-        (app.scroll.min(max), max),
+        (app.scroll.min(max), max, SCROLL),
         frame_box,
         look,
     );
 }
 
-/// `text` scrolled `offset` lines of `max`, with the "more" marks on `frame_box`.
+/// The mark for more below when Up and Down scroll.
+const SCROLL: &str = " ↓ more below: ↑↓ scroll ";
+
+/// `text` scrolled `offset` lines of `max`, with the "more" marks on `frame_box`; `below`
+/// says how to see what is below.
 fn at_offset(
     frame: &mut Frame,
     area: Rect,
     text: Paragraph<'_>,
-    (offset, max): (usize, usize),
+    (offset, max, below): (usize, usize, &str),
     frame_box: Rect,
     look: Look,
 ) {
@@ -145,11 +149,7 @@ fn at_offset(
         mark(frame, frame_box.y, " ↑ more above ");
     }
     if offset < max {
-        mark(
-            frame,
-            frame_box.bottom().saturating_sub(1),
-            " ↓ more below: ↑↓ scroll ",
-        );
+        mark(frame, frame_box.bottom().saturating_sub(1), below);
     }
 }
 
@@ -291,7 +291,10 @@ pub fn draw(app: &App, frame: &mut Frame, look: Look) {
     );
     // Values to select with the mouse (addresses, links, certificates) get no side borders:
     // a selection must not pick up `│` from wrapped lines.
-    let block = if matches!(app.screen, Screen::Authorize | Screen::Certificate) {
+    let block = if matches!(
+        app.screen,
+        Screen::Authorize | Screen::Certificate | Screen::Done
+    ) {
         Block::new().borders(Borders::TOP | Borders::BOTTOM)
     } else {
         Block::bordered()
@@ -370,7 +373,7 @@ pub fn draw(app: &App, frame: &mut Frame, look: Look) {
                 .collect::<Vec<_>>(),
             )
             .wrap(Wrap { trim: true }),
-            body,
+            unbordered(inner),
             look,
         ),
     }
@@ -531,7 +534,13 @@ fn reauth(app: &App, frame: &mut Frame, area: Rect, look: Look) {
                 format!("The saved secrets cannot be opened ({why}), so none are kept: type every value."),
                 style(look, Color::Yellow),
             )),
-            None => Line::from("Leave a secret empty to keep its saved value; type only what changed."),
+            None if crate::wizard::methods::fields(loaded.draft.flow)
+                .iter()
+                .any(|f| f.secret.is_some()) =>
+            {
+                Line::from("Leave a secret empty to keep its saved value; type only what changed.")
+            }
+            None => Line::from("Fields you leave as they are keep their saved values."),
         },
         Line::from(""),
     ]);
@@ -589,11 +598,17 @@ fn method(app: &App, frame: &mut Frame, area: Rect, look: Look) {
     ];
     if let Some(advice) = app.place_advice {
         about_lines.push(Line::from(Span::styled(
-            format!("Here: {advice}"),
+            advice.to_string(),
             style(look, Color::DarkGray),
         )));
     }
-    frame.render_widget(Paragraph::new(about_lines).wrap(Wrap { trim: true }), about);
+    // On a small window the description scrolls (↑↓ choose the method, so it is marked).
+    let text = Paragraph::new(about_lines).wrap(Wrap { trim: true });
+    let max = text
+        .line_count(about.width)
+        .saturating_sub(usize::from(about.height));
+    let below = " ↓ more: a taller window shows it ";
+    at_offset(frame, about, text, (0, max, below), outset(area), look);
 }
 
 fn guide(app: &App, frame: &mut Frame, area: Rect, look: Look) {
@@ -706,7 +721,8 @@ fn credentials(app: &App, frame: &mut Frame, area: Rect, look: Look) {
     } else {
         focus_end.saturating_sub(usize::from(area.height)).min(max)
     };
-    at_offset(frame, area, text, (offset, max), outset(area), look);
+    let below = " ↓ more below: Tab to the last field ";
+    at_offset(frame, area, text, (offset, max, below), outset(area), look);
 }
 
 const SPINNER: &[&str] = &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -738,11 +754,13 @@ fn testing(app: &App, frame: &mut Frame, area: Rect, look: Look) {
             None => Line::from(""),
         }
     };
+    let verdict = Paragraph::new(verdict).wrap(Wrap { trim: true });
+    let verdict_height = u16::try_from(verdict.line_count(area.width).clamp(1, 3)).unwrap_or(3);
     let [checks, bottom] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+        Layout::vertical([Constraint::Min(1), Constraint::Length(verdict_height)]).areas(area);
     let text = Paragraph::new(lines).wrap(Wrap { trim: false });
     scrolled(app, frame, checks, text, outset(area), look);
-    frame.render_widget(Paragraph::new(verdict).wrap(Wrap { trim: true }), bottom);
+    frame.render_widget(verdict, bottom);
 }
 
 fn save(app: &App, frame: &mut Frame, area: Rect, look: Look) {
@@ -819,7 +837,7 @@ fn help(app: &App, frame: &mut Frame, look: Look) {
         frame,
         inner,
         text,
-        (app.help_scroll.min(max), max),
+        (app.help_scroll.min(max), max, SCROLL),
         popup,
         look,
     );

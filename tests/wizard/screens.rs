@@ -117,7 +117,7 @@ fn name_environment_and_method() {
     );
     app.place_advice = Some(ssh.advice());
     let screen = snap_both(&mut app, "method_over_ssh");
-    assert!(screen.contains("Here: This is an SSH session"), "{screen}");
+    assert!(screen.contains("This is an SSH session"), "{screen}");
 }
 
 #[test]
