@@ -643,6 +643,8 @@ fn demo_browser_login_over_ssh_by_pasting_the_address_back() {
         !s.contents().contains("code="),
         "the pasted address is masked"
     );
+    // Yet described well enough to recognise it.
+    s.wait_for("pasted: http://localhost:1717/OauthRedirect (holds a code)");
     s.send(ENTER);
     s.wait_for("All required checks passed");
     s.send(ENTER);
@@ -908,6 +910,48 @@ fn the_demos_refresh_token_method_gets_one_from_the_demo_org_with_f3() {
     s.wait_for("All required checks passed");
     assert!(
         s.contents().contains("the refresh token works"),
+        "{}",
+        s.contents()
+    );
+    s.send("\x03");
+    assert_eq!(s.exit_code(), 0);
+}
+
+#[test]
+fn classic_users_are_told_once_that_a_task_exists_only_in_lightning() {
+    let mut s = Session::start_sized(&["demo"], 30, 100, &[]);
+    s.wait_for("Name this connection");
+    s.send(ENTER);
+    s.wait_for("Demo org (simulated");
+    s.send(ENTER);
+    s.wait_for("I already have a refresh token");
+    for _ in 0..4 {
+        s.send("\x1b[B");
+    }
+    s.send(ENTER);
+    s.wait_for("needs:");
+    // Checklist items are notes, not boxes that cannot be ticked.
+    assert!(!s.contents().contains('☐'), "{}", s.contents());
+    s.send(ENTER);
+    s.wait_for("Create an External Client App");
+    s.send("c");
+    s.wait_for("Setup paths: Classic");
+    let screen = s.contents();
+    assert_eq!(screen.matches("only in Lightning").count(), 1, "{screen}");
+    assert!(
+        !screen.contains("Switch to Lightning Experience for this task"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("1. Setup > Apps > External Client Apps"),
+        "{screen}"
+    );
+    // The certificate's upload comes after the form, once the certificate exists.
+    for _ in 0..2 {
+        s.send(TAB);
+    }
+    assert!(
+        !s.contents().contains("Upload the certificate"),
         "{}",
         s.contents()
     );
