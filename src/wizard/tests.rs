@@ -1165,25 +1165,31 @@ fn a_new_password_with_the_saved_token_is_warned_and_diagnosed() {
     assert_eq!(app.fields[app.focus].label, SECURITY_TOKEN);
 }
 
+/// Start the login the form holds, have the app refuse the consumer secret, and return
+/// what the wizard says of it.
+fn secret_refused(app: &mut App) -> CheckResult {
+    let request = match press(app, &[Key::Enter]).as_slice() {
+        [Effect::StartAuthorize { request, .. }] => *request,
+        other => panic!("{other:?}"),
+    };
+    let refused = crate::salesforce::SfError::new(crate::salesforce::Cause::ClientSecretInvalid);
+    update(
+        app,
+        Msg::Authorized {
+            request,
+            result: Err(CheckResult::from_error("login", Status::Fail, &refused)),
+        },
+    );
+    app.authorizing.as_ref().unwrap().failed.clone().unwrap()
+}
+
 #[test]
 fn a_secret_left_empty_is_named_missing_not_wrong() {
     let mut app = demo_app();
     to_method_form(&mut app, 3);
     typed(&mut app, "3MVGdemo");
     press(&mut app, &[Key::Enter]);
-    let request = match press(&mut app, &[Key::Enter]).as_slice() {
-        [Effect::StartAuthorize { request, .. }] => *request,
-        other => panic!("{other:?}"),
-    };
-    let refused = crate::salesforce::SfError::new(crate::salesforce::Cause::ClientSecretInvalid);
-    update(
-        &mut app,
-        Msg::Authorized {
-            request,
-            result: Err(CheckResult::from_error("login", Status::Fail, &refused)),
-        },
-    );
-    let failed = app.authorizing.as_ref().unwrap().failed.clone().unwrap();
+    let failed = secret_refused(&mut app);
     assert!(failed.detail.contains("left empty"), "{}", failed.detail);
     assert!(!failed.detail.contains("wrong"), "{}", failed.detail);
     // With a secret typed (the warning left the cursor in its field), a refusal still says
@@ -1191,18 +1197,7 @@ fn a_secret_left_empty_is_named_missing_not_wrong() {
     press(&mut app, &[Key::Esc]);
     assert_eq!(app.fields[app.focus].label, methods::CONSUMER_SECRET);
     typed(&mut app, "typo");
-    let request = match press(&mut app, &[Key::Enter]).as_slice() {
-        [Effect::StartAuthorize { request, .. }] => *request,
-        other => panic!("{other:?}"),
-    };
-    update(
-        &mut app,
-        Msg::Authorized {
-            request,
-            result: Err(CheckResult::from_error("login", Status::Fail, &refused)),
-        },
-    );
-    let failed = app.authorizing.as_ref().unwrap().failed.clone().unwrap();
+    let failed = secret_refused(&mut app);
     assert!(failed.detail.contains("wrong"), "{}", failed.detail);
 }
 

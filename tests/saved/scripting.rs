@@ -77,6 +77,20 @@ fn bare_soap_login(dir: &std::path::Path, url: &str, extra: &[&str]) -> Command 
     c
 }
 
+/// Run `command` with `input` on its stdin, then its end.
+async fn with_stdin(mut command: Command, input: String) -> std::process::Output {
+    command.stdin(Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(input.as_bytes()).unwrap();
+    }
+    tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn secrets_come_from_stdin_one_line_each_or_from_files() {
     let sim = sim().await;
@@ -87,16 +101,7 @@ async fn secrets_come_from_stdin_one_line_each_or_from_files() {
         sim.login_url(),
         &["--security-token-stdin", "--password-stdin"],
     );
-    login.stdin(Stdio::piped());
-    let mut child = login.spawn().unwrap();
-    {
-        use std::io::Write;
-        let mut stdin = child.stdin.take().unwrap();
-        writeln!(stdin, "{DEMO_PASSWORD}\n{DEMO_TOKEN}").unwrap();
-    }
-    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
-        .await
-        .unwrap();
+    let out = with_stdin(login, format!("{DEMO_PASSWORD}\n{DEMO_TOKEN}\n")).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 
     // Stdin that ends early says which line was missing, and changes nothing.
@@ -106,16 +111,7 @@ async fn secrets_come_from_stdin_one_line_each_or_from_files() {
         sim.login_url(),
         &["--password-stdin", "--security-token-stdin"],
     );
-    short.stdin(Stdio::piped());
-    let mut child = short.spawn().unwrap();
-    {
-        use std::io::Write;
-        let mut stdin = child.stdin.take().unwrap();
-        writeln!(stdin, "{DEMO_PASSWORD}").unwrap();
-    }
-    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
-        .await
-        .unwrap();
+    let out = with_stdin(short, format!("{DEMO_PASSWORD}\n")).await;
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("SFCONNECT_SECURITY_TOKEN"), "{err}");
