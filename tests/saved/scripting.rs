@@ -96,7 +96,7 @@ async fn secrets_come_from_stdin_one_line_each_or_from_files() {
     let sim = sim().await;
     let dir = tempfile::tempdir().unwrap();
     // stdin: the password's line, then the token's.
-    let mut login = bare_soap_login(
+    let login = bare_soap_login(
         dir.path(),
         sim.login_url(),
         &["--security-token-stdin", "--password-stdin"],
@@ -106,7 +106,7 @@ async fn secrets_come_from_stdin_one_line_each_or_from_files() {
 
     // Stdin that ends early says which line was missing, and changes nothing.
     let before = snapshot(dir.path());
-    let mut short = bare_soap_login(
+    let short = bare_soap_login(
         dir.path(),
         sim.login_url(),
         &["--password-stdin", "--security-token-stdin"],
