@@ -61,6 +61,10 @@ fn optional_consumer_secret(
     )
 }
 
+/// Salesforce answers "invalid client credentials" for a secret never given as for a wrong
+/// one; when none was given, that is what to say.
+const MISSING_SECRET: &str = "the app requires its consumer secret for this login, and none was given (it is missing, not wrong). Set SFCONNECT_CLIENT_SECRET (or use --client-secret-stdin or SFCONNECT_CLIENT_SECRET_FILE) and log in again; Manage Consumer Details shows it (Lightning: Setup > Apps > App Manager > the app > View; Classic: Setup > Build > Create > Apps > the app). Nothing was saved.";
+
 /// A JWT key file must hold an RSA private key in PEM form: said before any network call.
 fn check_private_key(path: &std::path::Path) -> Result<(), ExitCode> {
     let pem = secrecy::zeroize::Zeroizing::new(std::fs::read(path).map_err(|e| {
@@ -233,7 +237,32 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
         Ok(i) => i,
         Err(code) => return code,
     };
+    if inputs.flow == Flow::RefreshToken
+        && let (Some(client_id), Some(refresh)) = (
+            inputs.client_id.as_deref(),
+            inputs.secrets.get(key::REFRESH_TOKEN),
+        )
+        && let Some(other) = crate::connect::saved::holder_of_refresh_token(
+            &profiles, &args.name, client_id, refresh,
+        )
+        .await
+    {
+        return fail(
+            EXIT_USAGE,
+            format!(
+                "this refresh token is saved already for '{other}': two connections sharing one break each other (removing either revokes it for both, and a rotation by one strands the other). Get a new refresh token for '{}' with a browser login of its own, or use '{other}'. Nothing was saved.",
+                args.name
+            ),
+        );
+    }
     let mut inputs = inputs;
+    let no_secret = inputs.secrets.get(key::CLIENT_SECRET).is_none();
+    if matches!(inputs.flow, Flow::Web | Flow::Device) && no_secret {
+        // Said before the browser or device step, not after the user has approved it.
+        say!(
+            "sfconnect: no consumer secret was given (SFCONNECT_CLIENT_SECRET, --client-secret-stdin or SFCONNECT_CLIENT_SECRET_FILE). Apps require it for this login by default; going on without it, as an app whose 'Require Secret for Refresh Token Flow' is off allows."
+        );
+    }
     if matches!(inputs.flow, Flow::Web | Flow::Device) {
         let app = crate::salesforce::oauth::ClientApp {
             client_id: inputs.client_id.clone().unwrap_or_default(),
@@ -262,6 +291,9 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
                     );
                 }
             },
+            Err(e) if no_secret && e.cause == crate::salesforce::Cause::ClientSecretInvalid => {
+                return fail(EXIT_FAILED, MISSING_SECRET);
+            }
             Err(e) => return super::saved::login_failed(&e, &args.name),
         }
     }

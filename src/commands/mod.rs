@@ -180,13 +180,19 @@ pub fn report(e: &SfError, name: &str) {
     if !d.likely.is_empty() {
         say!("  Most likely:");
         for l in d.likely {
-            say!("    - {}", crate::check::named(l, name));
+            say!(
+                "    - {}",
+                saved::for_the_shell(&crate::check::named(l, name))
+            );
         }
     }
     if !d.fix.is_empty() {
         say!("  What to do:");
         for f in d.fix {
-            say!("    - {}", crate::check::named(f, name));
+            say!(
+                "    - {}",
+                saved::for_the_shell(&crate::check::named(f, name))
+            );
         }
     }
     for s in d.setup {

@@ -83,11 +83,24 @@ fn count(n: impl std::fmt::Display, what: &str) -> String {
 
 /// The contract's `test --json` shape, plus the users-and-licenses summary.
 pub fn outcome_json(name: &str, outcome: &Outcome) -> serde_json::Value {
+    // Scripts read the fixes too: they name the command that works from a shell.
+    let checks: Vec<_> = outcome
+        .checks
+        .iter()
+        .map(|c| {
+            let mut c = c.clone();
+            c.detail = super::saved::for_the_shell(&c.detail);
+            c.fix = super::saved::for_the_shell(&c.fix);
+            c
+        })
+        .collect();
     json!({
+        "name": name,
+        // Deprecated: the same as "name", kept for scripts written before it.
         "profile": name,
         "ok": outcome.ok(),
         "elapsed_ms": outcome.elapsed.as_millis() as u64,
-        "checks": outcome.checks,
+        "checks": checks,
         "licenses": outcome.licenses,
     })
 }

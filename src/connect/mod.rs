@@ -6,6 +6,7 @@ pub mod browser;
 pub mod health;
 pub mod interactive;
 pub mod place;
+pub mod remove;
 pub mod save;
 pub mod saved;
 pub mod signals;

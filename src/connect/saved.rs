@@ -254,3 +254,29 @@ pub async fn record_unopenable(
     })
     .await
 }
+
+/// The other saved connection that holds `refresh_token` already, if any: only connections of
+/// the same app are opened to look. Two connections sharing one refresh token break each other
+/// (removing either revokes it for both; a rotation by one strands the other).
+pub async fn holder_of_refresh_token(
+    profiles: &Arc<Profiles>,
+    name: &str,
+    client_id: &str,
+    refresh_token: &secrecy::SecretString,
+) -> Option<String> {
+    use secrecy::ExposeSecret;
+    let config = profiles.config().ok()?;
+    for (other, profile) in &config.connections {
+        if other == name || profile.client_id.as_deref() != Some(client_id) {
+            continue;
+        }
+        let Ok(saved) = open_in(profiles.clone(), other).await else {
+            continue;
+        };
+        let theirs = saved.secrets.get(crate::profile::key::REFRESH_TOKEN);
+        if theirs.is_some_and(|t| t.expose_secret() == refresh_token.expose_secret()) {
+            return Some(other.clone());
+        }
+    }
+    None
+}

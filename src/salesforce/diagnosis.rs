@@ -374,7 +374,7 @@ pub fn diagnose(cause: Cause) -> Diagnosis {
                 "this machine's IP address is outside the org's trusted IP ranges, so the password must be followed by the security token",
             ],
             &[
-                "reset the security token and enter it in the security token field",
+                "reset the security token and give the new one along with the password",
                 "or add this machine's IP address to the org's trusted IP ranges (then no token is needed)",
             ],
             &[RESET_TOKEN],

@@ -26,7 +26,7 @@ use crate::connect::health::{Health, health};
 use crate::connect::interactive::{self, Progress};
 use crate::connect::save::{Replace, Verified, save};
 use crate::connect::web_login::{Pasted, clipboard_sequence};
-use crate::connect::{blocking, open_in, open_store, target};
+use crate::connect::{open_in, open_store, target};
 use crate::profile::{Draft, Flow, ProfileError, Profiles, StoreError};
 use crate::salesforce::http::request_timeout;
 use crate::salesforce::oauth::ClientApp;
@@ -547,17 +547,12 @@ impl Runtime {
     fn remove(&self, request: u64, name: String) {
         let (profiles, tx) = (self.profiles.clone(), self.tx.clone());
         tokio::spawn(async move {
-            let removed = async {
-                let profile = profiles.get(&name)?;
-                let store = open_store(&profiles, profile.store).await?;
-                let n = name.clone();
-                blocking(move || profiles.remove(&n, store.as_ref())).await
-            }
-            .await;
+            // As `sfconnect remove` does: the token revoked, the key pair made for it deleted.
+            let removed = crate::connect::remove::remove(&profiles, &name, true).await;
             let msg = match removed {
-                Ok(_) => Msg::Removed {
+                Ok(removal) => Msg::Removed {
                     request,
-                    message: format!("Removed '{name}' and its secrets."),
+                    message: removed_message(&name, &removal),
                 },
                 Err(e) => Msg::Failed {
                     request,
@@ -699,6 +694,26 @@ impl Runtime {
         }
         Some(())
     }
+}
+
+/// What the home screen says after a removal.
+fn removed_message(name: &str, removal: &crate::connect::remove::Removal) -> String {
+    use crate::connect::remove::Revocation;
+    let mut said = format!("Removed '{name}' and its secrets.");
+    match &removal.revocation {
+        Revocation::Revoked => said.push_str(" Its token was revoked at Salesforce."),
+        Revocation::Failed(e) => said.push_str(&format!(
+            " Its token could not be revoked ({e}): it stays valid until it expires or an admin revokes it."
+        )),
+        Revocation::Skipped | Revocation::NoToken => {}
+    }
+    if let Some((key, _)) = &removal.key_pair {
+        said.push_str(&format!(
+            " Its key pair ({}) was deleted: remove the certificate from the app too.",
+            key.display()
+        ));
+    }
+    said
 }
 
 fn generated_key(g: crate::profile::jwt_key::Generated, reused: bool) -> GeneratedKey {

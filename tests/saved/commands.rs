@@ -182,7 +182,20 @@ async fn an_expired_password_fails_and_status_says_so() {
     // The text report's fixes are ready to paste: the connection's own name, never NAME.
     let out = run_async(cmd(dir.path(), &["test", "prod"])).await;
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("sfconnect reauth prod"), "{stdout}");
+    // The command that works from a shell, not the wizard's `reauth`.
+    assert!(stdout.contains("sfconnect login prod"), "{stdout}");
+    assert!(!stdout.contains("reauth"), "{stdout}");
+    let (_, report) = json_of(dir.path(), &["test", "prod", "--json"]).await;
+    assert_eq!(report["name"], "prod");
+    assert_eq!(
+        report["profile"], "prod",
+        "kept for scripts written before `name`"
+    );
+    let fixes = report["checks"].to_string();
+    assert!(
+        fixes.contains("sfconnect login prod") && !fixes.contains("reauth"),
+        "{fixes}"
+    );
     assert!(!stdout.contains("NAME"), "{stdout}");
     let last = stdout.lines().last().unwrap_or_default();
     assert!(
@@ -362,30 +375,35 @@ async fn imported_refresh_token_rotates_exports_and_round_trips() {
         "{stdout}"
     );
 
-    // An imported sfdx-url works for a new connection.
-    let mut reimport = cmd(
-        dir,
-        &[
-            "login",
-            "copy",
-            "--flow",
-            "refresh-token",
-            "--login-url",
-            sim.login_url(),
-            "--client-id",
-            &again.client_id,
-        ],
-    );
-    reimport
-        .env("SFCONNECT_REFRESH_TOKEN", &again.refresh_token)
-        .env("SFCONNECT_CLIENT_SECRET", &again.client_secret);
-    // The last test rotated it again, so take the current one.
+    // An imported sfdx-url works for a new connection on another machine (another config
+    // dir). In the same config it is refused: one refresh token is never saved twice.
+    let elsewhere = tempfile::tempdir().unwrap();
     let out = run_async(cmd(dir, &["export", "connector", "--format", "sfdx-url"])).await;
     let current = parse_sfdx_url(String::from_utf8_lossy(&out.stdout).trim()).unwrap();
-    reimport.env("SFCONNECT_REFRESH_TOKEN", &current.refresh_token);
-    assert!(run_async(reimport).await.status.success());
+    let reimport = |into: &std::path::Path| {
+        let mut c = cmd(
+            into,
+            &[
+                "login",
+                "copy",
+                "--flow",
+                "refresh-token",
+                "--login-url",
+                sim.login_url(),
+                "--client-id",
+                &current.client_id,
+            ],
+        );
+        c.env("SFCONNECT_REFRESH_TOKEN", &current.refresh_token)
+            .env("SFCONNECT_CLIENT_SECRET", &current.client_secret);
+        c
+    };
+    let out = run_async(reimport(dir)).await;
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(run_async(reimport(elsewhere.path())).await.status.success());
 
     // remove revokes the refresh token at Salesforce before deleting everything.
+    let dir = elsewhere.path();
     let out = run_async(cmd(dir, &["export", "copy", "--format", "sfdx-url"])).await;
     let copy = parse_sfdx_url(String::from_utf8_lossy(&out.stdout).trim()).unwrap();
     let out = run_async(cmd(dir, &["remove", "copy"])).await;
@@ -945,9 +963,38 @@ async fn jwt_with_a_generated_key_and_certificate() {
         "{}",
         text(&out)
     );
+    // The failure names the certificate to upload, for this very key.
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("keys/server.crt"),
+        "{}",
+        text(&out)
+    );
     sim.with_state(|l| l.scenario.apps[0].certificate = Some(pem.clone()));
-    let out = run_async(login("server")).await;
+    // The key pair made for 'server' is found without --key-file.
+    let out = run_async(cmd(
+        dir,
+        &[
+            "login",
+            "server",
+            "--flow",
+            "jwt",
+            "--login-url",
+            sim.login_url(),
+            "--username",
+            DEMO_USERNAME,
+            "--client-id",
+            DEMO_CONSUMER_KEY,
+        ],
+    ))
+    .await;
     assert!(out.status.success(), "{}", text(&out));
     let (code, _) = json_of(dir, &["test", "server", "--json"]).await;
     assert_eq!(code, Some(0));
+    // A second connection with its own key file keeps it; removing 'server' deletes the key
+    // pair made for it, and says so.
+    let out = run_async(cmd(dir, &["remove", "server"])).await;
+    assert!(out.status.success(), "{}", text(&out));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("Deleted its key pair"), "{said}");
+    assert!(!key_file.exists() && !dir.join("keys/server.crt").exists());
 }

@@ -287,3 +287,95 @@ async fn a_login_never_replaces_what_another_process_saved_meanwhile() {
     );
     assert_eq!(snapshot(dir.path()), theirs);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_browser_login_without_the_consumer_secret_says_so_first_and_names_it_missing() {
+    use sfconnect::sim::scenario::DEMO_CONSUMER_KEY;
+    use std::io::{BufRead, BufReader, Write};
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut login = cmd(
+        dir.path(),
+        &[
+            "login",
+            "web",
+            "--flow",
+            "web",
+            "--login-url",
+            sim.login_url(),
+            "--client-id",
+            DEMO_CONSUMER_KEY,
+            "--no-browser",
+        ],
+    );
+    login.stdin(Stdio::piped());
+    let mut child = login.spawn().unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut before_url = Vec::new();
+    let url = loop {
+        let line = lines.next().expect("the authorize URL is printed").unwrap();
+        if line.contains("/services/oauth2/authorize?") {
+            break line.trim().to_string();
+        }
+        before_url.push(line);
+    };
+    let said = before_url.join("\n");
+    assert!(
+        said.contains("no consumer secret was given (SFCONNECT_CLIENT_SECRET"),
+        "{said}"
+    );
+    // The user logs in in the browser; the app then refuses the missing secret.
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let location = client.get(&url).send().await.unwrap().headers()["location"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    writeln!(child.stdin.take().unwrap(), "{location}").unwrap();
+    let (status, rest) = tokio::task::spawn_blocking(move || {
+        let rest: Vec<String> = lines.map_while(Result::ok).collect();
+        (child.wait().unwrap(), rest.join("\n"))
+    })
+    .await
+    .unwrap();
+    assert_eq!(status.code(), Some(1), "{rest}");
+    assert!(rest.contains("it is missing, not wrong"), "{rest}");
+    assert!(!rest.contains("The consumer secret is wrong"), "{rest}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_refresh_token_is_never_saved_for_two_connections() {
+    use sfconnect::sim::scenario::{DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET};
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let import = |name: &str, refresh: &str| {
+        let mut c = cmd(
+            dir.path(),
+            &[
+                "login",
+                name,
+                "--flow",
+                "refresh-token",
+                "--login-url",
+                sim.login_url(),
+                "--client-id",
+                DEMO_CONSUMER_KEY,
+            ],
+        );
+        c.env("SFCONNECT_REFRESH_TOKEN", refresh)
+            .env("SFCONNECT_CLIENT_SECRET", DEMO_CONSUMER_SECRET);
+        c
+    };
+    // A refresh token as an admin would get one elsewhere (one browser login).
+    let first = browser_refresh_token(&sim, DEMO_CONSUMER_SECRET).await;
+    let out = run_async(import("connector", &first)).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let before = snapshot(dir.path());
+    let out = run_async(import("copy", &first)).await;
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("saved already for 'connector'"), "{err}");
+    assert_eq!(snapshot(dir.path()), before, "nothing saved");
+}
