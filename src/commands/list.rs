@@ -48,7 +48,10 @@ pub fn run(global: &crate::cli::Global, json: bool) -> ExitCode {
         out!("{}", Value::Array(all));
         return ExitCode::SUCCESS;
     }
-    if config.connections.is_empty() {
+    for b in &config.broken {
+        out!("{}  cannot be read: {}", b.name, b.error);
+    }
+    if config.connections.is_empty() && config.broken.is_empty() {
         out!(
             "No saved connections. Create one with `sfconnect setup` or `sfconnect login NAME --flow …`."
         );

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::list::profile_json;
 use super::saved::{http, run_checks, use_colour};
@@ -24,12 +24,28 @@ fn selected(global: &Global, name: Option<&str>) -> Result<Vec<(String, Profile)
         .config()
         .map_err(|e| profile_failure(&ProfileError::from(e)))?;
     match name {
-        Some(n) => match config.connections.get(n) {
-            Some(p) => Ok(vec![(n.to_string(), p.clone())]),
-            None => Err(profile_failure(&ProfileError::NotFound(n.to_string()))),
+        Some(n) => match (config.connections.get(n), config.broken(n)) {
+            (Some(p), _) => Ok(vec![(n.to_string(), p.clone())]),
+            (None, Some(broken)) => Err(profile_failure(&broken.into())),
+            (None, None) => Err(profile_failure(&ProfileError::NotFound(n.to_string()))),
         },
         None => Ok(config.connections.into_iter().collect()),
     }
+}
+
+/// Connections whose entry in the config file does not parse, each with where to fix it: all
+/// of them, or `name` when it is one. They count as failing.
+fn broken(global: &Global, name: Option<&str>) -> Vec<(String, String)> {
+    let Ok(config) = profiles(global).and_then(|p| p.config().map_err(|_| ExitCode::SUCCESS))
+    else {
+        return Vec::new();
+    };
+    config
+        .broken
+        .iter()
+        .filter(|b| name.is_none_or(|n| n == b.name))
+        .map(|b| (b.name.clone(), b.error.to_string()))
+        .collect()
 }
 
 pub struct Notify {
@@ -110,11 +126,21 @@ async fn run_notification(command: &str, name: &str, old: Health, new: Health, m
     }
 }
 
-fn print(connections: &[(String, Profile)], json: bool) -> ExitCode {
+fn print(connections: &[(String, Profile)], broken: &[(String, String)], json: bool) -> ExitCode {
     let now = SystemTime::now();
-    let mut alarming = false;
+    let mut alarming = !broken.is_empty();
     let mut rows = Vec::new();
     let colour = use_colour(std::io::stdout().is_terminal());
+    for (name, error) in broken {
+        if json {
+            rows.push(json!({"name": name, "health": "failing", "message": error, "error": error}));
+        } else {
+            out!(
+                "{} {name}: failing: {error}",
+                super::saved::symbol(crate::check::Status::Fail, colour)
+            );
+        }
+    }
     for (name, p) in connections {
         let (h, message) = health(p, now);
         alarming |= h.alarming();
@@ -141,7 +167,7 @@ fn print(connections: &[(String, Profile)], json: bool) -> ExitCode {
     }
     if json {
         out!("{}", Value::Array(rows));
-    } else if connections.is_empty() {
+    } else if connections.is_empty() && broken.is_empty() {
         out!(
             "No saved connections. Add one with `sfconnect setup` (the wizard) or `sfconnect login NAME --flow …` (see `sfconnect login --help`)."
         );
@@ -164,7 +190,7 @@ pub async fn status(
         None => selected(global, name),
     };
     match connections {
-        Ok(c) => print(&c, json),
+        Ok(c) => print(&c, &broken(global, name), json),
         Err(code) => code,
     }
 }

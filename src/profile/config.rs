@@ -159,6 +159,47 @@ pub struct Config {
     /// Journal of secret entries to clean up (see `Unreferenced`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unreferenced: Vec<Unreferenced>,
+    /// Connections whose entry does not parse: named with their line, left out of
+    /// `connections` so the others keep working, and written back as they were.
+    #[serde(skip)]
+    pub broken: Vec<Broken>,
+}
+
+/// A connection entry that does not parse.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Broken {
+    pub name: String,
+    /// Where to fix it: the file, its line and the key on it.
+    pub error: BrokenAt,
+    /// The entry as the file has it, written back unchanged.
+    raw: toml::Value,
+}
+
+impl Eq for Broken {}
+
+/// Where a connection entry fails to parse, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenAt {
+    pub path: PathBuf,
+    pub line: usize,
+    pub key: Option<String>,
+    pub message: String,
+}
+
+impl std::fmt::Display for BrokenAt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: ", self.path.display(), self.line)?;
+        if let Some(key) = &self.key {
+            write!(f, "key '{key}': ")?;
+        }
+        write!(
+            f,
+            "{}. Edit line {} of {}; the other connections keep working meanwhile.",
+            self.message.trim_end_matches('.'),
+            self.line,
+            self.path.display()
+        )
+    }
 }
 
 impl Default for Config {
@@ -168,6 +209,7 @@ impl Default for Config {
             connections: BTreeMap::new(),
             notify_command: None,
             unreferenced: Vec::new(),
+            broken: Vec::new(),
         }
     }
 }
@@ -175,13 +217,15 @@ impl Default for Config {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error(
-        "{path}:{line}: {message}\nsfconnect will not change this file until it is fixed or moved aside (for example: mv '{path}' '{path}.broken')."
+        "{path}:{line}: {message}\nEdit line {line} of {path}: sfconnect will not change this file until it parses (moving it aside would drop every saved connection)."
     )]
     Invalid {
         path: PathBuf,
         line: usize,
         message: String,
     },
+    #[error("connection '{name}' cannot be used: {at}")]
+    Broken { name: String, at: BrokenAt },
     #[error(
         "{path} was written by a newer sfconnect (schema version {found}, this one knows {SCHEMA_VERSION}); update sfconnect to use it"
     )]
@@ -228,6 +272,95 @@ fn migrate(mut raw: toml::Table, path: &Path) -> Result<toml::Table, ConfigError
     Ok(raw)
 }
 
+/// The line of a table header `[NAME]` (or `[connections.NAME]` forms), if the text has one.
+fn header_line(text: &str, dotted: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            let l = l.trim();
+            l == format!("[{dotted}]")
+        })
+        .map(|i| i + 1)
+}
+
+/// The first line that sets `key` at the start of a line.
+fn key_line(text: &str, key: &str) -> Option<usize> {
+    if key.is_empty() {
+        return None;
+    }
+    text.lines()
+        .position(|l| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map(|i| i + 1)
+}
+
+/// Where connection `name`'s entry fails: its own lines parsed alone give the line and the key.
+fn locate(text: &str, path: &Path, name: &str, e: &toml::de::Error) -> BrokenAt {
+    let headers = [
+        format!("[connections.{name}]"),
+        format!("[connections.\"{name}\"]"),
+    ];
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(start) = lines
+        .iter()
+        .position(|l| headers.iter().any(|h| l.trim() == h))
+    else {
+        return BrokenAt {
+            path: path.to_path_buf(),
+            line: 1,
+            key: None,
+            message: e.message().to_string(),
+        };
+    };
+    // The entry's lines, its sub-tables (`[connections.NAME.objects]`) re-rooted.
+    let sub = [
+        format!("[connections.{name}."),
+        format!("[connections.\"{name}\"."),
+    ];
+    let mut segment = String::new();
+    for line in &lines[start + 1..] {
+        let t = line.trim_start();
+        if t.starts_with('[') {
+            match sub.iter().find_map(|p| t.strip_prefix(p.as_str())) {
+                Some(rest) => {
+                    segment.push('[');
+                    segment.push_str(rest);
+                    segment.push('\n');
+                    continue;
+                }
+                None => break,
+            }
+        }
+        segment.push_str(line);
+        segment.push('\n');
+    }
+    // A bad value points at its line; a missing key at the entry's header.
+    let (line, message) = match toml::from_str::<Profile>(&segment) {
+        Err(inner) => match inner.span().filter(|s| s.start > 0 || s.end > 0) {
+            Some(span) if !inner.message().starts_with("missing field") => (
+                start + line_of(&segment, span.start) + 1,
+                inner.message().to_string(),
+            ),
+            _ => (start + 1, inner.message().to_string()),
+        },
+        Ok(_) => (start + 1, e.message().to_string()),
+    };
+    let key = lines
+        .get(line - 1)
+        .filter(|_| line != start + 1)
+        .and_then(|l| l.split_once('='))
+        .map(|(k, _)| k.trim().to_string())
+        .filter(|k| !k.is_empty() && !k.starts_with('['));
+    BrokenAt {
+        path: path.to_path_buf(),
+        line,
+        key,
+        message,
+    }
+}
+
 fn line_of(text: &str, offset: usize) -> usize {
     // Bytes, not a str slice: an offset inside a character must not panic.
     let end = offset.min(text.len());
@@ -260,24 +393,78 @@ impl Config {
             message: e.message().to_string(),
         };
         let raw: toml::Table = toml::from_str(text).map_err(invalid)?;
-        let raw = migrate(raw, &path)?;
-        let config: Config = raw
-            .try_into()
-            .map_err(|e: toml::de::Error| ConfigError::Invalid {
+        let mut raw = migrate(raw, &path)?;
+        // Each connection on its own: one bad entry must not stop the others.
+        let entries = match raw.remove("connections") {
+            None => toml::Table::new(),
+            Some(toml::Value::Table(t)) => t,
+            Some(_) => {
+                return Err(ConfigError::Invalid {
+                    line: header_line(text, "connections").unwrap_or(1),
+                    path,
+                    message: "`connections` must be a table of connections".into(),
+                });
+            }
+        };
+        let mut config: Config = raw.try_into().map_err(|e: toml::de::Error| {
+            let key = e
+                .message()
+                .split('`')
+                .nth(1)
+                .unwrap_or_default()
+                .to_string();
+            ConfigError::Invalid {
+                line: key_line(text, &key).unwrap_or(1),
                 path: path.clone(),
-                line: 1,
                 message: e.message().to_string(),
-            })?;
+            }
+        })?;
+        for (name, value) in entries {
+            match value.clone().try_into::<Profile>() {
+                Ok(profile) => {
+                    config.connections.insert(name, profile);
+                }
+                Err(e) => config.broken.push(Broken {
+                    error: locate(text, &path, &name, &e),
+                    name,
+                    raw: value,
+                }),
+            }
+        }
         Ok(config)
+    }
+
+    /// The error for a broken connection `name`, if it is one.
+    pub fn broken(&self, name: &str) -> Option<ConfigError> {
+        self.broken
+            .iter()
+            .find(|b| b.name == name)
+            .map(|b| ConfigError::Broken {
+                name: b.name.clone(),
+                at: b.error.clone(),
+            })
     }
 
     pub(crate) fn save(&self, dir: &Path) -> Result<(), ConfigError> {
         let path = dir.join(CONFIG_FILE);
-        let text = toml::to_string_pretty(self).map_err(|e| ConfigError::Io {
+        let serialise = |e: &dyn std::fmt::Display| ConfigError::Io {
             action: "serialise",
             path: path.clone(),
             source: std::io::Error::other(e.to_string()),
-        })?;
+        };
+        let mut table = toml::Table::try_from(self).map_err(|e| serialise(&e))?;
+        // Broken entries go back as they were, for the user to fix.
+        if !self.broken.is_empty() {
+            let connections = table
+                .entry("connections")
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            if let toml::Value::Table(connections) = connections {
+                for b in &self.broken {
+                    connections.insert(b.name.clone(), b.raw.clone());
+                }
+            }
+        }
+        let text = toml::to_string_pretty(&table).map_err(|e| serialise(&e))?;
         let text = format!(
             "# sfconnect saved connections. Secrets are not here: each connection's `store` says where they are.\n{text}"
         );
@@ -411,6 +598,56 @@ mod tests {
         assert_eq!(
             std::fs::read_to_string(dir.join(CONFIG_FILE)).unwrap(),
             "version = 1\n\n[connections.prod]\nflow = \n"
+        );
+    }
+
+    #[test]
+    fn a_bad_entry_names_its_line_and_key_and_leaves_the_others_working() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().to_path_buf();
+        let good = Config::parse(
+            "version = 1\n[connections.ok]\nflow = \"soap\"\nlogin_url = \"https://login.salesforce.com\"\nusername = \"a@b.c\"\nsecrets = \"ok-1\"\nstore = \"file\"\ncreated_at = \"2026-01-01T00:00:00Z\"\n",
+            &dir.join(CONFIG_FILE),
+        );
+        let good = match good {
+            Ok(c) if c.broken.is_empty() && c.connections.contains_key("ok") => c,
+            other => panic!("the fixture must parse: {other:?}"),
+        };
+        let mut text = toml::to_string_pretty(&good).unwrap();
+        text.push_str(
+            "\n[connections.prod]\nflow = \"sop\"\nlogin_url = \"https://login.salesforce.com\"\n",
+        );
+        let line = text.lines().position(|l| l.contains("\"sop\"")).unwrap() + 1;
+        std::fs::write(dir.join(CONFIG_FILE), &text).unwrap();
+        let config = Config::load(&dir).unwrap();
+        assert!(
+            config.connections.contains_key("ok"),
+            "the good one still works"
+        );
+        let err = config.broken("prod").unwrap().to_string();
+        assert!(
+            err.contains(&format!("connections.toml:{line}: key 'flow'")),
+            "{err}"
+        );
+        assert!(err.contains("connection 'prod'"), "{err}");
+        assert!(err.contains("unknown variant"), "{err}");
+        assert!(
+            !err.contains("mv "),
+            "no advice that drops every connection: {err}"
+        );
+        // A write keeps the broken entry as it was, for the user to fix.
+        let result: Result<(), ConfigError> = update(&dir, LOCK_TIMEOUT, &mut |_| {}, |c| {
+            c.notify_command = Some("true".into());
+            Ok(())
+        });
+        result.unwrap();
+        let after = Config::load(&dir).unwrap();
+        assert_eq!(after.notify_command.as_deref(), Some("true"));
+        assert!(after.broken("prod").is_some(), "still there, still broken");
+        assert!(
+            std::fs::read_to_string(dir.join(CONFIG_FILE))
+                .unwrap()
+                .contains("\"sop\"")
         );
     }
 

@@ -15,7 +15,9 @@ use std::time::{Duration, SystemTime};
 use aws_lc_rs::rand::{SecureRandom, SystemRandom};
 use secrecy::SecretString;
 
-pub use config::{Config, ConfigError, Flow, LastTest, Profile, Ui, Unreferenced};
+pub use config::{
+    Broken, BrokenAt, Config, ConfigError, Flow, LastTest, Profile, Ui, Unreferenced,
+};
 use config::{ConfigLock, LOCK_TIMEOUT};
 use file_store::{FileStore, Unlock};
 use keyring_store::KeyringStore;
@@ -201,7 +203,11 @@ impl Profiles {
     }
 
     pub fn get(&self, name: &str) -> Result<Profile, ProfileError> {
-        self.config()?
+        let mut config = self.config()?;
+        if let Some(broken) = config.broken(name) {
+            return Err(broken.into());
+        }
+        config
             .connections
             .remove(name)
             .ok_or_else(|| ProfileError::NotFound(name.to_string()))
@@ -326,6 +332,8 @@ impl Profiles {
             }
         }
         self.clean_unreferenced(&mut config, store)?;
+        // A new login under a broken entry's name replaces it: that is one way to fix it.
+        config.broken.retain(|b| b.name != name);
 
         let entry = new_entry_id(name);
         let staged = Unreferenced {

@@ -379,3 +379,61 @@ async fn one_refresh_token_is_never_saved_for_two_connections() {
     assert!(err.contains("saved already for 'connector'"), "{err}");
     assert_eq!(snapshot(dir.path()), before, "nothing saved");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hand_broken_entry_names_its_line_and_stops_only_itself() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for name in ["good", "bad"] {
+        let out = run_async(demo_login(d, sim.login_url(), name)).await;
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    // A typo in 'bad''s flow, by hand.
+    let file = d.join(sfconnect::profile::config::CONFIG_FILE);
+    let config = std::fs::read_to_string(&file).unwrap();
+    let header = config.find("[connections.bad]").unwrap();
+    let at = header + config[header..].find("flow = \"soap\"").unwrap();
+    let broken = format!(
+        "{}flow = \"sop\"{}",
+        &config[..at],
+        &config[at + "flow = \"soap\"".len()..]
+    );
+    let line = broken[..at].matches('\n').count() + 1;
+    std::fs::write(&file, &broken).unwrap();
+    let where_ = format!("connections.toml:{line}: key 'flow'");
+
+    // The good one keeps working.
+    let out = run_async(cmd(d, &["test", "good"])).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    // The bad one is named, with the line to edit.
+    for args in [
+        vec!["test", "bad"],
+        vec!["token", "bad"],
+        vec!["status", "bad"],
+    ] {
+        let out = run_async(cmd(d, &args)).await;
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(&where_), "{args:?}: {err}");
+        assert!(err.contains("connection 'bad'"), "{err}");
+        assert!(!err.contains("mv "), "{err}");
+    }
+    // status names it among the others and counts it as failing.
+    let out = run_async(cmd(d, &["status"])).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("bad: failing") && said.contains(&where_),
+        "{said}"
+    );
+    assert!(said.contains("good"), "{said}");
+    // A re-authentication of the good one keeps the bad entry as it was, to be fixed.
+    let out = run_async(demo_login(d, sim.login_url(), "good")).await;
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("flow = \"sop\"")
+    );
+}
