@@ -55,7 +55,7 @@ pub async fn device_login(
                 secs % 60
             );
         }
-        Progress::Countdown(_) => {}
+        Progress::Countdown(_) | Progress::Refused(_) => {}
     })
     .await;
     if live {

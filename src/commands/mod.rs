@@ -65,6 +65,16 @@ pub fn prompt_secret(label: &str) -> Option<SecretString> {
     typed
 }
 
+/// A line typed or pasted on the terminal, with a mark per character and never echoed; None
+/// at Ctrl-C, Ctrl-D or Esc, or when the terminal cannot be put in raw mode.
+pub fn read_unechoed() -> Option<SecretString> {
+    crossterm::terminal::enable_raw_mode().ok()?;
+    let typed = read_masked();
+    let _ = crossterm::terminal::disable_raw_mode();
+    say!();
+    typed
+}
+
 /// The keys of a masked prompt, in raw mode: a mark per character, Backspace and Ctrl-U edit.
 fn read_masked() -> Option<SecretString> {
     use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers, read};

@@ -4,7 +4,7 @@
 use crate::connect::browser;
 use crate::connect::place::Place;
 use crate::connect::web_login::{
-    BrowserLogin, LOGIN_TIMEOUT, clipboard_sequence, ssh_forward_line,
+    BrowserLogin, LOGIN_TIMEOUT, Received, clipboard_sequence, ssh_forward_line,
 };
 use crate::salesforce::oauth::{ClientApp, TokenResponse};
 use crate::salesforce::{Http, LoginUrl, SfError};
@@ -50,12 +50,30 @@ pub async fn browser_login(
     );
     let tx = login.paste_sender();
     // A plain thread reads stdin: a blocking read must not hold up the runtime's shutdown.
+    // On a terminal the paste is not echoed: it holds the code.
     std::thread::spawn(move || {
-        for line in std::io::stdin().lines().map_while(Result::ok) {
-            if !line.trim().is_empty() && tx.send(line).is_err() {
+        loop {
+            let line = if std::io::stdin().is_terminal() {
+                super::read_unechoed().map(|s| secrecy::ExposeSecret::expose_secret(&s).to_string())
+            } else {
+                let mut line = String::new();
+                match std::io::stdin().read_line(&mut line) {
+                    Ok(0) | Err(_) => None,
+                    Ok(_) => Some(line),
+                }
+            };
+            let Some(line) = line else {
+                let _ = tx.send(Received::Ended);
+                break;
+            };
+            if !line.trim().is_empty() && tx.send(Received::Pasted(line)).is_err() {
                 break;
             }
         }
     });
-    login.finish(http, login_url, app, LOGIN_TIMEOUT).await
+    login
+        .finish(http, login_url, app, LOGIN_TIMEOUT, |e| {
+            say!("sfconnect: that is not this login's redirect: {e}. Paste the whole address the browser shows after Allow (Ctrl-C gives up):");
+        })
+        .await
 }

@@ -47,6 +47,8 @@ pub enum Progress {
     },
     /// Seconds left before the device code expires.
     Countdown(u64),
+    /// What was pasted (or sent to the listener) is not this login's redirect; still waiting.
+    Refused(String),
 }
 
 /// Browser login: the URL (a browser started with it where one can be), then the listener's
@@ -80,7 +82,11 @@ pub async fn browser_login(
         },
         paste: Some(login.paste_sender()),
     });
-    login.finish(http, login_url, app, LOGIN_TIMEOUT).await
+    login
+        .finish(http, login_url, app, LOGIN_TIMEOUT, |e| {
+            progress(Progress::Refused(e.to_string()))
+        })
+        .await
 }
 
 /// Device login: the code to show, then polling at the server's interval until approved,

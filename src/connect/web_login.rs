@@ -70,28 +70,58 @@ fn page(ok: bool) -> Html<&'static str> {
     })
 }
 
+/// What reaches a browser login under way, and from where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Received {
+    /// A request to the callback listener: anyone on this machine can send one, so only one
+    /// with this login's state counts, error redirects included.
+    Redirected(String),
+    /// Text the user pasted: the address the browser landed on, its code, or the text of
+    /// Salesforce's own error page (which carries no state).
+    Pasted(String),
+    /// The pasted input ended (stdin closed): no address will come that way.
+    Ended,
+}
+
 /// Where redirects and pasted addresses arrive.
-pub type Pasted = mpsc::UnboundedSender<String>;
+pub type Pasted = mpsc::UnboundedSender<Received>;
+
+/// What the listener needs: where to send requests, and the state that makes one this login's.
+#[derive(Clone)]
+struct Callback {
+    tx: Pasted,
+    state: String,
+}
 
 async fn callback(
-    State(tx): State<Pasted>,
+    State(cb): State<Callback>,
     uri: axum::http::Uri,
     Query(q): Query<Vec<(String, String)>>,
 ) -> Html<&'static str> {
-    let ok = q.iter().any(|(k, _)| k == "code") && !q.iter().any(|(k, _)| k == "error");
+    let ours = q.iter().any(|(k, v)| k == "state" && *v == cb.state);
     // The raw query keeps the code's encoding, so it is decoded exactly once, like a paste.
-    let _ = tx.send(format!("?{}", uri.query().unwrap_or_default()));
-    page(ok)
+    // Every request is passed on (the login says what it ignored); only this login's state
+    // gets a page that says anything worked.
+    let _ = cb.tx.send(Received::Redirected(format!(
+        "?{}",
+        uri.query().unwrap_or_default()
+    )));
+    if !ours {
+        return Html(
+            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>sfconnect</title></head><body><h1>Ignored</h1><p>This is not the login sfconnect is waiting for.</p></body></html>",
+        );
+    }
+    page(q.iter().any(|(k, _)| k == "code") && !q.iter().any(|(k, _)| k == "error"))
 }
 
 /// Listen on 127.0.0.1:`port` for the redirect; None when the port is taken (paste-back remains).
-async fn listen(port: u16, tx: Pasted) -> Option<JoinHandle<()>> {
+async fn listen(port: u16, tx: Pasted, state: String) -> Option<JoinHandle<()>> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
         .await
         .ok()?;
     let app = Router::new()
         .route("/OauthRedirect", get(callback))
-        .with_state(tx);
+        .with_state(Callback { tx, state });
     Some(tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     }))
@@ -115,7 +145,7 @@ pub struct BrowserLogin {
     pub listening: bool,
     pkce: Pkce,
     tx: Pasted,
-    rx: mpsc::UnboundedReceiver<String>,
+    rx: mpsc::UnboundedReceiver<Received>,
     listener: Option<JoinHandle<()>>,
 }
 
@@ -142,7 +172,7 @@ impl BrowserLogin {
         );
         let (tx, rx) = mpsc::unbounded_channel();
         let listener = if listen_for_redirect {
-            listen(port, tx.clone()).await
+            listen(port, tx.clone(), pkce.state.clone()).await
         } else {
             None
         };
@@ -163,25 +193,55 @@ impl BrowserLogin {
         self.tx.clone()
     }
 
-    /// Wait for the redirect or a paste, check it, and exchange the code.
+    /// Wait for the redirect or a paste, check it, and exchange the code. What cannot be this
+    /// login's redirect (no code in it, another login's state, a consumer key pasted by
+    /// mistake, an error redirect that is not this login's) is handed to `refused` and the
+    /// wait goes on: one wrong paste, or a stray request to the listener, never ends the login.
     pub async fn finish(
         mut self,
         http: &Http,
         login_url: &LoginUrl,
         app: &ClientApp,
         limit: Duration,
+        mut refused: impl FnMut(&SfError),
     ) -> Result<TokenResponse, SfError> {
-        let received = tokio::time::timeout(limit, self.rx.recv()).await;
+        let deadline = tokio::time::Instant::now() + limit;
+        let timed_out = || {
+            SfError::new(Cause::Timeout).with_context(format!(
+                "no browser redirect or pasted address within {} minutes",
+                limit.as_secs() / 60
+            ))
+        };
+        let code: SecretString = loop {
+            let received = tokio::time::timeout_at(deadline, self.rx.recv()).await;
+            let Ok(Some(received)) = received else {
+                return Err(timed_out());
+            };
+            let read = match received {
+                Received::Ended if self.listening => {
+                    refused(&SfError::new(Cause::RedirectWithoutCode).with_context(
+                        "the pasted input ended; still waiting for the browser's redirect",
+                    ));
+                    continue;
+                }
+                Received::Ended => {
+                    return Err(SfError::new(Cause::RedirectWithoutCode)
+                        .with_context("the input ended before an address was pasted"));
+                }
+                Received::Redirected(text) => web::read_callback(&text, &self.pkce.state),
+                Received::Pasted(text) => web::read_redirect(&text, &self.pkce.state),
+            };
+            match read {
+                Ok(code) => break code,
+                Err(e) if matches!(e.cause, Cause::RedirectWithoutCode | Cause::StateMismatch) => {
+                    refused(&e);
+                }
+                Err(e) => return Err(e),
+            }
+        };
         if let Some(l) = self.listener.take() {
             l.abort();
         }
-        let Ok(Some(text)) = received else {
-            return Err(SfError::new(Cause::Timeout).with_context(format!(
-                "no browser redirect or pasted address within {} minutes",
-                limit.as_secs() / 60
-            )));
-        };
-        let code: SecretString = web::read_redirect(&text, &self.pkce.state)?;
         request_token(
             http,
             login_url,

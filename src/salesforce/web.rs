@@ -123,15 +123,23 @@ pub fn read_redirect(pasted: &str, expected_state: &str) -> Result<SecretString>
             _ => {}
         }
     }
+    let state_ok = state.as_ref().is_some_and(|s| {
+        constant_time::verify_slices_are_equal(s.as_bytes(), expected_state.as_bytes()).is_ok()
+    });
+    // An error with another login's state is not this login's to end. Text with no state at
+    // all is what Salesforce's own error page shows (pasted by the user) and is explained.
     if let Some(error) = error {
+        if state.is_some() && !state_ok {
+            return Err(SfError::new(Cause::StateMismatch).with_context(format!(
+                "an '{}' redirect of another login",
+                printable(&error)
+            )));
+        }
         return Err(SfError::from_oauth(None, &error, &description));
     }
     let code = code
         .filter(|c| !c.is_empty())
         .ok_or_else(|| SfError::new(Cause::RedirectWithoutCode))?;
-    let state_ok = state.is_some_and(|s| {
-        constant_time::verify_slices_are_equal(s.as_bytes(), expected_state.as_bytes()).is_ok()
-    });
     if !state_ok {
         return Err(SfError::new(Cause::StateMismatch));
     }
@@ -193,6 +201,29 @@ pub fn describe_paste(pasted: &str) -> String {
         }
         Err(_) => format!("a bare code ({} characters)", text.chars().count()),
     }
+}
+
+/// Read a request to the callback listener: as `read_redirect`, but nothing counts without
+/// this login's state, error redirects included. Any local user, or a web page, can send the
+/// listener `?error=access_denied`; that must not end the login.
+pub fn read_callback(query: &str, expected_state: &str) -> Result<SecretString> {
+    let params = query.split_once('?').map_or(query, |(_, q)| q);
+    let state_ok = params
+        .split(['&', '#'])
+        .filter_map(|pair| pair.split_once('='))
+        .any(|(k, v)| {
+            k == "state"
+                && constant_time::verify_slices_are_equal(
+                    percent_decode_str(v).decode_utf8_lossy().as_bytes(),
+                    expected_state.as_bytes(),
+                )
+                .is_ok()
+        });
+    if !state_ok {
+        return Err(SfError::new(Cause::StateMismatch)
+            .with_context("a request to the callback listener without this login's state"));
+    }
+    read_redirect(query, expected_state)
 }
 
 fn bare_code(text: &str) -> Result<SecretString> {
@@ -291,6 +322,15 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.cause, Cause::AppNotInstalled);
+        // Another login's error redirect is not this one's to end; the listener takes none
+        // without this login's state.
+        let e = read_redirect("https://x/cb?error=access_denied&state=theirs", "mine").unwrap_err();
+        assert_eq!(e.cause, Cause::StateMismatch);
+        let e = read_callback("?error=access_denied", "mine").unwrap_err();
+        assert_eq!(e.cause, Cause::StateMismatch);
+        let e = read_callback("?error=access_denied&state=mine", "mine").unwrap_err();
+        assert_eq!(e.cause, Cause::AccessDenied);
+        assert!(read_callback("?code=abc%3D%3D&state=mine", "mine").is_ok());
         let e = read_redirect("https://x/cb?state=mine", "mine").unwrap_err();
         assert_eq!(e.cause, Cause::RedirectWithoutCode);
         let e = read_redirect("hello world", "mine").unwrap_err();

@@ -25,7 +25,7 @@ use secrecy::SecretString;
 use crate::connect::health::{Health, health};
 use crate::connect::interactive::{self, Progress};
 use crate::connect::save::{Replace, Verified, save};
-use crate::connect::web_login::{Pasted, clipboard_sequence};
+use crate::connect::web_login::{Pasted, Received, clipboard_sequence};
 use crate::connect::{open_in, open_store, target};
 use crate::profile::{Draft, Flow, ProfileError, Profiles, StoreError};
 use crate::salesforce::http::request_timeout;
@@ -213,7 +213,7 @@ async fn stand_in(
                 })?
                 .to_string();
             match paste {
-                Some(tx) if tx.send(location).is_ok() => Ok(done(
+                Some(tx) if tx.send(Received::Redirected(location)).is_ok() => Ok(done(
                     "Demo: logged in as the demo user in place of a browser.",
                 )),
                 _ => Err("the browser login is no longer waiting".into()),
@@ -284,13 +284,13 @@ async fn demo_refresh_token(
         .and_then(|l| l.to_str().ok())
         .ok_or("the demo org showed an error page: check the consumer key")?
         .to_string();
-    let _ = login.paste_sender().send(location);
+    let _ = login.paste_sender().send(Received::Redirected(location));
     let app = ClientApp {
         client_id,
         client_secret,
     };
     let token = login
-        .finish(http, &login_url, &app, Duration::from_secs(30))
+        .finish(http, &login_url, &app, Duration::from_secs(30), |_| {})
         .await
         .map_err(|e| e.to_string())?;
     token
@@ -369,6 +369,7 @@ impl Runtime {
                 Progress::Countdown(left_secs) => {
                     post(&tx, Msg::AuthorizeCountdown { request, left_secs })
                 }
+                Progress::Refused(why) => post(&tx, Msg::PasteRefused { request, why }),
             };
             let token = match flow {
                 Flow::Device => interactive::device_login(&http, &login_url, &app, progress).await,
@@ -657,7 +658,7 @@ impl Runtime {
             Effect::PasteRedirect { text } => {
                 use secrecy::ExposeSecret;
                 if let Some((_, tx)) = &self.paste {
-                    let _ = tx.send(text.expose_secret().to_string());
+                    let _ = tx.send(Received::Pasted(text.expose_secret().to_string()));
                 }
             }
             Effect::GenerateKey {

@@ -92,6 +92,11 @@ pub enum Msg {
         request: u64,
         prompt: Prompt,
     },
+    /// What was pasted is not this login's redirect; the login still waits.
+    PasteRefused {
+        request: u64,
+        why: String,
+    },
     /// The device code's remaining lifetime, for the countdown.
     AuthorizeCountdown {
         request: u64,
@@ -875,9 +880,16 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Authorized { request, result } if request == app.request => app.authorized(result),
-        Msg::AuthorizeStarted { .. } | Msg::AuthorizeCountdown { .. } | Msg::Authorized { .. } => {
+        Msg::PasteRefused { request, why } if request == app.request => {
+            app.message = Some(format!(
+                "Not this login's redirect: {why}. Paste the whole address the browser shows after Allow."
+            ));
             Vec::new()
         }
+        Msg::AuthorizeStarted { .. }
+        | Msg::AuthorizeCountdown { .. }
+        | Msg::Authorized { .. }
+        | Msg::PasteRefused { .. } => Vec::new(),
         Msg::KeyGenerated { request, key } if request == app.request => {
             app.generated = Some(key);
             app.message = None;

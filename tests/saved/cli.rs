@@ -168,7 +168,10 @@ async fn a_corrupt_config_is_refused_and_kept() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("connections.toml:4"), "{stderr}");
     assert!(stderr.contains("Edit line 4"), "{stderr}");
-    assert!(!stderr.contains("mv "), "no advice that drops every connection: {stderr}");
+    assert!(
+        !stderr.contains("mv "),
+        "no advice that drops every connection: {stderr}"
+    );
     assert_eq!(
         std::fs::read_to_string(dir.join(CONFIG_FILE)).unwrap(),
         broken

@@ -691,13 +691,22 @@ async fn browser_login_by_pasting_the_address_back() {
 async fn browser_login_refuses_an_address_from_another_attempt_and_a_denial() {
     let sim = sim().await;
     let tmp = tempfile::tempdir().unwrap();
-    let (child, _) = start_web_login(tmp.path(), &sim, "web", &["--no-browser"]);
-    // An address from a different login attempt carries a different state.
+    let (child, child_url) = start_web_login(tmp.path(), &sim, "web", &["--no-browser"]);
+    // An address from a different login attempt carries a different state: it is refused,
+    // and the login asks again rather than ending; its own address then works.
     let (other, other_url) = start_web_login(tmp.path(), &sim, "other", &["--no-browser"]);
     let stale = browser_redirect(&other_url).await;
-    let status = finish(child, Some(stale)).await;
-    assert_eq!(status.code(), Some(1));
-    let _ = finish(other, Some("not a code".into())).await;
+    let own = browser_redirect(&child_url).await;
+    let status = finish(child, Some(format!("{stale}\nnot a code\n{own}"))).await;
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "the wrong pastes did not end the login"
+    );
+    // Input that ends before any address was pasted says so (exit 1).
+    assert_eq!(finish(other, Some(String::new())).await.code(), Some(1));
+    let out = run_async(cmd(tmp.path(), &["remove", "web", "--no-revoke"])).await;
+    assert!(out.status.success(), "{}", text(&out));
     sim.with_state(|l| l.scenario.authorize.mode = sfconnect::sim::scenario::AuthorizeMode::Deny);
     let (child, url) = start_web_login(tmp.path(), &sim, "web", &["--no-browser"]);
     let denied = browser_redirect(&url).await;
@@ -726,6 +735,20 @@ async fn browser_login_through_the_callback_listener() {
     );
     let location = browser_redirect(&url).await;
     assert!(location.starts_with(&callback), "{location}");
+    // A web page (or another local user) sends the listener a denial, and another login's
+    // code: neither is this login's, and the login goes on waiting.
+    for hostile in [
+        "?error=access_denied",
+        "?code=stolen%3D%3D&state=not-this-one",
+    ] {
+        let page = reqwest::get(format!("http://127.0.0.1:{port}/OauthRedirect{hostile}"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!page.contains("Logged in"), "{page}");
+    }
     // The browser follows the redirect to the listener (localhost → 127.0.0.1).
     let page = reqwest::get(location.replace("localhost", "127.0.0.1"))
         .await
