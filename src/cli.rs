@@ -156,6 +156,9 @@ pub enum Command {
         name: String,
         #[command(flatten)]
         freshness: FreshnessArgs,
+        /// One JSON object (name, access_token, instance_url) instead of the bare token.
+        #[arg(long)]
+        json: bool,
     },
     /// Print a connection's credentials for other tools (the access token as `token` gives it).
     Export {
@@ -177,6 +180,9 @@ pub enum Command {
         /// The notification command (sh -c); default: `notify_command` in the config file.
         #[arg(long, env = "SFCONNECT_NOTIFY_COMMAND", value_name = "CMD")]
         notify_command: Option<String>,
+        /// One JSON object per line for each change, instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Print a shell completion script.
     Completions {
@@ -188,6 +194,9 @@ pub enum Command {
     Remove {
         /// The saved connection to remove.
         name: String,
+        /// One JSON object saying what was done, instead of text.
+        #[arg(long)]
+        json: bool,
         /// Do not try to revoke tokens at Salesforce.
         #[arg(long)]
         no_revoke: bool,
@@ -294,6 +303,9 @@ pub struct LoginArgs {
     /// Read the refresh token to import from stdin (one line, last).
     #[arg(long)]
     pub refresh_token_stdin: bool,
+    /// One JSON object saying what was saved, instead of text (the checks still go to stderr).
+    #[arg(long)]
+    pub json: bool,
 }
 
 impl LoginArgs {
@@ -358,6 +370,20 @@ pub fn main() -> ExitCode {
     if let Some(secs) = global.timeout {
         crate::salesforce::http::configure_timeout(std::time::Duration::from_secs(secs));
     }
+    // With --json, errors too come out as JSON on stdout (the exit code is the same).
+    let json = match &cli.command {
+        Some(Command::Login(args)) => args.json,
+        Some(
+            Command::List { json }
+            | Command::Status { json, .. }
+            | Command::Test { json, .. }
+            | Command::Token { json, .. }
+            | Command::Watch { json, .. }
+            | Command::Remove { json, .. },
+        ) => *json,
+        _ => false,
+    };
+    commands::json_errors(json);
     match cli.command {
         Some(Command::Login(args)) => runtime.block_on(commands::login::run(&global, args)),
         Some(Command::List { json }) => commands::list::run(&global, json),
@@ -380,10 +406,15 @@ pub fn main() -> ExitCode {
         Some(Command::Test { name, json }) => {
             runtime.block_on(commands::test::run(&global, &name, json))
         }
-        Some(Command::Token { name, freshness }) => runtime.block_on(commands::token::token(
+        Some(Command::Token {
+            name,
+            freshness,
+            json,
+        }) => runtime.block_on(commands::token::token(
             &global,
             &name,
             freshness.freshness(),
+            json,
         )),
         Some(Command::Export {
             name,
@@ -399,6 +430,7 @@ pub fn main() -> ExitCode {
             name,
             interval,
             notify_command,
+            json,
         }) => runtime.block_on(commands::status::watch(
             &global,
             name.as_deref(),
@@ -406,6 +438,7 @@ pub fn main() -> ExitCode {
             commands::status::Notify {
                 command: notify_command,
             },
+            json,
         )),
         Some(Command::Completions { shell }) => {
             use clap::CommandFactory;
@@ -416,9 +449,11 @@ pub fn main() -> ExitCode {
             let _ = std::io::stdout().lock().write_all(&script);
             ExitCode::SUCCESS
         }
-        Some(Command::Remove { name, no_revoke }) => {
-            runtime.block_on(commands::remove::run(&global, &name, no_revoke))
-        }
+        Some(Command::Remove {
+            name,
+            no_revoke,
+            json,
+        }) => runtime.block_on(commands::remove::run(&global, &name, no_revoke, json)),
         Some(Command::Sim {
             port,
             scenario,

@@ -25,7 +25,7 @@ pub fn profile_json(name: &str, p: &Profile, now: SystemTime) -> Value {
         "store": p.store.as_str(),
         "password_changed_at": p.password_changed_at.map(rfc3339),
         "password_expires_in_days": password_expires_in_days(p, now),
-        "last_test": p.last_test.as_ref().map(|t| json!({"at": rfc3339(t.at), "ok": t.ok})),
+        "last_test": p.last_test.as_ref().map(|t| json!({"at": rfc3339(t.at), "ok": t.ok, "summary": t.summary})),
     })
 }
 

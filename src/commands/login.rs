@@ -323,8 +323,7 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
         } else {
             "nothing was saved".to_string()
         };
-        say!("sfconnect: the checks failed; {kept}.");
-        return ExitCode::from(EXIT_FAILED);
+        return fail(EXIT_FAILED, format!("the checks failed; {kept}."));
     }
     let Some(verified) = Verified::from_outcome(&args.name, inputs, outcome) else {
         return ExitCode::from(EXIT_FAILED);
@@ -334,6 +333,19 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
     let replace = Replace::as_now(existing.as_ref());
     crate::profile::fsutil::failpoint("login-checked");
     match save(&profiles, store, &verified, old.as_ref(), replace).await {
+        Ok(report) if args.json => {
+            out!(
+                "{}",
+                serde_json::json!({
+                    "name": report.name,
+                    "saved": true,
+                    "replaced": report.replaced,
+                    "instance_url": report.instance_url,
+                    "store": report.store,
+                })
+            );
+            ExitCode::SUCCESS
+        }
         Ok(report) => {
             out!(
                 "{} '{}' ({}). Secrets are in: {}.",

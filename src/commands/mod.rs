@@ -25,8 +25,51 @@ use crate::salesforce::SfError;
 pub const EXIT_FAILED: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
+/// Whether errors go out as JSON on stdout (a command run with `--json`).
+static JSON_ERRORS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Errors as JSON on stdout from now on (`--json`): `{"error":{"cause","message","fix"}}`.
+pub fn json_errors(on: bool) {
+    JSON_ERRORS.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn json_error(cause: &str, message: &str, fix: &str) -> bool {
+    if !JSON_ERRORS.load(std::sync::atomic::Ordering::Relaxed) {
+        return false;
+    }
+    out!(
+        "{}",
+        serde_json::json!({"error": {"cause": cause, "message": message, "fix": fix}})
+    );
+    true
+}
+
+/// `InvalidLogin` → `invalid_login`: a cause as scripts match it.
+fn snake(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 pub fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
-    say!("sfconnect: {message}");
+    let message = message.to_string();
+    let cause = if code == EXIT_USAGE {
+        "usage"
+    } else {
+        "failed"
+    };
+    if !json_error(cause, &message, "") {
+        say!("sfconnect: {message}");
+    }
     ExitCode::from(code)
 }
 
@@ -186,6 +229,18 @@ impl SecretSources {
 pub fn report(e: &SfError, name: &str) {
     tracing::warn!("{:?}: {e}", e.cause);
     let d = e.diagnosis();
+    let fixes: Vec<String> = d
+        .fix
+        .iter()
+        .map(|f| saved::for_the_shell(&crate::check::named(f, name)))
+        .collect();
+    if json_error(
+        &snake(&format!("{:?}", e.cause)),
+        &e.to_string(),
+        &fixes.join("; "),
+    ) {
+        return;
+    }
     say!("sfconnect: {e}");
     if !d.likely.is_empty() {
         say!("  Most likely:");

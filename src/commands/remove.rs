@@ -8,12 +8,31 @@ use super::{profile_failure, profiles};
 use crate::cli::Global;
 use crate::connect::remove::{Revocation, remove};
 
-pub async fn run(global: &Global, name: &str, no_revoke: bool) -> ExitCode {
+pub async fn run(global: &Global, name: &str, no_revoke: bool, json: bool) -> ExitCode {
     let profiles = match profiles(global) {
         Ok(p) => Arc::new(p),
         Err(code) => return code,
     };
     match remove(&profiles, name, !no_revoke).await {
+        Ok(removal) if json => {
+            let (revocation, error) = match &removal.revocation {
+                Revocation::Revoked => ("revoked", None),
+                Revocation::Skipped => ("skipped", None),
+                Revocation::NoToken => ("no_token", None),
+                Revocation::Failed(e) => ("failed", Some(e.clone())),
+            };
+            out!(
+                "{}",
+                serde_json::json!({
+                    "name": name,
+                    "removed": true,
+                    "revocation": revocation,
+                    "revocation_error": error,
+                    "key_pair_deleted": removal.key_pair.as_ref().map(|(k, c)| [k.display().to_string(), c.display().to_string()]),
+                })
+            );
+            ExitCode::SUCCESS
+        }
         Ok(removal) => {
             match removal.revocation {
                 Revocation::Revoked => say!("Revoked the connection's token at Salesforce."),

@@ -57,6 +57,7 @@ async fn check_and_notify(
     global: &Global,
     name: Option<&str>,
     notify: &Notify,
+    on_change: &mut dyn FnMut(&str, Health, Health, &str),
 ) -> Result<Vec<(String, Profile)>, ExitCode> {
     let before = selected(global, name)?;
     let command = match &notify.command {
@@ -93,10 +94,11 @@ async fn check_and_notify(
         // Only the settings changed; no need to open the secret store again.
         let after = profiles.get(name).unwrap_or_else(|_| profile.clone());
         let (new, message) = health(&after, SystemTime::now());
-        if new != old
-            && let Some(cmd) = &command
-        {
-            run_notification(cmd, name, old, new, &message).await;
+        if new != old {
+            on_change(name, old, new, &message);
+            if let Some(cmd) = &command {
+                run_notification(cmd, name, old, new, &message).await;
+            }
         }
     }
     selected(global, name)
@@ -186,7 +188,7 @@ pub async fn status(
     notify: Option<Notify>,
 ) -> ExitCode {
     let connections = match notify {
-        Some(n) => check_and_notify(global, name, &n).await,
+        Some(n) => check_and_notify(global, name, &n, &mut |_, _, _, _| {}).await,
         None => selected(global, name),
     };
     match connections {
@@ -200,12 +202,43 @@ pub async fn watch(
     name: Option<&str>,
     interval: Duration,
     notify: Notify,
+    json: bool,
 ) -> ExitCode {
     if interval.is_zero() {
         return fail(EXIT_USAGE, "--interval must be at least one second");
     }
+    let watched = match selected(global, name) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let names: Vec<&str> = watched.iter().map(|(n, _)| n.as_str()).collect();
+    // Said once: what is watched and how often; then a line per change on stdout.
+    say!(
+        "sfconnect: watching {} ({}) every {}; a line per change of health; Ctrl-C stops.",
+        match names.len() {
+            1 => "1 connection".to_string(),
+            n => format!("{n} connections"),
+        },
+        names.join(", "),
+        humantime::format_duration(interval)
+    );
+    let mut on_change = |name: &str, old: Health, new: Health, message: &str| {
+        let at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
+        if json {
+            out!(
+                "{}",
+                json!({"at": at, "name": name, "status": new.as_str(), "previous_status": old.as_str(), "message": message})
+            );
+        } else {
+            out!(
+                "{at} {name}: {} -> {}: {message}",
+                old.as_str(),
+                new.as_str()
+            );
+        }
+    };
     loop {
-        if let Err(code) = check_and_notify(global, name, &notify).await {
+        if let Err(code) = check_and_notify(global, name, &notify, &mut on_change).await {
             return code;
         }
         tokio::select! {

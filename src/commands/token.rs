@@ -28,8 +28,19 @@ async fn valid_token(global: &Global, name: &str, freshness: Freshness) -> Resul
     Ok(token)
 }
 
-pub async fn token(global: &Global, name: &str, freshness: Freshness) -> ExitCode {
+pub async fn token(global: &Global, name: &str, freshness: Freshness, json: bool) -> ExitCode {
     match valid_token(global, name, freshness).await {
+        Ok(t) if json => {
+            out!(
+                "{}",
+                json!({
+                    "name": name,
+                    "access_token": t.token.expose_secret(),
+                    "instance_url": t.saved.profile.instance_url,
+                })
+            );
+            ExitCode::SUCCESS
+        }
         Ok(t) => {
             out!("{}", t.token.expose_secret());
             ExitCode::SUCCESS

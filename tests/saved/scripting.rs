@@ -437,3 +437,104 @@ async fn a_hand_broken_entry_names_its_line_and_stops_only_itself() {
             .contains("flow = \"sop\"")
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn json_everywhere_with_one_vocabulary_and_errors_as_json() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let json = |out: &std::process::Output| -> serde_json::Value {
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("not JSON: {}", text(out)))
+    };
+    // login --json: what was saved.
+    let mut login = demo_login(d, sim.login_url(), "prod");
+    login.arg("--json");
+    let out = run_async(login).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let saved = json(&out);
+    assert_eq!(saved["name"], "prod");
+    assert_eq!(saved["saved"], true);
+    assert_eq!(saved["replaced"], false);
+    // A failing login --json: the error as JSON on stdout, exit 1 as ever.
+    let mut wrong = soap_login(d, sim.login_url(), "prod", "wrong-password", DEMO_TOKEN);
+    wrong.arg("--json");
+    let out = run_async(wrong).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let error = json(&out);
+    assert_eq!(error["error"]["cause"], "failed", "{error}");
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("unchanged"),
+        "{error}"
+    );
+    // Usage errors too, for every --json command.
+    for args in [
+        vec!["test", "nope", "--json"],
+        vec!["token", "nope", "--json"],
+        vec!["status", "nope", "--json"],
+        vec!["remove", "nope", "--json"],
+    ] {
+        let out = run_async(cmd(d, &args)).await;
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let error = json(&out);
+        assert_eq!(error["error"]["cause"], "usage", "{args:?}: {error}");
+        assert!(
+            error["error"]["message"].as_str().unwrap().contains("nope"),
+            "{error}"
+        );
+    }
+    // token --json.
+    let out = run_async(cmd(d, &["token", "prod", "--json"])).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let token = json(&out);
+    assert_eq!(token["name"], "prod");
+    assert!(
+        token["access_token"]
+            .as_str()
+            .is_some_and(|t| !t.is_empty())
+    );
+    assert_eq!(token["instance_url"], sim.instance_url());
+    // status --json carries the last test's summary.
+    let out = run_async(cmd(d, &["status", "--json"])).await;
+    let status = json(&out);
+    assert!(status[0]["last_test"]["summary"].is_string(), "{status}");
+    // remove --json.
+    let out = run_async(cmd(d, &["remove", "prod", "--no-revoke", "--json"])).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let removed = json(&out);
+    assert_eq!(removed["name"], "prod");
+    assert_eq!(removed["removed"], true);
+    assert_eq!(removed["revocation"], "skipped");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn watch_says_once_what_it_watches_then_a_json_line_per_change() {
+    use std::io::{BufRead, BufReader};
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_async(demo_login(dir.path(), sim.login_url(), "prod")).await;
+    assert!(out.status.success(), "{}", text(&out));
+    // The user is deactivated: the first round finds the change.
+    sim.with_state(|live| live.user_mut(DEMO_USERNAME).unwrap().active = false);
+    let mut watch = cmd(dir.path(), &["watch", "--interval", "3600", "--json"]);
+    let mut child = watch.spawn().unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
+    let banner = stderr.next().unwrap().unwrap();
+    assert!(
+        banner.contains("watching 1 connection (prod) every 1h"),
+        "{banner}"
+    );
+    let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
+    let line = tokio::task::spawn_blocking(move || stdout.next().unwrap().unwrap())
+        .await
+        .unwrap();
+    child.kill().unwrap();
+    let _ = child.wait();
+    let change: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(change["name"], "prod");
+    assert_eq!(change["previous_status"], "ok");
+    assert_eq!(change["status"], "failing");
+    assert!(change["at"].is_string());
+}
