@@ -174,11 +174,16 @@ fn identity_verdict(
     };
     let profile = user
         .and_then(|u| text(u, &["Profile", "Name"]))
-        .unwrap_or("unknown profile");
+        .unwrap_or("");
     let license = user
         .and_then(|u| text(u, &["Profile", "UserLicense", "Name"]))
         .unwrap_or("");
-    let detail = format!("{username} ({name}), profile {profile}, {environment} org");
+    let profile_said = if profile.is_empty() {
+        "profile not readable".to_string()
+    } else {
+        format!("profile {profile}")
+    };
+    let detail = format!("{username} ({name}), {profile_said}, {environment} org");
     let integration = license.contains("Integration");
     if profile.contains("System Administrator") && !integration {
         return CheckResult::new(

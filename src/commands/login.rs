@@ -332,6 +332,8 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
     // this login began: one another process saved meanwhile is left alone.
     let replace = Replace::as_now(existing.as_ref());
     crate::profile::fsutil::failpoint("login-checked");
+    // The URL the connection is listed under (`list`), not where the org happens to live.
+    let login_url = verified.draft.login_url.as_str().to_string();
     match save(&profiles, store, &verified, old.as_ref(), replace).await {
         Ok(report) if args.json => {
             out!(
@@ -355,7 +357,7 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
                     "Saved connection"
                 },
                 report.name,
-                report.instance_url,
+                login_url,
                 report.store
             );
             ExitCode::SUCCESS

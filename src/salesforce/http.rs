@@ -110,7 +110,7 @@ impl Http {
         let result = self.fetch(&client, request).await;
         let ms = started.elapsed().as_millis();
         match &result {
-            Ok(reply) => tracing::debug!("{what} -> {} in {ms} ms", reply.status),
+            Ok(reply) => tracing::info!("{what} -> {} in {ms} ms", reply.status),
             Err(e) => tracing::info!("{what} failed in {ms} ms: {:?}", e.cause),
         }
         result

@@ -103,6 +103,17 @@ async fn secrets_come_from_stdin_one_line_each_or_from_files() {
     );
     let out = with_stdin(login, format!("{DEMO_PASSWORD}\n{DEMO_TOKEN}\n")).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    // The saved line and `list` show the same URL: the one the connection logs in at.
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    let listed = run_async(cmd(dir.path(), &["list"])).await;
+    let listed = String::from_utf8_lossy(&listed.stdout).to_string();
+    let url = said
+        .split(['(', ')'])
+        .nth(1)
+        .unwrap_or_default()
+        .to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{said}");
+    assert!(listed.contains(&url), "{said} / {listed}");
 
     // Stdin that ends early says which line was missing, and changes nothing.
     let before = snapshot(dir.path());
@@ -537,4 +548,29 @@ async fn watch_says_once_what_it_watches_then_a_json_line_per_change() {
     assert_eq!(change["previous_status"], "ok");
     assert_eq!(change["status"], "failing");
     assert!(change["at"].is_string());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn at_the_default_level_the_log_records_each_request() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_async(demo_login(dir.path(), sim.login_url(), "prod")).await;
+    assert!(out.status.success(), "{}", text(&out));
+    let logs = tempfile::tempdir().unwrap();
+    let mut test = cmd(dir.path(), &["test", "prod"]);
+    test.env_remove("SFCONNECT_LOG")
+        .env("SFCONNECT_LOG_DIR", logs.path());
+    let out = run_async(test).await;
+    assert!(out.status.success(), "{}", text(&out));
+    let logged: String = std::fs::read_dir(logs.path())
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert!(logged.contains(" INFO "), "{logged}");
+    assert!(
+        logged
+            .lines()
+            .any(|l| l.contains("GET") && l.contains("/services/data/") && l.contains("-> 200")),
+        "each request, with its status: {logged}"
+    );
 }
