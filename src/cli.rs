@@ -9,6 +9,54 @@ use crate::commands;
 use crate::profile::{Flow, StoreKind};
 use crate::tui::launch::{self, Start};
 
+/// The shell asks sfconnect for completions through this variable (`completions SHELL` prints
+/// the script that does), so that saved connection names complete.
+const COMPLETE_VAR: &str = "SFCONNECT_COMPLETE";
+
+/// Saved connection names, as completions of a NAME argument (from SFCONNECT_CONFIG_DIR or the
+/// platform's config dir; nothing secret is read).
+fn saved_names() -> clap_complete::ArgValueCandidates {
+    clap_complete::ArgValueCandidates::new(|| {
+        let dir = std::env::var_os("SFCONNECT_CONFIG_DIR")
+            .filter(|d| !d.is_empty())
+            .map(PathBuf::from)
+            .or_else(crate::profile::default_config_dir);
+        dir.and_then(|d| crate::profile::config::Config::load(&d).ok())
+            .map(|c| {
+                c.connections
+                    .iter()
+                    .map(|(name, p)| {
+                        clap_complete::CompletionCandidate::new(name).help(Some(
+                            format!("{} at {}", p.flow.as_str(), p.login_url).into(),
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    })
+}
+
+/// The script for `shell` that completes sfconnect, saved connection names included.
+fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
+    use clap_complete::env::{Bash, Elvish, EnvCompleter, Fish, Powershell, Zsh};
+    let completer: &dyn EnvCompleter = match shell {
+        clap_complete::Shell::Bash => &Bash,
+        clap_complete::Shell::Zsh => &Zsh,
+        clap_complete::Shell::Fish => &Fish,
+        clap_complete::Shell::Elvish => &Elvish,
+        _ => &Powershell,
+    };
+    let mut script = Vec::new();
+    let _ = completer.write_registration(
+        COMPLETE_VAR,
+        "sfconnect",
+        "sfconnect",
+        "sfconnect",
+        &mut script,
+    );
+    script
+}
+
 /// The wizard on the config dir and store the global options name.
 async fn wizard(global: &Global, start: Start) -> ExitCode {
     launch::wizard(global.config_dir.clone(), global.store, start).await
@@ -130,6 +178,7 @@ pub enum Command {
     /// Health of saved connections; exits 1 when one is failing or its password expires soon.
     Status {
         /// One saved connection (default: all).
+        #[arg(add = saved_names())]
         name: Option<String>,
         /// One JSON array of connections instead of text.
         #[arg(long)]
@@ -144,6 +193,7 @@ pub enum Command {
     /// Run the connection checks now.
     Test {
         /// The saved connection to test.
+        #[arg(add = saved_names())]
         name: String,
         /// One JSON report instead of text.
         #[arg(long)]
@@ -153,6 +203,7 @@ pub enum Command {
     /// confirmed it (one cheap call), else a new login.
     Token {
         /// The saved connection whose token to print.
+        #[arg(add = saved_names())]
         name: String,
         #[command(flatten)]
         freshness: FreshnessArgs,
@@ -163,6 +214,7 @@ pub enum Command {
     /// Print a connection's credentials for other tools (the access token as `token` gives it).
     Export {
         /// The saved connection to export.
+        #[arg(add = saved_names())]
         name: String,
         /// What to print: shell variables, JSON, or an sfdx URL for the Salesforce CLI.
         #[arg(long, value_enum)]
@@ -173,6 +225,7 @@ pub enum Command {
     /// Check connections every --interval and notify when their health changes.
     Watch {
         /// One saved connection (default: all).
+        #[arg(add = saved_names())]
         name: Option<String>,
         /// Seconds between rounds of checks.
         #[arg(long, default_value_t = 3600)]
@@ -193,6 +246,7 @@ pub enum Command {
     /// Revoke a connection's tokens (best effort) and delete its settings and secrets.
     Remove {
         /// The saved connection to remove.
+        #[arg(add = saved_names())]
         name: String,
         /// One JSON object saying what was done, instead of text.
         #[arg(long)]
@@ -223,6 +277,7 @@ pub enum Command {
     /// The wizard, straight into re-authenticating a saved connection.
     Reauth {
         /// The saved connection to re-authenticate.
+        #[arg(add = saved_names())]
         name: String,
     },
 }
@@ -263,6 +318,7 @@ pub enum ExportFormat {
 #[derive(Debug, Clone, Args)]
 pub struct LoginArgs {
     /// Name of the connection (letters, digits, '-', '_', '.').
+    #[arg(add = saved_names())]
     pub name: String,
     /// How to authenticate; defaults to the saved connection's.
     #[arg(long, value_enum)]
@@ -345,6 +401,11 @@ impl Command {
 }
 
 pub fn main() -> ExitCode {
+    use clap::CommandFactory;
+    // A shell asking for completions gets them and nothing else happens.
+    clap_complete::CompleteEnv::with_factory(Cli::command)
+        .var(COMPLETE_VAR)
+        .complete();
     let cli = Cli::parse();
     let _ = crate::log::init();
     tracing::info!(
@@ -441,12 +502,10 @@ pub fn main() -> ExitCode {
             json,
         )),
         Some(Command::Completions { shell }) => {
-            use clap::CommandFactory;
-            // Written whole to a buffer first: clap_complete panics on a closed pipe.
-            let mut script = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "sfconnect", &mut script);
             use std::io::Write as _;
-            let _ = std::io::stdout().lock().write_all(&script);
+            let _ = std::io::stdout()
+                .lock()
+                .write_all(&completion_script(shell));
             ExitCode::SUCCESS
         }
         Some(Command::Remove {

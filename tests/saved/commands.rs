@@ -595,17 +595,48 @@ async fn a_connection_whose_secrets_cannot_be_opened_counts_as_failing() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn completions_are_generated() {
+async fn completions_complete_commands_and_saved_connection_names() {
+    let sim = sim().await;
     let tmp = tempfile::tempdir().unwrap();
+    let out = run_async(demo_login(tmp.path(), sim.login_url(), "prod-eu")).await;
+    assert!(out.status.success(), "{}", text(&out));
     for shell in ["bash", "zsh", "fish"] {
         let out = run_async(cmd(tmp.path(), &["completions", shell])).await;
         assert!(out.status.success());
         let script = String::from_utf8_lossy(&out.stdout);
+        // The script asks sfconnect itself, so names saved later complete too.
+        assert!(script.contains("SFCONNECT_COMPLETE"), "{shell}: {script}");
+    }
+    // bash accepts the script.
+    let out = run_async(cmd(tmp.path(), &["completions", "bash"])).await;
+    let script = tmp.path().join("complete.bash");
+    std::fs::write(&script, &out.stdout).unwrap();
+    if let Ok(check) = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .output()
+    {
         assert!(
-            script.contains("sfconnect") && script.contains("export"),
-            "{shell}"
+            check.status.success(),
+            "{}",
+            String::from_utf8_lossy(&check.stderr)
         );
     }
+    // What the shell gets back for `sfconnect test <Tab>` and `sfconnect te<Tab>`.
+    let ask = |words: &[&str]| {
+        let mut c = cmd(tmp.path(), &["--", "sfconnect"]);
+        c.args(words).env("SFCONNECT_COMPLETE", "fish");
+        c
+    };
+    let out = run_async(ask(&["test", ""])).await;
+    let names = String::from_utf8_lossy(&out.stdout);
+    assert!(names.lines().any(|l| l.starts_with("prod-eu\t")), "{names}");
+    let out = run_async(ask(&["te"])).await;
+    let commands = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        commands.lines().any(|l| l.starts_with("test\t")),
+        "{commands}"
+    );
 }
 
 /// Start `sfconnect login NAME --flow web …` with stdin piped; return the child and the authorize
