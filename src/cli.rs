@@ -400,51 +400,13 @@ impl Command {
     }
 }
 
-/// Which global options mean something to each subcommand; the others are hidden from its
-/// help and completions (still accepted, so a script that passes them everywhere keeps working).
-const GLOBAL_OPTIONS: &[(&str, &[&str])] = &[
-    ("login", &["config_dir", "store", "timeout"]),
-    ("setup", &["config_dir", "store", "timeout"]),
-    ("reauth", &["config_dir", "store", "timeout"]),
-    ("list", &["config_dir"]),
-    ("status", &["config_dir", "timeout"]),
-    ("test", &["config_dir", "timeout"]),
-    ("token", &["config_dir", "timeout"]),
-    ("export", &["config_dir", "timeout"]),
-    ("watch", &["config_dir", "timeout"]),
-    ("remove", &["config_dir", "timeout"]),
-    ("completions", &[]),
-    ("sim", &[]),
-    ("demo", &[]),
-];
-
-/// The command line, each subcommand showing only the global options that mean something to it.
-pub fn command() -> clap::Command {
-    use clap::CommandFactory;
-    let mut cmd = Cli::command();
-    // Global options reach the subcommands when the command is built.
-    cmd.build();
-    for (sub, shown) in GLOBAL_OPTIONS {
-        cmd = cmd.mut_subcommand(*sub, |c| {
-            ["config_dir", "store", "timeout"]
-                .into_iter()
-                .filter(|id| !shown.contains(id))
-                .fold(c, |c, id| c.mut_arg(id, |a| a.hide(true)))
-        });
-    }
-    cmd
-}
-
 pub fn main() -> ExitCode {
-    use clap::FromArgMatches;
+    use clap::CommandFactory;
     // A shell asking for completions gets them and nothing else happens.
-    clap_complete::CompleteEnv::with_factory(command)
+    clap_complete::CompleteEnv::with_factory(Cli::command)
         .var(COMPLETE_VAR)
         .complete();
-    let cli = match Cli::from_arg_matches(&command().get_matches()) {
-        Ok(cli) => cli,
-        Err(e) => e.exit(),
-    };
+    let cli = Cli::parse();
     let _ = crate::log::init();
     tracing::info!(
         "sfconnect {} {}",
@@ -569,32 +531,6 @@ pub fn main() -> ExitCode {
 mod tests {
     use super::*;
     use clap::CommandFactory;
-
-    #[test]
-    fn global_options_show_only_where_they_mean_something() {
-        let cmd = super::command();
-        let shown = |sub: &str, id: &str| {
-            let sub = cmd.find_subcommand(sub).unwrap();
-            let arg = sub.get_arguments().find(|a| a.get_id() == id);
-            arg.is_some_and(|a| !a.is_hide_set())
-        };
-        assert!(shown("login", "store") && shown("login", "timeout"));
-        assert!(
-            !shown("list", "store") && !shown("list", "timeout") && shown("list", "config_dir")
-        );
-        assert!(!shown("test", "store") && shown("test", "timeout"));
-        assert!(!shown("sim", "config_dir") && !shown("completions", "timeout"));
-        // Every subcommand is in the table: a new one must say what it takes.
-        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
-            assert!(
-                GLOBAL_OPTIONS
-                    .iter()
-                    .any(|(name, _)| *name == sub.get_name()),
-                "{} is missing from GLOBAL_OPTIONS",
-                sub.get_name()
-            );
-        }
-    }
 
     /// Every option and argument of every command says what it is for.
     #[test]
