@@ -21,6 +21,7 @@ pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod connect;
+pub mod hardening;
 pub mod log;
 pub mod profile;
 pub mod salesforce;

@@ -48,7 +48,9 @@ pub fn login(auth: &Authenticated, identified: Option<&str>) -> CheckResult {
 
 /// Who the session belongs to: the identity URL for OAuth logins, userinfo for SOAP sessions.
 pub async fn fetch_identity(auth: &Authenticated) -> Result<(String, String), SfError> {
-    match &auth.identity_url {
+    use crate::salesforce::error::printable;
+    // The username is saved and printed (`list`, `test`): server text, made printable.
+    let found = match &auth.identity_url {
         Some(url) => auth
             .session
             .identity(url)
@@ -59,7 +61,8 @@ pub async fn fetch_identity(auth: &Authenticated) -> Result<(String, String), Sf
             .userinfo()
             .await
             .map(|i| (i.preferred_username, i.name)),
-    }
+    };
+    found.map(|(username, name)| (printable(&username), printable(&name)))
 }
 
 pub struct Evaluated {
@@ -128,7 +131,7 @@ pub fn evaluate(
     let changed = user
         .as_ref()
         .and_then(|u| text(u, &["LastPasswordChangeDate"]))
-        .and_then(|t| humantime::parse_rfc3339_weak(&t[..t.len().min(19)]).ok())
+        .and_then(password_date)
         .or(target.password_changed_at);
     let api = match limits {
         Ok(_) if !auth.password_expired => {
@@ -371,16 +374,43 @@ fn licenses(target: &Target, rows: &[Value], active: &[Value]) -> Licenses {
             .iter()
             .map(|r| {
                 let name = text(r, &["Name"]).unwrap_or_default().to_string();
+                let shown = crate::salesforce::error::printable(&name);
                 LicenseCount {
                     active_users: per_license.get(&name).copied().unwrap_or(0),
                     total: r.get("TotalLicenses").and_then(Value::as_i64).unwrap_or(0),
                     used: r.get("UsedLicenses").and_then(Value::as_i64).unwrap_or(0),
-                    name,
+                    name: shown,
                 }
             })
             .collect(),
         active_users: active.len(),
         matching_users: matching,
         domains: if all { vec!["*".into()] } else { domains },
+    }
+}
+
+/// A server's `LastPasswordChangeDate` (`2026-01-01T00:00:00.000+0000`): its first 19
+/// characters, read as RFC 3339. Server text is never sliced by bytes: a character that is not
+/// ASCII must give "unknown", not a panic.
+fn password_date(text: &str) -> Option<std::time::SystemTime> {
+    let head = text.get(..19).or_else(|| text.is_ascii().then_some(text))?;
+    humantime::parse_rfc3339_weak(head).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::password_date;
+
+    #[test]
+    fn a_password_date_with_a_character_out_of_place_is_unknown_never_a_panic() {
+        assert!(password_date("2026-01-01T00:00:00.000+0000").is_some());
+        assert!(password_date("2026-01-01T00:00:00").is_some());
+        assert_eq!(password_date("2026-01-01T00:00:0é"), None);
+        assert_eq!(
+            password_date("2026-01-01T00:00:00é+0000").map(|_| ()),
+            Some(())
+        );
+        assert_eq!(password_date("é"), None);
+        assert_eq!(password_date(""), None);
     }
 }

@@ -98,6 +98,9 @@ pub fn failpoint(name: &str) {
         if chosen == name {
             std::process::abort();
         }
+        if chosen.strip_prefix("panic:") == Some(name) {
+            panic!("failpoint {name}");
+        }
         // `pause:NAME` holds the process there, so a test can interrupt it mid-save, or (with
         // SFCONNECT_FAILPOINT_RELEASE=FILE) do something else meanwhile: the process makes
         // FILE.paused when it gets there and goes on once FILE exists.

@@ -200,8 +200,9 @@ pub fn parse_login_reply(reply: &Reply) -> Result<SoapLogin> {
         instance_url,
         user_id: field("userId").unwrap_or_else(|| info("userId")),
         org_id: info("organizationId"),
-        username: info("userName"),
-        user_full_name: info("userFullName"),
+        // Server text that is saved and printed: made printable like every other.
+        username: super::error::printable(&info("userName")),
+        user_full_name: super::error::printable(&info("userFullName")),
         user_email: info("userEmail"),
         org_name: info("organizationName"),
         profile_id: info("profileId"),

@@ -341,12 +341,45 @@ fn could_not_check(tx: &UnboundedSender<Inbound>, request: u64, result: CheckRes
 
 impl Runtime {
     /// Start `task` as the one piece of cancellable work under way (a check or a login).
-    fn replace_running(&mut self, task: impl std::future::Future<Output = ()> + Send + 'static) {
+    /// Run `task` for `request` in place of the one running. Should it panic (a bug), the test
+    /// or login ends with that said, never a spinner that turns forever.
+    fn replace_running(
+        &mut self,
+        request: u64,
+        task: impl std::future::Future<Output = ()> + Send + 'static,
+    ) {
+        use futures_util::FutureExt;
         if let Some(task) = self.running.take() {
             task.abort();
         }
         self.paste = None;
-        self.running = Some(tokio::spawn(task));
+        let tx = self.tx.clone();
+        let task = async move {
+            crate::profile::fsutil::failpoint("task-started");
+            task.await
+        };
+        self.running = Some(tokio::spawn(async move {
+            if std::panic::AssertUnwindSafe(task)
+                .catch_unwind()
+                .await
+                .is_err()
+            {
+                let broken = CheckResult::new(
+                    "login",
+                    Status::Fail,
+                    "the test stopped on an internal error in sfconnect (a bug; the log says where)",
+                    "try again; if it happens again, report it with the log file",
+                );
+                post(
+                    &tx,
+                    Msg::Authorized {
+                        request,
+                        result: Err(broken.clone()),
+                    },
+                );
+                could_not_check(&tx, request, broken);
+            }
+        }));
     }
 
     fn start_authorize(
@@ -358,7 +391,7 @@ impl Runtime {
         port: u16,
     ) {
         let (tx, http) = (self.tx.clone(), self.http.clone());
-        self.replace_running(async move {
+        self.replace_running(request, async move {
             let progress = |p: Progress| match p {
                 Progress::Ready { prompt, paste } => {
                     if let Some(paste) = paste {
@@ -461,7 +494,7 @@ impl Runtime {
     fn start_check(&mut self, request: u64, name: String, draft: Draft) {
         let (tx, http) = (self.tx.clone(), self.http.clone());
         let existing = self.profiles.get(&name).ok();
-        self.replace_running(async move {
+        self.replace_running(request, async move {
             let profile = draft.to_profile(existing.as_ref(), crate::profile::StoreKind::File);
             let target = match target(&name, &profile, &draft.secrets) {
                 Ok(t) => t,
@@ -487,7 +520,7 @@ impl Runtime {
     /// Test a saved connection as it is and record the verdict on the credentials tested.
     fn test_saved(&mut self, request: u64, name: String) {
         let (tx, http, profiles) = (self.tx.clone(), self.http.clone(), self.profiles.clone());
-        self.replace_running(async move {
+        self.replace_running(request, async move {
             let saved = match open_in(profiles, &name).await {
                 Ok(s) => s,
                 Err(e) => {
@@ -863,6 +896,12 @@ pub async fn run(app: App, profiles: Arc<Profiles>, initial: Vec<Msg>) -> std::i
     let colour = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        // A background task's panic is caught and shown on its screen; printing it here would
+        // scribble over the wizard. Only the main loop's panic ends the wizard.
+        if std::thread::current().name() != Some("main") {
+            tracing::error!("a background task panicked: {info}");
+            return;
+        }
         restore();
         hook(info);
     }));

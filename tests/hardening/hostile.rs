@@ -246,3 +246,53 @@ async fn a_full_disk_and_a_read_only_config_dir_keep_the_old_state() {
     // And the saved connection still works.
     assert_eq!(file(o, "test.code").trim(), "0", "{}", file(o, "test.out"));
 }
+
+/// Names the org sends back (the user's full name, profile and licence names) are saved and
+/// printed: they are made printable first, like every other server text.
+#[tokio::test(flavor = "multi_thread")]
+async fn names_from_the_org_cannot_drive_the_terminal() {
+    let sim = sim().await;
+    let evil = "Eve\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[2J";
+    // Even the username: the org answers with its own spelling of it, which is what is saved.
+    let hostile_username = format!("integration{evil}@acme-demo.example");
+    sim.with_state(|live| {
+        let user = live.user_mut(DEMO_USERNAME).unwrap();
+        user.full_name = evil.into();
+        user.profile = format!("Profile {evil}");
+        user.username = hostile_username.clone();
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let mut login = sfconnect(dir.path());
+    login
+        .args([
+            "login",
+            "prod",
+            "--flow",
+            "soap",
+            "--login-url",
+            sim.login_url(),
+            "--username",
+            &hostile_username,
+        ])
+        .env("SFCONNECT_PASSWORD", DEMO_PASSWORD)
+        .env("SFCONNECT_SECURITY_TOKEN", DEMO_TOKEN);
+    let out = run_async(login).await;
+    assert!(out.status.success(), "{}", text(&out));
+    for args in [
+        vec!["test", "prod"],
+        vec!["list"],
+        vec!["status"],
+        vec!["test", "prod", "--json"],
+    ] {
+        let mut c = sfconnect(dir.path());
+        c.args(&args);
+        let out = run_async(c).await;
+        assert!(no_escape_bytes(&out.stdout), "{args:?}: {}", text(&out));
+        assert!(no_escape_bytes(&out.stderr), "{args:?}: {}", text(&out));
+    }
+    let config = std::fs::read(dir.path().join(sfconnect::profile::config::CONFIG_FILE)).unwrap();
+    assert!(
+        no_escape_bytes(&config),
+        "the saved config holds no escape bytes"
+    );
+}

@@ -574,3 +574,49 @@ async fn at_the_default_level_the_log_records_each_request() {
         "each request, with its status: {logged}"
     );
 }
+
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread")]
+async fn a_running_login_can_never_dump_core() {
+    use sfconnect::sim::scenario::{DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET};
+    use std::io::{BufRead, BufReader};
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut login = cmd(
+        dir.path(),
+        &[
+            "login",
+            "device",
+            "--flow",
+            "device",
+            "--login-url",
+            sim.login_url(),
+            "--client-id",
+            DEMO_CONSUMER_KEY,
+        ],
+    );
+    login.env("SFCONNECT_CLIENT_SECRET", DEMO_CONSUMER_SECRET);
+    let mut child = login.spawn().unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
+    let waiting = tokio::task::spawn_blocking(move || {
+        stderr
+            .by_ref()
+            .map_while(Result::ok)
+            .any(|l| l.contains("enter the code"))
+    })
+    .await
+    .unwrap();
+    assert!(waiting, "the device login shows its code");
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", child.id())).unwrap();
+    let core = limits
+        .lines()
+        .find(|l| l.starts_with("Max core file size"))
+        .unwrap()
+        .split_whitespace()
+        .skip(4)
+        .take(2)
+        .collect::<Vec<_>>();
+    assert_eq!(core, ["0", "0"], "{limits}");
+    child.kill().unwrap();
+    let _ = child.wait();
+}

@@ -958,3 +958,33 @@ fn classic_users_are_told_once_that_a_task_exists_only_in_lightning() {
     s.send("\x03");
     assert_eq!(s.exit_code(), 0);
 }
+
+#[test]
+fn a_check_task_that_panics_ends_the_test_with_an_error_not_a_spinner() {
+    let mut s = Session::start_sized(
+        &["demo"],
+        24,
+        80,
+        &[("SFCONNECT_FAILPOINT", "panic:task-started")],
+    );
+    demo_method_form(&mut s, 0, "Security token");
+    s.send(DEMO_USERNAME);
+    s.send(TAB);
+    s.paste(DEMO_PASSWORD);
+    s.send(TAB);
+    s.paste(DEMO_TOKEN);
+    s.send(ENTER);
+    s.wait_for("internal error in sfconnect");
+    s.wait_for("A check failed");
+    let screen = s.contents();
+    assert!(!screen.contains("checking…"), "{screen}");
+    assert!(
+        !screen.contains("panicked"),
+        "nothing printed over the screen: {screen}"
+    );
+    // The wizard still answers.
+    s.send(ESC);
+    s.wait_for("Security token");
+    s.send("\x03");
+    assert_eq!(s.exit_code(), 0);
+}
