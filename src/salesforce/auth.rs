@@ -61,12 +61,27 @@ pub struct Authenticated {
 }
 
 impl Authenticated {
-    pub fn from_token(http: &Http, token: TokenResponse) -> Self {
+    /// `login` is the host the token came from: the identity URL it names gets the token
+    /// only when it is that host, the instance, or (https) Salesforce's; otherwise identity is
+    /// asked of the instance's userinfo endpoint instead.
+    pub fn from_token(http: &Http, token: TokenResponse, login: &LoginUrl) -> Self {
         let (org_id, user_id) = token.org_and_user().unwrap_or_default();
         let issued_at_ms = token.issued_at_ms();
+        let identity_url = if super::login_url::token_may_go_to(
+            &token.id,
+            login,
+            &token.instance_url,
+        ) {
+            Some(token.id)
+        } else {
+            tracing::warn!(
+                "the token response's identity URL is not a Salesforce or login host; not sending it the token"
+            );
+            None
+        };
         Self {
             session: Session::new(http.clone(), &token.instance_url, token.access_token),
-            identity_url: Some(token.id),
+            identity_url,
             org_id,
             user_id,
             username: None,
@@ -156,5 +171,5 @@ pub async fn authenticate(
             .await?
         }
     };
-    Ok(Authenticated::from_token(http, token))
+    Ok(Authenticated::from_token(http, token, host))
 }

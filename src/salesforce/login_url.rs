@@ -275,6 +275,21 @@ fn classify(host: &str, given: &str) -> Result<HostKind, LoginUrlError> {
 
 /// Check an `instance_url` returned by Salesforce before any token is sent to it: https on a
 /// Salesforce host, or loopback when we logged in through a loopback (simulated) org.
+/// Whether a URL that a login's answer names (the identity URL `id`) may be sent the bearer
+/// token: https on a Salesforce host; on a loopback login only the login host itself or the
+/// instance (another port on this machine may belong to anyone).
+pub fn token_may_go_to(target: &str, login: &LoginUrl, instance: &str) -> bool {
+    let Ok(url) = Url::parse(target) else {
+        return false;
+    };
+    if login.kind == HostKind::Loopback {
+        let origin = url.origin();
+        return origin == login.url.origin()
+            || Url::parse(instance).is_ok_and(|i| i.origin() == origin);
+    }
+    check_instance_url(target, login).is_ok()
+}
+
 pub fn check_instance_url(instance: &str, login: &LoginUrl) -> Result<Url, LoginUrlError> {
     let url = Url::parse(instance).map_err(|_| LoginUrlError::Invalid(instance.to_string()))?;
     if !url.username().is_empty() || url.password().is_some() {
@@ -435,5 +450,32 @@ mod tests {
         assert!(check_instance_url("http://127.0.0.1:1", &prod).is_err());
         let sim = LoginUrl::parse("http://127.0.0.1:5000").unwrap();
         assert!(check_instance_url("http://127.0.0.1:5001", &sim).is_ok());
+        // The identity URL gets the token only where the login or the instance is.
+        let instance = "http://127.0.0.1:5001";
+        assert!(token_may_go_to(
+            "http://127.0.0.1:5001/id/00D/005",
+            &sim,
+            instance
+        ));
+        assert!(!token_may_go_to(
+            "http://127.0.0.1:6666/id/00D/005",
+            &sim,
+            instance
+        ));
+        assert!(token_may_go_to(
+            "https://login.salesforce.com/id/00D/005",
+            &prod,
+            "https://acme.my.salesforce.com"
+        ));
+        assert!(!token_may_go_to(
+            "https://evil.example/id",
+            &prod,
+            "https://acme.my.salesforce.com"
+        ));
+        assert!(!token_may_go_to(
+            "http://login.salesforce.com/id",
+            &prod,
+            "https://acme.my.salesforce.com"
+        ));
     }
 }

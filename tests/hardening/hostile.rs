@@ -296,3 +296,47 @@ async fn names_from_the_org_cannot_drive_the_terminal() {
         "the saved config holds no escape bytes"
     );
 }
+
+/// A token response whose identity URL points at another port on this machine: the token is
+/// never sent there (another local user may be listening), whatever else happens.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_token_never_goes_to_an_identity_url_off_the_login_host() {
+    let sim = sim().await;
+    let trap = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    trap.set_nonblocking(true).unwrap();
+    let trap_port = trap.local_addr().unwrap().port();
+    let body = serde_json::json!({
+        "access_token": "00Dtoken!forTheTrap",
+        "instance_url": sim.instance_url(),
+        "id": format!("http://127.0.0.1:{trap_port}/id/00D000000000001AAA/005000000000001AAA"),
+        "token_type": "Bearer",
+        "issued_at": "1760000000000",
+    })
+    .to_string();
+    let response = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let url = canned_server(response.into_bytes()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut login = sfconnect(dir.path());
+    login
+        .args([
+            "login",
+            "x",
+            "--flow",
+            "client-credentials",
+            "--login-url",
+            &url,
+            "--client-id",
+            "3MVGexample",
+        ])
+        .env("SFCONNECT_CLIENT_SECRET", "s");
+    let out = run_async(login).await;
+    let reached = trap.accept().is_ok();
+    assert!(
+        !reached,
+        "the identity URL on another port was sent the token: {}",
+        text(&out)
+    );
+}
