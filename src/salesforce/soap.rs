@@ -14,56 +14,98 @@ use super::oauth::password_with_token;
 /// login() is gone from API 65.0; 64.0 is the last version that has it (until Summer '27).
 pub const SOAP_LOGIN_VERSION: &str = "64.0";
 
+/// How deep a SOAP reply may nest. Salesforce's login reply is 6 levels deep; a reply nested
+/// deeper is not one, and would cost memory for every element inside it.
+const MAX_DEPTH: usize = 64;
+/// How many bytes of element paths a reply may produce in all (each element's path is kept).
+const MAX_PATH_BYTES: usize = 4 * 1024 * 1024;
+
 /// Elements of an XML document as (path of local names joined by '/', text), namespace
-/// prefixes dropped; enough to read SOAP replies whatever prefixes the server chose.
+/// prefixes dropped; enough to read SOAP replies whatever prefixes the server chose. None for
+/// anything that is not well-formed XML, nests deeper than `MAX_DEPTH`, or would produce more
+/// than `MAX_PATH_BYTES` of paths: a hostile reply cannot make it allocate without bound.
 pub fn flatten_xml(body: &[u8]) -> Option<Vec<(String, String)>> {
     let mut reader = Reader::from_reader(body);
     reader.config_mut().trim_text(true);
-    let mut path: Vec<String> = Vec::new();
+    // The current path, kept joined; `ends` has where each level starts, to pop it.
+    let mut path = String::new();
+    let mut ends: Vec<usize> = Vec::new();
     let mut out = Vec::new();
+    let mut spent = 0usize;
     let mut buf = Vec::new();
     loop {
         match reader.read_event_into(&mut buf).ok()? {
             Event::Start(e) => {
-                path.push(String::from_utf8_lossy(e.local_name().as_ref()).into_owned())
+                if ends.len() >= MAX_DEPTH {
+                    return None;
+                }
+                ends.push(path.len());
+                if !path.is_empty() {
+                    path.push('/');
+                }
+                path.push_str(&String::from_utf8_lossy(e.local_name().as_ref()));
             }
             Event::Empty(e) => {
-                let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
-                out.push((format!("{}/{name}", path.join("/")), String::new()));
+                let local = e.local_name();
+                let name = String::from_utf8_lossy(local.as_ref());
+                let key = if path.is_empty() {
+                    name.into_owned()
+                } else {
+                    format!("{path}/{name}")
+                };
+                // An empty element is its own entry, never joined to the one before.
+                spent += key.len();
+                if spent > MAX_PATH_BYTES {
+                    return None;
+                }
+                out.push((key, String::new()));
             }
             Event::End(_) => {
-                path.pop()?;
+                let start = ends.pop()?;
+                path.truncate(start);
             }
             Event::Text(t) => {
                 let text = t.decode().ok()?;
                 let text = quick_xml::escape::unescape(&text).ok()?;
-                push_text(&mut out, &path, &text);
+                push_text(&mut out, &mut spent, &path, &text)?;
             }
             Event::CData(t) => {
                 let text = String::from_utf8_lossy(&t);
-                push_text(&mut out, &path, &text);
+                push_text(&mut out, &mut spent, &path, &text)?;
             }
             Event::GeneralRef(r) => {
                 let name = String::from_utf8_lossy(&r);
                 let reference = format!("&{name};");
                 let text = quick_xml::escape::unescape(&reference).ok()?;
-                push_text(&mut out, &path, &text);
+                push_text(&mut out, &mut spent, &path, &text)?;
             }
             Event::Eof => break,
             _ => {}
         }
         buf.clear();
     }
-    path.is_empty().then_some(out)
+    ends.is_empty().then_some(out)
 }
 
-/// Append text to the element at `path`, joining pieces split by entity references.
-fn push_text(out: &mut Vec<(String, String)>, path: &[String], text: &str) {
-    let key = path.join("/");
+/// Append text to the element at `key`, joining pieces split by entity references; None once
+/// the paths kept pass `MAX_PATH_BYTES`.
+fn push_text(
+    out: &mut Vec<(String, String)>,
+    spent: &mut usize,
+    key: &str,
+    text: &str,
+) -> Option<()> {
     match out.last_mut() {
-        Some((k, v)) if *k == key => v.push_str(text),
-        _ => out.push((key, text.to_string())),
+        Some((k, v)) if k == key => v.push_str(text),
+        _ => {
+            *spent += key.len();
+            if *spent > MAX_PATH_BYTES {
+                return None;
+            }
+            out.push((key.to_string(), text.to_string()));
+        }
     }
+    Some(())
 }
 
 /// The first element whose path ends with `suffix` (local names, e.g. "result/serverUrl").
@@ -215,6 +257,27 @@ pub fn parse_login_reply(reply: &Reply) -> Result<SoapLogin> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn deep_or_huge_replies_fail_typed_without_allocating_per_level() {
+        // 1 MB that once asked for tens of GB: 150 000 nested elements, then 150 000 empty ones.
+        let hostile = format!("{}{}", "<a>".repeat(150_000), "<b/>".repeat(150_000));
+        assert!(super::flatten_xml(hostile.as_bytes()).is_none());
+        let reply = crate::salesforce::http::Reply {
+            status: 200,
+            content_type: "text/xml".into(),
+            body: bytes::Bytes::from(hostile.clone().into_bytes()),
+        };
+        let e = super::parse_login_reply(&reply).unwrap_err();
+        assert_eq!(e.cause, crate::salesforce::Cause::MalformedResponse);
+        // Within the bound, nesting still reads.
+        let nested = format!("{}x{}", "<a>".repeat(60), "</a>".repeat(60));
+        let doc = super::flatten_xml(nested.as_bytes()).unwrap();
+        assert_eq!(doc.len(), 1);
+        // Many wide paths: the total is bounded too.
+        let wide = format!("<{n}>{}</{n}>", "<b/>".repeat(10_000), n = "a".repeat(1000));
+        assert!(super::flatten_xml(wide.as_bytes()).is_none());
+    }
+
     use super::*;
 
     #[test]
