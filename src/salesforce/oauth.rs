@@ -274,9 +274,13 @@ pub fn expected_signature(id: &str, issued_at: &str, secret: &SecretString) -> S
     STANDARD.encode(tag.as_ref())
 }
 
+/// Every grant that sends the consumer secret gets a signed answer from Salesforce, so a
+/// missing `signature` or `issued_at` fails like a wrong one: the check never fails open.
 fn verify_signature(token: &TokenResponse, secret: &SecretString) -> Result<()> {
     let (Some(signature), Some(issued_at)) = (&token.signature, &token.issued_at) else {
-        return Ok(());
+        return Err(SfError::new(Cause::MalformedResponse).with_context(
+            "the token response is not signed, though Salesforce signs every answer to a request with the consumer secret",
+        ));
     };
     let expected = expected_signature(&token.id, issued_at, secret);
     constant_time::verify_slices_are_equal(expected.as_bytes(), signature.as_bytes()).map_err(

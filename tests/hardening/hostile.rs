@@ -305,12 +305,20 @@ async fn the_token_never_goes_to_an_identity_url_off_the_login_host() {
     let trap = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     trap.set_nonblocking(true).unwrap();
     let trap_port = trap.local_addr().unwrap().port();
+    let id = format!("http://127.0.0.1:{trap_port}/id/00D000000000001AAA/005000000000001AAA");
+    // Correctly signed with the consumer secret: only the identity URL is wrong.
+    let signature = sfconnect::salesforce::oauth::expected_signature(
+        &id,
+        "1760000000000",
+        &secrecy::SecretString::from("s"),
+    );
     let body = serde_json::json!({
         "access_token": "00Dtoken!forTheTrap",
         "instance_url": sim.instance_url(),
-        "id": format!("http://127.0.0.1:{trap_port}/id/00D000000000001AAA/005000000000001AAA"),
+        "id": id,
         "token_type": "Bearer",
         "issued_at": "1760000000000",
+        "signature": signature,
     })
     .to_string();
     let response = format!(
@@ -339,4 +347,36 @@ async fn the_token_never_goes_to_an_identity_url_off_the_login_host() {
         "the identity URL on another port was sent the token: {}",
         text(&out)
     );
+    // The login got as far as the checks: the signature was good.
+    assert!(!text(&out).contains("not signed"), "{}", text(&out));
+
+    // The same answer unsigned fails, as a wrong signature does: the check never fails open.
+    let unsigned = serde_json::json!({
+        "access_token": "00Dtoken!forTheTrap",
+        "instance_url": sim.instance_url(),
+        "id": format!("{}/id/00D000000000001AAA/005000000000001AAA", sim.login_url()),
+        "token_type": "Bearer",
+    })
+    .to_string();
+    let response = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{unsigned}",
+        unsigned.len()
+    );
+    let url = canned_server(response.into_bytes()).await;
+    let mut login = sfconnect(dir.path());
+    login
+        .args([
+            "login",
+            "y",
+            "--flow",
+            "client-credentials",
+            "--login-url",
+            &url,
+            "--client-id",
+            "3MVGexample",
+        ])
+        .env("SFCONNECT_CLIENT_SECRET", "s");
+    let out = run_async(login).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("not signed"), "{}", text(&out));
 }
