@@ -187,7 +187,12 @@ pub enum Command {
         #[arg(long)]
         notify: bool,
         /// The notification command (sh -c); default: `notify_command` in the config file.
-        #[arg(long, env = "SFCONNECT_NOTIFY_COMMAND", value_name = "CMD")]
+        #[arg(
+            long,
+            env = "SFCONNECT_NOTIFY_COMMAND",
+            hide_env_values = true,
+            value_name = "CMD"
+        )]
         notify_command: Option<String>,
     },
     /// Run the connection checks now.
@@ -231,7 +236,12 @@ pub enum Command {
         #[arg(long, default_value_t = 3600)]
         interval: u64,
         /// The notification command (sh -c); default: `notify_command` in the config file.
-        #[arg(long, env = "SFCONNECT_NOTIFY_COMMAND", value_name = "CMD")]
+        #[arg(
+            long,
+            env = "SFCONNECT_NOTIFY_COMMAND",
+            hide_env_values = true,
+            value_name = "CMD"
+        )]
         notify_command: Option<String>,
         /// One JSON object per line for each change, instead of text.
         #[arg(long)]
@@ -406,7 +416,27 @@ pub fn main() -> ExitCode {
     clap_complete::CompleteEnv::with_factory(Cli::command)
         .var(COMPLETE_VAR)
         .complete();
-    let cli = Cli::parse();
+    // With --json anywhere on the line, even a line that does not parse answers in JSON.
+    let wants_json = std::env::args_os().any(|a| a == "--json");
+    commands::json_errors(wants_json);
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if wants_json && e.use_stderr() => {
+            // The error and its hints (possible values), without the usage lines.
+            let message = e.to_string();
+            let said: Vec<&str> = message
+                .lines()
+                .map(str::trim)
+                .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+                .filter(|l| !l.is_empty())
+                .collect();
+            return commands::fail(
+                commands::EXIT_USAGE,
+                said.join(" ").trim_start_matches("error: "),
+            );
+        }
+        Err(e) => e.exit(),
+    };
     let _ = crate::log::init();
     tracing::info!(
         "sfconnect {} {}",

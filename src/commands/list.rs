@@ -40,11 +40,16 @@ pub fn run(global: &crate::cli::Global, json: bool) -> ExitCode {
     };
     let now = SystemTime::now();
     if json {
-        let all: Vec<Value> = config
+        let mut all: Vec<Value> = config
             .connections
             .iter()
             .map(|(name, p)| profile_json(name, p, now))
             .collect();
+        // An entry the file cannot read is listed too, with where to fix it.
+        all.extend(config.broken.iter().map(|b| {
+            let error = b.error.to_string();
+            json!({"name": b.name, "health": "failing", "message": error, "error": error})
+        }));
         out!("{}", Value::Array(all));
         return ExitCode::SUCCESS;
     }

@@ -323,7 +323,26 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
         } else {
             "nothing was saved".to_string()
         };
-        return fail(EXIT_FAILED, format!("the checks failed; {kept}."));
+        let first = outcome
+            .checks
+            .iter()
+            .find(|c| c.status == crate::check::Status::Fail);
+        // The app refused a consumer secret that was never given: say it is missing.
+        if no_secret
+            && first.and_then(|c| c.cause) == Some(crate::salesforce::Cause::ClientSecretInvalid)
+        {
+            return fail(EXIT_FAILED, MISSING_SECRET);
+        }
+        let message = format!("the checks failed; {kept}.");
+        return match first {
+            Some(check) => super::fail_with(
+                EXIT_FAILED,
+                check.cause.map(|c| format!("{c:?}")).as_deref(),
+                &message,
+                &super::saved::for_the_shell(&check.full_fix()),
+            ),
+            None => fail(EXIT_FAILED, message),
+        };
     }
     let Some(verified) = Verified::from_outcome(&args.name, inputs, outcome) else {
         return ExitCode::from(EXIT_FAILED);
@@ -372,20 +391,34 @@ fn generate_key(profiles: &crate::profile::Profiles, args: &LoginArgs) -> ExitCo
         return fail(EXIT_USAGE, "--generate-key goes with --flow jwt");
     }
     let dir = profiles.dir().join("keys");
-    match crate::profile::jwt_key::generate(&dir, &args.name) {
+    // A pair that exists (perhaps in use) is never replaced: a new one goes beside it, and the
+    // connection keeps its working key until a login with the new one passes.
+    match crate::profile::jwt_key::generate_new(&dir, &args.name) {
         Ok(made) => {
+            let first = made.key_file == dir.join(format!("{}.key", args.name));
+            let then = if first {
+                format!(
+                    "sfconnect login {} --flow jwt --login-url URL --username USER --client-id KEY\n   (this key is used without --key-file)",
+                    args.name
+                )
+            } else {
+                format!(
+                    "sfconnect login {} --flow jwt --key-file {}\n   (a key pair for '{}' exists already and was kept: it works until this login passes)",
+                    args.name,
+                    made.key_file.display(),
+                    args.name
+                )
+            };
             say!(
                 "Made a private key {} (readable only by you) and its certificate {}.\n\n\
                  1. Upload the certificate to the app: connected app: App Manager > the app > Edit > Use digital signatures;\n   \
                  External Client App: Settings > OAuth Settings > Enable JWT Bearer Flow > upload.\n\
                  2. In the app's policies, set Permitted Users to 'Admin approved users are pre-authorized' and add the\n   \
                  integration user's profile or a permission set.\n\
-                 3. Then: sfconnect login {} --flow jwt --login-url URL --username USER --client-id KEY\n   \
-                 (this key is used without --key-file).\n\n\
+                 3. Then: {then}.\n\n\
                  Nothing is saved yet. The certificate (safe to share):",
                 made.key_file.display(),
                 made.certificate_file.display(),
-                args.name,
             );
             {
                 use std::io::Write as _;

@@ -61,13 +61,18 @@ fn snake(name: &str) -> String {
 }
 
 pub fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
-    let message = message.to_string();
-    let cause = if code == EXIT_USAGE {
-        "usage"
-    } else {
-        "failed"
+    fail_with(code, None, &message.to_string(), "")
+}
+
+/// A failure with its Salesforce cause (its `Debug` name) and fix, when known: with `--json`
+/// they fill the error object; as text, the fix was printed already with the checks.
+pub fn fail_with(code: u8, cause: Option<&str>, message: &str, fix: &str) -> ExitCode {
+    let cause = match cause {
+        Some(c) => snake(c),
+        None if code == EXIT_USAGE => "usage".into(),
+        None => "failed".into(),
     };
-    if !json_error(cause, &message, "") {
+    if !json_error(&cause, message, fix) {
         say!("sfconnect: {message}");
     }
     ExitCode::from(code)
@@ -133,7 +138,14 @@ fn read_masked() -> Option<SecretString> {
         match key.code {
             KeyCode::Enter => return Some(SecretString::from(value.as_str())),
             KeyCode::Esc => return None,
-            KeyCode::Char('c' | 'd') if ctrl => return None,
+            // Ctrl-C means stop, as it does everywhere else: nothing has been done yet.
+            KeyCode::Char('c') if ctrl => {
+                let _ = crossterm::terminal::disable_raw_mode();
+                say!();
+                say!("sfconnect: interrupted; nothing was changed.");
+                std::process::exit(130);
+            }
+            KeyCode::Char('d') if ctrl => return None,
             KeyCode::Char('u') if ctrl => {
                 let marks = value.chars().count();
                 let _ = write!(err, "{}", "\u{8} \u{8}".repeat(marks));

@@ -19,6 +19,7 @@ pub async fn run(global: &Global, name: &str, no_revoke: bool, json: bool) -> Ex
                 Revocation::Revoked => ("revoked", None),
                 Revocation::Skipped => ("skipped", None),
                 Revocation::NoToken => ("no_token", None),
+                Revocation::AlreadyInvalid => ("already_invalid", None),
                 Revocation::Failed(e) => ("failed", Some(e.clone())),
             };
             out!(
@@ -39,6 +40,9 @@ pub async fn run(global: &Global, name: &str, no_revoke: bool, json: bool) -> Ex
                 Revocation::Skipped => {}
                 Revocation::NoToken => {
                     say!("No OAuth token to revoke (this connection logs in with a password).")
+                }
+                Revocation::AlreadyInvalid => {
+                    say!("Salesforce says its token was no longer valid: nothing left to revoke.")
                 }
                 Revocation::Failed(e) => say!(
                     "Could not revoke the token at Salesforce ({e}); it stays valid until it expires or an admin revokes it."

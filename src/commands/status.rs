@@ -24,10 +24,11 @@ fn selected(global: &Global, name: Option<&str>) -> Result<Vec<(String, Profile)
         .config()
         .map_err(|e| profile_failure(&ProfileError::from(e)))?;
     match name {
-        Some(n) => match (config.connections.get(n), config.broken(n)) {
+        Some(n) => match (config.connections.get(n), config.broken(n).is_some()) {
             (Some(p), _) => Ok(vec![(n.to_string(), p.clone())]),
-            (None, Some(broken)) => Err(profile_failure(&broken.into())),
-            (None, None) => Err(profile_failure(&ProfileError::NotFound(n.to_string()))),
+            // Shown as failing, with where to fix it, by `broken` below.
+            (None, true) => Ok(Vec::new()),
+            (None, false) => Err(profile_failure(&ProfileError::NotFound(n.to_string()))),
         },
         None => Ok(config.connections.into_iter().collect()),
     }

@@ -21,7 +21,13 @@ pub async fn browser_login(
     let login = BrowserLogin::start(login_url, &app.client_id, port, !paste_only).await?;
     let place = Place::here();
     let url = &login.url;
-    say!("{}", place.advice());
+    if paste_only {
+        say!(
+            "Paste-back only (--no-browser): nothing listens for the browser's redirect; paste the address it lands on here."
+        );
+    } else {
+        say!("{}", place.advice());
+    }
     say!(
         "\nOpen this address in a browser (on any machine), log in as the integration user and click Allow:\n\n{url}\n"
     );
@@ -71,9 +77,15 @@ pub async fn browser_login(
             }
         }
     });
-    login
+    let result = login
         .finish(http, login_url, app, LOGIN_TIMEOUT, |e| {
             say!("sfconnect: that is not this login's redirect: {e}. Paste the whole address the browser shows after Allow (Ctrl-C gives up):");
         })
-        .await
+        .await;
+    // The paste reader may still sit in raw mode on the terminal: give the shell its terminal
+    // back as it was.
+    if std::io::stdin().is_terminal() {
+        let _ = crossterm::terminal::disable_raw_mode();
+    }
+    result
 }

@@ -17,6 +17,8 @@ pub enum Revocation {
     Skipped,
     /// A password login has no OAuth token to revoke.
     NoToken,
+    /// Salesforce answered that the token was no longer valid: nothing left to revoke.
+    AlreadyInvalid,
     /// The org could not be asked, or refused: the token stays valid until it expires.
     Failed(String),
 }
@@ -56,6 +58,9 @@ pub async fn remove(
         ) {
             (Some(token), Ok(host), Ok(http)) => match rest::revoke(&http, &host, &token).await {
                 Ok(()) => Revocation::Revoked,
+                Err(e) if e.wire.as_ref().is_some_and(|w| w.code == "invalid_token") => {
+                    Revocation::AlreadyInvalid
+                }
                 Err(e) => Revocation::Failed(e.to_string()),
             },
             (None, ..) => Revocation::NoToken,

@@ -84,8 +84,10 @@ pub struct Objects {
     pub optional: Vec<String>,
 }
 
-/// A saved connection. Holds no secrets: those live in the secret store under `secrets`.
+/// A saved connection. Holds no secrets: those live in the secret store under `secrets`. A key
+/// it does not know (a misspelt `usrname`) is an error that names its line, never ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Profile {
     pub flow: Flow,
     pub login_url: String,

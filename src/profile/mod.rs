@@ -35,7 +35,9 @@ pub enum ProfileError {
         "the secrets of '{name}' are missing from the {store} store; re-authenticate it (sfconnect reauth {name})"
     )]
     SecretsMissing { name: String, store: &'static str },
-    #[error("'{0}' cannot be a connection name: use letters, digits, '-', '_' or '.' (at most 64)")]
+    #[error(
+        "'{0}' cannot be a connection name: use letters, digits, '-', '_' or '.', starting with a letter or digit (at most 64)"
+    )]
     BadName(String),
     #[error(
         "a connection named '{0}' is already saved; re-authenticate it, or choose another name"
@@ -107,9 +109,11 @@ pub fn default_config_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "sfconnect").map(|d| d.config_dir().to_path_buf())
 }
 
+/// A connection name: letters, digits, '-', '_' and '.', starting with a letter or digit (so it
+/// is never taken for an option, a hidden file or a parent directory), at most 64.
 pub fn valid_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 64
+    name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))

@@ -739,7 +739,7 @@ fn removed_message(name: &str, removal: &crate::connect::remove::Removal) -> Str
         Revocation::Failed(e) => said.push_str(&format!(
             " Its token could not be revoked ({e}): it stays valid until it expires or an admin revokes it."
         )),
-        Revocation::Skipped | Revocation::NoToken => {}
+        Revocation::Skipped | Revocation::NoToken | Revocation::AlreadyInvalid => {}
     }
     if let Some((key, _)) = &removal.key_pair {
         said.push_str(&format!(

@@ -983,11 +983,16 @@ async fn jwt_with_a_generated_key_and_certificate() {
         &["login", "server", "--flow", "jwt", "--generate-key"],
     ))
     .await;
-    assert_eq!(
-        again.status.code(),
-        Some(2),
-        "an existing key is never overwritten"
+    // A second --generate-key never replaces the first pair: a new one goes beside it.
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again));
+    assert!(dir.join("keys/server-2.key").exists());
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("--key-file"),
+        "{}",
+        text(&again)
     );
+    std::fs::remove_file(dir.join("keys/server-2.key")).unwrap();
+    std::fs::remove_file(dir.join("keys/server-2.crt")).unwrap();
 
     // Before the certificate is uploaded, Salesforce cannot verify the assertion.
     let key_arg = key_file.display().to_string();

@@ -418,11 +418,7 @@ async fn a_hand_broken_entry_names_its_line_and_stops_only_itself() {
     let out = run_async(cmd(d, &["test", "good"])).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     // The bad one is named, with the line to edit.
-    for args in [
-        vec!["test", "bad"],
-        vec!["token", "bad"],
-        vec!["status", "bad"],
-    ] {
+    for args in [vec!["test", "bad"], vec!["token", "bad"]] {
         let out = run_async(cmd(d, &args)).await;
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out));
         let err = String::from_utf8_lossy(&out.stderr);
@@ -430,7 +426,27 @@ async fn a_hand_broken_entry_names_its_line_and_stops_only_itself() {
         assert!(err.contains("connection 'bad'"), "{err}");
         assert!(!err.contains("mv "), "{err}");
     }
-    // status names it among the others and counts it as failing.
+    // status (of it alone, or of all) names it and counts it as failing; list --json lists it.
+    let out = run_async(cmd(d, &["status", "bad"])).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains(&where_),
+        "{}",
+        text(&out)
+    );
+    let out = run_async(cmd(d, &["list", "--json"])).await;
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let bad = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "bad");
+    assert!(
+        bad.is_some_and(
+            |b| b["health"] == "failing" && b["error"].as_str().unwrap().contains(&where_)
+        ),
+        "{listed}"
+    );
     let out = run_async(cmd(d, &["status"])).await;
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let said = String::from_utf8_lossy(&out.stdout);
@@ -439,6 +455,26 @@ async fn a_hand_broken_entry_names_its_line_and_stops_only_itself() {
         "{said}"
     );
     assert!(said.contains("good"), "{said}");
+    // A misspelt key is named too, never silently ignored.
+    let before_typo = std::fs::read_to_string(&file).unwrap();
+    let good_at = before_typo.find("[connections.good]").unwrap();
+    let key_at = good_at + before_typo[good_at..].find("username = ").unwrap();
+    let typo = format!(
+        "{}usrname = {}",
+        &before_typo[..key_at],
+        &before_typo[key_at + "username = ".len()..]
+    );
+    let typo_line = typo[..key_at].matches('\n').count() + 1;
+    std::fs::write(&file, &typo).unwrap();
+    let out = run_async(cmd(d, &["status"])).await;
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains(&format!(
+            "connections.toml:{typo_line}: key 'usrname': unknown field"
+        )),
+        "{said}"
+    );
+    std::fs::write(&file, &broken).unwrap();
     // A re-authentication of the good one keeps the bad entry as it was, to be fixed.
     let out = run_async(demo_login(d, sim.login_url(), "good")).await;
     assert!(out.status.success(), "{}", text(&out));
@@ -472,7 +508,7 @@ async fn json_everywhere_with_one_vocabulary_and_errors_as_json() {
     let out = run_async(wrong).await;
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let error = json(&out);
-    assert_eq!(error["error"]["cause"], "failed", "{error}");
+    assert_eq!(error["error"]["cause"], "invalid_login", "{error}");
     assert!(
         error["error"]["message"]
             .as_str()
@@ -619,4 +655,31 @@ async fn a_running_login_can_never_dump_core() {
     assert_eq!(core, ["0", "0"], "{limits}");
     child.kill().unwrap();
     let _ = child.wait();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn names_that_look_like_options_or_hidden_files_are_refused_and_bad_lines_answer_in_json() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    for name in [".hidden", "..", "-dash", "_under"] {
+        let out = run_async(demo_login(dir.path(), sim.login_url(), name)).await;
+        assert_eq!(out.status.code(), Some(2), "{name}: {}", text(&out));
+    }
+    assert!(
+        !dir.path()
+            .join(sfconnect::profile::config::CONFIG_FILE)
+            .exists()
+    );
+    // A line that does not parse, with --json: the error in JSON too.
+    let out = run_async(cmd(dir.path(), &["login", "x", "--flow", "sop", "--json"])).await;
+    assert_eq!(out.status.code(), Some(2));
+    let error: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(error["error"]["cause"], "usage");
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("possible values"),
+        "{error}"
+    );
 }
