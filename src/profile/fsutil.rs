@@ -6,9 +6,22 @@ use std::path::Path;
 
 /// Create `dir` (and parents) readable only by the owner.
 pub fn private_dir(dir: &Path) -> io::Result<()> {
-    fs::create_dir_all(dir)?;
+    // Only the directories made here are made private: a directory that exists (a home, /tmp,
+    // one the user chose) keeps its mode.
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
     #[cfg(unix)]
     {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)?;
+    #[cfg(unix)]
+    {
+        // Whatever the umask, the directory made last is the owner's alone.
         use std::os::unix::fs::PermissionsExt;
         fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
     }
@@ -66,13 +79,25 @@ pub fn remove_stale_temps(dir: &Path) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
-    let own = format!(".{}.tmp", std::process::id());
+    let me = std::process::id().to_string();
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') && name.ends_with(".tmp") && !name.ends_with(&own) {
+        if let Some(pid) = own_temp(&name)
+            && pid != me
+        {
             let _ = fs::remove_file(entry.path());
         }
     }
+}
+
+/// The writer's pid, when `name` is a temp file `write_atomic` makes for one of sfconnect's own
+/// files (`.connections.toml.1234.tmp`); anything else in the directory is not sfconnect's.
+fn own_temp(name: &str) -> Option<&str> {
+    let inner = name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let (file, pid) = inner.rsplit_once('.')?;
+    let ours = ["connections.toml", "secrets.age", "secrets.key"].contains(&file)
+        || file.ends_with(".crt");
+    (ours && !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())).then_some(pid)
 }
 
 /// Owner-only permission bits of a file, for checks and tests (None off Unix).
@@ -122,4 +147,46 @@ pub fn failpoint(name: &str) {
         }
     }
     let _ = name;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_sfconnects_own_temp_files_are_swept_and_only_new_dirs_are_chmodded() {
+        let dir = tempfile::tempdir().unwrap();
+        let theirs = [
+            ".bashrc.tmp",
+            ".notes.123.tmp",
+            ".connections.toml.abc.tmp",
+            "x.tmp",
+        ];
+        for name in theirs
+            .iter()
+            .chain(&[".connections.toml.1.tmp", ".secrets.age.22.tmp"])
+        {
+            std::fs::write(dir.path().join(name), "x").unwrap();
+        }
+        remove_stale_temps(dir.path());
+        for name in theirs {
+            assert!(dir.path().join(name).exists(), "{name} is not sfconnect's");
+        }
+        assert!(!dir.path().join(".connections.toml.1.tmp").exists());
+        assert!(!dir.path().join(".secrets.age.22.tmp").exists());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+            private_dir(dir.path()).unwrap();
+            assert_eq!(
+                mode(dir.path()),
+                Some(0o755),
+                "an existing dir keeps its mode"
+            );
+            let made = dir.path().join("a/b");
+            private_dir(&made).unwrap();
+            assert_eq!(mode(&made), Some(0o700));
+        }
+    }
 }

@@ -122,7 +122,12 @@ pub async fn demo() -> ExitCode {
     };
     // Removed when this returns, however it returns: a quit, a signal, a closed terminal, a
     // panic (which unwinds).
-    let scratch = match tempfile::Builder::new().prefix("sfconnect-demo-").tempdir() {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix("sfconnect-demo-");
+    // A random name, made new (never an existing dir reused), and the owner's alone.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
+    let scratch = match builder.tempdir() {
         Ok(d) => d,
         Err(e) => return fail(1, format!("cannot create a scratch config dir: {e}")),
     };
