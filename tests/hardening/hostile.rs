@@ -297,6 +297,33 @@ async fn names_from_the_org_cannot_drive_the_terminal() {
     );
 }
 
+/// A token endpoint on loopback that answers every request with `body` (JSON, 200).
+async fn token_endpoint(body: &str) -> String {
+    let response = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    canned_server(response.into_bytes()).await
+}
+
+/// `sfconnect login NAME --flow client-credentials` against `url`, with consumer secret "s".
+fn client_credentials_login(dir: &Path, name: &str, url: &str) -> std::process::Command {
+    let mut login = sfconnect(dir);
+    login
+        .args([
+            "login",
+            name,
+            "--flow",
+            "client-credentials",
+            "--login-url",
+            url,
+            "--client-id",
+            "3MVGexample",
+        ])
+        .env("SFCONNECT_CLIENT_SECRET", "s");
+    login
+}
+
 /// A token response whose identity URL points at another port on this machine: the token is
 /// never sent there (another local user may be listening), whatever else happens.
 #[tokio::test(flavor = "multi_thread")]
@@ -321,25 +348,9 @@ async fn the_token_never_goes_to_an_identity_url_off_the_login_host() {
         "signature": signature,
     })
     .to_string();
-    let response = format!(
-        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    let url = canned_server(response.into_bytes()).await;
+    let url = token_endpoint(&body).await;
     let dir = tempfile::tempdir().unwrap();
-    let mut login = sfconnect(dir.path());
-    login
-        .args([
-            "login",
-            "x",
-            "--flow",
-            "client-credentials",
-            "--login-url",
-            &url,
-            "--client-id",
-            "3MVGexample",
-        ])
-        .env("SFCONNECT_CLIENT_SECRET", "s");
+    let login = client_credentials_login(dir.path(), "x", &url);
     let out = run_async(login).await;
     let reached = trap.accept().is_ok();
     assert!(
@@ -358,24 +369,8 @@ async fn the_token_never_goes_to_an_identity_url_off_the_login_host() {
         "token_type": "Bearer",
     })
     .to_string();
-    let response = format!(
-        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{unsigned}",
-        unsigned.len()
-    );
-    let url = canned_server(response.into_bytes()).await;
-    let mut login = sfconnect(dir.path());
-    login
-        .args([
-            "login",
-            "y",
-            "--flow",
-            "client-credentials",
-            "--login-url",
-            &url,
-            "--client-id",
-            "3MVGexample",
-        ])
-        .env("SFCONNECT_CLIENT_SECRET", "s");
+    let url = token_endpoint(&unsigned).await;
+    let login = client_credentials_login(dir.path(), "y", &url);
     let out = run_async(login).await;
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("not signed"), "{}", text(&out));
