@@ -105,6 +105,12 @@ pub fn login_failed(e: &SfError, name: &str) -> ExitCode {
 /// Report a service failure with the exit code the contract gives it.
 pub fn service_failed(e: &ConnectError, name: &str) -> ExitCode {
     match e {
+        // Secrets that cannot be opened (a lost key file, a missing keyring item, no session
+        // bus): no token can be had, which the contract's 1 means; the message says why.
+        ConnectError::Profile(
+            e @ (crate::profile::ProfileError::Store(_)
+            | crate::profile::ProfileError::SecretsMissing { .. }),
+        ) => fail(EXIT_FAILED, e),
         ConnectError::Profile(e) => profile_failure(e),
         ConnectError::Salesforce(e) => login_failed(e, name),
         ConnectError::Superseded(_) => fail(EXIT_FAILED, e),
