@@ -8,7 +8,7 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use axum::routing::get;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
@@ -212,6 +212,9 @@ impl BrowserLogin {
                 limit.as_secs() / 60
             ))
         };
+        // A bare code carries no state: it is used only when pasted a second time, after the
+        // user was told it cannot be checked.
+        let mut bare: Option<SecretString> = None;
         let code: SecretString = loop {
             let received = tokio::time::timeout_at(deadline, self.rx.recv()).await;
             let Ok(Some(received)) = received else {
@@ -229,6 +232,19 @@ impl BrowserLogin {
                         .with_context("the input ended before an address was pasted"));
                 }
                 Received::Redirected(text) => web::read_callback(&text, &self.pkce.state),
+                Received::Pasted(text) if web::is_bare_code(&text) => {
+                    let again = bare
+                        .as_ref()
+                        .is_some_and(|b| b.expose_secret() == text.trim());
+                    if !again {
+                        bare = Some(SecretString::from(text.trim()));
+                        refused(&SfError::new(Cause::StateMismatch).with_context(
+                            "a bare code carries no state, so sfconnect cannot check that it comes from this login; paste the whole address the browser shows instead, or paste the same code again to use it anyway",
+                        ));
+                        continue;
+                    }
+                    web::read_redirect(&text, &self.pkce.state)
+                }
                 Received::Pasted(text) => web::read_redirect(&text, &self.pkce.state),
             };
             match read {

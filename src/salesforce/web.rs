@@ -203,6 +203,18 @@ pub fn describe_paste(pasted: &str) -> String {
     }
 }
 
+/// Whether `pasted` is a bare code rather than an address or its query: it carries no `state`,
+/// so nothing shows it came from this login.
+pub fn is_bare_code(pasted: &str) -> bool {
+    let text = pasted.trim();
+    !text.is_empty()
+        && !text.contains('?')
+        && !text.contains("code=")
+        && !text.contains("error=")
+        && !looks_like_consumer_key(text)
+        && !text.contains("OAUTH_")
+}
+
 /// Read a request to the callback listener: as `read_redirect`, but nothing counts without
 /// this login's state, error redirects included. Any local user, or a web page, can send the
 /// listener `?error=access_denied`; that must not end the login.

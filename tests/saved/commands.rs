@@ -593,11 +593,18 @@ async fn a_connection_whose_secrets_cannot_be_opened_counts_as_failing() {
     let out = run_async(cmd(dir.path(), &["status"])).await;
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     // No token can be had: `token` and `export` exit 1 as the README says, and say why.
-    for args in [vec!["token", "prod"], vec!["export", "prod", "--format", "env"]] {
+    for args in [
+        vec!["token", "prod"],
+        vec!["export", "prod", "--format", "env"],
+    ] {
         let out = run_async(cmd(dir.path(), &args)).await;
         assert_eq!(out.status.code(), Some(1), "{args:?}: {}", text(&out));
         assert!(out.stdout.is_empty(), "{args:?}");
-        assert!(String::from_utf8_lossy(&out.stderr).contains("key file"), "{}", text(&out));
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("key file"),
+            "{}",
+            text(&out)
+        );
     }
 }
 

@@ -683,3 +683,78 @@ async fn names_that_look_like_options_or_hidden_files_are_refused_and_bad_lines_
         "{error}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bare_code_is_used_only_after_a_warning_that_it_cannot_be_checked() {
+    use sfconnect::sim::scenario::{DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET};
+    use std::io::{BufRead, BufReader, Write};
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut login = cmd(
+        dir.path(),
+        &[
+            "login",
+            "web",
+            "--flow",
+            "web",
+            "--login-url",
+            sim.login_url(),
+            "--client-id",
+            DEMO_CONSUMER_KEY,
+            "--no-browser",
+        ],
+    );
+    login
+        .env("SFCONNECT_CLIENT_SECRET", DEMO_CONSUMER_SECRET)
+        .stdin(Stdio::piped());
+    let mut child = login.spawn().unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let url = loop {
+        let line = lines.next().unwrap().unwrap();
+        if line.contains("/services/oauth2/authorize?") {
+            break line.trim().to_string();
+        }
+    };
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let location = client.get(&url).send().await.unwrap().headers()["location"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let encoded = location
+        .split("code=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap();
+    let code = percent_encoding::percent_decode_str(encoded)
+        .decode_utf8()
+        .unwrap()
+        .to_string();
+    // The bare code once: a warning, and the login waits; the same code again: used.
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "{code}").unwrap();
+    let warned = tokio::task::spawn_blocking(move || {
+        let warned = lines
+            .by_ref()
+            .map_while(Result::ok)
+            .any(|l| l.contains("cannot check that it comes from this login"));
+        (warned, lines)
+    })
+    .await
+    .unwrap();
+    assert!(warned.0, "the bare code is not used without a warning");
+    writeln!(stdin, "{code}").unwrap();
+    drop(stdin);
+    let mut rest = warned.1;
+    let status = tokio::task::spawn_blocking(move || {
+        for _ in rest.by_ref() {}
+        child.wait().unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(status.success());
+}
