@@ -273,11 +273,21 @@ impl Profiles {
             .values()
             .map(|p| p.secrets.clone())
             .collect();
+        // Entries left in the other store (a connection moved between stores) are deleted there
+        // too; when that store cannot be opened now, they stay journalled for a later try.
+        let mut other: Option<Option<Box<dyn SecretStore>>> = None;
         config.unreferenced.retain(|u| {
             if referenced.contains(&u.entry) {
                 return false;
             }
-            u.store != store.kind() || store.delete(&u.entry).is_err()
+            if u.store == store.kind() {
+                return store.delete(&u.entry).is_err();
+            }
+            let other = other.get_or_insert_with(|| self.open_store(u.store).ok());
+            match other {
+                Some(other) => other.delete(&u.entry).is_err(),
+                None => true,
+            }
         });
         if config.unreferenced.len() != before {
             config.save(&self.dir)?;

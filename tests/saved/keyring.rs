@@ -112,6 +112,23 @@ fn keyring_store_against_a_real_secret_service() {
             store.load(&saved.secrets).unwrap().is_none(),
             "the replaced item is deleted"
         );
+        // Moving the connection to the file store deletes its item from the keyring too.
+        let in_keyring = profiles.get("prod").unwrap().secrets;
+        let file = profiles.open_store(StoreKind::File).unwrap();
+        profiles
+            .commit(
+                "prod",
+                profile(StoreKind::File),
+                &bundle("moved"),
+                file.as_ref(),
+            )
+            .unwrap();
+        assert!(
+            store.load(&in_keyring).unwrap().is_none(),
+            "the keyring item of a connection moved to the file store is deleted"
+        );
+        assert!(profiles.config().unwrap().unreferenced.is_empty());
+        let store = file;
         profiles.remove("prod", store.as_ref()).unwrap();
         assert!(profiles.config().unwrap().connections.is_empty());
         println!("inner keyring checks passed");
