@@ -97,20 +97,14 @@ fn say_waiting(lock: &std::path::Path) {
 }
 
 /// Ask for a secret on the terminal: one mark per character shows that typing arrives, and
-/// nothing typed is echoed. None when there is no terminal, or on Ctrl-C / Esc.
+/// nothing typed is echoed. None when there is no terminal, or on Ctrl-D / Esc.
 pub fn prompt_secret(label: &str) -> Option<SecretString> {
     if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
         return None;
     }
     let _ = write!(std::io::stderr(), "{label}: ");
     let _ = std::io::stderr().flush();
-    if crossterm::terminal::enable_raw_mode().is_err() {
-        return rpassword::read_password().ok().map(SecretString::from);
-    }
-    let typed = read_masked();
-    let _ = crossterm::terminal::disable_raw_mode();
-    say!();
-    typed
+    read_unechoed()
 }
 
 /// A line typed or pasted on the terminal, with a mark per character and never echoed; None
