@@ -58,53 +58,6 @@ pub enum StandIn {
     },
 }
 
-impl PartialEq for StandIn {
-    fn eq(&self, other: &Self) -> bool {
-        use StandIn::*;
-        match (self, other) {
-            (Browser { url: a }, Browser { url: b }) => a == b,
-            (
-                Device {
-                    org: a,
-                    user_code: c,
-                },
-                Device {
-                    org: b,
-                    user_code: d,
-                },
-            ) => a == b && c == d,
-            (
-                Certificate {
-                    org: a,
-                    consumer_key: c,
-                    pem: e,
-                },
-                Certificate {
-                    org: b,
-                    consumer_key: d,
-                    pem: f,
-                },
-            ) => a == b && c == d && e == f,
-            // Secrets are not compared.
-            (
-                RefreshToken {
-                    org: a,
-                    consumer_key: c,
-                    ..
-                },
-                RefreshToken {
-                    org: b,
-                    consumer_key: d,
-                    ..
-                },
-            ) => a == b && c == d,
-            _ => false,
-        }
-    }
-}
-
-impl Eq for StandIn {}
-
 impl App {
     /// Whether the chosen method logs in through a person (browser or device).
     pub fn interactive(&self) -> bool {
