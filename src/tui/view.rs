@@ -105,14 +105,35 @@ fn scrolled(
     frame_box: Rect,
     look: Look,
 ) {
-    let total = text.line_count(area.width);
-    let max = total.saturating_sub(usize::from(area.height));
-    app.scroll_max.set(max);
+    scroll_within(
+        frame,
+        area,
+        text,
+        (app.scroll, &app.scroll_max),
+        frame_box,
+        look,
+    );
+}
+
+/// `text` in `area` scrolled to `offset` but never past its last line; the furthest offset is
+/// kept in `max` for the keys to stop at.
+fn scroll_within(
+    frame: &mut Frame,
+    area: Rect,
+    text: Paragraph<'_>,
+    (offset, max): (usize, &std::cell::Cell<usize>),
+    frame_box: Rect,
+    look: Look,
+) {
+    let furthest = text
+        .line_count(area.width)
+        .saturating_sub(usize::from(area.height));
+    max.set(furthest);
     at_offset(
         frame,
         area,
         text,
-        (app.scroll.min(max), max, SCROLL),
+        (offset.min(furthest), furthest, SCROLL),
         frame_box,
         look,
     );
@@ -829,15 +850,11 @@ fn help(app: &App, frame: &mut Frame, look: Look) {
     let block = Block::bordered().title(format!(" Keys: {} ", title(app)));
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
-    let max = text
-        .line_count(inner.width)
-        .saturating_sub(usize::from(inner.height));
-    app.help_scroll_max.set(max);
-    at_offset(
+    scroll_within(
         frame,
         inner,
         text,
-        (app.help_scroll.min(max), max, SCROLL),
+        (app.help_scroll, &app.help_scroll_max),
         popup,
         look,
     );
