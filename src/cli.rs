@@ -416,12 +416,11 @@ pub fn main() -> ExitCode {
     clap_complete::CompleteEnv::with_factory(Cli::command)
         .var(COMPLETE_VAR)
         .complete();
-    // With --json anywhere on the line, even a line that does not parse answers in JSON.
-    let wants_json = std::env::args_os().any(|a| a == "--json");
-    commands::json_errors(wants_json);
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) if wants_json && e.use_stderr() => {
+        // A line that does not parse has no command to ask: --json anywhere on it is enough.
+        Err(e) if e.use_stderr() && std::env::args_os().any(|a| a == "--json") => {
+            commands::json_errors(true);
             // The error and its hints (possible values), without the usage lines.
             let message = e.to_string();
             let said: Vec<&str> = message
@@ -437,6 +436,20 @@ pub fn main() -> ExitCode {
         }
         Err(e) => e.exit(),
     };
+    // With --json, errors too come out as JSON on stdout (the exit code is the same).
+    let json = match &cli.command {
+        Some(Command::Login(args)) => args.json,
+        Some(
+            Command::List { json }
+            | Command::Status { json, .. }
+            | Command::Test { json, .. }
+            | Command::Token { json, .. }
+            | Command::Watch { json, .. }
+            | Command::Remove { json, .. },
+        ) => *json,
+        _ => false,
+    };
+    commands::json_errors(json);
     let _ = crate::log::init();
     tracing::info!(
         "sfconnect {} {}",
@@ -461,20 +474,6 @@ pub fn main() -> ExitCode {
     if let Some(secs) = global.timeout {
         crate::salesforce::http::configure_timeout(std::time::Duration::from_secs(secs));
     }
-    // With --json, errors too come out as JSON on stdout (the exit code is the same).
-    let json = match &cli.command {
-        Some(Command::Login(args)) => args.json,
-        Some(
-            Command::List { json }
-            | Command::Status { json, .. }
-            | Command::Test { json, .. }
-            | Command::Token { json, .. }
-            | Command::Watch { json, .. }
-            | Command::Remove { json, .. },
-        ) => *json,
-        _ => false,
-    };
-    commands::json_errors(json);
     match cli.command {
         Some(Command::Login(args)) => runtime.block_on(commands::login::run(&global, args)),
         Some(Command::List { json }) => commands::list::run(&global, json),
