@@ -18,35 +18,36 @@ use crate::connect::saved::record_unopenable;
 use crate::connect::{open_in, target};
 use crate::profile::{Profile, ProfileError};
 
-fn selected(global: &Global, name: Option<&str>) -> Result<Vec<(String, Profile)>, ExitCode> {
+/// The connections a command is about, read from one load of the config: those it can use,
+/// and those whose entry does not parse (each with where to fix it), which count as failing.
+struct Selection {
+    connections: Vec<(String, Profile)>,
+    broken: Vec<(String, String)>,
+}
+
+fn selected(global: &Global, name: Option<&str>) -> Result<Selection, ExitCode> {
     let profiles = profiles(global)?;
     let config = profiles
         .config()
         .map_err(|e| profile_failure(&ProfileError::from(e)))?;
-    match name {
-        Some(n) => match (config.connections.get(n), config.broken(n).is_some()) {
-            (Some(p), _) => Ok(vec![(n.to_string(), p.clone())]),
-            // Shown as failing, with where to fix it, by `broken` below.
-            (None, true) => Ok(Vec::new()),
-            (None, false) => Err(profile_failure(&ProfileError::NotFound(n.to_string()))),
-        },
-        None => Ok(config.connections.into_iter().collect()),
-    }
-}
-
-/// Connections whose entry in the config file does not parse, each with where to fix it: all
-/// of them, or `name` when it is one. They count as failing.
-fn broken(global: &Global, name: Option<&str>) -> Vec<(String, String)> {
-    let Ok(config) = profiles(global).and_then(|p| p.config().map_err(|_| ExitCode::SUCCESS))
-    else {
-        return Vec::new();
-    };
-    config
+    let broken = config
         .broken
         .iter()
         .filter(|b| name.is_none_or(|n| n == b.name))
         .map(|b| (b.name.clone(), b.error.to_string()))
-        .collect()
+        .collect::<Vec<_>>();
+    let connections = match name {
+        Some(n) => match config.connections.get(n) {
+            Some(p) => vec![(n.to_string(), p.clone())],
+            None if !broken.is_empty() => Vec::new(),
+            None => return Err(profile_failure(&ProfileError::NotFound(n.to_string()))),
+        },
+        None => config.connections.into_iter().collect(),
+    };
+    Ok(Selection {
+        connections,
+        broken,
+    })
 }
 
 pub struct Notify {
@@ -59,8 +60,8 @@ async fn check_and_notify(
     name: Option<&str>,
     notify: &Notify,
     on_change: &mut dyn FnMut(&str, Health, Health, &str),
-) -> Result<Vec<(String, Profile)>, ExitCode> {
-    let before = selected(global, name)?;
+) -> Result<Selection, ExitCode> {
+    let before = selected(global, name)?.connections;
     let command = match &notify.command {
         Some(c) => Some(c.clone()),
         None => profiles(global)?
@@ -193,7 +194,7 @@ pub async fn status(
         None => selected(global, name),
     };
     match connections {
-        Ok(c) => print(&c, &broken(global, name), json),
+        Ok(c) => print(&c.connections, &c.broken, json),
         Err(code) => code,
     }
 }
@@ -209,7 +210,7 @@ pub async fn watch(
         return fail(EXIT_USAGE, "--interval must be at least one second");
     }
     let watched = match selected(global, name) {
-        Ok(c) => c,
+        Ok(c) => c.connections,
         Err(code) => return code,
     };
     let names: Vec<&str> = watched.iter().map(|(n, _)| n.as_str()).collect();
