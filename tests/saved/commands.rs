@@ -692,15 +692,6 @@ fn start_web_login(
     (child, url)
 }
 
-async fn browser_redirect(url: &str) -> String {
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let response = client.get(url).send().await.unwrap();
-    response.headers()["location"].to_str().unwrap().to_string()
-}
-
 async fn finish(
     mut child: std::process::Child,
     pasted: Option<String>,

@@ -299,14 +299,23 @@ async fn a_login_never_replaces_what_another_process_saved_meanwhile() {
     assert_eq!(snapshot(dir.path()), theirs);
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_browser_login_without_the_consumer_secret_says_so_first_and_names_it_missing() {
+/// `sfconnect login web --flow web --no-browser` against `sim` (with `secret` as the consumer
+/// secret when given), its stdin piped: the child, the authorize URL it printed, what it said
+/// before it, and the rest of its stderr.
+fn start_paste_login(
+    dir: &std::path::Path,
+    sim: &sfconnect::sim::RunningSim,
+    secret: Option<&str>,
+) -> (
+    std::process::Child,
+    String,
+    Vec<String>,
+    std::io::Lines<std::io::BufReader<std::process::ChildStderr>>,
+) {
     use sfconnect::sim::scenario::DEMO_CONSUMER_KEY;
-    use std::io::{BufRead, BufReader, Write};
-    let sim = sim().await;
-    let dir = tempfile::tempdir().unwrap();
+    use std::io::{BufRead, BufReader};
     let mut login = cmd(
-        dir.path(),
+        dir,
         &[
             "login",
             "web",
@@ -319,31 +328,36 @@ async fn a_browser_login_without_the_consumer_secret_says_so_first_and_names_it_
             "--no-browser",
         ],
     );
+    if let Some(secret) = secret {
+        login.env("SFCONNECT_CLIENT_SECRET", secret);
+    }
     login.stdin(Stdio::piped());
     let mut child = login.spawn().unwrap();
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let mut before_url = Vec::new();
+    let mut before = Vec::new();
     let url = loop {
         let line = lines.next().expect("the authorize URL is printed").unwrap();
         if line.contains("/services/oauth2/authorize?") {
             break line.trim().to_string();
         }
-        before_url.push(line);
+        before.push(line);
     };
+    (child, url, before, lines)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_browser_login_without_the_consumer_secret_says_so_first_and_names_it_missing() {
+    use std::io::Write;
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, url, before_url, lines) = start_paste_login(dir.path(), &sim, None);
     let said = before_url.join("\n");
     assert!(
         said.contains("no consumer secret was given (SFCONNECT_CLIENT_SECRET"),
         "{said}"
     );
     // The user logs in in the browser; the app then refuses the missing secret.
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let location = client.get(&url).send().await.unwrap().headers()["location"]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let location = browser_redirect(&url).await;
     writeln!(child.stdin.take().unwrap(), "{location}").unwrap();
     let (status, rest) = tokio::task::spawn_blocking(move || {
         let rest: Vec<String> = lines.map_while(Result::ok).collect();
@@ -686,43 +700,13 @@ async fn names_that_look_like_options_or_hidden_files_are_refused_and_bad_lines_
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_bare_code_is_used_only_after_a_warning_that_it_cannot_be_checked() {
-    use sfconnect::sim::scenario::{DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET};
-    use std::io::{BufRead, BufReader, Write};
+    use sfconnect::sim::scenario::DEMO_CONSUMER_SECRET;
+    use std::io::Write;
     let sim = sim().await;
     let dir = tempfile::tempdir().unwrap();
-    let mut login = cmd(
-        dir.path(),
-        &[
-            "login",
-            "web",
-            "--flow",
-            "web",
-            "--login-url",
-            sim.login_url(),
-            "--client-id",
-            DEMO_CONSUMER_KEY,
-            "--no-browser",
-        ],
-    );
-    login
-        .env("SFCONNECT_CLIENT_SECRET", DEMO_CONSUMER_SECRET)
-        .stdin(Stdio::piped());
-    let mut child = login.spawn().unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let url = loop {
-        let line = lines.next().unwrap().unwrap();
-        if line.contains("/services/oauth2/authorize?") {
-            break line.trim().to_string();
-        }
-    };
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let location = client.get(&url).send().await.unwrap().headers()["location"]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let (mut child, url, _, mut lines) =
+        start_paste_login(dir.path(), &sim, Some(DEMO_CONSUMER_SECRET));
+    let location = browser_redirect(&url).await;
     let encoded = location
         .split("code=")
         .nth(1)

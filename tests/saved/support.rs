@@ -214,3 +214,14 @@ impl Paused {
             .unwrap()
     }
 }
+
+/// Where a browser would be sent after logging in at `url` (the simulated org logs the demo user
+/// in at once): the redirect address, code and state in it.
+pub async fn browser_redirect(url: &str) -> String {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let response = client.get(url).send().await.unwrap();
+    response.headers()["location"].to_str().unwrap().to_string()
+}
