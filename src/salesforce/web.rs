@@ -208,6 +208,7 @@ pub fn describe_paste(pasted: &str) -> String {
 pub fn is_bare_code(pasted: &str) -> bool {
     let text = pasted.trim();
     !text.is_empty()
+        && !text.contains("://")
         && !text.contains('?')
         && !text.contains("code=")
         && !text.contains("error=")
@@ -278,6 +279,12 @@ mod tests {
             describe_paste("aPrx4sTlQWERTY=="),
             "a bare code (16 characters)"
         );
+        // An address without a query is an address with no code, not a bare code.
+        assert!(is_bare_code("aPrx2/7xHhqK+GvD7q=="));
+        assert!(!is_bare_code("https://example.com/nothing"));
+        assert!(!is_bare_code(
+            "http://localhost:1717/OauthRedirect?code=x&state=y"
+        ));
         let key = format!("3MVG9{}", "A".repeat(80));
         assert_eq!(
             describe_paste(&key),
