@@ -747,6 +747,15 @@ impl App {
             .is_some_and(Field::is_empty)
             && self.kept.get(key::CLIENT_SECRET).is_none()
     }
+
+    /// Warn of a missing consumer secret only once the form is otherwise complete: an empty
+    /// consumer key is said first, by the form's own check.
+    fn warn_of_missing_secret(&self) -> bool {
+        self.interactive()
+            && !self.warned_no_secret
+            && self.secret_missing()
+            && self.field_text(CONSUMER_KEY).is_some()
+    }
 }
 
 /// A refused login after a password change that kept the saved security token: the change
@@ -1156,7 +1165,7 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
         Screen::Credentials => match key {
             // Said before the code is shown or the browser opens: finding out after the user
             // approved wastes their login.
-            Key::Enter if app.interactive() && app.secret_missing() && !app.warned_no_secret => {
+            Key::Enter if app.warn_of_missing_secret() => {
                 app.warned_no_secret = true;
                 app.message = Some(NO_SECRET.into());
                 if let Some(i) = app

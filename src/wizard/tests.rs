@@ -1187,6 +1187,9 @@ fn secret_refused(app: &mut App) -> CheckResult {
 fn a_secret_left_empty_is_named_missing_not_wrong() {
     let mut app = demo_app();
     to_method_form(&mut app, 3);
+    // With the consumer key empty too, the key is what is said first.
+    assert!(press(&mut app, &[Key::Enter]).is_empty());
+    assert_eq!(app.message.as_deref(), Some("Consumer key is needed"));
     typed(&mut app, "3MVGdemo");
     press(&mut app, &[Key::Enter]);
     let failed = secret_refused(&mut app);
