@@ -294,6 +294,11 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
             Err(e) if no_secret && e.cause == crate::salesforce::Cause::ClientSecretInvalid => {
                 return fail(EXIT_FAILED, MISSING_SECRET);
             }
+            // Input that ran out is the contract's "stdin that ended early": a usage error.
+            Err(e) if e.cause == crate::salesforce::Cause::InputEnded => {
+                super::report(&e, &args.name);
+                return ExitCode::from(EXIT_USAGE);
+            }
             Err(e) => return super::saved::login_failed(&e, &args.name),
         }
     }

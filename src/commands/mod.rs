@@ -72,6 +72,8 @@ pub fn fail_with(code: u8, cause: Option<&str>, message: &str, fix: &str) -> Exi
         None if code == EXIT_USAGE => "usage".into(),
         None => "failed".into(),
     };
+    // A message from the service may name the wizard's `reauth`; a shell needs `login`.
+    let message = &saved::for_the_shell(message);
     if !json_error(&cause, message, fix) {
         say!("sfconnect: {message}");
     }

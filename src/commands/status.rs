@@ -23,6 +23,7 @@ use crate::profile::{Profile, ProfileError};
 struct Selection {
     connections: Vec<(String, Profile)>,
     broken: Vec<(String, String)>,
+    dir: std::path::PathBuf,
 }
 
 fn selected(global: &Global, name: Option<&str>) -> Result<Selection, ExitCode> {
@@ -47,6 +48,7 @@ fn selected(global: &Global, name: Option<&str>) -> Result<Selection, ExitCode> 
     Ok(Selection {
         connections,
         broken,
+        dir: profiles.dir().to_path_buf(),
     })
 }
 
@@ -130,7 +132,23 @@ async fn run_notification(command: &str, name: &str, old: Health, new: Health, m
     }
 }
 
-fn print(connections: &[(String, Profile)], broken: &[(String, String)], json: bool) -> ExitCode {
+/// Health from what is saved; a connection in the file store whose secrets file or key file is
+/// gone is failing, though its last test passed (nothing is decrypted to tell).
+fn health_here(p: &Profile, dir: &std::path::Path, now: SystemTime) -> (Health, String) {
+    match (p.store, crate::profile::file_store::missing_part(dir)) {
+        (crate::profile::StoreKind::File, Some(e)) => {
+            (Health::Failing, e.to_string().replace('\n', " "))
+        }
+        _ => health(p, now),
+    }
+}
+
+fn print(selection: &Selection, json: bool) -> ExitCode {
+    let Selection {
+        connections,
+        broken,
+        dir,
+    } = selection;
     let now = SystemTime::now();
     let mut alarming = !broken.is_empty();
     let mut rows = Vec::new();
@@ -146,7 +164,7 @@ fn print(connections: &[(String, Profile)], broken: &[(String, String)], json: b
         }
     }
     for (name, p) in connections {
-        let (h, message) = health(p, now);
+        let (h, message) = health_here(p, dir, now);
         alarming |= h.alarming();
         if json {
             let mut row = profile_json(name, p, now);
@@ -194,7 +212,7 @@ pub async fn status(
         None => selected(global, name),
     };
     match connections {
-        Ok(c) => print(&c.connections, &c.broken, json),
+        Ok(c) => print(&c, json),
         Err(code) => code,
     }
 }

@@ -228,8 +228,7 @@ impl BrowserLogin {
                     continue;
                 }
                 Received::Ended => {
-                    return Err(SfError::new(Cause::RedirectWithoutCode)
-                        .with_context("the input ended before an address was pasted"));
+                    return Err(SfError::new(Cause::InputEnded));
                 }
                 Received::Redirected(text) => web::read_callback(&text, &self.pkce.state),
                 Received::Pasted(text) if web::is_bare_code(&text) => {

@@ -50,6 +50,18 @@ fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> Store
     }
 }
 
+/// What stops the secrets file in `dir` from opening, found without decrypting anything (so
+/// `status` can tell without a passphrase): the file itself, or the key file it was made for.
+pub fn missing_part(dir: &Path) -> Option<StoreError> {
+    let secrets = dir.join(SECRETS_FILE);
+    if let Err(e) = fs::metadata(&secrets) {
+        return Some(io("read", &secrets)(e));
+    }
+    let key = dir.join(KEY_FILE);
+    (!uses_passphrase(dir) && fs::metadata(&key).is_err())
+        .then_some(StoreError::KeyFileMissing { key, secrets })
+}
+
 /// Whether an existing secrets file was encrypted to a passphrase (scrypt stanza) or a key.
 pub fn uses_passphrase(dir: &Path) -> bool {
     let mut head = [0u8; 128];

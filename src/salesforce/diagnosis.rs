@@ -528,6 +528,14 @@ pub fn diagnose(cause: Cause) -> Diagnosis {
             ],
             &[],
         ),
+        InputEnded => d(
+            "The input ended before the browser's address was pasted",
+            &["stdin was a pipe or file that ran out, or Ctrl-D was pressed at the paste"],
+            &[
+                "run the login on a terminal and paste the address there, or let the browser's redirect reach the local listener (no --no-browser; over SSH, forward the callback port)",
+            ],
+            &[],
+        ),
         DeviceTimedOut => d(
             "Nobody approved the device login in time",
             &["the code was not entered at the verification URL"],

@@ -59,6 +59,8 @@ pub enum Cause {
     // Things our side checks.
     StateMismatch,
     RedirectWithoutCode,
+    /// Paste-back input (stdin) ended before an address was pasted.
+    InputEnded,
     DeviceTimedOut,
     LoginUrlRejected,
     InstanceUrlRejected,

@@ -739,8 +739,9 @@ async fn browser_login_refuses_an_address_from_another_attempt_and_a_denial() {
         Some(0),
         "the wrong pastes did not end the login"
     );
-    // Input that ends before any address was pasted says so (exit 1).
-    assert_eq!(finish(other, Some(String::new())).await.code(), Some(1));
+    // Input that ends before any address was pasted is the README's "stdin that ended
+    // early": a usage error (2).
+    assert_eq!(finish(other, Some(String::new())).await.code(), Some(2));
     let out = run_async(cmd(tmp.path(), &["remove", "web", "--no-revoke"])).await;
     assert!(out.status.success(), "{}", text(&out));
     sim.with_state(|l| l.scenario.authorize.mode = sfconnect::sim::scenario::AuthorizeMode::Deny);

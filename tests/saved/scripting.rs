@@ -228,10 +228,40 @@ async fn exit_codes_match_the_readme_table() {
         !report.contains(" 1 active users") && !report.contains(" 1 licenses"),
         "{report}"
     );
-    for args in [vec!["status"], vec!["test", "prod"], vec!["remove", "prod"]] {
+    for args in [vec!["status"], vec!["test", "prod"]] {
         let out = run_async(cmd(d, &args)).await;
         assert_eq!(out.status.code(), Some(0), "{args:?}: {}", text(&out));
     }
+    // A password connection has no refresh token to give as an sfdx-url: a usage error.
+    let out = run_async(cmd(d, &["export", "prod", "--format", "sfdx-url"])).await;
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("--format env or json"), "{}", text(&out));
+    // Secrets that cannot be opened (the key file is gone) make the connection unusable: 1,
+    // for every command, and plain `status` (which decrypts nothing) says so too.
+    let key = d.join("secrets.key");
+    let kept = std::fs::read(&key).unwrap();
+    std::fs::remove_file(&key).unwrap();
+    for args in [
+        vec!["test", "prod"],
+        vec!["token", "prod"],
+        vec!["export", "prod", "--format", "sfdx-url"],
+        vec!["status"],
+        vec!["status", "prod"],
+    ] {
+        let out = run_async(cmd(d, &args)).await;
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", text(&out));
+        assert!(
+            text(&out).contains("secrets.key is missing"),
+            "{args:?}: {}",
+            text(&out)
+        );
+    }
+    let out = run_async(cmd(d, &["status", "--json"])).await;
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows[0]["health"], "failing", "{rows}");
+    std::fs::write(&key, kept).unwrap();
+    let out = run_async(cmd(d, &["remove", "prod"])).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
 
 #[test]
