@@ -148,6 +148,10 @@ Example: printf '%s\\n%s\\n' \"$PW\" \"$TOKEN\" | sfconnect login prod --flow so
 Exit codes: 0 saved; 1 the login or a check failed, or another sfconnect saved this name
 meanwhile (nothing changed); 2 usage or input error.";
 
+/// Said under the wizard's commands.
+const WIZARD_HELP: &str = "The wizard needs a terminal (over SSH too). Exit codes: 0 when it is left; 2 when stdin or \
+stdout is not a terminal (the scriptable commands in `sfconnect --help` work there).";
+
 /// Said under `--help`: what scripts need to know about every command.
 const AFTER_HELP: &str = "\
 Exit codes:
@@ -170,12 +174,18 @@ pub enum Command {
     #[command(after_help = LOGIN_HELP)]
     Login(LoginArgs),
     /// List saved connections.
+    #[command(
+        after_help = "Exit codes: 0 listed (nothing saved included); 2 the config file cannot be read at all."
+    )]
     List {
         /// One JSON array of connections instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Health of saved connections; exits 1 when one is failing or its password expires soon.
+    #[command(
+        after_help = "Exit codes: 0 healthy; 1 a connection is failing or its password expires within 14 days; 2 usage or unknown name."
+    )]
     Status {
         /// One saved connection (default: all).
         #[arg(add = saved_names())]
@@ -196,6 +206,9 @@ pub enum Command {
         notify_command: Option<String>,
     },
     /// Run the connection checks now.
+    #[command(
+        after_help = "Exit codes: 0 no check failed (warnings allowed); 1 a check failed, or the secrets cannot be opened; 2 usage or unknown name."
+    )]
     Test {
         /// The saved connection to test.
         #[arg(add = saved_names())]
@@ -206,6 +219,9 @@ pub enum Command {
     },
     /// Print an access token the org accepts, nothing else: the cached one once the org has
     /// confirmed it (one cheap call), else a new login.
+    #[command(
+        after_help = "Exit codes: 0 printed; 1 no token could be had (the reason and the fix on stderr); 2 usage or unknown name."
+    )]
     Token {
         /// The saved connection whose token to print.
         #[arg(add = saved_names())]
@@ -217,6 +233,9 @@ pub enum Command {
         json: bool,
     },
     /// Print a connection's credentials for other tools (the access token as `token` gives it).
+    #[command(
+        after_help = "Exit codes: 0 printed; 1 no token could be had; 2 usage, unknown name, or sfdx-url for a connection that has no refresh token."
+    )]
     Export {
         /// The saved connection to export.
         #[arg(add = saved_names())]
@@ -228,6 +247,9 @@ pub enum Command {
         freshness: FreshnessArgs,
     },
     /// Check connections every --interval and notify when their health changes.
+    #[command(
+        after_help = "Runs until Ctrl-C or SIGTERM (exit 0); a connection saved meanwhile joins at the next round. Exit codes: 2 usage or unknown name."
+    )]
     Watch {
         /// One saved connection (default: all).
         #[arg(add = saved_names())]
@@ -248,12 +270,18 @@ pub enum Command {
         json: bool,
     },
     /// Print a shell completion script.
+    #[command(
+        after_help = "Example: source <(sfconnect completions bash) in ~/.bashrc. Saved connection names complete too.\nExit codes: 0; 2 an unknown shell."
+    )]
     Completions {
         /// The shell to complete for.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
     /// Revoke a connection's tokens (best effort) and delete its settings and secrets.
+    #[command(
+        after_help = "Exit codes: 0 removed (a failed revocation is said, and still 0); 2 usage or unknown name."
+    )]
     Remove {
         /// The saved connection to remove.
         #[arg(add = saved_names())]
@@ -266,6 +294,9 @@ pub enum Command {
         no_revoke: bool,
     },
     /// Run a simulated Salesforce org on loopback until interrupted.
+    #[command(
+        after_help = "Prints its login URL and the demo org's credentials, then serves until Ctrl-C or SIGTERM (exit 0). Exit codes: 2 usage, a bad scenario file, or a port that cannot be had."
+    )]
     Sim {
         /// Port of the login host (0 picks a free one).
         #[arg(long, default_value_t = 0)]
@@ -278,13 +309,16 @@ pub enum Command {
         rtt_ms: u64,
     },
     /// Try the wizard against a built-in simulated org (nothing leaves this machine).
+    #[command(after_help = WIZARD_HELP)]
     Demo,
     /// The wizard, straight into a new connection.
+    #[command(after_help = WIZARD_HELP)]
     Setup {
         /// The new connection's name (asked for when left out).
         name: Option<String>,
     },
     /// The wizard, straight into re-authenticating a saved connection.
+    #[command(after_help = WIZARD_HELP)]
     Reauth {
         /// The saved connection to re-authenticate.
         #[arg(add = saved_names())]
@@ -410,13 +444,56 @@ impl Command {
     }
 }
 
-pub fn main() -> ExitCode {
+/// The global options a command has no use for: still accepted after it (scripts that pass
+/// them everywhere keep working), but left out of its help and completions.
+fn unused_globals(command: &str) -> &'static [&'static str] {
+    match command {
+        "list" => &["store", "timeout"],
+        "demo" => &["store", "config_dir", "timeout"],
+        "sim" | "completions" => &["store", "config_dir", "timeout"],
+        // Only a login decides where new secrets go; the rest use the connection's store.
+        "login" | "setup" | "reauth" => &[],
+        _ => &["store"],
+    }
+}
+
+/// The command line: `Cli` with each command's unused global options hidden. A command that
+/// has its own (hidden) copy of a global option does not get the shown one, and clap hands
+/// its value up to `Global` all the same.
+pub fn command() -> clap::Command {
     use clap::CommandFactory;
+    let cli = Cli::command();
+    let globals: Vec<clap::Arg> = cli
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .cloned()
+        .collect();
+    let names: Vec<String> = cli
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    names.into_iter().fold(cli, |cli, name| {
+        cli.mut_subcommand(&name, |mut sub| {
+            for arg in &globals {
+                if unused_globals(&name).contains(&arg.get_id().as_str()) {
+                    sub = sub.arg(arg.clone().global(false).hide(true));
+                }
+            }
+            sub
+        })
+    })
+}
+
+pub fn main() -> ExitCode {
+    use clap::FromArgMatches;
     // A shell asking for completions gets them and nothing else happens.
-    clap_complete::CompleteEnv::with_factory(Cli::command)
+    clap_complete::CompleteEnv::with_factory(command)
         .var(COMPLETE_VAR)
         .complete();
-    let cli = match Cli::try_parse() {
+    let cli = match command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
         Ok(cli) => cli,
         // A line that does not parse has no command to ask: --json anywhere on it is enough.
         Err(e) if e.use_stderr() && std::env::args_os().any(|a| a == "--json") => {

@@ -57,9 +57,8 @@ pub fn run(global: &crate::cli::Global, json: bool) -> ExitCode {
         out!("{}  cannot be read: {}", b.name, b.error);
     }
     if config.connections.is_empty() && config.broken.is_empty() {
-        out!(
-            "No saved connections. Create one with `sfconnect setup` or `sfconnect login NAME --flow …`."
-        );
+        // On stderr: stdout has a line per connection, and there is none.
+        say!("{}", super::NOTHING_SAVED);
         return ExitCode::SUCCESS;
     }
     for (name, p) in &config.connections {

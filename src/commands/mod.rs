@@ -25,6 +25,9 @@ use crate::salesforce::SfError;
 pub const EXIT_FAILED: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
+/// Said by `list` and `status` when nothing is saved.
+pub const NOTHING_SAVED: &str = "No saved connections. Add one with `sfconnect setup` (the wizard) or `sfconnect login NAME --flow …` (see `sfconnect login --help`).";
+
 /// Whether errors go out as JSON on stdout (a command run with `--json`).
 static JSON_ERRORS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 

@@ -190,9 +190,8 @@ fn print(selection: &Selection, json: bool) -> ExitCode {
     if json {
         out!("{}", Value::Array(rows));
     } else if connections.is_empty() && broken.is_empty() {
-        out!(
-            "No saved connections. Add one with `sfconnect setup` (the wizard) or `sfconnect login NAME --flow …` (see `sfconnect login --help`)."
-        );
+        // On stderr: stdout has a line per connection, and there is none.
+        say!("{}", super::NOTHING_SAVED);
     }
     if alarming {
         ExitCode::from(EXIT_FAILED)
@@ -233,13 +232,13 @@ pub async fn watch(
     };
     let names: Vec<&str> = watched.iter().map(|(n, _)| n.as_str()).collect();
     // Said once: what is watched and how often; then a line per change on stdout.
+    let what = match names.len() {
+        0 => "no connection yet (one saved meanwhile joins at the next round)".to_string(),
+        1 => format!("1 connection ({})", names[0]),
+        n => format!("{n} connections ({})", names.join(", ")),
+    };
     say!(
-        "sfconnect: watching {} ({}) every {}; a line per change of health; Ctrl-C stops.",
-        match names.len() {
-            1 => "1 connection".to_string(),
-            n => format!("{n} connections"),
-        },
-        names.join(", "),
+        "sfconnect: watching {what} every {}; a line per change of health; Ctrl-C stops.",
         humantime::format_duration(interval)
     );
     let mut on_change = |name: &str, old: Health, new: Health, message: &str| {

@@ -218,7 +218,14 @@ async fn exit_codes_match_the_readme_table() {
     // status with nothing saved says how to add one, and is healthy.
     let out = run_async(cmd(d, &["status"])).await;
     assert_eq!(out.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("sfconnect setup"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("sfconnect setup"));
+    for args in [vec!["status"], vec!["list"]] {
+        let out = run_async(cmd(d, &args)).await;
+        assert!(
+            out.stdout.is_empty(),
+            "{args:?}: a line per connection, and there is none"
+        );
+    }
     // A saved, healthy connection: 0 for status and test; remove of it: 0.
     let out = run_async(demo_login(d, sim.login_url(), "prod")).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
@@ -235,7 +242,11 @@ async fn exit_codes_match_the_readme_table() {
     // A password connection has no refresh token to give as an sfdx-url: a usage error.
     let out = run_async(cmd(d, &["export", "prod", "--format", "sfdx-url"])).await;
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
-    assert!(text(&out).contains("--format env or json"), "{}", text(&out));
+    assert!(
+        text(&out).contains("--format env or json"),
+        "{}",
+        text(&out)
+    );
     // Secrets that cannot be opened (the key file is gone) make the connection unusable: 1,
     // for every command, and plain `status` (which decrypts nothing) says so too.
     let key = d.join("secrets.key");
@@ -282,6 +293,55 @@ fn help_names_the_exit_codes_and_every_secret_variable() {
             assert!(help.contains(var), "{args:?} names {var}: {help}");
         }
     }
+}
+
+#[test]
+fn each_commands_help_names_its_exit_codes_and_only_the_options_it_uses() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = |command: &str| {
+        let out = cmd(dir.path(), &[command, "--help"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{command} --help");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let commands = [
+        "login",
+        "list",
+        "status",
+        "test",
+        "token",
+        "export",
+        "watch",
+        "completions",
+        "remove",
+        "sim",
+        "demo",
+        "setup",
+        "reauth",
+    ];
+    for command in commands {
+        let text = help(command);
+        assert!(text.contains("Exit codes"), "{command}: {text}");
+        // Where new secrets go is a login's choice only.
+        let store = ["login", "setup", "reauth"].contains(&command);
+        assert_eq!(text.contains("--store"), store, "{command}: {text}");
+        let local = ["sim", "demo", "completions"].contains(&command);
+        assert_eq!(text.contains("--config-dir"), !local, "{command}: {text}");
+        let asks_salesforce = !["list", "sim", "demo", "completions"].contains(&command);
+        assert_eq!(
+            text.contains("--timeout"),
+            asks_salesforce,
+            "{command}: {text}"
+        );
+    }
+    // Hidden is not refused: scripts that pass the global options everywhere keep working.
+    let out = cmd(dir.path(), &["list", "--store", "file", "--timeout", "5"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let out = cmd(dir.path(), &["list", "--timeout", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "still checked: {}", text(&out));
 }
 
 #[tokio::test(flavor = "multi_thread")]
