@@ -13,13 +13,31 @@ use crate::tui::launch::{self, Start};
 /// the script that does), so that saved connection names complete.
 const COMPLETE_VAR: &str = "SFCONNECT_COMPLETE";
 
-/// Saved connection names, as completions of a NAME argument (from SFCONNECT_CONFIG_DIR or the
-/// platform's config dir; nothing secret is read).
+/// The `--config-dir` typed on the line being completed (the shell passes the line as
+/// arguments), the last one when there are several.
+fn typed_config_dir(line: impl IntoIterator<Item = std::ffi::OsString>) -> Option<PathBuf> {
+    let mut found = None;
+    let mut words = line.into_iter();
+    while let Some(word) = words.next() {
+        if word == "--config-dir" {
+            found = words.next().map(PathBuf::from);
+        } else if let Some(dir) = word.to_str().and_then(|w| w.strip_prefix("--config-dir=")) {
+            found = Some(PathBuf::from(dir));
+        }
+    }
+    found.filter(|d| !d.as_os_str().is_empty())
+}
+
+/// Saved connection names, as completions of a NAME argument (from a `--config-dir` on the
+/// line, SFCONNECT_CONFIG_DIR or the platform's config dir; nothing secret is read).
 fn saved_names() -> clap_complete::ArgValueCandidates {
     clap_complete::ArgValueCandidates::new(|| {
-        let dir = std::env::var_os("SFCONNECT_CONFIG_DIR")
-            .filter(|d| !d.is_empty())
-            .map(PathBuf::from)
+        let dir = typed_config_dir(std::env::args_os().skip(1))
+            .or_else(|| {
+                std::env::var_os("SFCONNECT_CONFIG_DIR")
+                    .filter(|d| !d.is_empty())
+                    .map(PathBuf::from)
+            })
             .or_else(crate::profile::default_config_dir);
         dir.and_then(|d| crate::profile::config::Config::load(&d).ok())
             .map(|c| {

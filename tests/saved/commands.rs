@@ -645,6 +645,20 @@ async fn completions_complete_commands_and_saved_connection_names() {
     let out = run_async(ask(&["test", ""])).await;
     let names = String::from_utf8_lossy(&out.stdout);
     assert!(names.lines().any(|l| l.starts_with("prod-eu\t")), "{names}");
+    // A --config-dir typed on the line is where the names come from, before the variable's.
+    let other = tempfile::tempdir().unwrap();
+    let out = run_async(demo_login(other.path(), sim.login_url(), "sandbox-a")).await;
+    assert!(out.status.success(), "{}", text(&out));
+    let typed = other.path().to_str().unwrap();
+    for words in [
+        vec!["--config-dir", typed, "test", ""],
+        vec!["token", &format!("--config-dir={typed}"), ""],
+    ] {
+        let out = run_async(ask(&words)).await;
+        let names = String::from_utf8_lossy(&out.stdout);
+        assert!(names.lines().any(|l| l.starts_with("sandbox-a\t")), "{words:?}: {names}");
+        assert!(!names.contains("prod-eu"), "{words:?}: {names}");
+    }
     let out = run_async(ask(&["te"])).await;
     let commands = String::from_utf8_lossy(&out.stdout);
     assert!(
