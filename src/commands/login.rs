@@ -425,7 +425,20 @@ fn generate_key(profiles: &crate::profile::Profiles, args: &LoginArgs) -> ExitCo
                 made.key_file.display(),
                 made.certificate_file.display(),
             );
-            {
+            if args.json {
+                let at = |t: std::time::SystemTime| humantime::format_rfc3339_seconds(t).to_string();
+                out!(
+                    "{}",
+                    serde_json::json!({
+                        "name": args.name,
+                        "generated": true,
+                        "key_file": made.key_file,
+                        "certificate_file": made.certificate_file,
+                        "certificate": made.certificate_pem,
+                        "not_after": made.valid.map(|v| at(v.not_after)),
+                    })
+                );
+            } else {
                 use std::io::Write as _;
                 let _ = write!(std::io::stdout().lock(), "{}", made.certificate_pem);
             }

@@ -1000,12 +1000,26 @@ async fn jwt_with_a_generated_key_and_certificate() {
     );
     let again = run_async(cmd(
         dir,
-        &["login", "server", "--flow", "jwt", "--generate-key"],
+        &["login", "server", "--flow", "jwt", "--generate-key", "--json"],
     ))
     .await;
     // A second --generate-key never replaces the first pair: a new one goes beside it.
     assert_eq!(again.status.code(), Some(0), "{}", text(&again));
     assert!(dir.join("keys/server-2.key").exists());
+    // With --json, stdout is one object: where the pair is, and the certificate to upload.
+    let made: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(made["name"], "server");
+    assert_eq!(
+        made["key_file"],
+        dir.join("keys/server-2.key").display().to_string()
+    );
+    assert!(
+        made["certificate"]
+            .as_str()
+            .is_some_and(|c| c.starts_with("-----BEGIN CERTIFICATE-----")),
+        "{made}"
+    );
+    assert!(made["not_after"].as_str().is_some_and(|t| t.ends_with('Z')), "{made}");
     assert!(
         String::from_utf8_lossy(&again.stderr).contains("--key-file"),
         "{}",
