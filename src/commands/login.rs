@@ -278,8 +278,16 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
         let token = if inputs.flow == Flow::Device {
             super::device_login::device_login(&http, &inputs.login_url, &app).await
         } else {
-            super::web_login::browser_login(&http, &inputs.login_url, &app, port, args.no_browser)
-                .await
+            let stdin_carried_secrets = !args.stdin_secrets().is_empty();
+            super::web_login::browser_login(
+                &http,
+                &inputs.login_url,
+                &app,
+                port,
+                args.no_browser,
+                stdin_carried_secrets,
+            )
+            .await
         };
         match token {
             Ok(token) => match token.refresh_token {
@@ -426,7 +434,8 @@ fn generate_key(profiles: &crate::profile::Profiles, args: &LoginArgs) -> ExitCo
                 made.certificate_file.display(),
             );
             if args.json {
-                let at = |t: std::time::SystemTime| humantime::format_rfc3339_seconds(t).to_string();
+                let at =
+                    |t: std::time::SystemTime| humantime::format_rfc3339_seconds(t).to_string();
                 out!(
                     "{}",
                     serde_json::json!({

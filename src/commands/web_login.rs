@@ -7,7 +7,7 @@ use crate::connect::web_login::{
     BrowserLogin, LOGIN_TIMEOUT, Received, clipboard_sequence, ssh_forward_line,
 };
 use crate::salesforce::oauth::{ClientApp, TokenResponse};
-use crate::salesforce::{Http, LoginUrl, SfError};
+use crate::salesforce::{Cause, Http, LoginUrl, SfError};
 
 /// Run a browser login on the command line and return the token response.
 pub async fn browser_login(
@@ -16,8 +16,24 @@ pub async fn browser_login(
     app: &ClientApp,
     port: u16,
     paste_only: bool,
+    stdin_carried_secrets: bool,
 ) -> Result<TokenResponse, SfError> {
     use std::io::{IsTerminal, Write};
+    // The paste comes from the terminal; stdin too, unless it carried the secrets already.
+    let paste = if std::io::stdin().is_terminal() {
+        Paste::Terminal
+    } else if !stdin_carried_secrets {
+        Paste::Stdin
+    } else if has_terminal() {
+        Paste::Terminal
+    } else {
+        Paste::Nowhere
+    };
+    if paste_only && paste == Paste::Nowhere {
+        return Err(SfError::new(Cause::InputEnded).with_context(
+            "--no-browser reads the pasted address, but stdin carried the secrets and there is no terminal to paste on; drop --no-browser so the local listener gets the redirect, or give the secrets through their variables or *_FILE",
+        ));
+    }
     let login = BrowserLogin::start(login_url, &app.client_id, port, !paste_only).await?;
     let place = Place::here();
     let url = &login.url;
@@ -51,15 +67,23 @@ pub async fn browser_login(
             login.redirect
         );
     }
-    say!(
-        "Or paste here the whole address the browser lands on (or just the code) and press Enter:"
-    );
+    match paste {
+        Paste::Nowhere => say!(
+            "(stdin carried the secrets and there is no terminal, so nothing can be pasted here: only the redirect counts.)"
+        ),
+        _ => say!(
+            "Or paste here the whole address the browser lands on (or just the code) and press Enter:"
+        ),
+    }
     let tx = login.paste_sender();
-    // A plain thread reads stdin: a blocking read must not hold up the runtime's shutdown.
+    // A plain thread reads the paste: a blocking read must not hold up the runtime's shutdown.
     // On a terminal the paste is not echoed: it holds the code.
     std::thread::spawn(move || {
         loop {
-            let line = if std::io::stdin().is_terminal() {
+            if paste == Paste::Nowhere {
+                break;
+            }
+            let line = if paste == Paste::Terminal {
                 super::read_unechoed().map(|s| secrecy::ExposeSecret::expose_secret(&s).to_string())
             } else {
                 let mut line = String::new();
@@ -84,8 +108,29 @@ pub async fn browser_login(
         .await;
     // The paste reader may still sit in raw mode on the terminal: give the shell its terminal
     // back as it was.
-    if std::io::stdin().is_terminal() {
+    if paste == Paste::Terminal {
         let _ = crossterm::terminal::disable_raw_mode();
     }
     result
+}
+
+/// Where the pasted address is read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Paste {
+    /// The terminal, masked: stdin when it is one, else the controlling terminal (crossterm
+    /// reads `/dev/tty` when stdin is not a terminal).
+    Terminal,
+    /// stdin, a line at a time (a pipe or a file).
+    Stdin,
+    /// Nowhere: stdin carried the secrets and there is no terminal.
+    Nowhere,
+}
+
+/// Whether this process has a controlling terminal to read a paste from.
+fn has_terminal() -> bool {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .is_ok()
 }

@@ -104,6 +104,18 @@ impl Session {
     /// A terminal of `rows` × `cols`, with extra environment variables. No colour, and no
     /// local browser is ever launched.
     pub fn start_sized(args: &[&str], rows: u16, cols: u16, env: &[(&str, &str)]) -> Self {
+        Self::start_program(env!("CARGO_BIN_EXE_sfconnect"), args, rows, cols, env)
+    }
+
+    /// `program` (a shell, say, that runs sfconnect in a pipeline) in the terminal, set up as
+    /// `start_sized` sets up sfconnect.
+    pub fn start_program(
+        program: &str,
+        args: &[&str],
+        rows: u16,
+        cols: u16,
+        env: &[(&str, &str)],
+    ) -> Self {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -112,7 +124,7 @@ impl Session {
                 pixel_height: 0,
             })
             .unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_sfconnect"));
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env("NO_COLOR", "1");

@@ -656,7 +656,10 @@ async fn completions_complete_commands_and_saved_connection_names() {
     ] {
         let out = run_async(ask(&words)).await;
         let names = String::from_utf8_lossy(&out.stdout);
-        assert!(names.lines().any(|l| l.starts_with("sandbox-a\t")), "{words:?}: {names}");
+        assert!(
+            names.lines().any(|l| l.starts_with("sandbox-a\t")),
+            "{words:?}: {names}"
+        );
         assert!(!names.contains("prod-eu"), "{words:?}: {names}");
     }
     let out = run_async(ask(&["te"])).await;
@@ -1000,7 +1003,14 @@ async fn jwt_with_a_generated_key_and_certificate() {
     );
     let again = run_async(cmd(
         dir,
-        &["login", "server", "--flow", "jwt", "--generate-key", "--json"],
+        &[
+            "login",
+            "server",
+            "--flow",
+            "jwt",
+            "--generate-key",
+            "--json",
+        ],
     ))
     .await;
     // A second --generate-key never replaces the first pair: a new one goes beside it.
@@ -1019,7 +1029,10 @@ async fn jwt_with_a_generated_key_and_certificate() {
             .is_some_and(|c| c.starts_with("-----BEGIN CERTIFICATE-----")),
         "{made}"
     );
-    assert!(made["not_after"].as_str().is_some_and(|t| t.ends_with('Z')), "{made}");
+    assert!(
+        made["not_after"].as_str().is_some_and(|t| t.ends_with('Z')),
+        "{made}"
+    );
     assert!(
         String::from_utf8_lossy(&again.stderr).contains("--key-file"),
         "{}",

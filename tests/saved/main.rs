@@ -6,6 +6,8 @@ mod commands;
 mod file_store;
 mod keyring;
 mod scripting;
+#[path = "../common/pty_session.rs"]
+mod session;
 mod support;
 mod swaps;
 mod tokens;

@@ -832,3 +832,98 @@ async fn a_bare_code_is_used_only_after_a_warning_that_it_cannot_be_checked() {
     .unwrap();
     assert!(status.success());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_the_secret_on_stdin_the_address_is_pasted_on_the_terminal() {
+    use sfconnect::sim::scenario::{DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET};
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().to_str().unwrap().to_string();
+    // The shell pipes the consumer secret into sfconnect: its stdin is the pipe, and the
+    // terminal is still there for the paste.
+    let line = format!(
+        "printf '%s\\n' \"$SECRET\" | \"$SFCONNECT\" login web --flow web --login-url {} --client-id {DEMO_CONSUMER_KEY} --no-browser --client-secret-stdin; echo \"exit=$?\"; sleep 60",
+        sim.login_url()
+    );
+    let mut s = super::session::Session::start_program(
+        "sh",
+        &["-c", &line],
+        30,
+        400,
+        &[
+            ("SFCONNECT", env!("CARGO_BIN_EXE_sfconnect")),
+            ("SECRET", DEMO_CONSUMER_SECRET),
+            ("SFCONNECT_CONFIG_DIR", &config),
+            ("SFCONNECT_STORE", "file"),
+        ],
+    );
+    s.wait_for("press Enter:");
+    let screen = s.contents();
+    let start = screen.find("/services/oauth2/authorize?").unwrap();
+    let start = screen[..start].rfind("http").unwrap();
+    let url: String = screen[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    let location = browser_redirect(&url).await;
+    let mut typed = location.clone();
+    typed.push('\r');
+    s.send(&typed);
+    s.wait_for("exit=");
+    let screen = s.contents();
+    assert!(screen.contains("exit=0"), "{screen}");
+    assert!(
+        !screen.contains("code="),
+        "the paste is not echoed: {screen}"
+    );
+    let listed = run_async(cmd(dir.path(), &["list", "--json"])).await;
+    let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(listed[0]["name"], "web", "{listed}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_the_secret_on_stdin_and_no_terminal_no_browser_is_refused_before_any_step() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut login = cmd(
+        dir.path(),
+        &[
+            "login",
+            "web",
+            "--flow",
+            "web",
+            "--login-url",
+            sim.login_url(),
+            "--client-id",
+            sfconnect::sim::scenario::DEMO_CONSUMER_KEY,
+            "--no-browser",
+            "--client-secret-stdin",
+        ],
+    );
+    let out = with_stdin(without_terminal(&login), "the-secret\n".into()).await;
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("drop --no-browser"), "{err}");
+    assert!(
+        !err.contains("authorize?"),
+        "refused before the browser step: {err}"
+    );
+}
+
+/// `command` in a session of its own (util-linux `setsid`): no controlling terminal, as
+/// under cron, even when the tests run from one.
+fn without_terminal(command: &Command) -> Command {
+    let mut alone = Command::new("setsid");
+    alone
+        .arg("--wait")
+        .arg(command.get_program())
+        .args(command.get_args());
+    for (key, value) in command.get_envs() {
+        match value {
+            Some(v) => alone.env(key, v),
+            None => alone.env_remove(key),
+        };
+    }
+    alone.stdout(Stdio::piped()).stderr(Stdio::piped());
+    alone
+}
