@@ -885,7 +885,7 @@ async fn with_the_secret_on_stdin_the_address_is_pasted_on_the_terminal() {
 async fn with_the_secret_on_stdin_and_no_terminal_no_browser_is_refused_before_any_step() {
     let sim = sim().await;
     let dir = tempfile::tempdir().unwrap();
-    let mut login = cmd(
+    let login = cmd(
         dir.path(),
         &[
             "login",
