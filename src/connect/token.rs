@@ -122,6 +122,21 @@ async fn attempt(
             .into());
     }
     let token = auth.session.access_token.clone();
+    // The password grant says nothing of an expired password: the org may hand out a token
+    // that every API call then refuses. One REST call tells (only after a new login).
+    if saved.profile.flow == crate::profile::Flow::Password {
+        let instance = auth.session.instance_url.clone();
+        let limits = Session::new(client(http)?.clone(), &instance, token.clone())
+            .limits()
+            .await;
+        if let Err(e) = limits
+            && e.cause == Cause::PasswordExpired
+        {
+            return Err(e
+                .with_context("the login worked, but the org refuses every API call until the password is changed")
+                .into());
+        }
+    }
     match saved.persist(&auth, |_| {}).await {
         Ok(Applied::Written) => Ok(done(saved, token, Source::LoggedIn, None)),
         Ok(Applied::Stale) => Ok(Attempt::Again),

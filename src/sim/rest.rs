@@ -195,14 +195,14 @@ pub fn data(
     body: &[u8],
 ) -> Response {
     let mut live = host.shared.lock();
-    let Some((_, user)) = session(&live, bearer(headers, q).as_deref()) else {
+    let Some((info, user)) = session(&live, bearer(headers, q).as_deref()) else {
         return rest_error(
             StatusCode::UNAUTHORIZED,
             "INVALID_SESSION_ID",
             "Session expired or invalid",
         );
     };
-    if let Some(r) = gate(&mut live, &user) {
+    if let Some(r) = gate(&mut live, &info, &user) {
         return r;
     }
     let (status, value) = resource(&live, &user, method, path, q, body);
@@ -217,7 +217,7 @@ pub fn data(
     response
 }
 
-fn gate(live: &mut Live, user: &User) -> Option<Response> {
+fn gate(live: &mut Live, session: &SessionInfo, user: &User) -> Option<Response> {
     let org = &mut live.scenario.org;
     if !org.api_enabled {
         return Some(rest_error(
@@ -233,7 +233,7 @@ fn gate(live: &mut Live, user: &User) -> Option<Response> {
             "API is disabled for this User",
         ));
     }
-    if user.password_expired {
+    if session.expired_password {
         return Some(rest_error(
             StatusCode::BAD_REQUEST,
             "INVALID_OPERATION_WITH_EXPIRED_PASSWORD",

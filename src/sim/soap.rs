@@ -102,6 +102,7 @@ pub fn handle(host: &Host, ip: IpAddr, version: &str, body: &[u8]) -> Response {
         username: user.username.clone(),
         consumer_key: None,
         scope: "api web full".into(),
+        expired_password: user.password_expired,
     });
     let org = &live.scenario.org;
     let org15 = live.org_id15();

@@ -18,6 +18,10 @@ pub struct SessionInfo {
     pub username: String,
     pub consumer_key: Option<String>,
     pub scope: String,
+    /// Issued by a password login while the password had expired: no API call accepts it
+    /// (a password that expires later leaves the sessions issued before it working: the
+    /// policy is applied at login).
+    pub expired_password: bool,
 }
 
 #[derive(Debug, Clone)]

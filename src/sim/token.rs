@@ -103,6 +103,9 @@ struct Issue<'a> {
     signed: bool,
     /// Client credentials answers also name the API host.
     api_instance_url: bool,
+    /// Issued for a username and password (the password grant): an expired password gives a
+    /// session that no API call accepts.
+    password_login: bool,
 }
 
 fn issue(host: &Host, live: &mut Live, issue: Issue<'_>) -> Response {
@@ -113,6 +116,7 @@ fn issue(host: &Host, live: &mut Live, issue: Issue<'_>) -> Response {
         username: user.username.clone(),
         consumer_key: Some(issue.consumer_key.to_string()),
         scope: issue.scope.to_string(),
+        expired_password: issue.password_login && user.password_expired,
     });
     let id = host
         .shared
@@ -223,6 +227,7 @@ fn password(
             refresh_token: None,
             signed: true,
             api_instance_url: false,
+            password_login: true,
         },
     )
 }
@@ -277,6 +282,7 @@ fn refresh(
             refresh_token: new_refresh,
             signed: true,
             api_instance_url: false,
+            password_login: false,
         },
     )
 }
@@ -345,6 +351,7 @@ fn authorization_code(
             refresh_token: refresh,
             signed: true,
             api_instance_url: false,
+            password_login: false,
         },
     )
 }
@@ -440,6 +447,7 @@ fn device_poll(
                     refresh_token: refresh,
                     signed: true,
                     api_instance_url: false,
+                    password_login: false,
                 },
             )
         }
@@ -477,6 +485,7 @@ fn client_credentials(
             refresh_token: None,
             signed: true,
             api_instance_url: true,
+            password_login: false,
         },
     )
 }
@@ -561,6 +570,7 @@ fn jwt_bearer(host: &Host, live: &mut Live, fields: &Fields) -> Response {
             refresh_token: None,
             signed: false,
             api_instance_url: false,
+            password_login: false,
         },
     )
 }

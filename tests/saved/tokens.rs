@@ -146,6 +146,84 @@ async fn an_expired_password_fails_with_its_diagnosis() {
     assert_eq!(snapshot(dir.path()), before);
 }
 
+/// The status of a REST call with `token`, as any API client would make it.
+async fn rest_status(sim: &RunningSim, token: &str) -> u16 {
+    reqwest::Client::new()
+        .get(format!("{}/services/data/v62.0/limits", sim.instance_url()))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_password_that_expires_later_leaves_the_session_before_it_working() {
+    // The org applies the password policy at login: a session issued before the password
+    // expired keeps working until it ends, so `token` may print it, and the REST API takes it.
+    let sim = sim().await;
+    let dir = soap(&sim).await;
+    let before = printed(&token(dir.path(), &[]).await);
+    sim_post(
+        &sim,
+        "users/expire-password",
+        &[("username", DEMO_USERNAME)],
+    )
+    .await;
+    let after = printed(&token(dir.path(), &[]).await);
+    assert_eq!(after, before, "the cached session is still good");
+    assert_eq!(rest_status(&sim, &after).await, 200);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_oauth_password_login_after_the_password_expired_prints_no_token() {
+    // The password grant may answer an expired password with a token that every API call
+    // refuses: `token` tries one call after such a login, and prints nothing.
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut login = cmd(
+        dir.path(),
+        &[
+            "login",
+            "c",
+            "--flow",
+            "password",
+            "--login-url",
+            sim.login_url(),
+            "--username",
+            DEMO_USERNAME,
+            "--client-id",
+            DEMO_CONSUMER_KEY,
+        ],
+    );
+    login
+        .env(
+            "SFCONNECT_PASSWORD",
+            sfconnect::sim::scenario::DEMO_PASSWORD,
+        )
+        .env(
+            "SFCONNECT_SECURITY_TOKEN",
+            sfconnect::sim::scenario::DEMO_TOKEN,
+        )
+        .env("SFCONNECT_CLIENT_SECRET", DEMO_CONSUMER_SECRET);
+    let out = run_async(login).await;
+    assert!(out.status.success(), "{}", text(&out));
+    sim_post(
+        &sim,
+        "users/expire-password",
+        &[("username", DEMO_USERNAME)],
+    )
+    .await;
+    let before = snapshot(dir.path());
+    let out = token(dir.path(), &["--fresh"]).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(out.stdout.is_empty(), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr).to_lowercase();
+    assert!(err.contains("password has expired"), "{err}");
+    assert_eq!(snapshot(dir.path()), before, "nothing was written");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_refresh_token_rotated_by_another_process_is_picked_up() {
     let sim = sim().await;
