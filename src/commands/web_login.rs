@@ -4,7 +4,7 @@
 use crate::connect::browser;
 use crate::connect::place::Place;
 use crate::connect::web_login::{
-    BrowserLogin, LOGIN_TIMEOUT, Received, clipboard_sequence, ssh_forward_line,
+    BrowserLogin, LOGIN_TIMEOUT, Received, clipboard_sequence, ssh_forward_line, taken_warning,
 };
 use crate::salesforce::oauth::{ClientApp, TokenResponse};
 use crate::salesforce::{Cause, Http, LoginUrl, SfError};
@@ -52,6 +52,9 @@ pub async fn browser_login(
     }
     if !paste_only && place.can_open_browser() && browser::open(url) {
         say!("(Opened it in your browser.)");
+    }
+    if let Some(warning) = taken_warning(port, &login.taken, login.listening) {
+        say!("sfconnect: the callback {warning}.");
     }
     if login.listening {
         if place.ssh {

@@ -9,7 +9,7 @@ use qrcode::render::unicode::Dense1x2;
 
 use super::browser;
 use super::place::Place;
-use super::web_login::{BrowserLogin, LOGIN_TIMEOUT, Pasted, ssh_forward_line};
+use super::web_login::{BrowserLogin, LOGIN_TIMEOUT, Pasted, ssh_forward_line, taken_warning};
 use crate::salesforce::device::{self, DEVICE_CODE_LIFETIME};
 use crate::salesforce::oauth::{ClientApp, TokenResponse};
 use crate::salesforce::{Http, LoginUrl, SfError};
@@ -22,6 +22,8 @@ pub enum Prompt {
         redirect: String,
         /// The callback listener is up (else only paste-back works).
         listening: bool,
+        /// Said when a callback address is another program's (see `taken_warning`).
+        taken: Option<String>,
         /// Over SSH: the port forward to run on the laptop.
         ssh_line: Option<String>,
         /// A browser was started with the URL.
@@ -76,6 +78,7 @@ pub async fn browser_login(
             url: login.url.clone(),
             redirect: login.redirect.clone(),
             listening: login.listening,
+            taken: taken_warning(port, &login.taken, login.listening),
             ssh_line: (place.ssh && login.listening).then(|| ssh_forward_line(port)),
             opened,
             advice: place.advice(),

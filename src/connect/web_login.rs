@@ -114,17 +114,60 @@ async fn callback(
     page(q.iter().any(|(k, _)| k == "code") && !q.iter().any(|(k, _)| k == "error"))
 }
 
-/// Listen on 127.0.0.1:`port` for the redirect; None when the port is taken (paste-back remains).
-async fn listen(port: u16, tx: Pasted, state: String) -> Option<JoinHandle<()>> {
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
-        .await
-        .ok()?;
+/// The callback listeners: `localhost` may be 127.0.0.1 or [::1] to the browser, so both are
+/// listened on. An address whose port another program holds is named in `taken`: a browser that
+/// goes there reaches that program, not sfconnect.
+struct Listeners {
+    tasks: Vec<JoinHandle<()>>,
+    taken: Vec<String>,
+}
+
+async fn listen(port: u16, tx: Pasted, state: String) -> Listeners {
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+    let mut listeners = Listeners {
+        tasks: Vec::new(),
+        taken: Vec::new(),
+    };
     let app = Router::new()
         .route("/OauthRedirect", get(callback))
         .with_state(Callback { tx, state });
-    Some(tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    }))
+    for ip in [
+        IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(Ipv6Addr::LOCALHOST),
+    ] {
+        let address = SocketAddr::new(ip, port);
+        match tokio::net::TcpListener::bind(address).await {
+            Ok(listener) => {
+                let app = app.clone();
+                listeners.tasks.push(tokio::spawn(async move {
+                    let _ = axum::serve(listener, app).await;
+                }));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+                listeners.taken.push(address.to_string());
+            }
+            // No IPv6 loopback on this machine: no browser here goes there either.
+            Err(e) => tracing::info!("no callback listener on {address}: {e}"),
+        }
+    }
+    listeners
+}
+
+/// What to say when a callback address is taken, or None when every one is sfconnect's.
+pub fn taken_warning(port: u16, taken: &[String], listening: bool) -> Option<String> {
+    if taken.is_empty() {
+        return None;
+    }
+    let which = taken.join(" and ");
+    Some(if listening {
+        format!(
+            "{which} is taken by another program: a browser that sends localhost there does not reach sfconnect. If the page after Allow does not say sfconnect got the login, paste its address here"
+        )
+    } else {
+        format!(
+            "port {port} is taken by another program ({which}): the browser's redirect cannot reach sfconnect. Paste the address back, or use another callback port (and register http://localhost:PORT/OauthRedirect in the app)"
+        )
+    })
 }
 
 /// The OSC 52 sequence that offers `text` to the terminal's clipboard (terminals that do not
@@ -141,12 +184,14 @@ pub struct BrowserLogin {
     pub url: String,
     pub redirect: String,
     pub port: u16,
-    /// Whether the callback listener is up (false: the port was taken or not wanted).
+    /// Whether a callback listener is up (false: the port was taken or not wanted).
     pub listening: bool,
+    /// Callback addresses another program holds (`127.0.0.1:1717`, `[::1]:1717`).
+    pub taken: Vec<String>,
     pkce: Pkce,
     tx: Pasted,
     rx: mpsc::UnboundedReceiver<Received>,
-    listener: Option<JoinHandle<()>>,
+    listeners: Vec<JoinHandle<()>>,
 }
 
 impl BrowserLogin {
@@ -171,20 +216,24 @@ impl BrowserLogin {
             },
         );
         let (tx, rx) = mpsc::unbounded_channel();
-        let listener = if listen_for_redirect {
+        let listeners = if listen_for_redirect {
             listen(port, tx.clone(), pkce.state.clone()).await
         } else {
-            None
+            Listeners {
+                tasks: Vec::new(),
+                taken: Vec::new(),
+            }
         };
         Ok(Self {
             url,
             redirect,
             port,
-            listening: listener.is_some(),
+            listening: !listeners.tasks.is_empty(),
+            taken: listeners.taken,
             pkce,
             tx,
             rx,
-            listener,
+            listeners: listeners.tasks,
         })
     }
 
@@ -254,9 +303,7 @@ impl BrowserLogin {
                 Err(e) => return Err(e),
             }
         };
-        if let Some(l) = self.listener.take() {
-            l.abort();
-        }
+        self.stop_listening();
         request_token(
             http,
             login_url,
@@ -271,11 +318,17 @@ impl BrowserLogin {
     }
 }
 
+impl BrowserLogin {
+    fn stop_listening(&mut self) {
+        for listener in self.listeners.drain(..) {
+            listener.abort();
+        }
+    }
+}
+
 impl Drop for BrowserLogin {
     fn drop(&mut self) {
-        if let Some(l) = self.listener.take() {
-            l.abort();
-        }
+        self.stop_listening();
     }
 }
 

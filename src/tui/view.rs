@@ -894,6 +894,7 @@ fn authorize(app: &App, frame: &mut Frame, area: Rect, look: Look) {
             url,
             redirect,
             listening,
+            taken,
             ssh_line,
             opened,
             advice,
@@ -916,11 +917,17 @@ fn authorize(app: &App, frame: &mut Frame, area: Rect, look: Look) {
                 lines.push(Line::from(format!(
                     "Listening for the browser's redirect to {redirect}"
                 )));
-            } else {
-                lines.push(Line::from(Span::styled(
-                    format!("⚠ The callback port is busy: paste the address back. The app's callback URL must be {redirect}"),
+            }
+            match taken {
+                Some(warning) => lines.push(Line::from(Span::styled(
+                    format!("⚠ The callback {warning}."),
                     style(look, Color::Yellow),
-                )));
+                ))),
+                None if !*listening => lines.push(Line::from(Span::styled(
+                    format!("⚠ Nothing listens for the redirect: paste the address back. The app's callback URL must be {redirect}"),
+                    style(look, Color::Yellow),
+                ))),
+                None => {}
             }
             if let Some(line) = ssh_line {
                 // On a line of its own, so that it is selected whole.

@@ -278,6 +278,7 @@ fn browser_prompt() -> Prompt {
         url: "http://127.0.0.1:4000/services/oauth2/authorize?client_id=3MVGx".into(),
         redirect: "http://localhost:1717/OauthRedirect".into(),
         listening: true,
+        taken: None,
         ssh_line: None,
         opened: false,
         advice: "",

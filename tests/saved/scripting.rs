@@ -927,3 +927,86 @@ fn without_terminal(command: &Command) -> Command {
     alone.stdout(Stdio::piped()).stderr(Stdio::piped());
     alone
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_callback_port_another_program_holds_is_named_and_the_other_loopback_still_listens() {
+    use std::io::{BufRead, BufReader, Write};
+    let sim = sim().await;
+    // Another program holds the port on 127.0.0.1.
+    let holder = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = holder.local_addr().unwrap().port();
+    // Whether this machine has an IPv6 loopback with the port free there.
+    let v6 = std::net::TcpListener::bind(("::1", port)).is_ok();
+    let callback = format!("http://localhost:{port}/OauthRedirect");
+    sim.with_state(|l| l.scenario.apps[0].callback_urls.push(callback.clone()));
+    let dir = tempfile::tempdir().unwrap();
+    let mut login = cmd(
+        dir.path(),
+        &[
+            "login",
+            "web",
+            "--flow",
+            "web",
+            "--login-url",
+            sim.login_url(),
+            "--client-id",
+            sfconnect::sim::scenario::DEMO_CONSUMER_KEY,
+            "--callback-port",
+            &port.to_string(),
+        ],
+    );
+    login
+        .env(
+            "SFCONNECT_CLIENT_SECRET",
+            sfconnect::sim::scenario::DEMO_CONSUMER_SECRET,
+        )
+        .env_remove("DISPLAY")
+        .env_remove("BROWSER")
+        .stdin(Stdio::piped());
+    let mut child = login.spawn().unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut said = Vec::new();
+    let mut url = String::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if line.contains("/services/oauth2/authorize?") {
+            url = line.trim().to_string();
+        }
+        let last = line.starts_with("Or paste here");
+        said.push(line);
+        if last {
+            break;
+        }
+    }
+    let said = said.join("\n");
+    let location = browser_redirect(&url).await;
+    if v6 {
+        assert!(
+            said.contains(&format!("127.0.0.1:{port} is taken by another program")),
+            "{said}"
+        );
+        assert!(
+            said.contains("Waiting for the browser's redirect"),
+            "{said}"
+        );
+        // A browser that takes localhost for [::1] reaches sfconnect there.
+        let page = reqwest::get(location.replace("localhost", "[::1]"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("Logged in"), "{page}");
+    } else {
+        assert!(
+            said.contains(&format!("port {port} is taken by another program")),
+            "{said}"
+        );
+        writeln!(child.stdin.take().unwrap(), "{location}").unwrap();
+    }
+    let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(status.code(), Some(0), "{said}");
+    drop(holder);
+}

@@ -703,6 +703,7 @@ fn browser_login_over_ssh_and_its_failure() {
         url: "https://login.salesforce.com/services/oauth2/authorize?response_type=code&client_id=3MVG9exampleConsumerKey&redirect_uri=http%3A%2F%2Flocalhost%3A1717%2FOauthRedirect&scope=api+refresh_token+offline_access&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&state=af0ifjsldkj&prompt=login".into(),
         redirect: "http://localhost:1717/OauthRedirect".into(),
         listening: true,
+        taken: None,
         ssh_line: Some("ssh -L 1717:127.0.0.1:1717 admin@10.0.0.2".into()),
         opened: false,
         advice: "This is an SSH session: browser login works by pasting the address back (or through an ssh -L port forward).",
@@ -714,6 +715,7 @@ fn browser_login_over_ssh_and_its_failure() {
     );
     let screen = snap_both(&mut app, "browser_waiting");
     assert!(screen.contains("ssh -L 1717:127.0.0.1:1717"), "{screen}");
+    assert!(!screen.contains("taken"), "{screen}");
     assert!(!screen.contains("aPrx"), "the pasted address is masked");
     let failure = CheckResult::from_error(
         "login",
@@ -847,4 +849,45 @@ fn a_real_certificate_shows_its_dates_and_a_reused_pair_offers_a_new_one() {
         matches!(effects.as_slice(), [Effect::Copy { value }] if value == &made.certificate_pem),
         "{effects:?}"
     );
+}
+
+#[test]
+fn a_callback_address_another_program_holds_is_named_on_the_browser_screen() {
+    use sfconnect::connect::web_login::taken_warning;
+    use sfconnect::wizard::Prompt;
+    for (listening, taken, said) in [
+        (
+            true,
+            vec!["[::1]:1717".to_string()],
+            "[::1]:1717 is taken by another program",
+        ),
+        (
+            false,
+            vec!["127.0.0.1:1717".to_string(), "[::1]:1717".to_string()],
+            "port 1717 is taken by another program (127.0.0.1:1717 and [::1]:1717)",
+        ),
+    ] {
+        let mut app = method_form(2);
+        let request = start_without_secret(&mut app);
+        let prompt = Prompt::Browser {
+            url: "https://login.salesforce.com/services/oauth2/authorize?client_id=3MVG9x".into(),
+            redirect: "http://localhost:1717/OauthRedirect".into(),
+            listening,
+            taken: taken_warning(1717, &taken, listening),
+            ssh_line: None,
+            opened: false,
+            advice: "",
+        };
+        update(&mut app, Msg::AuthorizeStarted { request, prompt });
+        let screen = render_sized(&app, 100, 30)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(screen.contains(said), "{screen}");
+        assert_eq!(
+            screen.contains("Listening for the browser's redirect"),
+            listening,
+            "{screen}"
+        );
+    }
 }
