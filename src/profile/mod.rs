@@ -358,9 +358,13 @@ impl Profiles {
         config.save(&self.dir)?;
 
         if let Err(e) = store.save(&entry, secrets) {
-            let _ = store.delete(&entry);
-            config.unreferenced.retain(|u| *u != staged);
-            let _ = config.save(&self.dir);
+            // A write that timed out may still land once the keyring answers: its entry stays
+            // journalled, and a later save deletes it. Otherwise nothing can be left behind.
+            let unsure = matches!(e, StoreError::KeyringTimeout(_));
+            if store.delete(&entry).is_ok() && !unsure {
+                config.unreferenced.retain(|u| *u != staged);
+                let _ = config.save(&self.dir);
+            }
             return Err(e.into());
         }
         fsutil::failpoint("after-secrets-saved");

@@ -149,6 +149,96 @@ fn keyring_store_against_a_real_secret_service() {
     );
 }
 
+/// The process that owns the Secret Service name on this session bus.
+fn secret_service_pid() -> String {
+    let out = Command::new("dbus-send")
+        .args([
+            "--session",
+            "--print-reply",
+            "--dest=org.freedesktop.DBus",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus.GetConnectionUnixProcessID",
+            "string:org.freedesktop.secrets",
+        ])
+        .output()
+        .unwrap();
+    let reply = String::from_utf8_lossy(&out.stdout);
+    reply
+        .split_whitespace()
+        .last()
+        .filter(|pid| pid.chars().all(|c| c.is_ascii_digit()))
+        .unwrap_or_else(|| panic!("no Secret Service pid in {reply}"))
+        .to_string()
+}
+
+fn signal(pid: &str, which: &str) {
+    let status = Command::new("kill").args([which, pid]).status().unwrap();
+    assert!(status.success(), "kill {which} {pid}");
+}
+
+#[test]
+fn a_keyring_write_that_timed_out_is_journalled_and_cleaned_up_later() {
+    const NAME: &str = "keyring::a_keyring_write_that_timed_out_is_journalled_and_cleaned_up_later";
+    if inner() {
+        let tmp = tempfile::tempdir().unwrap();
+        let profiles =
+            Profiles::new(tmp.path().to_path_buf()).with_keyring_timeout(Duration::from_secs(2));
+        let store = profiles.open_store(StoreKind::Keyring).unwrap();
+        // The keyring stops answering in the middle of a save: the write may still land later.
+        let daemon = secret_service_pid();
+        signal(&daemon, "-STOP");
+        let err = profiles
+            .commit(
+                "prod",
+                profile(StoreKind::Keyring),
+                &bundle("pw"),
+                store.as_ref(),
+            )
+            .unwrap_err();
+        signal(&daemon, "-CONT");
+        assert!(
+            matches!(err, ProfileError::Store(StoreError::KeyringTimeout(_))),
+            "{err}"
+        );
+        let config = profiles.config().unwrap();
+        assert!(config.connections.is_empty(), "nothing saved");
+        assert_eq!(
+            config.unreferenced.len(),
+            1,
+            "the unsure write is journalled"
+        );
+        let pending = config.unreferenced[0].entry.clone();
+        // The next save deletes whatever that write left.
+        profiles
+            .commit(
+                "prod",
+                profile(StoreKind::Keyring),
+                &bundle("pw2"),
+                store.as_ref(),
+            )
+            .unwrap();
+        assert!(profiles.config().unwrap().unreferenced.is_empty());
+        assert!(store.load(&pending).unwrap().is_none(), "cleaned up");
+        let saved = profiles.get("prod").unwrap();
+        assert!(store.load(&saved.secrets).unwrap().is_some());
+        println!("inner timed-out write checks passed");
+        return;
+    }
+    if !have("dbus-run-session") || !have("gnome-keyring-daemon") || !have("dbus-send") {
+        return skip_or_fail(
+            NAME,
+            "dbus-run-session, dbus-send or gnome-keyring-daemon is not installed",
+        );
+    }
+    let home = tempfile::tempdir().unwrap();
+    let out = rerun(NAME, home.path(), UNLOCKED_SESSION, &[]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("inner timed-out write checks passed"),
+        "{}",
+        text(&out)
+    );
+}
+
 #[test]
 fn a_locked_keyring_fails_clearly_and_saves_nothing() {
     const NAME: &str = "keyring::a_locked_keyring_fails_clearly_and_saves_nothing";
