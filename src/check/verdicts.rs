@@ -275,7 +275,7 @@ fn limits_verdict(limits: &Result<Value, SfError>) -> CheckResult {
     let fix = "reduce API use or buy more API capacity; the count is over a rolling 24 hours";
     if daily.remaining <= 0 {
         CheckResult::new("limits", Status::Fail, detail, fix)
-    } else if daily.remaining * 10 < daily.max {
+    } else if daily.remaining.saturating_mul(10) < daily.max {
         CheckResult::new("limits", Status::Warn, format!("{detail} (under 10%)"), fix)
     } else {
         CheckResult::new("limits", Status::Pass, detail, "")

@@ -19,6 +19,8 @@ use crate::salesforce::{Authenticated, LoginUrl, SfError};
 /// An OAuth access token's lifetime is the org's session timeout, which no response states;
 /// 15 minutes is the shortest an org can set, so a cached token younger than that is likely valid.
 const OAUTH_SESSION_SECS: u64 = 15 * 60;
+/// The longest session timeout Salesforce offers (Session Settings: 24 hours).
+const LONGEST_SESSION_SECS: u64 = 24 * 60 * 60;
 /// Log in again this long before a cached token's estimated end.
 const EXPIRY_MARGIN_SECS: u64 = 60;
 pub(super) const ACCESS_TOKEN_EXPIRES: &str = "access_token_expires";
@@ -116,11 +118,15 @@ pub fn remember_session(bundle: &mut SecretBundle, auth: &Authenticated) {
     if let Some(refresh) = &auth.refresh_token {
         bundle.set(key::REFRESH_TOKEN, refresh.clone());
     }
-    let lifetime = auth.session_seconds.unwrap_or(OAUTH_SESSION_SECS);
+    // The server's word, but never past the longest session an org can set (24 hours).
+    let lifetime = auth
+        .session_seconds
+        .unwrap_or(OAUTH_SESSION_SECS)
+        .min(LONGEST_SESSION_SECS);
     bundle.set(key::ACCESS_TOKEN, auth.session.access_token.clone());
     bundle.set(
         ACCESS_TOKEN_EXPIRES,
-        SecretString::from((now_secs() + lifetime).to_string()),
+        SecretString::from(now_secs().saturating_add(lifetime).to_string()),
     );
 }
 
@@ -279,4 +285,39 @@ pub async fn holder_of_refresh_token(
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::salesforce::rest::Session;
+
+    /// A server that claims an endless session (SOAP's `sessionSecondsValid`) gets 24 hours at
+    /// most, and no overflow.
+    #[test]
+    fn an_endless_session_from_the_server_is_cut_to_a_day() {
+        let http = crate::salesforce::Http::new(std::time::Duration::from_secs(1)).unwrap();
+        let auth = Authenticated {
+            session: Session::new(http, "https://acme.my.salesforce.com", "00Dx!tok".into()),
+            identity_url: None,
+            org_id: "00Dx".into(),
+            user_id: "005x".into(),
+            username: None,
+            refresh_token: None,
+            password_expired: false,
+            sandbox: None,
+            issued_at_ms: None,
+            session_seconds: Some(u64::MAX),
+        };
+        let mut bundle = SecretBundle::default();
+        remember_session(&mut bundle, &auth);
+        let expires: u64 = bundle
+            .get(ACCESS_TOKEN_EXPIRES)
+            .unwrap()
+            .expose_secret()
+            .parse()
+            .unwrap();
+        assert!(expires <= now_secs() + LONGEST_SESSION_SECS, "{expires}");
+        assert!(cached_token(&bundle).is_some());
+    }
 }

@@ -138,8 +138,8 @@ impl BatchResult {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct BatchResponse {
-    results: Vec<BatchResult>,
+pub struct BatchResponse {
+    pub results: Vec<BatchResult>,
 }
 
 #[derive(Deserialize)]
@@ -179,7 +179,9 @@ fn rest_error(reply: &Reply) -> SfError {
     }
 }
 
-fn decode<T: DeserializeOwned>(reply: &Reply, what: &str) -> Result<T> {
+/// A REST answer as `T`, or the typed error its status and body give (`what` names it in a
+/// decoding error). Public for the fuzz targets, which feed it any bytes.
+pub fn decode<T: DeserializeOwned>(reply: &Reply, what: &str) -> Result<T> {
     if !(200..300).contains(&reply.status) || reply.is_html() {
         return Err(rest_error(reply));
     }
