@@ -91,7 +91,10 @@ pub fn authorize(host: &Host, q: &HashMap<String, String>) -> Response {
         );
     }
     let challenge = q.get("code_challenge").filter(|c| !c.is_empty()).cloned();
-    if challenge.is_some() && get("code_challenge_method") != "S256" {
+    // S256 is the only method Salesforce supports, and a challenge without a method is taken
+    // as S256 (the Salesforce CLI and jsforce send none).
+    let method = get("code_challenge_method");
+    if challenge.is_some() && !method.is_empty() && method != "S256" {
         return fail("invalid_request", "invalid code challenge method");
     }
     if challenge.is_none() && app.require_pkce {

@@ -301,6 +301,13 @@ fn resource(
         ("GET", ["limits"]) => (StatusCode::OK, limits(live)),
         ("GET", ["sobjects"]) => (StatusCode::OK, sobjects(live, user, version)),
         ("GET", ["sobjects", name, "describe"]) => describe(live, user, name, version),
+        // A record by id: the Salesforce CLI reads the user's record after every login.
+        ("GET", ["sobjects", object, id]) if object.eq_ignore_ascii_case("user") => {
+            match live.user_by_id(id) {
+                Some(found) => (StatusCode::OK, user_record(found)),
+                None => not_found(),
+            }
+        }
         ("GET", ["query"]) => query(
             live,
             user,

@@ -151,8 +151,11 @@ impl Live {
             .find(|u| u.username.eq_ignore_ascii_case(username))
     }
 
+    /// A user by its 18-character id, or the 15-character form Salesforce also accepts.
     pub fn user_by_id(&self, user_id: &str) -> Option<&User> {
-        self.scenario.users.iter().find(|u| u.user_id == user_id)
+        self.scenario.users.iter().find(|u| {
+            u.user_id == user_id || (user_id.len() == 15 && u.user_id.get(..15) == Some(user_id))
+        })
     }
 
     pub fn app(&self, consumer_key: &str) -> Option<&App> {

@@ -438,3 +438,81 @@ async fn revoke_ends_the_session() {
         .unwrap_err();
     assert_eq!(err.wire.unwrap().code, "invalid_token");
 }
+
+#[tokio::test]
+async fn a_challenge_without_its_method_is_taken_as_s256_and_another_method_is_refused() {
+    // The Salesforce CLI and jsforce send `code_challenge` alone; Salesforce supports S256 only.
+    let sim = demo_sim().await;
+    let redirect_uri = "http://localhost:1717/OauthRedirect";
+    let pkce = Pkce::generate().unwrap();
+    let full = web::authorize_url(
+        &login(&sim),
+        &AuthorizeRequest {
+            client_id: DEMO_CONSUMER_KEY,
+            redirect_uri,
+            scope: DEFAULT_SCOPES,
+            pkce: &pkce,
+            prompt: None,
+            login_hint: None,
+        },
+    );
+    assert!(full.contains("&code_challenge_method=S256"), "{full}");
+    let follow = |url: String| async move {
+        let response = browser().get(url).send().await.unwrap();
+        assert_eq!(response.status(), 302);
+        response.headers()["location"].to_str().unwrap().to_string()
+    };
+    let plain = follow(full.replace(
+        "&code_challenge_method=S256",
+        "&code_challenge_method=plain",
+    ))
+    .await;
+    assert!(plain.contains("error=invalid_request"), "{plain}");
+    let location = follow(full.replace("&code_challenge_method=S256", "")).await;
+    let code = web::read_redirect(&location, &pkce.state).unwrap();
+    // The challenge was taken as S256: the verifier redeems the code.
+    request_token(
+        &http(),
+        &login(&sim),
+        &demo_app(),
+        Grant::AuthorizationCode {
+            code: &code,
+            redirect_uri,
+            code_verifier: Some(&pkce.verifier),
+        },
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_user_record_is_read_by_its_id_as_the_salesforce_cli_does_after_login() {
+    let sim = demo_sim().await;
+    let creds = Credentials::Soap {
+        username: DEMO_USERNAME.into(),
+        password: secret(DEMO_PASSWORD),
+        security_token: Some(secret(DEMO_TOKEN)),
+    };
+    let auth = authenticate(&http(), &login(&sim), &creds).await.unwrap();
+    let record = auth
+        .session
+        .get_value(&format!("sobjects/User/{}", auth.user_id))
+        .await
+        .unwrap();
+    assert_eq!(record["Username"], DEMO_USERNAME);
+    assert_eq!(record["Id"], auth.user_id.as_str());
+    assert_eq!(record["attributes"]["type"], "User");
+    // The 15-character form of the id names the same record.
+    let short = auth
+        .session
+        .get_value(&format!("sobjects/User/{}", &auth.user_id[..15]))
+        .await
+        .unwrap();
+    assert_eq!(short["Username"], DEMO_USERNAME);
+    let unknown = auth
+        .session
+        .get_value("sobjects/User/005000000000000AAA")
+        .await
+        .unwrap_err();
+    assert_eq!(unknown.cause, Cause::NotFound);
+}
