@@ -156,6 +156,18 @@ impl Saved {
         auth: &Authenticated,
         change: impl FnOnce(&mut Profile) + Send + 'static,
     ) -> Result<Applied, ProfileError> {
+        self.persist_session(auth, true, change).await
+    }
+
+    /// As `persist`; with `usable` false the new access token is not kept (the org refuses API
+    /// calls with it, as after an expired password), while a rotated refresh token still is,
+    /// and the cached session from before stays for `token` to confirm.
+    async fn persist_session(
+        &self,
+        auth: &Authenticated,
+        usable: bool,
+        change: impl FnOnce(&mut Profile) + Send + 'static,
+    ) -> Result<Applied, ProfileError> {
         let (profiles, store, name, entry) = (
             self.profiles.clone(),
             self.store.clone(),
@@ -165,6 +177,10 @@ impl Saved {
         let rotated = auth.refresh_token.is_some();
         let mut fresh = SecretBundle::default();
         remember_session(&mut fresh, auth);
+        if !usable {
+            fresh.remove(key::ACCESS_TOKEN);
+            fresh.remove(ACCESS_TOKEN_EXPIRES);
+        }
         let applied = blocking(move || {
             profiles.update_with_secrets_if(
                 &name,
@@ -200,7 +216,13 @@ impl Saved {
         match &outcome.session {
             Some(session) => {
                 let changed = session.password_changed_at;
-                self.persist(&session.auth, move |p| {
+                // A session no API call accepts is never cached for `token` to hand out.
+                let refused = outcome
+                    .checks
+                    .iter()
+                    .any(|c| c.id == "api_enabled" && c.status == crate::check::Status::Fail);
+                let usable = !session.auth.password_expired && !refused;
+                self.persist_session(&session.auth, usable, move |p| {
                     p.last_test = Some(last);
                     if changed.is_some() {
                         p.password_changed_at = changed;

@@ -174,6 +174,13 @@ async fn a_password_that_expires_later_leaves_the_session_before_it_working() {
     let after = printed(&token(dir.path(), &[]).await);
     assert_eq!(after, before, "the cached session is still good");
     assert_eq!(rest_status(&sim, &after).await, 200);
+    // A test now logs in and gets a session every API call refuses: it fails, and that session
+    // is not cached, so `token` still gives the one that works.
+    let out = run_async(cmd(dir.path(), &["test", "c"])).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let after_test = printed(&token(dir.path(), &[]).await);
+    assert_eq!(after_test, before, "{}", text(&out));
+    assert_eq!(rest_status(&sim, &after_test).await, 200);
 }
 
 #[tokio::test(flavor = "multi_thread")]
