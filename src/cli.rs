@@ -178,8 +178,8 @@ Exit codes:
      nothing was changed
   2  usage or input error: an unknown name, a bad option, a missing value, an unreadable config
 
-Secrets never come from options. Each comes from its variable, from a file named by
-VARIABLE_FILE, or from a masked prompt on a terminal:
+Secrets never come from options. Each comes from stdin with its --…-stdin option (login),
+its variable, a file named by VARIABLE_FILE, or a masked prompt on a terminal:
   SFCONNECT_PASSWORD        the integration user's password
   SFCONNECT_SECURITY_TOKEN  the security token (not needed from a trusted network)
   SFCONNECT_CLIENT_SECRET   the app's consumer secret
@@ -273,7 +273,7 @@ pub enum Command {
         #[arg(add = saved_names())]
         name: Option<String>,
         /// Seconds between rounds of checks.
-        #[arg(long, default_value_t = 3600)]
+        #[arg(long, default_value_t = 3600, value_name = "SECS")]
         interval: u64,
         /// The notification command (sh -c); default: `notify_command` in the config file.
         #[arg(
@@ -403,8 +403,8 @@ pub struct LoginArgs {
     /// The org is a sandbox (for a My Domain login URL, where the host does not say so).
     #[arg(long)]
     pub sandbox: bool,
-    /// Local port for the browser login's callback.
-    #[arg(long)]
+    /// Local port for the browser login's callback (default 1717).
+    #[arg(long, value_name = "PORT")]
     pub callback_port: Option<u16>,
     /// Do not open a browser; paste the address back instead.
     #[arg(long)]
@@ -542,6 +542,7 @@ pub fn main() -> ExitCode {
             | Command::Watch { json, .. }
             | Command::Remove { json, .. },
         ) => *json,
+        Some(Command::Export { format, .. }) => *format == ExportFormat::Json,
         _ => false,
     };
     commands::json_errors(json);

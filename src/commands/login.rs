@@ -23,8 +23,14 @@ fn secret(
     old: Option<&SecretBundle>,
     name: &str,
 ) -> Result<Option<SecretString>, ExitCode> {
-    let given = sources.get(env, label).map_err(|e| fail(EXIT_USAGE, e))?;
-    Ok(given.or_else(|| old.and_then(|b| b.get(name)).cloned()))
+    let saved = old.and_then(|b| b.get(name)).cloned();
+    let label = if saved.is_some() {
+        format!("{label} (Enter keeps the saved one)")
+    } else {
+        label.to_string()
+    };
+    let given = sources.get(env, &label).map_err(|e| fail(EXIT_USAGE, e))?;
+    Ok(given.or(saved))
 }
 
 fn required<T>(value: Option<T>, what: &str) -> Result<T, ExitCode> {
@@ -222,7 +228,7 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
             let (store, entry) = (store.clone(), profile.secrets.clone());
             match blocking(move || Ok(store.load(&entry)?)).await {
                 Ok(b) => b,
-                Err(e) => return profile_failure(&e),
+                Err(e) => return super::saved::unusable(&e),
             }
         }
         None => None,
@@ -304,8 +310,8 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
             }
             // Input that ran out is the contract's "stdin that ended early": a usage error.
             Err(e) if e.cause == crate::salesforce::Cause::InputEnded => {
-                super::report(&e, &args.name);
-                return ExitCode::from(EXIT_USAGE);
+                let fix = e.diagnosis().fix.join("; ");
+                return super::fail_with(EXIT_USAGE, None, &format!("{e}. {fix}"), &fix);
             }
             Err(e) => return super::saved::login_failed(&e, &args.name),
         }
@@ -366,6 +372,8 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
     crate::profile::fsutil::failpoint("login-checked");
     // The URL the connection is listed under (`list`), not where the org happens to live.
     let login_url = verified.draft.login_url.as_str().to_string();
+    // JSON names the store as `list` does (`keyring`, `file`); the text says where it is.
+    let store_kind = store.kind().as_str();
     match save(&profiles, store, &verified, old.as_ref(), replace).await {
         Ok(report) if args.json => {
             out!(
@@ -375,7 +383,7 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
                     "saved": true,
                     "replaced": report.replaced,
                     "instance_url": report.instance_url,
-                    "store": report.store,
+                    "store": store_kind,
                 })
             );
             ExitCode::SUCCESS
@@ -429,9 +437,14 @@ fn generate_key(profiles: &crate::profile::Profiles, args: &LoginArgs) -> ExitCo
                  2. In the app's policies, set Permitted Users to 'Admin approved users are pre-authorized' and add the\n   \
                  integration user's profile or a permission set.\n\
                  3. Then: {then}.\n\n\
-                 Nothing is saved yet. The certificate (safe to share):",
+                 Nothing is saved yet. The certificate (safe to share){}:",
                 made.key_file.display(),
                 made.certificate_file.display(),
+                if args.json {
+                    " is in the JSON on stdout"
+                } else {
+                    ""
+                },
             );
             if args.json {
                 let at =

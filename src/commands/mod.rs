@@ -77,7 +77,12 @@ pub fn fail_with(code: u8, cause: Option<&str>, message: &str, fix: &str) -> Exi
     };
     // A message from the service may name the wizard's `reauth`; a shell needs `login`.
     let message = &saved::for_the_shell(message);
-    if !json_error(&cause, message, fix) {
+    // A store's error says what happened, then on its next line what to do.
+    let (what, advice) = match message.split_once('\n') {
+        Some((what, advice)) if fix.is_empty() => (what, advice.trim()),
+        _ => (message.as_str(), fix),
+    };
+    if !json_error(&cause, what, advice) {
         say!("sfconnect: {message}");
     }
     ExitCode::from(code)

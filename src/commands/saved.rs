@@ -16,14 +16,23 @@ use crate::salesforce::{Http, SfError};
 pub async fn open(global: &Global, name: &str) -> Result<Saved, ExitCode> {
     open_in(Arc::new(profiles(global)?), name)
         .await
-        .map_err(|e| unopenable(&e).unwrap_or_else(|| profile_failure(&e)))
+        .map_err(|e| unusable(&e))
+}
+
+/// A failure to open saved connections: 1 when the secrets cannot be opened, else as
+/// `profile_failure` says.
+pub fn unusable(e: &crate::profile::ProfileError) -> ExitCode {
+    unopenable(e).unwrap_or_else(|| profile_failure(e))
 }
 
 /// Secrets that cannot be opened (a lost key file, a missing keyring item, no session bus):
 /// the connection cannot be used, which the contract's 1 means; the message says why.
 fn unopenable(e: &crate::profile::ProfileError) -> Option<ExitCode> {
     use crate::profile::ProfileError::{SecretsMissing, Store};
-    matches!(e, Store(_) | SecretsMissing { .. }).then(|| fail(EXIT_FAILED, e))
+    use crate::profile::StoreError::{PassphraseNeeded, WrongPassphrase};
+    // A passphrase missing or mistyped is input, and stays the usage error it is.
+    let input = matches!(e, Store(PassphraseNeeded { .. } | WrongPassphrase { .. }));
+    (!input && matches!(e, Store(_) | SecretsMissing { .. })).then(|| fail(EXIT_FAILED, e))
 }
 
 pub fn http() -> Result<Http, ExitCode> {
@@ -112,7 +121,7 @@ pub fn login_failed(e: &SfError, name: &str) -> ExitCode {
 /// Report a service failure with the exit code the contract gives it.
 pub fn service_failed(e: &ConnectError, name: &str) -> ExitCode {
     match e {
-        ConnectError::Profile(e) => unopenable(e).unwrap_or_else(|| profile_failure(e)),
+        ConnectError::Profile(e) => unusable(e),
         ConnectError::Salesforce(e) => login_failed(e, name),
         ConnectError::Superseded(_) => fail(EXIT_FAILED, e),
     }

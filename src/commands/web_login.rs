@@ -106,7 +106,11 @@ pub async fn browser_login(
     });
     let result = login
         .finish(http, login_url, app, LOGIN_TIMEOUT, |e| {
-            say!("sfconnect: that is not this login's redirect: {e}. Paste the whole address the browser shows after Allow (Ctrl-C gives up):");
+            if e.cause == Cause::InputEnded {
+                say!("sfconnect: {e}.");
+            } else {
+                say!("sfconnect: that is not this login's redirect: {e}. Paste the whole address the browser shows after Allow (Ctrl-C gives up):");
+            }
         })
         .await;
     // The paste reader may still sit in raw mode on the terminal: give the shell its terminal

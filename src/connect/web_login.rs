@@ -271,8 +271,8 @@ impl BrowserLogin {
             };
             let read = match received {
                 Received::Ended if self.listening => {
-                    refused(&SfError::new(Cause::RedirectWithoutCode).with_context(
-                        "the pasted input ended; still waiting for the browser's redirect",
+                    refused(&SfError::new(Cause::InputEnded).with_context(
+                        "nothing more can be pasted; still waiting for the browser's redirect",
                     ));
                     continue;
                 }

@@ -270,6 +270,21 @@ async fn exit_codes_match_the_readme_table() {
     let out = run_async(cmd(d, &["status", "--json"])).await;
     let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(rows[0]["health"], "failing", "{rows}");
+    // A re-authentication cannot open the saved secrets either: 1, nothing changed.
+    let out = run_async(demo_login(d, sim.login_url(), "prod")).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    // As JSON the error says what happened, and its fix what to do; export's JSON too.
+    for args in [
+        vec!["token", "prod", "--json"],
+        vec!["export", "prod", "--format", "json"],
+    ] {
+        let out = run_async(cmd(d, &args)).await;
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", text(&out));
+        let error: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let error = &error["error"];
+        assert!(!error["message"].as_str().unwrap().contains('\n'), "{error}");
+        assert!(error["fix"].as_str().unwrap().contains("Restore"), "{error}");
+    }
     std::fs::write(&key, kept).unwrap();
     let out = run_async(cmd(d, &["remove", "prod"])).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
@@ -606,6 +621,8 @@ async fn json_everywhere_with_one_vocabulary_and_errors_as_json() {
     assert_eq!(saved["name"], "prod");
     assert_eq!(saved["saved"], true);
     assert_eq!(saved["replaced"], false);
+    // The store as `list` names it.
+    assert_eq!(saved["store"], "file");
     // A failing login --json: the error as JSON on stdout, exit 1 as ever.
     let mut wrong = soap_login(d, sim.login_url(), "prod", "wrong-password", DEMO_TOKEN);
     wrong.arg("--json");
