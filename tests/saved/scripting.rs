@@ -282,8 +282,14 @@ async fn exit_codes_match_the_readme_table() {
         assert_eq!(out.status.code(), Some(1), "{args:?}: {}", text(&out));
         let error: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         let error = &error["error"];
-        assert!(!error["message"].as_str().unwrap().contains('\n'), "{error}");
-        assert!(error["fix"].as_str().unwrap().contains("Restore"), "{error}");
+        assert!(
+            !error["message"].as_str().unwrap().contains('\n'),
+            "{error}"
+        );
+        assert!(
+            error["fix"].as_str().unwrap().contains("Restore"),
+            "{error}"
+        );
     }
     std::fs::write(&key, kept).unwrap();
     let out = run_async(cmd(d, &["remove", "prod"])).await;
