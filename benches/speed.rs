@@ -77,6 +77,7 @@ async fn full_check(rtt_ms: u64) {
     let options = SimOptions {
         port: 0,
         rtt: Duration::from_millis(rtt_ms),
+        ..Default::default()
     };
     let running = sim::start(scenario, options)
         .await
@@ -187,6 +188,7 @@ fn tokens(runtime: &tokio::runtime::Runtime, rtt_ms: u64) {
         let options = SimOptions {
             port: 0,
             rtt: Duration::from_millis(rtt_ms),
+            ..Default::default()
         };
         sim::start(Scenario::demo(), options)
             .await

@@ -325,6 +325,14 @@ pub enum Command {
         /// Round-trip time added to every request, in milliseconds.
         #[arg(long, default_value_t = 0)]
         rtt_ms: u64,
+        /// Serve https, with a certificate signed by a CA made for this run; the CA is written
+        /// to --ca-file (printed as `CA certificate:`) for clients to trust.
+        #[arg(long)]
+        tls: bool,
+        /// Where --tls writes its CA certificate (default: a file in the temp dir, removed at
+        /// exit).
+        #[arg(long, value_name = "PEM", requires = "tls")]
+        ca_file: Option<PathBuf>,
     },
     /// Try the wizard against a built-in simulated org (nothing leaves this machine).
     #[command(after_help = WIZARD_HELP)]
@@ -642,7 +650,9 @@ pub fn main() -> ExitCode {
             port,
             scenario,
             rtt_ms,
-        }) => runtime.block_on(commands::sim::run_sim(port, scenario, rtt_ms)),
+            tls,
+            ca_file,
+        }) => runtime.block_on(commands::sim::run_sim(port, scenario, rtt_ms, tls, ca_file)),
         Some(Command::Demo) => runtime.block_on(launch::demo()),
         Some(Command::Setup { name }) => {
             runtime.block_on(wizard(&global, Start::New(name.unwrap_or_default())))

@@ -10,6 +10,7 @@ mod rest;
 pub mod scenario;
 mod soap;
 pub mod state;
+pub mod tls;
 mod token;
 
 use std::collections::HashMap;
@@ -44,12 +45,14 @@ pub struct Host {
     pub role: Role,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct SimOptions {
     /// Port of the login host; 0 picks a free one.
     pub port: u16,
     /// Added to every request, to model a distant org.
     pub rtt: Duration,
+    /// Serve https with this CA's certificate (`sim --tls`), else plain http.
+    pub tls: Option<Arc<tls::SimTls>>,
 }
 
 /// A running simulated org. Dropping it stops the servers.
@@ -89,10 +92,15 @@ impl Drop for RunningSim {
 pub async fn start(scenario: Scenario, options: SimOptions) -> std::io::Result<RunningSim> {
     let login = TcpListener::bind((Ipv4Addr::LOCALHOST, options.port)).await?;
     let instance = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
+    let scheme = if options.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
     let shared = Arc::new(Shared {
         live: Mutex::new(Live::new(scenario)),
-        login_url: format!("http://{}", login.local_addr()?),
-        instance_url: format!("http://{}", instance.local_addr()?),
+        login_url: format!("{scheme}://{}", login.local_addr()?),
+        instance_url: format!("{scheme}://{}", instance.local_addr()?),
         rtt: options.rtt,
     });
     let (stop, stopped) = watch::channel(false);
@@ -102,20 +110,34 @@ pub async fn start(scenario: Scenario, options: SimOptions) -> std::io::Result<R
             role,
         });
         let mut stopped = stopped.clone();
-        tokio::spawn(async move {
-            let service = app.into_make_service_with_connect_info::<SocketAddr>();
-            let _ = axum::serve(listener, service)
-                .with_graceful_shutdown(async move {
-                    let _ = stopped.wait_for(|s| *s).await;
-                })
-                .await;
-        });
+        let stop = async move {
+            let _ = stopped.wait_for(|s| *s).await;
+        };
+        match &options.tls {
+            Some(tls) => {
+                let listener = tls.listener(listener)?;
+                let service = app.into_make_service_with_connect_info::<PeerAddr>();
+                tokio::spawn(async move {
+                    let _ = axum::serve(listener, service)
+                        .with_graceful_shutdown(stop)
+                        .await;
+                });
+            }
+            None => {
+                let service = app.into_make_service_with_connect_info::<PeerAddr>();
+                tokio::spawn(async move {
+                    let _ = axum::serve(listener, service)
+                        .with_graceful_shutdown(stop)
+                        .await;
+                });
+            }
+        }
     }
     Ok(RunningSim { shared, stop })
 }
 
 fn router(host: Host) -> Router {
-    Router::new()
+    let routes = Router::new()
         .route("/services/oauth2/token", post(token))
         .route("/services/oauth2/authorize", get(authorize))
         .route("/services/oauth2/revoke", get(revoke).post(revoke))
@@ -139,12 +161,61 @@ fn router(host: Host) -> Router {
             host.clone(),
             faults::apply,
         ))
-        .with_state(host)
+        .with_state(host);
+    // The path is routed once its repeated slashes are one, as Salesforce's servers take it
+    // (clients that join an instance URL ending in '/' with '/services/…' send '//services').
+    Router::new()
+        .fallback_service(routes)
+        .layer(axum::middleware::from_fn(collapse_slashes))
 }
 
-type Peer = ConnectInfo<SocketAddr>;
+async fn collapse_slashes(mut req: Request, next: axum::middleware::Next) -> Response {
+    if req.uri().path().contains("//") {
+        let mut path = String::with_capacity(req.uri().path().len());
+        for c in req.uri().path().chars() {
+            if !(c == '/' && path.ends_with('/')) {
+                path.push(c);
+            }
+        }
+        if let Some(query) = req.uri().query() {
+            path = format!("{path}?{query}");
+        }
+        let mut parts = req.uri().clone().into_parts();
+        parts.path_and_query = path.parse().ok();
+        if let Ok(uri) = axum::http::Uri::from_parts(parts) {
+            *req.uri_mut() = uri;
+        }
+    }
+    next.run(req).await
+}
 
-async fn token(State(host): State<Host>, ConnectInfo(peer): Peer, req: Request) -> Response {
+/// The client's address, over plain TCP or TLS.
+#[derive(Debug, Clone, Copy)]
+pub struct PeerAddr(SocketAddr);
+
+impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, TcpListener>>
+    for PeerAddr
+{
+    fn connect_info(stream: axum::serve::IncomingStream<'_, TcpListener>) -> Self {
+        Self(*stream.remote_addr())
+    }
+}
+
+impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, tls::TlsListener>>
+    for PeerAddr
+{
+    fn connect_info(stream: axum::serve::IncomingStream<'_, tls::TlsListener>) -> Self {
+        Self(*stream.remote_addr())
+    }
+}
+
+type Peer = ConnectInfo<PeerAddr>;
+
+async fn token(
+    State(host): State<Host>,
+    ConnectInfo(PeerAddr(peer)): Peer,
+    req: Request,
+) -> Response {
     let headers = req.headers().clone();
     let fields = reply::form_fields(req).await;
     token::handle(&host, peer.ip(), &headers, fields)
@@ -188,7 +259,7 @@ async fn identity(
 
 async fn soap_login(
     State(host): State<Host>,
-    ConnectInfo(peer): Peer,
+    ConnectInfo(PeerAddr(peer)): Peer,
     Path(version): Path<String>,
     req: Request,
 ) -> Response {

@@ -308,11 +308,15 @@ fn resource(
                 None => not_found(),
             }
         }
-        ("GET", ["query"]) => query(
-            live,
-            user,
-            q.get("q").map(String::as_str).unwrap_or_default(),
-        ),
+        ("GET", ["query"]) => {
+            let soql = q.get("q").map(String::as_str).unwrap_or_default();
+            match q.get("columns").map(String::as_str) {
+                // What the query would return, column by column (the Salesforce CLI's
+                // `data query` asks this first).
+                Some("true") => columns(soql),
+                _ => query(live, user, soql),
+            }
+        }
         ("POST", ["composite", "batch"]) => batch(live, user, body),
         _ => not_found(),
     }
@@ -411,6 +415,19 @@ fn query(live: &Live, user: &User, soql: &str) -> (StatusCode, Value) {
             .filter(|u| where_matches(&upper, soql, u))
             .map(user_record)
             .collect(),
+        "organization" => {
+            let org = &live.scenario.org;
+            vec![json!({
+                "attributes": {"type": "Organization", "url": format!("/services/data/v{API_VERSION}/sobjects/Organization/{}", org.org_id)},
+                "Id": org.org_id,
+                "Name": org.name,
+                "InstanceName": "SIM1",
+                "IsSandbox": org.sandbox,
+                "TrialExpirationDate": null,
+                "NamespacePrefix": null,
+                "OrganizationType": if org.sandbox { "Developer Edition" } else { "Enterprise Edition" },
+            })]
+        }
         "userpermissionaccess" => vec![json!({"attributes": {"type": "UserPermissionAccess"}, "PermissionsApiEnabled": user.api_enabled, "PermissionsModifyAllData": false, "PermissionsViewSetup": true})],
         name => {
             if !live.scenario.objects.iter().any(|o| o.name.eq_ignore_ascii_case(name)) {
@@ -425,6 +442,61 @@ fn query(live: &Live, user: &User, soql: &str) -> (StatusCode, Value) {
     (
         StatusCode::OK,
         json!({"totalSize": records.len(), "done": true, "records": records}),
+    )
+}
+
+/// The columns a query selects, in the shape of `query?columns=true`: the object, and for each
+/// selected field its name (a relationship path gets its parts as join columns).
+fn columns(soql: &str) -> (StatusCode, Value) {
+    let upper = soql.to_ascii_uppercase();
+    let (Some(select), Some(from)) = (upper.find("SELECT "), upper.find(" FROM ")) else {
+        return (
+            StatusCode::BAD_REQUEST,
+            json!([{"message": "unexpected token: <EOF>", "errorCode": "MALFORMED_QUERY"}]),
+        );
+    };
+    let entity: String = soql[from + 6..]
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    fn column(path: &[&str]) -> Value {
+        let (name, rest) = path.split_first().unwrap_or((&"", &[]));
+        json!({
+            "aggregate": false,
+            "apexType": if rest.is_empty() { json!("String") } else { Value::Null },
+            "booleanType": false,
+            "columnName": name,
+            "custom": name.ends_with("__c"),
+            "displayName": name,
+            "foreignKeyName": null,
+            "insertable": false,
+            "joinColumns": if rest.is_empty() { vec![] } else { vec![column(rest)] },
+            "numberType": false,
+            "textType": rest.is_empty(),
+            "updatable": false,
+        })
+    }
+    let fields: Vec<&str> = soql
+        .get(select + 7..from)
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+        .collect();
+    let metadata: Vec<Value> = fields
+        .iter()
+        .map(|f| column(&f.split('.').collect::<Vec<_>>()))
+        .collect();
+    (
+        StatusCode::OK,
+        json!({
+            "columnMetadata": metadata,
+            "entityName": entity,
+            "groupBy": false,
+            "idSelected": fields.iter().any(|f| f.eq_ignore_ascii_case("id")),
+            "keyPrefix": null,
+        }),
     )
 }
 

@@ -516,3 +516,58 @@ async fn a_user_record_is_read_by_its_id_as_the_salesforce_cli_does_after_login(
         .unwrap_err();
     assert_eq!(unknown.cause, Cause::NotFound);
 }
+
+#[tokio::test]
+async fn what_the_salesforce_cli_asks_after_login_is_answered() {
+    // The CLI joins an instance URL ending in '/' with '/services/…', asks for the
+    // Organization record, and asks a query's columns before running it.
+    let sim = demo_sim().await;
+    let creds = Credentials::Soap {
+        username: DEMO_USERNAME.into(),
+        password: secret(DEMO_PASSWORD),
+        security_token: Some(secret(DEMO_TOKEN)),
+    };
+    let auth = authenticate(&http(), &login(&sim), &creds).await.unwrap();
+    let token = auth.session.access_token.expose_secret().to_string();
+    let get = |path: String| {
+        let token = token.clone();
+        async move {
+            let response = reqwest::Client::new()
+                .get(path)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            (
+                status,
+                response
+                    .json::<serde_json::Value>()
+                    .await
+                    .unwrap_or_default(),
+            )
+        }
+    };
+    let base = sim.instance_url();
+    let (status, limits) = get(format!("{base}//services/data/v62.0/limits")).await;
+    assert_eq!(status, 200, "{limits}");
+    assert!(limits["DailyApiRequests"]["Max"].is_number(), "{limits}");
+    let (status, org) = get(format!(
+        "{base}/services/data/v62.0/query?q=SELECT+Name,+IsSandbox,+OrganizationType+FROM+Organization"
+    ))
+    .await;
+    assert_eq!(status, 200, "{org}");
+    assert_eq!(org["records"][0]["Id"], auth.org_id.as_str(), "{org}");
+    assert_eq!(org["records"][0]["IsSandbox"], false, "{org}");
+    let (status, columns) = get(format!(
+        "{base}/services/data/v62.0/query?q=SELECT+Id,+Profile.Name+FROM+User&columns=true"
+    ))
+    .await;
+    assert_eq!(status, 200, "{columns}");
+    assert_eq!(columns["entityName"], "User", "{columns}");
+    assert_eq!(columns["idSelected"], true, "{columns}");
+    let metadata = columns["columnMetadata"].as_array().unwrap();
+    assert_eq!(metadata[0]["columnName"], "Id");
+    assert_eq!(metadata[1]["columnName"], "Profile");
+    assert_eq!(metadata[1]["joinColumns"][0]["columnName"], "Name");
+}

@@ -132,6 +132,7 @@ async fn added_round_trip_time_is_applied() {
         sfconnect::sim::SimOptions {
             port: 0,
             rtt: Duration::from_millis(150),
+            ..Default::default()
         },
     )
     .await

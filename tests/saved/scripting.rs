@@ -1033,3 +1033,62 @@ async fn a_callback_port_another_program_holds_is_named_and_the_other_loopback_s
     assert_eq!(status.code(), Some(0), "{said}");
     drop(holder);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_simulated_org_over_https_is_trusted_through_its_own_ca_only() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("sim-ca.pem");
+    let mut sim = Command::new(env!("CARGO_BIN_EXE_sfconnect"))
+        .args(["sim", "--port", "0", "--tls", "--ca-file"])
+        .arg(&ca)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut fields = std::collections::HashMap::new();
+    for line in BufReader::new(sim.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        let (key, value) = line.split_once(": ").unwrap();
+        fields.insert(key.to_string(), value.to_string());
+        if key == "CA certificate" {
+            break;
+        }
+    }
+    let login_url = fields["login URL"].clone();
+    assert!(login_url.starts_with("https://127.0.0.1:"), "{login_url}");
+    assert_eq!(fields["CA certificate"], ca.display().to_string());
+    assert!(
+        std::fs::read_to_string(&ca)
+            .unwrap()
+            .starts_with("-----BEGIN CERTIFICATE-----")
+    );
+    let login = |trusted: bool| {
+        let mut c = bare_soap_login(
+            dir.path(),
+            &login_url,
+            &["--password-stdin", "--security-token-stdin"],
+        );
+        if trusted {
+            c.env("SSL_CERT_FILE", &ca);
+        } else {
+            c.env_remove("SSL_CERT_FILE");
+        }
+        c
+    };
+    let secrets = format!("{DEMO_PASSWORD}\n{DEMO_TOKEN}\n");
+    // The platform's roots do not know this run's CA: the real TLS path refuses it.
+    let out = with_stdin(login(false), secrets.clone()).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).to_lowercase().contains("certificate"),
+        "{}",
+        text(&out)
+    );
+    // Trusting its CA (as with a TLS-inspecting proxy's), the login goes through over https.
+    let out = with_stdin(login(true), secrets).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let _ = Command::new("kill").arg(sim.id().to_string()).status();
+    let _ = sim.wait();
+    assert!(!ca.exists(), "the CA of a run is removed when it ends");
+}
