@@ -1,4 +1,5 @@
-// jsforce against `sfconnect sim`: SOAP login and the OAuth password grant, each followed by REST calls.
+// jsforce against `sfconnect sim`: SOAP login, the OAuth password grant, and the authorization
+// code flow with PKCE, its refresh token, and the automatic refresh after a 401.
 import jsforce from "jsforce";
 
 const env = (name) => {
@@ -77,6 +78,38 @@ await check("OAuth password grant with a wrong secret is refused", async () => {
     error = e;
   }
   expect(error && /invalid_client/.test(String(error.name) + String(error.message)), `unexpected ${error}`);
+});
+
+await check("authorization code with PKCE + refresh + the automatic refresh after a 401", async () => {
+  const oauth2 = new jsforce.OAuth2({
+    loginUrl,
+    clientId: env("SIM_CONSUMER_KEY"),
+    clientSecret: env("SIM_CONSUMER_SECRET"),
+    redirectUri: "http://localhost:1717/OauthRedirect",
+    useVerifier: true,
+  });
+  const authorizeUrl = oauth2.getAuthorizationUrl({ scope: "api refresh_token", state: "interop" });
+  expect(authorizeUrl.includes("code_challenge="), "no PKCE challenge in the authorize URL");
+  // Play the browser: the org logs the user in and redirects back with a code.
+  const answer = await fetch(authorizeUrl, { redirect: "manual" });
+  const location = new URL(answer.headers.get("location") ?? "");
+  expect(location.searchParams.get("state") === "interop", `redirect ${location}`);
+  const code = location.searchParams.get("code");
+  expect(code, `no code in ${location}`);
+  const conn = new jsforce.Connection({ oauth2, version: "64.0" });
+  const info = await conn.authorize(code);
+  expect(info.organizationId && conn.refreshToken, "no refresh token after authorize");
+  const refreshed = await oauth2.refreshToken(conn.refreshToken);
+  expect(refreshed.access_token && refreshed.access_token !== conn.accessToken, "refresh gave no new token");
+  // The org ends every session (an admin, or the timeout): the next call gets a 401, and
+  // jsforce refreshes and retries by itself.
+  let refreshEvents = 0;
+  conn.on("refresh", () => { refreshEvents += 1; });
+  const ended = await fetch(`${loginUrl}/__sim/sessions/end`, { method: "POST" });
+  expect(ended.ok, `sessions/end answered ${ended.status}`);
+  const users = await conn.query("SELECT Id, Username FROM User");
+  expect(users.totalSize >= 1, "query after the refresh returned no users");
+  expect(refreshEvents === 1, `refreshed ${refreshEvents} times`);
 });
 
 console.log(`jsforce: ${passes} passed, ${failures} failed`);

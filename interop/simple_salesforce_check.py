@@ -1,5 +1,6 @@
-"""simple-salesforce against `sfconnect sim`: SOAP login and the OAuth password grant, each
-followed by REST calls. simple-salesforce hard-codes https://{domain}.salesforce.com, so a
+"""simple-salesforce against `sfconnect sim`: SOAP login, the OAuth password grant, JWT bearer
+(with the key pair `sfconnect login --generate-key` made) and client credentials (on the My
+Domain host), each followed by REST calls. simple-salesforce hard-codes https://{domain}.salesforce.com, so a
 requests.Session subclass sends those URLs to the loopback servers instead."""
 
 import os
@@ -16,6 +17,10 @@ PASSWORD = os.environ["SIM_PASSWORD"]
 TOKEN = os.environ["SIM_TOKEN"]
 KEY = os.environ["SIM_CONSUMER_KEY"]
 SECRET = os.environ["SIM_CONSUMER_SECRET"]
+JWT_KEY = os.environ["SIM_JWT_KEY"]
+JWT_CERT = os.environ["SIM_JWT_CERT"]
+# simple-salesforce names a My Domain as the part before ".salesforce.com".
+MY_DOMAIN = "acme-demo.my"
 
 
 class LoopbackSession(requests.Session):
@@ -23,6 +28,7 @@ class LoopbackSession(requests.Session):
 
     def request(self, method, url, *args, **kwargs):
         url = url.replace("https://login.salesforce.com", LOGIN_URL)
+        url = url.replace(f"https://{MY_DOMAIN}.salesforce.com", INSTANCE_URL)
         url = url.replace("https://" + urlsplit(INSTANCE_URL).netloc, INSTANCE_URL)
         return super().request(method, url, *args, **kwargs)
 
@@ -81,9 +87,32 @@ def oauth_password_wrong_secret():
     raise AssertionError("login with a wrong secret succeeded")
 
 
+def jwt_bearer():
+    # The certificate that belongs to the key, uploaded to the app ("Use digital signatures").
+    with open(JWT_CERT, encoding="ascii") as cert:
+        reply = requests.post(f"{LOGIN_URL}/__sim/apps/certificate",
+                              data={"consumer_key": KEY, "certificate": cert.read()}, timeout=10)
+    reply.raise_for_status()
+    sf = Salesforce(username=USERNAME, consumer_key=KEY, privatekey_file=JWT_KEY,
+                    session=LoopbackSession(), version="59.0")
+    assert sf.sf_instance == urlsplit(INSTANCE_URL).netloc, sf.sf_instance
+    users = sf.query("SELECT Id, Username FROM User")
+    assert any(u["Username"] == USERNAME for u in users["records"]), users
+
+
+def client_credentials():
+    sf = Salesforce(consumer_key=KEY, consumer_secret=SECRET, domain=MY_DOMAIN,
+                    session=LoopbackSession(), version="59.0")
+    limits = sf.limits()
+    assert limits["DailyApiRequests"]["Max"] > 0, limits
+    assert sf.query("SELECT Id FROM Account")["done"] is True
+
+
 check("SOAP login + limits + query + describe", soap_login)
 check("SOAP login with a wrong token is refused", soap_login_wrong_token)
 check("OAuth password grant + limits + query", oauth_password)
 check("OAuth password grant with a wrong secret is refused", oauth_password_wrong_secret)
+check("JWT bearer + query", jwt_bearer)
+check("client credentials on the My Domain host + limits + query", client_credentials)
 print(f"simple-salesforce: {passes} passed, {failures} failed")
 sys.exit(0 if failures == 0 else 1)

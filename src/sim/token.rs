@@ -535,8 +535,12 @@ fn jwt_bearer(host: &Host, live: &mut Live, fields: &Fields) -> Response {
     if !verified {
         return invalid();
     }
-    // Real clients send exp in seconds, in milliseconds (far future) or equal to now: all pass.
-    let exp = claims.get("exp").and_then(Value::as_f64).unwrap_or(0.0);
+    // Real clients send exp in seconds, in milliseconds (far future) or equal to now, as a
+    // number or as a string of digits (simple-salesforce): all pass.
+    let exp = claims
+        .get("exp")
+        .and_then(|v| v.as_f64().or_else(|| v.as_str()?.trim().parse().ok()))
+        .unwrap_or(0.0);
     let now_secs = (now_ms() / 1000) as f64;
     if exp < now_secs - 300.0 {
         return invalid();

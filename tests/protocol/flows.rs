@@ -571,3 +571,40 @@ async fn what_the_salesforce_cli_asks_after_login_is_answered() {
     assert_eq!(metadata[1]["columnName"], "Profile");
     assert_eq!(metadata[1]["joinColumns"][0]["columnName"], "Name");
 }
+
+#[tokio::test]
+async fn a_jwt_whose_exp_is_a_string_of_digits_is_accepted() {
+    // simple-salesforce sends `exp` as a string; Salesforce takes it.
+    let (key, cert) = key_and_certificate();
+    let sim = sim_with(|s| s.apps[0].certificate = Some(cert)).await;
+    let exp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 180;
+    let claims = serde_json::json!({
+        "iss": DEMO_CONSUMER_KEY,
+        "sub": DEMO_USERNAME,
+        "aud": "https://login.salesforce.com",
+        "exp": exp.to_string(),
+    });
+    let assertion = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_rsa_pem(key.as_bytes()).unwrap(),
+    )
+    .unwrap();
+    let answer = reqwest::Client::new()
+        .post(format!("{}/services/oauth2/token", sim.login_url()))
+        .form(&[
+            ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
+            ("assertion", assertion.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let status = answer.status();
+    let body = answer.text().await.unwrap();
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("access_token"), "{body}");
+}
