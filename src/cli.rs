@@ -337,6 +337,14 @@ pub enum Command {
     /// Try the wizard against a built-in simulated org (nothing leaves this machine).
     #[command(after_help = WIZARD_HELP)]
     Demo,
+    /// Write the manual pages (sfconnect.1 and one per command) into a directory.
+    #[command(
+        after_help = "Example: sfconnect manpages ~/.local/share/man/man1, then `man sfconnect-login`.\nExit codes: 0 written; 2 the directory cannot be written."
+    )]
+    Manpages {
+        /// Where to write them (made when missing).
+        dir: PathBuf,
+    },
     /// The wizard, straight into a new connection.
     #[command(after_help = WIZARD_HELP)]
     Setup {
@@ -464,6 +472,7 @@ impl Command {
             Command::Remove { .. } => "remove",
             Command::Sim { .. } => "sim",
             Command::Demo => "demo",
+            Command::Manpages { .. } => "manpages",
             Command::Setup { .. } => "setup",
             Command::Reauth { .. } => "reauth",
         }
@@ -476,7 +485,7 @@ fn unused_globals(command: &str) -> &'static [&'static str] {
     match command {
         "list" => &["store", "timeout"],
         "demo" => &["store", "config_dir", "timeout"],
-        "sim" | "completions" => &["store", "config_dir", "timeout"],
+        "sim" | "completions" | "manpages" => &["store", "config_dir", "timeout"],
         // Only a login decides where new secrets go; the rest use the connection's store.
         "login" | "setup" | "reauth" => &[],
         _ => &["store"],
@@ -654,6 +663,20 @@ pub fn main() -> ExitCode {
             ca_file,
         }) => runtime.block_on(commands::sim::run_sim(port, scenario, rtt_ms, tls, ca_file)),
         Some(Command::Demo) => runtime.block_on(launch::demo()),
+        Some(Command::Manpages { dir }) => {
+            let written = std::fs::create_dir_all(&dir)
+                .and_then(|()| clap_mangen::generate_to(command(), &dir));
+            match written {
+                Ok(()) => {
+                    say!("Wrote the manual pages to {}.", dir.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => commands::fail(
+                    commands::EXIT_USAGE,
+                    format!("cannot write the manual pages to {}: {e}", dir.display()),
+                ),
+            }
+        }
         Some(Command::Setup { name }) => {
             runtime.block_on(wizard(&global, Start::New(name.unwrap_or_default())))
         }

@@ -338,6 +338,7 @@ fn each_commands_help_names_its_exit_codes_and_only_the_options_it_uses() {
         "demo",
         "setup",
         "reauth",
+        "manpages",
     ];
     for command in commands {
         let text = help(command);
@@ -345,9 +346,10 @@ fn each_commands_help_names_its_exit_codes_and_only_the_options_it_uses() {
         // Where new secrets go is a login's choice only.
         let store = ["login", "setup", "reauth"].contains(&command);
         assert_eq!(text.contains("--store"), store, "{command}: {text}");
-        let local = ["sim", "demo", "completions"].contains(&command);
+        let local = ["sim", "demo", "completions", "manpages"].contains(&command);
         assert_eq!(text.contains("--config-dir"), !local, "{command}: {text}");
-        let asks_salesforce = !["list", "sim", "demo", "completions"].contains(&command);
+        let asks_salesforce =
+            !["list", "sim", "demo", "completions", "manpages"].contains(&command);
         assert_eq!(
             text.contains("--timeout"),
             asks_salesforce,
@@ -1091,4 +1093,71 @@ async fn the_simulated_org_over_https_is_trusted_through_its_own_ca_only() {
     let _ = Command::new("kill").arg(sim.id().to_string()).status();
     let _ = sim.wait();
     assert!(!ca.exists(), "the CA of a run is removed when it ends");
+}
+
+#[test]
+fn a_manual_page_for_sfconnect_and_each_command_renders_with_man() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("man1");
+    let out = cmd(dir.path(), &["manpages", pages.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let help = String::from_utf8(cmd(dir.path(), &["--help"]).output().unwrap().stdout).unwrap();
+    // Every command the help lists has its page, and the tool has one.
+    let commands: Vec<&str> = help
+        .split("Commands:")
+        .nth(1)
+        .unwrap()
+        .split("Options:")
+        .next()
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .collect();
+    assert!(commands.len() >= 14, "{commands:?}");
+    let mut names = vec!["sfconnect".to_string()];
+    names.extend(commands.iter().map(|c| format!("sfconnect-{c}")));
+    let have_man = Command::new("man").arg("--version").output().is_ok();
+    assert!(
+        have_man || std::env::var("CI").as_deref() != Ok("true"),
+        "CI must render the pages: .ci/run installs man-db"
+    );
+    if !have_man {
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            b"SKIPPED a_manual_page_for_sfconnect_and_each_command_renders_with_man: man is not installed\n",
+        );
+    }
+    for name in names {
+        let page = pages.join(format!("{name}.1"));
+        assert!(page.exists(), "{name}.1 is written");
+        if !have_man {
+            continue;
+        }
+        let shown = Command::new("man")
+            .args(["-P", "cat", "-l"])
+            .arg(&page)
+            .env("MANWIDTH", "100")
+            .output()
+            .unwrap();
+        assert_eq!(shown.status.code(), Some(0), "{name}: {}", text(&shown));
+        let shown = String::from_utf8_lossy(&shown.stdout);
+        assert!(
+            shown.contains("NAME") && shown.contains("SYNOPSIS"),
+            "{name}: {shown}"
+        );
+        assert!(shown.contains(&name), "{name}: {shown}");
+    }
+    // A directory that cannot be written is a usage error.
+    let blocked = dir.path().join("file");
+    std::fs::write(&blocked, "").unwrap();
+    let out = cmd(
+        dir.path(),
+        &["manpages", blocked.join("man1").to_str().unwrap()],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
 }
