@@ -214,6 +214,10 @@ pub enum Command {
         /// Run the checks now, and run the notification command when a connection's health changes.
         #[arg(long)]
         notify: bool,
+        /// One line for all connections (one JSON object with --json): how many are healthy,
+        /// and how many still use a login method Salesforce is retiring.
+        #[arg(long)]
+        summary: bool,
         /// The notification command (sh -c); default: `notify_command` in the config file.
         #[arg(
             long,
@@ -595,6 +599,7 @@ pub fn main() -> ExitCode {
             json,
             notify,
             notify_command,
+            summary,
         }) => {
             let notify = notify.then_some(commands::status::Notify {
                 command: notify_command,
@@ -604,6 +609,7 @@ pub fn main() -> ExitCode {
                 name.as_deref(),
                 json,
                 notify,
+                summary,
             ))
         }
         Some(Command::Test { name, json }) => {

@@ -13,6 +13,7 @@ use super::saved::{http, run_checks, use_colour};
 use super::test::record;
 use super::{EXIT_FAILED, EXIT_USAGE, fail, profile_failure, profiles};
 use crate::cli::Global;
+use crate::connect::advisories::{Advisory, advisories, fleet_summary};
 use crate::connect::health::{Health, health};
 use crate::connect::saved::record_unopenable;
 use crate::connect::{open_in, target};
@@ -98,6 +99,7 @@ async fn check_and_notify(
         // Only the settings changed; no need to open the secret store again.
         let after = profiles.get(name).unwrap_or_else(|_| profile.clone());
         let (new, message) = health(&after, SystemTime::now());
+        let message = crate::check::named(&message, name);
         if new != old {
             on_change(name, old, new, &message);
             if let Some(cmd) = &command {
@@ -143,6 +145,17 @@ fn health_here(p: &Profile, dir: &std::path::Path, now: SystemTime) -> (Health, 
     }
 }
 
+/// A connection's advisories, with its name in their commands.
+fn advisories_of(name: &str, p: &Profile, now: SystemTime) -> Vec<Advisory> {
+    advisories(p.flow, now)
+        .into_iter()
+        .map(|mut a| {
+            a.message = crate::check::named(&a.message, name);
+            a
+        })
+        .collect()
+}
+
 fn print(selection: &Selection, json: bool) -> ExitCode {
     let Selection {
         connections,
@@ -165,11 +178,13 @@ fn print(selection: &Selection, json: bool) -> ExitCode {
     }
     for (name, p) in connections {
         let (h, message) = health_here(p, dir, now);
+        let message = crate::check::named(&message, name);
         alarming |= h.alarming();
         if json {
             let mut row = profile_json(name, p, now);
             row["health"] = Value::from(h.as_str());
             row["message"] = Value::from(message);
+            row["advisories"] = json!(advisories_of(name, p, now));
             rows.push(row);
         } else {
             let mark = match h {
@@ -185,7 +200,16 @@ fn print(selection: &Selection, json: bool) -> ExitCode {
                 h.as_str(),
                 p.store.as_str()
             );
+            for advisory in advisories_of(name, p, now) {
+                // Said once: an expiring connection's message is the advisory already.
+                if advisory.message != message {
+                    out!("    advisory: {}", advisory.message);
+                }
+            }
         }
+    }
+    if !json && let Some(line) = fleet_summary(connections.iter().map(|(_, p)| p.flow), now) {
+        out!("{line}");
     }
     if json {
         out!("{}", Value::Array(rows));
@@ -205,14 +229,59 @@ pub async fn status(
     name: Option<&str>,
     json: bool,
     notify: Option<Notify>,
+    summary: bool,
 ) -> ExitCode {
     let connections = match notify {
         Some(n) => check_and_notify(global, name, &n, &mut |_, _, _, _| {}).await,
         None => selected(global, name),
     };
     match connections {
+        Ok(c) if summary => print_summary(&c, json),
         Ok(c) => print(&c, json),
         Err(code) => code,
+    }
+}
+
+/// The fleet in one line (or one JSON object): how many connections, how many healthy, and
+/// how many still use a retiring login method.
+fn print_summary(selection: &Selection, json: bool) -> ExitCode {
+    let now = SystemTime::now();
+    let healths: Vec<Health> = selection
+        .connections
+        .iter()
+        .map(|(_, p)| health_here(p, &selection.dir, now).0)
+        .collect();
+    let total = healths.len() + selection.broken.len();
+    let healthy = healths.iter().filter(|h| !h.alarming()).count();
+    let flows = || selection.connections.iter().map(|(_, p)| p.flow);
+    let retiring = fleet_summary(flows(), now);
+    let message = match &retiring {
+        Some(line) => format!("{healthy} of {total} connections healthy. {line}"),
+        None => format!("{healthy} of {total} connections healthy."),
+    };
+    if json {
+        let soap = flows().filter(|f| *f == crate::profile::Flow::Soap).count();
+        let password = flows()
+            .filter(|f| *f == crate::profile::Flow::Password)
+            .count();
+        out!(
+            "{}",
+            json!({
+                "connections": total,
+                "healthy": healthy,
+                "soap_login": soap,
+                "soap_login_days_left": crate::connect::advisories::soap_days_left(now),
+                "password_flow": password,
+                "message": message,
+            })
+        );
+    } else {
+        out!("{message}");
+    }
+    if healthy == total {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_FAILED)
     }
 }
 

@@ -30,7 +30,8 @@ pub fn password_expires_in_days(profile: &Profile, now: SystemTime) -> Option<i6
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Health {
     Ok,
-    /// The password expires within the warning window.
+    /// The password expires within the warning window, or the login method retires within
+    /// the migration window.
     Expiring,
     Failing,
     Untested,
@@ -52,8 +53,20 @@ impl Health {
     }
 }
 
-/// Health and a one-line message, from what is saved (no network).
+/// Health and a one-line message, from what is saved (no network). A login method that
+/// retires within the migration window counts as expiring, as a password does.
 pub fn health(p: &Profile, now: SystemTime) -> (Health, String) {
+    let (h, message) = saved_health(p, now);
+    let pressing = super::advisories::advisories(p.flow, now)
+        .into_iter()
+        .find(|a| a.pressing());
+    match (h, pressing) {
+        (Health::Ok | Health::Untested, Some(a)) => (Health::Expiring, a.message),
+        (h, _) => (h, message),
+    }
+}
+
+fn saved_health(p: &Profile, now: SystemTime) -> (Health, String) {
     let expiry = password_expires_in_days(p, now);
     let tested = p.last_test.as_ref().map(|t| {
         let age = now.duration_since(t.at).unwrap_or(Duration::ZERO).as_secs() / 86_400;

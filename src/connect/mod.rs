@@ -2,6 +2,7 @@
 //! run and record checks, save through the staged swap, browser and device logins. It returns
 //! typed results and progress events; it never prints, prompts or decides exit codes.
 
+pub mod advisories;
 pub mod browser;
 pub mod health;
 pub mod interactive;

@@ -87,7 +87,15 @@ pub fn connection_rows(profiles: &Profiles) -> Vec<ConnectionRow> {
         .connections
         .iter()
         .map(|(name, p)| {
-            let (h, summary) = health(p, now);
+            let (h, mut summary) = health(p, now);
+            // A retiring login method is said on every row that uses one, in a few words.
+            if let Some(a) = crate::connect::advisories::advisories(p.flow, now).first() {
+                summary = if summary == a.message {
+                    a.short.clone()
+                } else {
+                    format!("{summary} · {}", a.short)
+                };
+            }
             ConnectionRow {
                 name: name.clone(),
                 health: match h {

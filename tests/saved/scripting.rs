@@ -1161,3 +1161,79 @@ fn a_manual_page_for_sfconnect_and_each_command_renders_with_man() {
     .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn status_gives_retiring_login_methods_their_advisory_and_the_fleet_its_line() {
+    use sfconnect::connect::advisories::soap_days_left;
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = run_async(demo_login(d, sim.login_url(), "prod")).await;
+    assert!(out.status.success(), "{}", text(&out));
+    let days = soap_days_left(std::time::SystemTime::now());
+    let out = run_async(cmd(d, &["status"])).await;
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains(&format!(
+            "advisory: SOAP login() retires with Summer '27, in {days} days"
+        )),
+        "{said}"
+    );
+    assert!(said.contains("sfconnect login prod --flow jwt"), "{said}");
+    assert!(said.contains("not yet confirmed"), "{said}");
+    assert!(
+        said.lines()
+            .last()
+            .unwrap()
+            .starts_with("1 connection still uses SOAP login"),
+        "{said}"
+    );
+    let out = run_async(cmd(d, &["status", "--json"])).await;
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let advisory = &rows[0]["advisories"][0];
+    assert_eq!(advisory["id"], "soap_login_retires");
+    assert_eq!(advisory["until"], "2027-06-01");
+    assert_eq!(advisory["days_left"], days);
+    assert_eq!(
+        advisory["replace_with"],
+        serde_json::json!(["jwt", "client-credentials", "web"])
+    );
+    let out = run_async(cmd(d, &["status", "--summary", "--json"])).await;
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["connections"], 1);
+    assert_eq!(summary["soap_login"], 1);
+    assert_eq!(summary["soap_login_days_left"], days);
+    // A method with nothing retiring has no advisory.
+    let refresh = browser_refresh_token(&sim, sfconnect::sim::scenario::DEMO_CONSUMER_SECRET).await;
+    let mut import = cmd(
+        d,
+        &[
+            "login",
+            "oauth",
+            "--flow",
+            "refresh-token",
+            "--login-url",
+            sim.login_url(),
+            "--client-id",
+            sfconnect::sim::scenario::DEMO_CONSUMER_KEY,
+        ],
+    );
+    import
+        .env(
+            "SFCONNECT_CLIENT_SECRET",
+            sfconnect::sim::scenario::DEMO_CONSUMER_SECRET,
+        )
+        .env("SFCONNECT_REFRESH_TOKEN", &refresh);
+    let out = run_async(import).await;
+    assert!(out.status.success(), "{}", text(&out));
+    let out = run_async(cmd(d, &["status", "oauth", "--json"])).await;
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows[0]["advisories"], serde_json::json!([]));
+    let out = run_async(cmd(d, &["status", "--summary"])).await;
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .starts_with("2 of 2 connections healthy. 1 connection still uses SOAP login"),
+        "{}",
+        text(&out)
+    );
+}

@@ -988,3 +988,50 @@ fn a_check_task_that_panics_ends_the_test_with_an_error_not_a_spinner() {
     s.send("\x03");
     assert_eq!(s.exit_code(), 0);
 }
+
+#[test]
+fn home_says_which_connections_use_a_retiring_login_method() {
+    use sfconnect::sim::{self, Scenario, SimOptions};
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sim = rt
+        .block_on(sim::start(Scenario::demo(), SimOptions::default()))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sfconnect"))
+        .args([
+            "login",
+            "c",
+            "--flow",
+            "soap",
+            "--login-url",
+            sim.login_url(),
+        ])
+        .args(["--username", DEMO_USERNAME])
+        .env("SFCONNECT_CONFIG_DIR", dir.path())
+        .env("SFCONNECT_STORE", "file")
+        .env("SFCONNECT_LOG_DIR", dir.path().join("logs"))
+        .env("SFCONNECT_PASSWORD", DEMO_PASSWORD)
+        .env("SFCONNECT_SECURITY_TOKEN", DEMO_TOKEN)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dir_text = dir.path().display().to_string();
+    let mut s = Session::start_sized(
+        &[],
+        24,
+        120,
+        &[
+            ("SFCONNECT_CONFIG_DIR", dir_text.as_str()),
+            ("SFCONNECT_STORE", "file"),
+        ],
+    );
+    let days = sfconnect::connect::advisories::soap_days_left(std::time::SystemTime::now());
+    s.wait_for(&format!("SOAP login retires in {days} days"));
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+}
