@@ -218,6 +218,10 @@ pub enum Command {
         /// and how many still use a login method Salesforce is retiring.
         #[arg(long)]
         summary: bool,
+        /// Output format: text, json (the same as --json) or prometheus (the text exposition
+        /// format, for node_exporter's textfile collector).
+        #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "summary")]
+        format: Option<StatusFormat>,
         /// The notification command (sh -c); default: `notify_command` in the config file.
         #[arg(
             long,
@@ -362,6 +366,17 @@ pub enum Command {
         #[arg(add = saved_names())]
         name: String,
     },
+}
+
+/// What `status` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StatusFormat {
+    /// A line per connection, for people.
+    Text,
+    /// One JSON array (as --json).
+    Json,
+    /// The Prometheus text exposition format.
+    Prometheus,
 }
 
 /// How far to trust a cached access token.
@@ -555,6 +570,10 @@ pub fn main() -> ExitCode {
     // With --json, errors too come out as JSON on stdout (the exit code is the same).
     let json = match &cli.command {
         Some(Command::Login(args)) => args.json,
+        Some(Command::Status {
+            format: Some(StatusFormat::Json),
+            ..
+        }) => true,
         Some(
             Command::List { json }
             | Command::Status { json, .. }
@@ -564,6 +583,7 @@ pub fn main() -> ExitCode {
             | Command::Remove { json, .. },
         ) => *json,
         Some(Command::Export { format, .. }) => *format == ExportFormat::Json,
+
         _ => false,
     };
     commands::json_errors(json);
@@ -600,6 +620,7 @@ pub fn main() -> ExitCode {
             notify,
             notify_command,
             summary,
+            format,
         }) => {
             let notify = notify.then_some(commands::status::Notify {
                 command: notify_command,
@@ -607,9 +628,10 @@ pub fn main() -> ExitCode {
             runtime.block_on(commands::status::status(
                 &global,
                 name.as_deref(),
-                json,
+                json || format == Some(StatusFormat::Json),
                 notify,
                 summary,
+                format == Some(StatusFormat::Prometheus),
             ))
         }
         Some(Command::Test { name, json }) => {

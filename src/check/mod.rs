@@ -197,6 +197,8 @@ pub struct LoggedIn {
     /// The username the org reported (SOAP logins say it; OAuth logins learn it from identity).
     pub username: Option<String>,
     pub password_changed_at: Option<SystemTime>,
+    /// Daily API requests left, as the org reported them during the test.
+    pub api_requests_remaining: Option<i64>,
 }
 
 /// All verdicts, in `CHECKS` order, plus what the run learned.
@@ -465,6 +467,7 @@ pub async fn run(
             username: auth.username.clone().or(evaluated.username),
             auth,
             password_changed_at: evaluated.password_changed_at,
+            api_requests_remaining: evaluated.api_requests_remaining,
         }),
     }
 }

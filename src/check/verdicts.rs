@@ -70,6 +70,7 @@ pub struct Evaluated {
     pub username: Option<String>,
     pub licenses: Option<Licenses>,
     pub password_changed_at: Option<SystemTime>,
+    pub api_requests_remaining: Option<i64>,
 }
 
 fn records(value: &Result<Value, SfError>) -> Vec<Value> {
@@ -118,6 +119,7 @@ pub fn evaluate(
                 username,
                 licenses: None,
                 password_changed_at: None,
+                api_requests_remaining: None,
             };
         }
     };
@@ -158,7 +160,17 @@ pub fn evaluate(
         username,
         licenses: Some(licenses(target, &license_rows, &active)),
         password_changed_at: changed,
+        api_requests_remaining: daily_requests(limits).map(|l| l.remaining),
     }
+}
+
+/// The org's daily API requests, when it reported them.
+fn daily_requests(limits: &Result<Value, SfError>) -> Option<Limit> {
+    limits
+        .as_ref()
+        .ok()
+        .and_then(|v| v.get("DailyApiRequests"))
+        .and_then(|v| serde_json::from_value::<Limit>(v.clone()).ok())
 }
 
 fn identity_verdict(
@@ -255,12 +267,7 @@ fn objects_verdict(target: &Target, describes: &[Result<Value, SfError>]) -> Che
 }
 
 fn limits_verdict(limits: &Result<Value, SfError>) -> CheckResult {
-    let daily = limits
-        .as_ref()
-        .ok()
-        .and_then(|v| v.get("DailyApiRequests"))
-        .and_then(|v| serde_json::from_value::<Limit>(v.clone()).ok());
-    let Some(daily) = daily else {
+    let Some(daily) = daily_requests(limits) else {
         return CheckResult::new(
             "limits",
             Status::Skip,

@@ -3,6 +3,7 @@
 pub mod device_login;
 pub mod list;
 pub mod login;
+pub mod prometheus;
 pub mod remove;
 pub mod saved;
 pub mod sim;

@@ -230,15 +230,37 @@ pub async fn status(
     json: bool,
     notify: Option<Notify>,
     summary: bool,
+    prometheus: bool,
 ) -> ExitCode {
     let connections = match notify {
         Some(n) => check_and_notify(global, name, &n, &mut |_, _, _, _| {}).await,
         None => selected(global, name),
     };
     match connections {
+        Ok(c) if prometheus => print_prometheus(&c),
         Ok(c) if summary => print_summary(&c, json),
         Ok(c) => print(&c, json),
         Err(code) => code,
+    }
+}
+
+/// The Prometheus text format; the exit code is `status`'s.
+fn print_prometheus(selection: &Selection) -> ExitCode {
+    let now = SystemTime::now();
+    let rows: Vec<(String, &Profile, Health)> = selection
+        .connections
+        .iter()
+        .map(|(name, p)| (name.clone(), p, health_here(p, &selection.dir, now).0))
+        .collect();
+    let broken: Vec<String> = selection.broken.iter().map(|(n, _)| n.clone()).collect();
+    out!(
+        "{}",
+        super::prometheus::render(&rows, &broken, now).trim_end()
+    );
+    if broken.is_empty() && rows.iter().all(|(_, _, h)| !h.alarming()) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_FAILED)
     }
 }
 

@@ -38,6 +38,11 @@ impl Advisory {
     }
 }
 
+/// The moment SOAP login() is taken to end (the start of 1 June 2027, UTC).
+pub fn soap_retirement_time() -> SystemTime {
+    retirement_day()
+}
+
 fn retirement_day() -> SystemTime {
     humantime::parse_rfc3339(&format!("{SOAP_LOGIN_RETIRES}T00:00:00Z"))
         .unwrap_or(SystemTime::UNIX_EPOCH)

@@ -93,6 +93,7 @@ pub fn finalize(
         at: now,
         ok: true,
         summary,
+        api_requests_remaining: session.api_requests_remaining,
     });
 }
 

@@ -212,6 +212,10 @@ impl Saved {
             at: SystemTime::now(),
             ok: outcome.ok(),
             summary: outcome.summary(),
+            api_requests_remaining: outcome
+                .session
+                .as_ref()
+                .and_then(|s| s.api_requests_remaining),
         };
         match &outcome.session {
             Some(session) => {
@@ -277,6 +281,7 @@ pub async fn record_unopenable(
                 at: SystemTime::now(),
                 ok: false,
                 summary,
+                api_requests_remaining: None,
             })
         })
     })

@@ -74,6 +74,9 @@ pub struct LastTest {
     /// One line: the failing check's diagnosis, or what passed.
     #[serde(default)]
     pub summary: String,
+    /// Daily API requests the org had left at the test.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_requests_remaining: Option<i64>,
 }
 
 /// Objects whose access the connection checks (empty: the defaults).

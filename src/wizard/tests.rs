@@ -68,6 +68,7 @@ pub(super) fn verified(name: &str, draft: &Draft) -> Arc<Verified> {
             },
             username: draft.username.clone(),
             password_changed_at: None,
+            api_requests_remaining: None,
         },
         summary: "all checks passed".into(),
     })

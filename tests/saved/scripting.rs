@@ -1237,3 +1237,92 @@ async fn status_gives_retiring_login_methods_their_advisory_and_the_fleet_its_li
         text(&out)
     );
 }
+
+/// promtool, when installed; CI must have it (.ci/run installs Debian's prometheus package).
+fn promtool() -> Option<&'static str> {
+    let have = Command::new("promtool").arg("--version").output().is_ok();
+    assert!(
+        have || std::env::var("CI").as_deref() != Ok("true"),
+        "CI must check the metrics: .ci/run installs prometheus (promtool)"
+    );
+    if !have {
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            b"SKIPPED promtool checks: promtool is not installed\n",
+        );
+    }
+    have.then_some("promtool")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn status_speaks_prometheus_and_the_readme_alert_rules_are_valid() {
+    use std::io::Write;
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = run_async(demo_login(d, sim.login_url(), "prod-eu")).await;
+    assert!(out.status.success(), "{}", text(&out));
+    let out = run_async(cmd(d, &["status", "--format", "prometheus"])).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let metrics = String::from_utf8(out.stdout).unwrap();
+    let labels =
+        "{name=\"prod-eu\",flow=\"soap\",org_id=\"00D5e000003V0C7EAK\",environment=\"production\"}";
+    let retires = humantime::parse_rfc3339("2027-06-01T00:00:00Z")
+        .unwrap()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    for (family, value) in [
+        ("sfconnect_connection_healthy", Some("1".to_string())),
+        ("sfconnect_password_expiry_timestamp_seconds", None),
+        ("sfconnect_last_test_timestamp_seconds", None),
+        ("sfconnect_last_test_success", Some("1".to_string())),
+        (
+            "sfconnect_login_method_retirement_timestamp_seconds",
+            Some(retires.to_string()),
+        ),
+        ("sfconnect_api_requests_remaining", None),
+    ] {
+        assert!(
+            metrics.contains(&format!("# TYPE {family} gauge")),
+            "{metrics}"
+        );
+        let sample = metrics
+            .lines()
+            .find(|l| l.starts_with(&format!("{family}{labels} ")))
+            .unwrap_or_else(|| panic!("no {family} sample: {metrics}"));
+        if let Some(value) = value {
+            assert!(sample.ends_with(&format!(" {value}")), "{sample}");
+        }
+    }
+    let Some(promtool) = promtool() else { return };
+    let mut check = Command::new(promtool)
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    check
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(metrics.as_bytes())
+        .unwrap();
+    let checked = check.wait_with_output().unwrap();
+    assert!(checked.status.success(), "{}{metrics}", text(&checked));
+    // The alert rules the README shows are the file promtool checks.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let rules = root.join("contrib/prometheus/sfconnect-alerts.yml");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    assert!(
+        readme.contains(&std::fs::read_to_string(&rules).unwrap()),
+        "README shows the rules file"
+    );
+    let checked = Command::new(promtool)
+        .args(["check", "rules"])
+        .arg(&rules)
+        .output()
+        .unwrap();
+    assert!(checked.status.success(), "{}", text(&checked));
+}

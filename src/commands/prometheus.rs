@@ -1,0 +1,139 @@
+//! `sfconnect status --format prometheus`: the Prometheus text exposition format, for
+//! node_exporter's textfile collector (written by cron) or any scraper of files.
+
+use std::fmt::Write as _;
+use std::time::SystemTime;
+
+use crate::connect::advisories::{advisories, soap_retirement_time};
+use crate::connect::health::{Health, PASSWORD_POLICY_DAYS};
+use crate::profile::Profile;
+
+/// One metric family: its help line, then a sample per connection that has a value.
+struct Family {
+    name: &'static str,
+    help: &'static str,
+    samples: Vec<(String, f64)>,
+}
+
+/// A label value as the format wants it: backslash, double quote and line feed escaped.
+fn escape(value: &str) -> String {
+    value
+        .replace('\\', r"\\")
+        .replace('"', "\\\"")
+        .replace('\n', r"\n")
+}
+
+fn labels(name: &str, p: Option<&Profile>) -> String {
+    let (flow, org_id, environment) = match p {
+        Some(p) => (
+            p.flow.as_str(),
+            p.org_id.as_deref().unwrap_or_default(),
+            if p.sandbox { "sandbox" } else { "production" },
+        ),
+        None => ("", "", ""),
+    };
+    format!(
+        "{{name=\"{}\",flow=\"{}\",org_id=\"{}\",environment=\"{}\"}}",
+        escape(name),
+        escape(flow),
+        escape(org_id),
+        environment
+    )
+}
+
+fn seconds(t: SystemTime) -> f64 {
+    t.duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs() as f64)
+        .unwrap_or(0.0)
+}
+
+/// The metrics for `connections` (with their health) and for entries the config file cannot
+/// read (`broken`, unhealthy by definition).
+pub fn render(
+    connections: &[(String, &Profile, Health)],
+    broken: &[String],
+    now: SystemTime,
+) -> String {
+    let mut families = vec![
+        Family {
+            name: "sfconnect_connection_healthy",
+            help: "1 when the connection is healthy (its last test passed and nothing expires soon), else 0.",
+            samples: Vec::new(),
+        },
+        Family {
+            name: "sfconnect_password_expiry_timestamp_seconds",
+            help: "When the integration user's password expires under the org's policy (password logins whose last change is known), in seconds since the Unix epoch.",
+            samples: Vec::new(),
+        },
+        Family {
+            name: "sfconnect_last_test_timestamp_seconds",
+            help: "When the connection was last tested, in seconds since the Unix epoch.",
+            samples: Vec::new(),
+        },
+        Family {
+            name: "sfconnect_last_test_success",
+            help: "1 when the last test passed, else 0.",
+            samples: Vec::new(),
+        },
+        Family {
+            name: "sfconnect_login_method_retirement_timestamp_seconds",
+            help: "When Salesforce retires the connection's login method (SOAP login: Summer '27, 1 June 2027 assumed), in seconds since the Unix epoch.",
+            samples: Vec::new(),
+        },
+        Family {
+            name: "sfconnect_api_requests_remaining",
+            help: "Daily API requests the org had left at the connection's last test.",
+            samples: Vec::new(),
+        },
+    ];
+    for name in broken {
+        families[0].samples.push((labels(name, None), 0.0));
+    }
+    for (name, p, health) in connections {
+        let l = labels(name, Some(p));
+        let healthy = if *health == Health::Ok { 1.0 } else { 0.0 };
+        families[0].samples.push((l.clone(), healthy));
+        if let (true, Some(changed)) = (p.flow.uses_password(), p.password_changed_at) {
+            let policy = p
+                .password_policy_days
+                .map(i64::from)
+                .unwrap_or(PASSWORD_POLICY_DAYS);
+            families[1]
+                .samples
+                .push((l.clone(), seconds(changed) + (policy * 86_400) as f64));
+        }
+        if let Some(t) = &p.last_test {
+            families[2].samples.push((l.clone(), seconds(t.at)));
+            families[3]
+                .samples
+                .push((l.clone(), if t.ok { 1.0 } else { 0.0 }));
+            if let Some(left) = t.api_requests_remaining {
+                families[5].samples.push((l.clone(), left as f64));
+            }
+        }
+        if advisories(p.flow, now).iter().any(|a| a.until.is_some()) {
+            families[4]
+                .samples
+                .push((l.clone(), seconds(soap_retirement_time())));
+        }
+    }
+    let mut out = String::new();
+    for family in families {
+        let _ = writeln!(out, "# HELP {} {}", family.name, family.help);
+        let _ = writeln!(out, "# TYPE {} gauge", family.name);
+        for (labels, value) in family.samples {
+            let _ = writeln!(out, "{}{labels} {value}", family.name);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn label_values_are_escaped() {
+        assert_eq!(escape("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
+    }
+}
