@@ -295,6 +295,19 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Put one value of a saved connection on the clipboard, without printing it, to paste
+    /// into the integration's own form.
+    #[command(
+        after_help = "Through the terminal (OSC 52: works over SSH, and in tmux with `set -g set-clipboard on`), or the desktop's clipboard tool (wl-copy, xclip, xsel) on a local desktop. An access token is one the org accepts, as `sfconnect token` gives it.\nExit codes: 0 copied; 1 no access token could be had, or the secrets cannot be opened; 2 usage, unknown name, a field the connection does not hold, or no clipboard."
+    )]
+    Copy {
+        /// The saved connection.
+        #[arg(add = saved_names())]
+        name: String,
+        /// Which value.
+        #[arg(value_enum)]
+        field: CopyField,
+    },
     /// Print a shell completion script.
     #[command(
         after_help = "Example: source <(sfconnect completions bash) in ~/.bashrc. Saved connection names complete too.\nExit codes: 0; 2 an unknown shell."
@@ -366,6 +379,36 @@ pub enum Command {
         #[arg(add = saved_names())]
         name: String,
     },
+}
+
+/// A value `copy` can put on the clipboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CopyField {
+    Username,
+    Password,
+    SecurityToken,
+    ConsumerKey,
+    ConsumerSecret,
+    RefreshToken,
+    AccessToken,
+    LoginUrl,
+    InstanceUrl,
+}
+
+impl CopyField {
+    pub fn label(self) -> &'static str {
+        match self {
+            CopyField::Username => "username",
+            CopyField::Password => "password",
+            CopyField::SecurityToken => "security token",
+            CopyField::ConsumerKey => "consumer key",
+            CopyField::ConsumerSecret => "consumer secret",
+            CopyField::RefreshToken => "refresh token",
+            CopyField::AccessToken => "access token",
+            CopyField::LoginUrl => "login URL",
+            CopyField::InstanceUrl => "instance URL",
+        }
+    }
 }
 
 /// What `status` prints.
@@ -488,6 +531,7 @@ impl Command {
             Command::Export { .. } => "export",
             Command::Watch { .. } => "watch",
             Command::Completions { .. } => "completions",
+            Command::Copy { .. } => "copy",
             Command::Remove { .. } => "remove",
             Command::Sim { .. } => "sim",
             Command::Demo => "demo",
@@ -671,6 +715,9 @@ pub fn main() -> ExitCode {
             },
             json,
         )),
+        Some(Command::Copy { name, field }) => {
+            runtime.block_on(commands::copy::run(&global, &name, field))
+        }
         Some(Command::Completions { shell }) => {
             use std::io::Write as _;
             let _ = std::io::stdout()

@@ -1,5 +1,6 @@
 //! The scriptable commands: plain output, documented exit codes, never raw mode.
 
+pub mod copy;
 pub mod device_login;
 pub mod list;
 pub mod login;

@@ -339,6 +339,7 @@ fn each_commands_help_names_its_exit_codes_and_only_the_options_it_uses() {
         "setup",
         "reauth",
         "manpages",
+        "copy",
     ];
     for command in commands {
         let text = help(command);
@@ -1325,4 +1326,35 @@ async fn status_speaks_prometheus_and_the_readme_alert_rules_are_valid() {
         .output()
         .unwrap();
     assert!(checked.status.success(), "{}", text(&checked));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn copy_without_any_clipboard_or_of_a_value_not_held_is_a_usage_error() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = run_async(demo_login(d, sim.login_url(), "prod")).await;
+    assert!(out.status.success(), "{}", text(&out));
+    // No controlling terminal and no desktop: nowhere to copy to, and nothing printed.
+    let mut copy = cmd(d, &["copy", "prod", "password"]);
+    copy.env_remove("DISPLAY").env_remove("WAYLAND_DISPLAY");
+    let out = run_async(without_terminal(&copy)).await;
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("no clipboard"), "{}", text(&out));
+    assert!(!text(&out).contains(DEMO_PASSWORD), "{}", text(&out));
+    // A SOAP connection has no refresh token to copy; an unknown name is a usage error too.
+    for (args, said) in [
+        (
+            vec!["copy", "prod", "refresh-token"],
+            "holds no refresh token",
+        ),
+        (
+            vec!["copy", "nope", "password"],
+            "no saved connection named 'nope'",
+        ),
+    ] {
+        let out = run_async(without_terminal(&cmd(d, &args))).await;
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out));
+        assert!(text(&out).contains(said), "{args:?}: {}", text(&out));
+    }
 }

@@ -158,3 +158,70 @@ fn keys_pressed_while_the_window_is_too_small_do_nothing_unseen() {
         "nothing was typed or chosen unseen:\n{screen}"
     );
 }
+
+#[test]
+fn copy_puts_exactly_the_value_on_tmuxs_clipboard_and_nowhere_else() {
+    use sfconnect::sim::scenario::{DEMO_PASSWORD, DEMO_TOKEN};
+    use sfconnect::sim::{self, Scenario, SimOptions};
+    if !available() {
+        return;
+    }
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sim = rt
+        .block_on(sim::start(Scenario::demo(), SimOptions::default()))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sfconnect"))
+        .args([
+            "login",
+            "prod",
+            "--flow",
+            "soap",
+            "--login-url",
+            sim.login_url(),
+        ])
+        .args(["--username", DEMO_USERNAME])
+        .env("SFCONNECT_CONFIG_DIR", dir.path())
+        .env("SFCONNECT_STORE", "file")
+        .env("SFCONNECT_LOG_DIR", &logs)
+        .env("SFCONNECT_PASSWORD", DEMO_PASSWORD)
+        .env("SFCONNECT_SECURITY_TOKEN", DEMO_TOKEN)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dir_text = dir.path().display().to_string();
+    let logs_text = logs.display().to_string();
+    for (field, value) in [("password", DEMO_PASSWORD), ("security-token", DEMO_TOKEN)] {
+        let t = Tmux::start_with(
+            &["copy", "prod", field],
+            100,
+            30,
+            &[
+                ("SFCONNECT_CONFIG_DIR", &dir_text),
+                ("SFCONNECT_STORE", "file"),
+                ("SFCONNECT_LOG_DIR", &logs_text),
+            ],
+            &[("set-clipboard", "on"), ("remain-on-exit", "on")],
+        );
+        t.wait_for("integration's form");
+        assert!(
+            eventually(|| t.buffer().is_some()),
+            "no OSC 52 copy arrived"
+        );
+        assert_eq!(t.buffer().unwrap(), value, "{field}");
+        assert!(!t.screen().contains(value), "{field} shown: {}", t.screen());
+    }
+    for log in std::fs::read_dir(&logs).unwrap().flatten() {
+        let text = std::fs::read_to_string(log.path()).unwrap();
+        assert!(
+            !text.contains(DEMO_PASSWORD) && !text.contains(DEMO_TOKEN),
+            "{text}"
+        );
+    }
+}
