@@ -430,6 +430,9 @@ fn title(app: &App) -> String {
         Screen::Reauth => "what happened",
     };
     match &app.reauth {
+        Some(loaded) if app.moving => {
+            format!("Move '{}' to another login method: {step}", loaded.name)
+        }
         Some(loaded) => format!("Re-authenticate '{}': {step}", loaded.name),
         None => format!("New connection: {step}"),
     }
@@ -573,6 +576,18 @@ fn reauth(app: &App, frame: &mut Frame, area: Rect, look: Look) {
     lines.extend([Line::from(
         "The saved connection stays exactly as it is until the new credentials pass.",
     )]);
+    // A login method Salesforce is retiring is said, and the move offered, for every method.
+    lines.push(Line::from(""));
+    let now = std::time::SystemTime::now();
+    for advisory in crate::connect::advisories::advisories(loaded.draft.flow, now) {
+        lines.push(Line::from(Span::styled(
+            format!("⚠ {}.", advisory.short),
+            style(look, Color::Yellow),
+        )));
+    }
+    lines.push(Line::from(
+        "Press m to move it to another login method instead (JWT bearer suits an unattended integration); it keeps its name and settings.",
+    ));
     scrolled(
         app,
         frame,
@@ -610,13 +625,27 @@ fn method(app: &App, frame: &mut Frame, area: Rect, look: Look) {
     .areas(area);
     frame.render_widget(Paragraph::new(list(&labels, app.method, look)), choices);
     let m = app.method();
-    let mut about_lines = vec![
+    let mut about_lines = Vec::new();
+    if let (true, Some(loaded)) = (app.moving, &app.reauth) {
+        about_lines.push(Line::from(Span::styled(
+            format!(
+                "Moving '{}' off {}. For an unattended integration: JWT bearer (an External Client App, a certificate made here, the user pre-authorized), or client credentials (a Run As user, on My Domain); browser login when a person can log in once. The old method keeps working until the new one passes.",
+                loaded.name,
+                METHODS
+                    .iter()
+                    .find(|x| x.flow == loaded.draft.flow)
+                    .map_or("its method", |x| x.label),
+            ),
+            style(look, Color::Cyan),
+        )));
+    }
+    about_lines.extend([
         Line::from(m.recommendation),
         Line::from(Span::styled(
             format!("Note: {}", m.caveat),
             style(look, Color::Yellow),
         )),
-    ];
+    ]);
     if let Some(advice) = app.place_advice {
         about_lines.push(Line::from(Span::styled(
             advice.to_string(),

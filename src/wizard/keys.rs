@@ -163,6 +163,10 @@ impl App {
             }
             Screen::Reauth => vec![
                 ("Enter", "go on: the guides, then the form"),
+                (
+                    "m",
+                    "move it to another login method (kept as it is until the new one passes)",
+                ),
                 ("Esc", "back to the connections; nothing changes"),
             ],
             Screen::ConfirmRemove => vec![

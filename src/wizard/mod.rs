@@ -341,6 +341,9 @@ pub struct App {
     pub help_scroll_max: std::cell::Cell<usize>,
     /// Set while re-authenticating a saved connection.
     pub reauth: Option<Loaded>,
+    /// A re-authentication that moves the connection to another login method (`m` on the
+    /// re-authentication screen): the method's own setup guides, nothing of the old secrets.
+    pub moving: bool,
     /// Set while testing a saved connection from the home screen.
     pub testing_saved: bool,
     /// A browser or device login under way.
@@ -442,6 +445,7 @@ impl App {
             help_scroll: 0,
             help_scroll_max: std::cell::Cell::new(0),
             reauth: None,
+            moving: false,
             testing_saved: false,
             authorizing: None,
             generated: None,
@@ -474,6 +478,7 @@ impl App {
         self.kept = SecretBundle::default();
         self.generated = None;
         self.reauth = None;
+        self.moving = false;
         self.verified = None;
         self.screen = Screen::Name;
     }
@@ -501,16 +506,49 @@ impl App {
         self.guide = 0;
         self.scroll = 0;
         self.message = None;
+        self.moving = false;
         self.screen = Screen::Reauth;
         self.reauth = Some(loaded);
+    }
+
+    /// Move the connection being re-authenticated to another login method: choose it (the
+    /// recommended one for an unattended integration first), set it up, test it; the saved
+    /// connection keeps its old method until the new one passes.
+    fn begin_move(&mut self) {
+        self.moving = true;
+        self.kept = SecretBundle::default();
+        self.fields.clear();
+        self.spare.clear();
+        self.generated = None;
+        self.method = METHODS
+            .iter()
+            .position(|m| m.flow == Flow::Jwt)
+            .unwrap_or(0);
+        self.message = None;
+        self.screen = Screen::Method;
+    }
+
+    /// Back from a move to the plain re-authentication of the method in use.
+    fn cancel_move(&mut self) {
+        self.moving = false;
+        if let Some(loaded) = &self.reauth {
+            self.kept = loaded.draft.secrets.clone();
+            self.method = METHODS
+                .iter()
+                .position(|m| m.flow == loaded.draft.flow)
+                .unwrap_or(0);
+        }
+        self.fields.clear();
+        self.spare.clear();
+        self.screen = Screen::Reauth;
     }
 
     /// The guides on the way to the form: the method's setup for a new connection, its
     /// re-authentication plan for a saved one.
     pub fn guides(&self) -> &'static [&'static str] {
         match &self.reauth {
-            Some(_) => methods::reauth_plan(self.method().flow).guides,
-            None => self.method().guides,
+            Some(_) if !self.moving => methods::reauth_plan(self.method().flow).guides,
+            _ => self.method().guides,
         }
     }
 
@@ -1131,6 +1169,7 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
                 app.screen = Screen::Environment;
             }
             Key::Enter => app.screen = Screen::Prerequisites,
+            Key::Esc if app.moving => app.cancel_move(),
             Key::Esc => app.screen = Screen::Environment,
             _ => step(&mut app.method, METHODS.len(), key),
         },
@@ -1158,7 +1197,7 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
                 app.scroll_by(key);
             }
             Key::Enter => app.enter_credentials(),
-            Key::Esc if app.reauth.is_some() => app.screen = Screen::Reauth,
+            Key::Esc if app.reauth.is_some() && !app.moving => app.screen = Screen::Reauth,
             Key::Esc => app.screen = Screen::Prerequisites,
             _ => {}
         },
@@ -1269,6 +1308,7 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
         Screen::Certificate => return app.on_certificate_key(key),
         Screen::Reauth => match key {
             Key::Enter => app.screen = Screen::Guide,
+            Key::Char('m') => app.begin_move(),
             Key::Esc => {
                 app.reauth = None;
                 app.screen = Screen::Home;

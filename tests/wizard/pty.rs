@@ -1035,3 +1035,149 @@ fn home_says_which_connections_use_a_retiring_login_method() {
     s.send("q");
     assert_eq!(s.exit_code(), 0);
 }
+
+#[test]
+fn a_soap_connection_moves_to_jwt_keeping_its_name_and_settings_and_its_old_method_until_it_passes()
+{
+    use sfconnect::sim::scenario::DEMO_CONSUMER_KEY;
+    use sfconnect::sim::{self, Scenario, SimOptions};
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sim = rt
+        .block_on(sim::start(Scenario::demo(), SimOptions::default()))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let sfconnect = |args: &[&str]| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_sfconnect"));
+        c.args(args)
+            .env("SFCONNECT_CONFIG_DIR", dir.path())
+            .env("SFCONNECT_STORE", "file")
+            .env("SFCONNECT_LOG_DIR", dir.path().join("logs"))
+            .stdin(std::process::Stdio::null());
+        c
+    };
+    let out = sfconnect(&[
+        "login",
+        "c",
+        "--flow",
+        "soap",
+        "--login-url",
+        sim.login_url(),
+    ])
+    .args(["--username", DEMO_USERNAME])
+    .env("SFCONNECT_PASSWORD", DEMO_PASSWORD)
+    .env("SFCONNECT_SECURITY_TOKEN", DEMO_TOKEN)
+    .output()
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A setting of its own, which the move must keep.
+    let config = dir.path().join("connections.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replacen(
+            "[connections.c]\n",
+            "[connections.c]\ncompany_domains = [\"acme-demo.example\"]\n",
+            1,
+        ),
+    )
+    .unwrap();
+    let dir_text = dir.path().display().to_string();
+    let env = [
+        ("SFCONNECT_CONFIG_DIR", dir_text.as_str()),
+        ("SFCONNECT_STORE", "file"),
+    ];
+    let start = || Session::start_sized(&["reauth", "c"], 30, 100, &env);
+    let to_jwt_form = |s: &mut Session| {
+        s.wait_for("Press m to move");
+        assert!(
+            s.contents().contains("SOAP login retires in"),
+            "{}",
+            s.contents()
+        );
+        s.send("m");
+        s.wait_for("Moving 'c' off");
+        // JWT bearer is chosen for an unattended integration; its own setup guides follow.
+        for shows in [
+            "needs:",
+            "Create an External Client App",
+            "Private key file",
+        ] {
+            s.send(ENTER);
+            s.wait_for(shows);
+        }
+        s.paste(DEMO_CONSUMER_KEY);
+        s.send(ENTER);
+        s.wait_for("Made a private key");
+    };
+    // A move whose test fails (the certificate is not uploaded yet) changes nothing.
+    let before = std::fs::read(&config).unwrap();
+    let mut s = start();
+    to_jwt_form(&mut s);
+    s.send(ENTER);
+    s.wait_for("A check failed");
+    s.send("\x03");
+    assert_eq!(s.exit_code(), 0);
+    assert_eq!(
+        std::fs::read(&config).unwrap(),
+        before,
+        "the old method stays, byte for byte"
+    );
+    // Uploaded, the move goes through.
+    let mut s = start();
+    to_jwt_form(&mut s);
+    let made = std::fs::read_dir(dir.path().join("keys"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "crt"))
+        .max_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
+        .unwrap();
+    let certificate = std::fs::read_to_string(&made).unwrap();
+    let reply = rt.block_on(async {
+        reqwest::Client::new()
+            .post(format!("{}/__sim/apps/certificate", sim.login_url()))
+            .form(&[
+                ("consumer_key", DEMO_CONSUMER_KEY),
+                ("certificate", &certificate),
+            ])
+            .send()
+            .await
+            .unwrap()
+            .status()
+    });
+    assert!(reply.is_success());
+    s.send(ENTER);
+    s.wait_for("All required checks passed");
+    s.send(ENTER);
+    s.wait_for("where should the secrets live");
+    s.send("f");
+    s.send(ENTER);
+    s.wait_for("Re-authenticated 'c'");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+    let listed = sfconnect(&["list", "--json"]).output().unwrap();
+    let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+    assert_eq!(listed[0]["name"], "c");
+    assert_eq!(listed[0]["flow"], "jwt");
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(
+        text.contains("company_domains = [\"acme-demo.example\"]"),
+        "{text}"
+    );
+    let out = sfconnect(&["token", "c"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The old method's secrets went with it: the password is saved nowhere now.
+    let out = sfconnect(&["copy", "c", "password"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(said.contains("holds no password"), "{said}");
+}

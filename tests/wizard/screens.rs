@@ -29,6 +29,24 @@ fn render_sized(app: &App, width: u16, height: u16) -> String {
     format!("{}", terminal.backend())
 }
 
+/// The screen with the days left to a retiring login method written as `N`: they count down
+/// with the calendar, and a snapshot must not.
+fn undated(screen: &str) -> String {
+    const BEFORE: &str = "retires in ";
+    let mut out = String::with_capacity(screen.len());
+    let mut rest = screen;
+    while let Some(at) = rest.find(BEFORE) {
+        let (head, tail) = rest.split_at(at + BEFORE.len());
+        out.push_str(head);
+        let digits = tail.chars().take_while(char::is_ascii_digit).count();
+        out.push_str(&"N".repeat(digits.min(1)));
+        out.push_str(&" ".repeat(digits.saturating_sub(1)));
+        rest = &tail[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Snapshot a screen as it looks with Lightning and with Classic Setup paths.
 fn snap_both(app: &mut App, name: &str) -> String {
     let original = app.ui;
@@ -36,7 +54,7 @@ fn snap_both(app: &mut App, name: &str) -> String {
     for (ui, variant) in [(Ui::Lightning, "lightning"), (Ui::Classic, "classic")] {
         app.ui = ui;
         last = render(app);
-        insta::assert_snapshot!(format!("{name}_{variant}"), last.clone());
+        insta::assert_snapshot!(format!("{name}_{variant}"), undated(&last));
     }
     app.ui = original;
     last
