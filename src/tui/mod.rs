@@ -710,6 +710,28 @@ impl Runtime {
             Effect::ShowCertificate { request, key_file } => {
                 self.show_certificate(request, key_file)
             }
+            Effect::CopySecret { value, generation } => {
+                use secrecy::ExposeSecret;
+                use std::io::Write;
+                if stdout().is_terminal() {
+                    let sequence =
+                        secrecy::zeroize::Zeroizing::new(clipboard_sequence(value.expose_secret()));
+                    let _ = write!(stdout(), "{}", sequence.as_str());
+                    let _ = stdout().flush();
+                }
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    tokio::time::sleep(crate::wizard::handoff::CLEAR_AFTER).await;
+                    post(&tx, Msg::ClipboardExpired { generation });
+                });
+            }
+            Effect::ClearClipboard => {
+                use std::io::Write;
+                if stdout().is_terminal() {
+                    let _ = write!(stdout(), "\x1b]52;c;\x07");
+                    let _ = stdout().flush();
+                }
+            }
             Effect::Copy { value } => {
                 use std::io::Write;
                 if stdout().is_terminal() {

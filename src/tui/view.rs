@@ -230,7 +230,7 @@ fn hints(app: &App) -> String {
         }
         Screen::Certificate => "↑↓ scroll · y copy · Enter test · Esc back to the form",
         Screen::Home => {
-            "↑↓ choose · t test · r re-authenticate · x remove · n new · ? help · q quit"
+            "↑↓ choose · t test · r re-authenticate · h hand-off · x remove · n new · ? help · q quit"
         }
         Screen::Name => "type a name · Enter next · Esc back · Ctrl-C quit",
         Screen::Environment if app.environment == app.environments().len() - 1 => {
@@ -257,8 +257,11 @@ fn hints(app: &App) -> String {
         Screen::Testing => "r test again · Esc fix a field",
         Screen::Save if app.saving => "Saving… · Esc back",
         Screen::Save => "k keyring · f encrypted file · Enter save · Esc back",
-        Screen::Done => "Enter back to connections · q quit",
-        Screen::Reauth => "Enter continue · Esc back",
+        Screen::Done => {
+            "h hand-off: copy values into the integration · Enter back to connections · q quit"
+        }
+        Screen::Reauth => "Enter continue · m move to another method · Esc back",
+        Screen::Handoff => "↑↓ choose · F2 reveal · Enter/y copy · Esc back",
         Screen::ConfirmRemove => "y remove · any other key cancels",
         Screen::Passphrase => "type the passphrase · F2 reveal · Enter use it · Esc cancel",
     };
@@ -361,6 +364,7 @@ pub fn draw(app: &App, frame: &mut Frame, look: Look) {
         Screen::Certificate => certificate(app, frame, inner, look),
         Screen::Save => save(app, frame, inner, look),
         Screen::Reauth => reauth(app, frame, inner, look),
+        Screen::Handoff => handoff(app, frame, inner, look),
         Screen::Passphrase => form_line(
             frame,
             inner,
@@ -410,6 +414,56 @@ pub fn draw(app: &App, frame: &mut Frame, look: Look) {
     }
 }
 
+/// The tested values, one per line, masked unless revealed; the selected one marked.
+fn handoff(app: &App, frame: &mut Frame, area: Rect, look: Look) {
+    use secrecy::ExposeSecret;
+    let Some(h) = &app.handoff else {
+        return;
+    };
+    let mut lines = vec![
+        Line::from(
+            "The integration's own form asks for these (its Re-Authenticate or Settings screen). Copy one at a time and paste it there:",
+        ),
+        Line::from(""),
+    ];
+    for (i, item) in h.items.iter().enumerate() {
+        let shown = if item.secret && !(h.revealed && i == h.cursor) {
+            format!(
+                "{} ({} characters)",
+                "•".repeat(8),
+                item.value.expose_secret().chars().count()
+            )
+        } else {
+            item.value.expose_secret().to_string()
+        };
+        let pointer = if i == h.cursor { "▶ " } else { "  " };
+        lines.push(Line::from(vec![
+            Span::raw(format!("{pointer}{}: ", item.label)),
+            Span::styled(shown, style(look, Color::Cyan)),
+        ]));
+    }
+    if h.items.is_empty() {
+        lines.push(Line::from("Nothing is saved that a form would ask for."));
+    }
+    lines.push(Line::from(""));
+    if let Some(message) = &app.message {
+        lines.push(Line::from(Span::styled(
+            message.clone(),
+            style(look, Color::Green),
+        )));
+    }
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }),
+        unbordered(area),
+    );
+    if app.help {
+        help(app, frame, look);
+    }
+    if look.ascii {
+        asciify(frame.buffer_mut(), look.tick);
+    }
+}
+
 fn title(app: &App) -> String {
     let step = match app.screen {
         Screen::Home => return "Saved connections".into(),
@@ -418,6 +472,10 @@ fn title(app: &App) -> String {
         Screen::Done => return "Saved".into(),
         Screen::ConfirmRemove => return "Remove a connection".into(),
         Screen::Passphrase => return "Passphrase for the secrets file".into(),
+        Screen::Handoff => {
+            let name = app.handoff.as_ref().map(|h| h.name.as_str()).unwrap_or("");
+            return format!("Hand-off: '{name}' into the integration's form");
+        }
         Screen::Authorize if app.method().flow == Flow::Device => "log in with a device code",
         Screen::Authorize => "log in with a browser",
         Screen::Certificate => "JWT bearer certificate",

@@ -26,6 +26,10 @@ impl App {
                 ("↑ ↓", "choose a connection"),
                 ("Enter / r", "re-authenticate the chosen connection"),
                 ("t", "test the chosen connection now"),
+                (
+                    "h",
+                    "hand-off: copy its saved values into the integration's own form",
+                ),
                 ("x", "remove the chosen connection (asks first)"),
                 ("n", "add a new connection"),
                 ("q", "quit"),
@@ -116,7 +120,23 @@ impl App {
                 ("Enter", "save"),
                 ("Esc", "back to the results"),
             ],
-            Screen::Done => vec![("Enter / Esc", "back to the connections"), ("q", "quit")],
+            Screen::Done => vec![
+                (
+                    "h",
+                    "the hand-off: copy each value into the integration's own form",
+                ),
+                ("Enter / Esc", "back to the connections"),
+                ("q", "quit"),
+            ],
+            Screen::Handoff => vec![
+                ("↑↓", "choose a value"),
+                ("F2", "show or hide the chosen value"),
+                (
+                    "Enter / y",
+                    "copy it to the clipboard (through the terminal; cleared after 45 seconds where the terminal allows)",
+                ),
+                ("Esc", "back; the values are forgotten"),
+            ],
             Screen::Authorize if self.method().flow == Flow::Device => {
                 let mut k = vec![
                     ("y / F5", "copy the link (through the terminal, OSC 52)"),

@@ -3,6 +3,7 @@
 
 pub mod field;
 pub mod guides;
+pub mod handoff;
 pub mod interactive;
 mod keys;
 pub mod methods;
@@ -73,7 +74,12 @@ pub enum Msg {
         message: String,
     },
     ConnectionsLoaded(Vec<ConnectionRow>),
-    /// A saved connection, loaded for re-authentication.
+    /// The clipboard copy `generation` has been there long enough: clear it, unless
+    /// something was copied since.
+    ClipboardExpired {
+        generation: u64,
+    },
+    /// A saved connection, loaded for re-authentication (or the hand-off).
     ConnectionLoaded {
         request: u64,
         loaded: Box<Loaded>,
@@ -234,6 +240,14 @@ pub enum Effect {
     Copy {
         value: String,
     },
+    /// Put a secret on the clipboard through the terminal (the hand-off, at the user's
+    /// request), and clear it after `handoff::CLEAR_AFTER` (`Msg::ClipboardExpired`).
+    CopySecret {
+        value: SecretString,
+        generation: u64,
+    },
+    /// Clear the clipboard (an empty OSC 52), where the terminal allows it.
+    ClearClipboard,
     /// The demo org acts for the user in the login (or test) `request` is waiting on.
     StandIn {
         request: u64,
@@ -291,6 +305,8 @@ pub enum Screen {
     ConfirmRemove,
     /// The encrypted secrets file needs its passphrase.
     Passphrase,
+    /// The tested values, to copy one by one into the integration's own form.
+    Handoff,
 }
 
 /// Where the org is.
@@ -344,6 +360,14 @@ pub struct App {
     /// A re-authentication that moves the connection to another login method (`m` on the
     /// re-authentication screen): the method's own setup guides, nothing of the old secrets.
     pub moving: bool,
+    /// The hand-off screen's values, while it is open.
+    pub handoff: Option<handoff::Handoff>,
+    /// The connection being loaded is for the hand-off, not a re-authentication.
+    pub handoff_after_load: bool,
+    /// Counts copies of secrets, so that only the latest is cleared.
+    pub clipboard_generation: u64,
+    /// Where Esc on the hand-off returns.
+    pub handoff_back: Screen,
     /// Set while testing a saved connection from the home screen.
     pub testing_saved: bool,
     /// A browser or device login under way.
@@ -446,6 +470,10 @@ impl App {
             help_scroll_max: std::cell::Cell::new(0),
             reauth: None,
             moving: false,
+            handoff: None,
+            handoff_after_load: false,
+            clipboard_generation: 0,
+            handoff_back: Screen::Home,
             testing_saved: false,
             authorizing: None,
             generated: None,
@@ -526,6 +554,55 @@ impl App {
             .unwrap_or(0);
         self.message = None;
         self.screen = Screen::Method;
+    }
+
+    /// The hand-off screen for `draft` (just tested, or loaded from what is saved).
+    fn open_handoff(&mut self, name: &str, draft: &Draft, instance: Option<&str>, back: Screen) {
+        self.handoff = Some(handoff::Handoff {
+            name: name.to_string(),
+            items: handoff::items(draft, instance),
+            cursor: 0,
+            revealed: false,
+        });
+        self.handoff_back = back;
+        self.message = None;
+        self.screen = Screen::Handoff;
+    }
+
+    fn on_handoff_key(&mut self, key: Key) -> Vec<Effect> {
+        let Some(h) = &mut self.handoff else {
+            self.screen = Screen::Home;
+            return Vec::new();
+        };
+        match key {
+            Key::Up | Key::Down => {
+                step(&mut h.cursor, h.items.len(), key);
+                h.revealed = false;
+            }
+            Key::Reveal => h.revealed = !h.revealed,
+            Key::Enter | Key::Char('y') => {
+                if let Some(item) = h.items.get(h.cursor) {
+                    self.clipboard_generation += 1;
+                    self.message = Some(format!(
+                        "Copied the {} to the clipboard (through the terminal: over SSH too). Paste it into the integration's form; it is cleared in {} seconds where the terminal allows.",
+                        item.label.to_lowercase(),
+                        handoff::CLEAR_AFTER.as_secs()
+                    ));
+                    return vec![Effect::CopySecret {
+                        value: item.value.clone(),
+                        generation: self.clipboard_generation,
+                    }];
+                }
+            }
+            Key::Esc => {
+                // The values go (zeroized as they drop); the screen it came from comes back.
+                self.handoff = None;
+                self.message = None;
+                self.screen = self.handoff_back;
+            }
+            _ => {}
+        }
+        Vec::new()
     }
 
     /// Back from a move to the plain re-authentication of the method in use.
@@ -891,9 +968,17 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::ConnectionLoaded { request, loaded } if request == app.request => {
-            app.begin_reauth(*loaded);
+            if std::mem::take(&mut app.handoff_after_load) {
+                app.open_handoff(&loaded.name, &loaded.draft, None, Screen::Home);
+            } else {
+                app.begin_reauth(*loaded);
+            }
             Vec::new()
         }
+        Msg::ClipboardExpired { generation } if generation == app.clipboard_generation => {
+            vec![Effect::ClearClipboard]
+        }
+        Msg::ClipboardExpired { .. } => Vec::new(),
         Msg::Removed { request, message } if request == app.request => {
             app.message = Some(message);
             app.screen = Screen::Home;
@@ -1100,6 +1185,14 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
             Key::Char('r') | Key::Enter => {
                 if let Some(name) = app.selected_connection() {
                     app.testing_saved = false;
+                    app.handoff_after_load = false;
+                    return app.redo(Retry::Load { name });
+                }
+            }
+            Key::Char('h') => {
+                if let Some(name) = app.selected_connection() {
+                    app.testing_saved = false;
+                    app.handoff_after_load = true;
                     return app.redo(Retry::Load { name });
                 }
             }
@@ -1295,6 +1388,12 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
         },
         Screen::Done => match key {
             Key::Char('q') => return vec![Effect::Quit],
+            Key::Char('h') => {
+                if let Some(v) = app.verified.clone() {
+                    let instance = v.session.auth.session.instance_url.clone();
+                    app.open_handoff(&v.name, &v.draft, Some(&instance), Screen::Done);
+                }
+            }
             Key::Enter | Key::Esc => {
                 app.reauth = None;
                 app.screen = Screen::Home;
@@ -1326,6 +1425,7 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
             _ => app.screen = Screen::Home,
         },
         Screen::Passphrase => return app.on_passphrase_key(key),
+        Screen::Handoff => return app.on_handoff_key(key),
     }
     Vec::new()
 }

@@ -1245,3 +1245,73 @@ fn l_and_c_choose_rather_than_toggle_and_esc_on_home_does_not_quit() {
         assert_eq!(app.ui, ui, "after {key}");
     }
 }
+
+#[test]
+fn the_hand_off_lists_the_forms_values_in_order_and_clears_only_the_latest_copy() {
+    use secrecy::ExposeSecret;
+    let mut app = App::new(vec![saved_row()], StoreKind::File, None);
+    let request = match press(&mut app, &[Key::Char('h')]).as_slice() {
+        [Effect::LoadConnection { request, name }] if name == "prod" => *request,
+        other => panic!("expected LoadConnection, got {other:?}"),
+    };
+    update(
+        &mut app,
+        Msg::ConnectionLoaded {
+            request,
+            loaded: Box::new(loaded()),
+        },
+    );
+    assert_eq!(
+        app.screen,
+        Screen::Handoff,
+        "the hand-off, not a re-authentication"
+    );
+    assert!(app.reauth.is_none());
+    let labels: Vec<&str> = app
+        .handoff
+        .as_ref()
+        .unwrap()
+        .items
+        .iter()
+        .map(|i| i.label)
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "Consumer key",
+            "Consumer secret",
+            "Username",
+            "Password",
+            "Security token",
+            "Login URL"
+        ]
+    );
+    // The consumer secret: copied as it is, to be cleared later.
+    let copied = press(&mut app, &[Key::Down, Key::Enter]);
+    let generation = match copied.as_slice() {
+        [Effect::CopySecret { value, generation }] => {
+            assert_eq!(value.expose_secret(), "consumer-secret");
+            *generation
+        }
+        other => panic!("expected CopySecret, got {other:?}"),
+    };
+    // A second copy: only its expiry clears the clipboard.
+    let second = press(&mut app, &[Key::Char('y')]);
+    assert!(
+        matches!(second.as_slice(), [Effect::CopySecret { generation: g, .. }] if *g == generation + 1)
+    );
+    assert!(update(&mut app, Msg::ClipboardExpired { generation }).is_empty());
+    assert!(matches!(
+        update(
+            &mut app,
+            Msg::ClipboardExpired {
+                generation: generation + 1
+            }
+        )
+        .as_slice(),
+        [Effect::ClearClipboard]
+    ));
+    press(&mut app, &[Key::Esc]);
+    assert_eq!(app.screen, Screen::Home);
+    assert!(app.handoff.is_none(), "the values are forgotten");
+}

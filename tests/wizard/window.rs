@@ -225,3 +225,77 @@ fn copy_puts_exactly_the_value_on_tmuxs_clipboard_and_nowhere_else() {
         );
     }
 }
+
+#[test]
+fn the_hand_off_copies_each_saved_value_masked_and_only_that_value() {
+    use sfconnect::sim::{self, Scenario, SimOptions};
+    if !available() {
+        return;
+    }
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sim = rt
+        .block_on(sim::start(Scenario::demo(), SimOptions::default()))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sfconnect"))
+        .args([
+            "login",
+            "prod",
+            "--flow",
+            "soap",
+            "--login-url",
+            sim.login_url(),
+        ])
+        .args(["--username", DEMO_USERNAME])
+        .env("SFCONNECT_CONFIG_DIR", dir.path())
+        .env("SFCONNECT_STORE", "file")
+        .env("SFCONNECT_LOG_DIR", dir.path().join("logs"))
+        .env("SFCONNECT_PASSWORD", DEMO_PASSWORD)
+        .env("SFCONNECT_SECURITY_TOKEN", DEMO_TOKEN)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dir_text = dir.path().display().to_string();
+    let t = Tmux::start_with(
+        &[],
+        100,
+        30,
+        &[
+            ("SFCONNECT_CONFIG_DIR", &dir_text),
+            ("SFCONNECT_STORE", "file"),
+        ],
+        &[("set-clipboard", "on")],
+    );
+    t.wait_for("prod");
+    t.keys(&["h"]);
+    t.wait_for("Security token:");
+    let screen = t.screen();
+    assert!(
+        screen.contains(&format!("Username: {DEMO_USERNAME}")),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains(DEMO_PASSWORD) && !screen.contains(DEMO_TOKEN),
+        "masked: {screen}"
+    );
+    // The password, second in the list: copied exactly, still masked on screen.
+    t.keys(&["Down", "Enter"]);
+    t.wait_for("Copied the password");
+    assert!(
+        eventually(|| t.buffer().is_some()),
+        "no OSC 52 copy arrived"
+    );
+    assert_eq!(t.buffer().unwrap(), DEMO_PASSWORD);
+    assert!(!t.screen().contains(DEMO_PASSWORD), "{}", t.screen());
+    // F2 shows the chosen value; Esc leaves and forgets them.
+    t.keys(&["Down", "F2"]);
+    t.wait_for(DEMO_TOKEN);
+    t.keys(&["Escape"]);
+    t.wait_for("Saved connections");
+    t.keys(&["q"]);
+}

@@ -1,0 +1,87 @@
+//! The hand-off: the tested values an integration's own form asks for (its Re-Authenticate or
+//! Settings screen), in the order the admin guides list them for the method, each masked until
+//! revealed and copied one at a time, so long tokens are never mangled by a mouse selection.
+
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::profile::{Draft, Flow, key};
+
+/// One value the integration's form asks for.
+pub struct Item {
+    pub label: &'static str,
+    pub value: SecretString,
+    /// Masked until revealed (passwords, tokens, secrets).
+    pub secret: bool,
+}
+
+/// The hand-off screen's state.
+pub struct Handoff {
+    pub name: String,
+    pub items: Vec<Item>,
+    pub cursor: usize,
+    /// The selected value is shown (F2).
+    pub revealed: bool,
+}
+
+/// How long a copied value stays on the clipboard before it is cleared (where the terminal
+/// lets a program clear it).
+pub const CLEAR_AFTER: std::time::Duration = std::time::Duration::from_secs(45);
+
+/// The values for `draft`'s method, in the order integrations' forms ask for them.
+pub fn items(draft: &Draft, instance_url: Option<&str>) -> Vec<Item> {
+    let secret = |k: &str| draft.secrets.get(k).cloned();
+    let plain = |v: Option<String>| v.map(SecretString::from);
+    let login = Some(SecretString::from(draft.login_url.as_str().to_string()));
+    let instance = plain(instance_url.map(str::to_string));
+    let key_file = plain(draft.key_file.as_ref().map(|p| p.display().to_string()));
+    let (u, ck) = (
+        plain(draft.username.clone()),
+        plain(draft.client_id.clone()),
+    );
+    let order: Vec<(&'static str, Option<SecretString>, bool)> = match draft.flow {
+        Flow::Soap => vec![
+            ("Username", u, false),
+            ("Password", secret(key::PASSWORD), true),
+            ("Security token", secret(key::SECURITY_TOKEN), true),
+            ("Login URL", login, false),
+        ],
+        Flow::Password => vec![
+            ("Consumer key", ck, false),
+            ("Consumer secret", secret(key::CLIENT_SECRET), true),
+            ("Username", u, false),
+            ("Password", secret(key::PASSWORD), true),
+            ("Security token", secret(key::SECURITY_TOKEN), true),
+            ("Login URL", login, false),
+        ],
+        Flow::Jwt => vec![
+            ("Consumer key", ck, false),
+            ("Username", u, false),
+            ("Private key file", key_file, false),
+            ("Login URL", login, false),
+        ],
+        Flow::ClientCredentials => vec![
+            ("Consumer key", ck, false),
+            ("Consumer secret", secret(key::CLIENT_SECRET), true),
+            ("My Domain URL", login, false),
+        ],
+        Flow::Web | Flow::Device | Flow::RefreshToken => vec![
+            ("Consumer key", ck, false),
+            ("Consumer secret", secret(key::CLIENT_SECRET), true),
+            ("Refresh token", secret(key::REFRESH_TOKEN), true),
+            ("Login URL", login, false),
+            ("Instance URL", instance, false),
+        ],
+    };
+    order
+        .into_iter()
+        .filter_map(|(label, value, secret)| {
+            value
+                .filter(|v| !v.expose_secret().is_empty())
+                .map(|value| Item {
+                    label,
+                    value,
+                    secret,
+                })
+        })
+        .collect()
+}
