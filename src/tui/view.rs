@@ -230,7 +230,7 @@ fn hints(app: &App) -> String {
         }
         Screen::Certificate => "↑↓ scroll · y copy · Enter test · Esc back to the form",
         Screen::Home => {
-            "↑↓ choose · t test · r re-authenticate · h hand-off · x remove · n new · ? help · q quit"
+            "↑↓ choose · t test · r re-auth · h hand-off · x remove · n new · ? help · q quit"
         }
         Screen::Name => "type a name · Enter next · Esc back · Ctrl-C quit",
         Screen::Environment if app.environment == app.environments().len() - 1 => {
@@ -258,7 +258,7 @@ fn hints(app: &App) -> String {
         Screen::Save if app.saving => "Saving… · Esc back",
         Screen::Save => "k keyring · f encrypted file · Enter save · Esc back",
         Screen::Done => {
-            "h hand-off: copy values into the integration · Enter back to connections · q quit"
+            "h hand-off: copy values into the integration · Enter connections · q quit"
         }
         Screen::Reauth => "Enter continue · m move to another method · Esc back",
         Screen::Handoff => "↑↓ choose · F2 reveal · Enter/y copy · Esc back",
