@@ -1358,3 +1358,78 @@ async fn copy_without_any_clipboard_or_of_a_value_not_held_is_a_usage_error() {
         assert!(text(&out).contains(said), "{args:?}: {}", text(&out));
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn login_with_another_flow_moves_a_saved_connection_and_a_failed_move_changes_nothing() {
+    use sfconnect::sim::scenario::DEMO_CONSUMER_KEY;
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = run_async(demo_login(d, sim.login_url(), "c")).await;
+    assert!(out.status.success(), "{}", text(&out));
+    let config = d.join("connections.toml");
+    let text_before = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text_before.replacen(
+            "[connections.c]\n",
+            "[connections.c]\ncompany_domains = [\"acme-demo.example\"]\n",
+            1,
+        ),
+    )
+    .unwrap();
+    let out = run_async(cmd(d, &["login", "c", "--flow", "jwt", "--generate-key"])).await;
+    assert!(out.status.success(), "{}", text(&out));
+    let to_jwt = || {
+        cmd(
+            d,
+            &[
+                "login",
+                "c",
+                "--flow",
+                "jwt",
+                "--login-url",
+                sim.login_url(),
+                "--username",
+                DEMO_USERNAME,
+                "--client-id",
+                DEMO_CONSUMER_KEY,
+            ],
+        )
+    };
+    // Not uploaded yet: the move fails and the SOAP connection stays, byte for byte.
+    let before = snapshot(d);
+    let out = run_async(to_jwt()).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(snapshot(d), before);
+    let certificate = std::fs::read_to_string(d.join("keys/c.crt")).unwrap();
+    let reply = reqwest::Client::new()
+        .post(format!("{}/__sim/apps/certificate", sim.login_url()))
+        .form(&[
+            ("consumer_key", DEMO_CONSUMER_KEY),
+            ("certificate", &certificate),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(reply.status().is_success());
+    let out = run_async(to_jwt()).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let listed = run_async(cmd(d, &["list", "--json"])).await;
+    let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(listed[0]["name"], "c");
+    assert_eq!(listed[0]["flow"], "jwt");
+    assert!(
+        std::fs::read_to_string(&config)
+            .unwrap()
+            .contains("acme-demo.example")
+    );
+    // The old method's secrets did not come along.
+    let out = run_async(without_terminal(&cmd(d, &["copy", "c", "password"]))).await;
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("holds no password"), "{}", text(&out));
+    // No advisory any more.
+    let out = run_async(cmd(d, &["status", "--json"])).await;
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows[0]["advisories"], serde_json::json!([]));
+}
