@@ -4,6 +4,7 @@
 
 mod looped;
 mod pty;
+mod saved;
 mod screens;
 #[path = "../common/pty_session.rs"]
 mod session;

@@ -727,40 +727,8 @@ fn demo_jwt_bearer_with_a_key_pair_made_in_the_wizard() {
 
 #[test]
 fn reauth_when_the_saved_secrets_are_gone_asks_for_everything() {
-    use sfconnect::sim::{self, Scenario, SimOptions};
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let sim = rt
-        .block_on(sim::start(Scenario::demo(), SimOptions::default()))
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let sfconnect = |args: &[&str]| {
-        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_sfconnect"));
-        c.args(args)
-            .env("SFCONNECT_CONFIG_DIR", dir.path())
-            .env("SFCONNECT_STORE", "file")
-            .env("SFCONNECT_LOG_DIR", dir.path().join("logs"))
-            .stdin(std::process::Stdio::null());
-        c
-    };
-    let out = sfconnect(&[
-        "login",
-        "c",
-        "--flow",
-        "soap",
-        "--login-url",
-        sim.login_url(),
-        "--username",
-        DEMO_USERNAME,
-    ])
-    .env("SFCONNECT_PASSWORD", DEMO_PASSWORD)
-    .env("SFCONNECT_SECURITY_TOKEN", DEMO_TOKEN)
-    .output()
-    .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let org = super::saved::SavedOrg::soap("c");
+    let (dir, sfconnect) = (&org.dir, |args: &[&str]| org.sfconnect(args));
     // The connection points at secrets the store no longer has (a restore from an older backup).
     let config = dir.path().join("connections.toml");
     let text = std::fs::read_to_string(&config).unwrap();
@@ -991,35 +959,8 @@ fn a_check_task_that_panics_ends_the_test_with_an_error_not_a_spinner() {
 
 #[test]
 fn home_says_which_connections_use_a_retiring_login_method() {
-    use sfconnect::sim::{self, Scenario, SimOptions};
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let sim = rt
-        .block_on(sim::start(Scenario::demo(), SimOptions::default()))
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sfconnect"))
-        .args([
-            "login",
-            "c",
-            "--flow",
-            "soap",
-            "--login-url",
-            sim.login_url(),
-        ])
-        .args(["--username", DEMO_USERNAME])
-        .env("SFCONNECT_CONFIG_DIR", dir.path())
-        .env("SFCONNECT_STORE", "file")
-        .env("SFCONNECT_LOG_DIR", dir.path().join("logs"))
-        .env("SFCONNECT_PASSWORD", DEMO_PASSWORD)
-        .env("SFCONNECT_SECURITY_TOKEN", DEMO_TOKEN)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let org = super::saved::SavedOrg::soap("c");
+    let dir = &org.dir;
     let dir_text = dir.path().display().to_string();
     let mut s = Session::start_sized(
         &[],
@@ -1040,39 +981,9 @@ fn home_says_which_connections_use_a_retiring_login_method() {
 fn a_soap_connection_moves_to_jwt_keeping_its_name_and_settings_and_its_old_method_until_it_passes()
 {
     use sfconnect::sim::scenario::DEMO_CONSUMER_KEY;
-    use sfconnect::sim::{self, Scenario, SimOptions};
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let sim = rt
-        .block_on(sim::start(Scenario::demo(), SimOptions::default()))
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let sfconnect = |args: &[&str]| {
-        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_sfconnect"));
-        c.args(args)
-            .env("SFCONNECT_CONFIG_DIR", dir.path())
-            .env("SFCONNECT_STORE", "file")
-            .env("SFCONNECT_LOG_DIR", dir.path().join("logs"))
-            .stdin(std::process::Stdio::null());
-        c
-    };
-    let out = sfconnect(&[
-        "login",
-        "c",
-        "--flow",
-        "soap",
-        "--login-url",
-        sim.login_url(),
-    ])
-    .args(["--username", DEMO_USERNAME])
-    .env("SFCONNECT_PASSWORD", DEMO_PASSWORD)
-    .env("SFCONNECT_SECURITY_TOKEN", DEMO_TOKEN)
-    .output()
-    .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let org = super::saved::SavedOrg::soap("c");
+    let (dir, sim, rt) = (&org.dir, &org.sim, &org.rt);
+    let sfconnect = |args: &[&str]| org.sfconnect(args);
     // A setting of its own, which the move must keep.
     let config = dir.path().join("connections.toml");
     let text = std::fs::read_to_string(&config).unwrap();

@@ -161,40 +161,11 @@ fn keys_pressed_while_the_window_is_too_small_do_nothing_unseen() {
 
 #[test]
 fn copy_puts_exactly_the_value_on_tmuxs_clipboard_and_nowhere_else() {
-    use sfconnect::sim::scenario::{DEMO_PASSWORD, DEMO_TOKEN};
-    use sfconnect::sim::{self, Scenario, SimOptions};
     if !available() {
         return;
     }
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let sim = rt
-        .block_on(sim::start(Scenario::demo(), SimOptions::default()))
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let logs = dir.path().join("logs");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sfconnect"))
-        .args([
-            "login",
-            "prod",
-            "--flow",
-            "soap",
-            "--login-url",
-            sim.login_url(),
-        ])
-        .args(["--username", DEMO_USERNAME])
-        .env("SFCONNECT_CONFIG_DIR", dir.path())
-        .env("SFCONNECT_STORE", "file")
-        .env("SFCONNECT_LOG_DIR", &logs)
-        .env("SFCONNECT_PASSWORD", DEMO_PASSWORD)
-        .env("SFCONNECT_SECURITY_TOKEN", DEMO_TOKEN)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let org = super::saved::SavedOrg::soap("prod");
+    let (dir, logs) = (&org.dir, org.logs());
     let dir_text = dir.path().display().to_string();
     let logs_text = logs.display().to_string();
     for (field, value) in [("password", DEMO_PASSWORD), ("security-token", DEMO_TOKEN)] {
@@ -228,38 +199,11 @@ fn copy_puts_exactly_the_value_on_tmuxs_clipboard_and_nowhere_else() {
 
 #[test]
 fn the_hand_off_copies_each_saved_value_masked_and_only_that_value() {
-    use sfconnect::sim::{self, Scenario, SimOptions};
     if !available() {
         return;
     }
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let sim = rt
-        .block_on(sim::start(Scenario::demo(), SimOptions::default()))
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sfconnect"))
-        .args([
-            "login",
-            "prod",
-            "--flow",
-            "soap",
-            "--login-url",
-            sim.login_url(),
-        ])
-        .args(["--username", DEMO_USERNAME])
-        .env("SFCONNECT_CONFIG_DIR", dir.path())
-        .env("SFCONNECT_STORE", "file")
-        .env("SFCONNECT_LOG_DIR", dir.path().join("logs"))
-        .env("SFCONNECT_PASSWORD", DEMO_PASSWORD)
-        .env("SFCONNECT_SECURITY_TOKEN", DEMO_TOKEN)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let org = super::saved::SavedOrg::soap("prod");
+    let dir = &org.dir;
     let dir_text = dir.path().display().to_string();
     let t = Tmux::start_with(
         &[],
