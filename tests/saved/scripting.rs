@@ -413,6 +413,25 @@ async fn a_login_never_replaces_what_another_process_saved_meanwhile() {
     assert_eq!(snapshot(dir.path()), theirs);
 }
 
+/// `sfconnect login web --flow web` against `sim` with the demo app's consumer key, plus `extra`.
+fn web_login(dir: &std::path::Path, sim: &sfconnect::sim::RunningSim, extra: &[&str]) -> Command {
+    let mut login = cmd(
+        dir,
+        &[
+            "login",
+            "web",
+            "--flow",
+            "web",
+            "--login-url",
+            sim.login_url(),
+            "--client-id",
+            sfconnect::sim::scenario::DEMO_CONSUMER_KEY,
+        ],
+    );
+    login.args(extra);
+    login
+}
+
 /// `sfconnect login web --flow web --no-browser` against `sim` (with `secret` as the consumer
 /// secret when given), its stdin piped: the child, the authorize URL it printed, what it said
 /// before it, and the rest of its stderr.
@@ -426,22 +445,8 @@ fn start_paste_login(
     Vec<String>,
     std::io::Lines<std::io::BufReader<std::process::ChildStderr>>,
 ) {
-    use sfconnect::sim::scenario::DEMO_CONSUMER_KEY;
     use std::io::{BufRead, BufReader};
-    let mut login = cmd(
-        dir,
-        &[
-            "login",
-            "web",
-            "--flow",
-            "web",
-            "--login-url",
-            sim.login_url(),
-            "--client-id",
-            DEMO_CONSUMER_KEY,
-            "--no-browser",
-        ],
-    );
+    let mut login = web_login(dir, sim, &["--no-browser"]);
     if let Some(secret) = secret {
         login.env("SFCONNECT_CLIENT_SECRET", secret);
     }
@@ -911,21 +916,7 @@ async fn with_the_secret_on_stdin_the_address_is_pasted_on_the_terminal() {
 async fn with_the_secret_on_stdin_and_no_terminal_no_browser_is_refused_before_any_step() {
     let sim = sim().await;
     let dir = tempfile::tempdir().unwrap();
-    let login = cmd(
-        dir.path(),
-        &[
-            "login",
-            "web",
-            "--flow",
-            "web",
-            "--login-url",
-            sim.login_url(),
-            "--client-id",
-            sfconnect::sim::scenario::DEMO_CONSUMER_KEY,
-            "--no-browser",
-            "--client-secret-stdin",
-        ],
-    );
+    let login = web_login(dir.path(), &sim, &["--no-browser", "--client-secret-stdin"]);
     let out = with_stdin(without_terminal(&login), "the-secret\n".into()).await;
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -966,21 +957,8 @@ async fn a_callback_port_another_program_holds_is_named_and_the_other_loopback_s
     let callback = format!("http://localhost:{port}/OauthRedirect");
     sim.with_state(|l| l.scenario.apps[0].callback_urls.push(callback.clone()));
     let dir = tempfile::tempdir().unwrap();
-    let mut login = cmd(
-        dir.path(),
-        &[
-            "login",
-            "web",
-            "--flow",
-            "web",
-            "--login-url",
-            sim.login_url(),
-            "--client-id",
-            sfconnect::sim::scenario::DEMO_CONSUMER_KEY,
-            "--callback-port",
-            &port.to_string(),
-        ],
-    );
+    let port_text = port.to_string();
+    let mut login = web_login(dir.path(), &sim, &["--callback-port", &port_text]);
     login
         .env(
             "SFCONNECT_CLIENT_SECRET",
