@@ -220,7 +220,7 @@ pub enum Command {
         summary: bool,
         /// Output format: text, json (the same as --json) or prometheus (the text exposition
         /// format, for node_exporter's textfile collector).
-        #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "summary")]
+        #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "json")]
         format: Option<StatusFormat>,
         /// The notification command (sh -c); default: `notify_command` in the config file.
         #[arg(

@@ -237,8 +237,8 @@ pub async fn status(
         None => selected(global, name),
     };
     match connections {
-        Ok(c) if prometheus => print_prometheus(&c),
         Ok(c) if summary => print_summary(&c, json),
+        Ok(c) if prometheus => print_prometheus(&c),
         Ok(c) => print(&c, json),
         Err(code) => code,
     }
@@ -292,7 +292,7 @@ fn print_summary(selection: &Selection, json: bool) -> ExitCode {
                 "connections": total,
                 "healthy": healthy,
                 "soap_login": soap,
-                "soap_login_days_left": crate::connect::advisories::soap_days_left(now),
+                "soap_login_days_left": (soap > 0).then(|| crate::connect::advisories::soap_days_left(now)),
                 "password_flow": password,
                 "message": message,
             })

@@ -590,11 +590,11 @@ pub fn diagnose(cause: Cause) -> Diagnosis {
         Tls => d(
             "The secure (TLS) connection failed",
             &[
-                "a proxy or firewall intercepting TLS with its own certificate",
+                "the server's certificate comes from an authority this machine does not trust: a proxy or firewall intercepting TLS with its own certificate, or a private CA (such as `sfconnect sim --tls`'s)",
                 "a wrong host",
             ],
             &[
-                "check the login URL; behind an intercepting proxy, add its certificate to the system's trusted certificates",
+                "check the login URL; for an intercepting proxy or a private CA, add its certificate to the system's trusted certificates, or point SSL_CERT_FILE at a PEM bundle that holds it",
             ],
             &[],
         ),

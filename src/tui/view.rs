@@ -443,17 +443,7 @@ fn handoff(app: &App, frame: &mut Frame, area: Rect, look: Look) {
     if h.items.is_empty() {
         lines.push(Line::from("Nothing is saved that a form would ask for."));
     }
-    lines.push(Line::from(""));
-    if let Some(message) = &app.message {
-        lines.push(Line::from(Span::styled(
-            message.clone(),
-            style(look, Color::Green),
-        )));
-    }
-    frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }),
-        unbordered(area),
-    );
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
     if app.help {
         help(app, frame, look);
     }

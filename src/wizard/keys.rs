@@ -30,6 +30,10 @@ impl App {
                     "h",
                     "hand-off: copy its saved values into the integration's own form",
                 ),
+                (
+                    "r then m",
+                    "move it to another login method (a retiring one says so on its row)",
+                ),
                 ("x", "remove the chosen connection (asks first)"),
                 ("n", "add a new connection"),
                 ("q", "quit"),
@@ -45,6 +49,11 @@ impl App {
                 ("↑ ↓", "choose where the org is"),
                 ("Enter", "next"),
                 ("Esc", "back to the name"),
+            ],
+            Screen::Method if self.moving => vec![
+                ("↑ ↓", "choose the method to move to"),
+                ("Enter", "next: its setup guides, then the form"),
+                ("Esc", "back: re-authenticate it as it is"),
             ],
             Screen::Method => vec![
                 ("↑ ↓", "choose how to log in"),

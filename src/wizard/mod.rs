@@ -368,6 +368,8 @@ pub struct App {
     pub clipboard_generation: u64,
     /// Where Esc on the hand-off returns.
     pub handoff_back: Screen,
+    /// What was just saved, while the Saved screen shows (its hand-off).
+    pub last_saved: Option<Arc<Verified>>,
     /// Set while testing a saved connection from the home screen.
     pub testing_saved: bool,
     /// A browser or device login under way.
@@ -474,6 +476,7 @@ impl App {
             handoff_after_load: false,
             clipboard_generation: 0,
             handoff_back: Screen::Home,
+            last_saved: None,
             testing_saved: false,
             authorizing: None,
             generated: None,
@@ -584,7 +587,7 @@ impl App {
                 if let Some(item) = h.items.get(h.cursor) {
                     self.clipboard_generation += 1;
                     self.message = Some(format!(
-                        "Copied the {} to the clipboard (through the terminal: over SSH too). Paste it into the integration's form; it is cleared in {} seconds where the terminal allows.",
+                        "Copied the {} to the clipboard (through the terminal: over SSH too). Paste it into the integration's form; sfconnect asks the terminal to clear it in {} seconds (tmux keeps its own copy).",
                         item.label.to_lowercase(),
                         handoff::CLEAR_AFTER.as_secs()
                     ));
@@ -957,7 +960,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::CheckProgressed { .. } | Msg::CheckFinished { .. } => Vec::new(),
         Msg::Saved { request, message } if request == app.request => {
             app.saving = false;
-            app.verified = None;
+            // Kept while the Saved screen shows, for its hand-off (`h`).
+            app.last_saved = app.verified.take();
             app.message = Some(message);
             app.screen = Screen::Done;
             Vec::new()
@@ -1261,6 +1265,17 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
                 );
                 app.screen = Screen::Environment;
             }
+            Key::Enter
+                if app.moving
+                    && app
+                        .reauth
+                        .as_ref()
+                        .is_some_and(|l| l.draft.flow == app.method().flow) =>
+            {
+                app.message = Some(
+                    "That is the method it uses now: choose another to move to (Esc goes back to re-authenticating it as it is).".into(),
+                );
+            }
             Key::Enter => app.screen = Screen::Prerequisites,
             Key::Esc if app.moving => app.cancel_move(),
             Key::Esc => app.screen = Screen::Environment,
@@ -1389,13 +1404,15 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
         Screen::Done => match key {
             Key::Char('q') => return vec![Effect::Quit],
             Key::Char('h') => {
-                if let Some(v) = app.verified.clone() {
+                if let Some(v) = app.last_saved.clone() {
                     let instance = v.session.auth.session.instance_url.clone();
                     app.open_handoff(&v.name, &v.draft, Some(&instance), Screen::Done);
                 }
             }
             Key::Enter | Key::Esc => {
                 app.reauth = None;
+                app.moving = false;
+                app.last_saved = None;
                 app.screen = Screen::Home;
                 return vec![Effect::ReloadConnections];
             }

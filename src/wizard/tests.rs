@@ -1315,3 +1315,63 @@ fn the_hand_off_lists_the_forms_values_in_order_and_clears_only_the_latest_copy(
     assert_eq!(app.screen, Screen::Home);
     assert!(app.handoff.is_none(), "the values are forgotten");
 }
+
+#[test]
+fn h_on_the_saved_screen_opens_the_hand_off_of_what_was_just_saved() {
+    let mut app = App::new(vec![saved_row()], StoreKind::Keyring, None);
+    reauth_loaded(&mut app, loaded());
+    press(&mut app, &[Key::Enter, Key::Enter]);
+    app.focus = 1;
+    typed(&mut app, "new-password");
+    pass_the_test(&mut app);
+    let request = match press(&mut app, &[Key::Enter, Key::Enter]).as_slice() {
+        [Effect::Save { request, .. }] => *request,
+        other => panic!("expected a save, got {other:?}"),
+    };
+    update(
+        &mut app,
+        Msg::Saved {
+            request,
+            message: "Re-authenticated 'prod'.".into(),
+        },
+    );
+    assert_eq!(app.screen, Screen::Done);
+    press(&mut app, &[Key::Char('h')]);
+    assert_eq!(app.screen, Screen::Handoff);
+    let handoff = app.handoff.as_ref().unwrap();
+    assert_eq!(handoff.items[0].label, "Consumer key");
+    // Esc comes back to the Saved screen; leaving it forgets what was saved.
+    press(&mut app, &[Key::Esc]);
+    assert_eq!(app.screen, Screen::Done);
+    press(&mut app, &[Key::Enter]);
+    assert!(app.last_saved.is_none());
+}
+
+#[test]
+fn moving_to_the_method_in_use_is_refused_in_words() {
+    let mut app = App::new(vec![saved_row()], StoreKind::Keyring, None);
+    reauth_loaded(&mut app, loaded());
+    press(&mut app, &[Key::Char('m')]);
+    assert_eq!(app.screen, Screen::Method);
+    assert_eq!(app.method().flow, Flow::Jwt, "JWT bearer is offered first");
+    // The loaded connection uses the OAuth password flow: choosing it again is no move.
+    app.method = crate::wizard::METHODS
+        .iter()
+        .position(|m| m.flow == Flow::Password)
+        .unwrap();
+    press(&mut app, &[Key::Enter]);
+    assert_eq!(app.screen, Screen::Method);
+    assert!(
+        app.message
+            .as_deref()
+            .unwrap()
+            .contains("method it uses now")
+    );
+    press(&mut app, &[Key::Esc]);
+    assert_eq!(app.screen, Screen::Reauth);
+    assert!(!app.moving);
+    assert!(
+        app.kept.get(key::PASSWORD).is_some(),
+        "its secrets are back for a plain re-authentication"
+    );
+}
