@@ -962,6 +962,15 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.saving = false;
             // Kept while the Saved screen shows, for its hand-off (`h`).
             app.last_saved = app.verified.take();
+            // A move says where the connection went.
+            let message = match (&app.reauth, app.moving) {
+                (Some(loaded), true) => message.replacen(
+                    &format!("Re-authenticated '{}'", loaded.name),
+                    &format!("Moved '{}' to {}", loaded.name, app.method().label),
+                    1,
+                ),
+                _ => message,
+            };
             app.message = Some(message);
             app.screen = Screen::Done;
             Vec::new()

@@ -1067,7 +1067,7 @@ fn a_soap_connection_moves_to_jwt_keeping_its_name_and_settings_and_its_old_meth
     s.wait_for("where should the secrets live");
     s.send("f");
     s.send(ENTER);
-    s.wait_for("Re-authenticated 'c'");
+    s.wait_for("Moved 'c' to JWT bearer");
     s.send("q");
     assert_eq!(s.exit_code(), 0);
     let listed = sfconnect(&["list", "--json"]).output().unwrap();
