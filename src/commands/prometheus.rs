@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::time::SystemTime;
 
-use crate::connect::advisories::{advisories, soap_retirement_time};
+use crate::connect::advisories::{advisories, day_start};
 use crate::connect::health::{Health, PASSWORD_POLICY_DAYS};
 use crate::profile::Profile;
 
@@ -111,10 +111,11 @@ pub fn render(
                 families[5].samples.push((l.clone(), left as f64));
             }
         }
-        if advisories(p.flow, now).iter().any(|a| a.until.is_some()) {
-            families[4]
-                .samples
-                .push((l.clone(), seconds(soap_retirement_time())));
+        if let Some(ends) = advisories(p.flow, now)
+            .iter()
+            .find_map(|a| a.until.and_then(day_start))
+        {
+            families[4].samples.push((l.clone(), seconds(ends)));
         }
     }
     let mut out = String::new();

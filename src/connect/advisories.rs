@@ -4,7 +4,7 @@
 //! username-password flow is blocked by default in orgs created since Summer '23, unsupported
 //! by External Client Apps, and needs a connected app, which cannot be created since Spring '26.
 
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use serde::Serialize;
 
@@ -38,14 +38,13 @@ impl Advisory {
     }
 }
 
-/// The moment SOAP login() is taken to end (the start of 1 June 2027, UTC).
-pub fn soap_retirement_time() -> SystemTime {
-    retirement_day()
+/// The start (UTC) of an advisory's `until` day, e.g. SOAP login()'s end.
+pub fn day_start(until: &str) -> Option<SystemTime> {
+    humantime::parse_rfc3339(&format!("{until}T00:00:00Z")).ok()
 }
 
 fn retirement_day() -> SystemTime {
-    humantime::parse_rfc3339(&format!("{SOAP_LOGIN_RETIRES}T00:00:00Z"))
-        .unwrap_or(SystemTime::UNIX_EPOCH)
+    day_start(SOAP_LOGIN_RETIRES).unwrap_or(SystemTime::UNIX_EPOCH)
 }
 
 /// Whole days from `now` to the SOAP login() deadline (negative once it has passed).
@@ -132,8 +131,9 @@ pub fn fleet_summary(flows: impl IntoIterator<Item = Flow>, now: SystemTime) -> 
 }
 
 /// `now` moved by `days` (tests of the warning window).
+#[cfg(test)]
 pub fn days_before_deadline(days: i64) -> SystemTime {
-    let offset = Duration::from_secs(days.unsigned_abs() * 86_400);
+    let offset = std::time::Duration::from_secs(days.unsigned_abs() * 86_400);
     if days >= 0 {
         retirement_day() - offset
     } else {
