@@ -24,7 +24,9 @@ use crate::profile::{Profile, ProfileError};
 struct Selection {
     connections: Vec<(String, Profile)>,
     broken: Vec<(String, String)>,
-    dir: std::path::PathBuf,
+    /// Why the file store cannot open, found once without decrypting (None: it can, or no
+    /// connection uses it).
+    file_store_problem: Option<String>,
 }
 
 fn selected(global: &Global, name: Option<&str>) -> Result<Selection, ExitCode> {
@@ -46,10 +48,16 @@ fn selected(global: &Global, name: Option<&str>) -> Result<Selection, ExitCode> 
         },
         None => config.connections.into_iter().collect(),
     };
+    let file_store_problem = connections
+        .iter()
+        .any(|(_, p)| p.store == crate::profile::StoreKind::File)
+        .then(|| crate::profile::file_store::missing_part(profiles.dir()))
+        .flatten()
+        .map(|e| e.to_string().replace('\n', " "));
     Ok(Selection {
         connections,
         broken,
-        dir: profiles.dir().to_path_buf(),
+        file_store_problem,
     })
 }
 
@@ -134,14 +142,23 @@ async fn run_notification(command: &str, name: &str, old: Health, new: Health, m
     }
 }
 
-/// Health from what is saved; a connection in the file store whose secrets file or key file is
-/// gone is failing, though its last test passed (nothing is decrypted to tell).
-fn health_here(p: &Profile, dir: &std::path::Path, now: SystemTime) -> (Health, String) {
-    match (p.store, crate::profile::file_store::missing_part(dir)) {
-        (crate::profile::StoreKind::File, Some(e)) => {
-            (Health::Failing, e.to_string().replace('\n', " "))
+impl Selection {
+    /// Health from what is saved; a connection in the file store whose secrets file or key
+    /// file is gone is failing, though its last test passed (nothing is decrypted to tell).
+    fn health(&self, p: &Profile, now: SystemTime) -> (Health, String) {
+        match (p.store, &self.file_store_problem) {
+            (crate::profile::StoreKind::File, Some(why)) => (Health::Failing, why.clone()),
+            _ => health(p, now),
         }
-        _ => health(p, now),
+    }
+}
+
+/// `status`'s exit code: 1 when anything is failing or expiring.
+fn exit_code(alarming: bool) -> ExitCode {
+    if alarming {
+        ExitCode::from(EXIT_FAILED)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
@@ -160,7 +177,7 @@ fn print(selection: &Selection, json: bool) -> ExitCode {
     let Selection {
         connections,
         broken,
-        dir,
+        ..
     } = selection;
     let now = SystemTime::now();
     let mut alarming = !broken.is_empty();
@@ -177,7 +194,7 @@ fn print(selection: &Selection, json: bool) -> ExitCode {
         }
     }
     for (name, p) in connections {
-        let (h, message) = health_here(p, dir, now);
+        let (h, message) = selection.health(p, now);
         let message = crate::check::named(&message, name);
         alarming |= h.alarming();
         if json {
@@ -217,11 +234,7 @@ fn print(selection: &Selection, json: bool) -> ExitCode {
         // On stderr: stdout has a line per connection, and there is none.
         say!("{}", super::NOTHING_SAVED);
     }
-    if alarming {
-        ExitCode::from(EXIT_FAILED)
-    } else {
-        ExitCode::SUCCESS
-    }
+    exit_code(alarming)
 }
 
 pub async fn status(
@@ -250,18 +263,14 @@ fn print_prometheus(selection: &Selection) -> ExitCode {
     let rows: Vec<(String, &Profile, Health)> = selection
         .connections
         .iter()
-        .map(|(name, p)| (name.clone(), p, health_here(p, &selection.dir, now).0))
+        .map(|(name, p)| (name.clone(), p, selection.health(p, now).0))
         .collect();
     let broken: Vec<String> = selection.broken.iter().map(|(n, _)| n.clone()).collect();
     out!(
         "{}",
         super::prometheus::render(&rows, &broken, now).trim_end()
     );
-    if broken.is_empty() && rows.iter().all(|(_, _, h)| !h.alarming()) {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(EXIT_FAILED)
-    }
+    exit_code(!broken.is_empty() || rows.iter().any(|(_, _, h)| h.alarming()))
 }
 
 /// The fleet in one line (or one JSON object): how many connections, how many healthy, and
@@ -271,7 +280,7 @@ fn print_summary(selection: &Selection, json: bool) -> ExitCode {
     let healths: Vec<Health> = selection
         .connections
         .iter()
-        .map(|(_, p)| health_here(p, &selection.dir, now).0)
+        .map(|(_, p)| selection.health(p, now).0)
         .collect();
     let total = healths.len() + selection.broken.len();
     let healthy = healths.iter().filter(|h| !h.alarming()).count();
@@ -300,11 +309,7 @@ fn print_summary(selection: &Selection, json: bool) -> ExitCode {
     } else {
         out!("{message}");
     }
-    if healthy == total {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(EXIT_FAILED)
-    }
+    exit_code(healthy != total)
 }
 
 pub async fn watch(
