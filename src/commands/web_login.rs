@@ -81,11 +81,8 @@ pub async fn browser_login(
     let tx = login.paste_sender();
     // A plain thread reads the paste: a blocking read must not hold up the runtime's shutdown.
     // On a terminal the paste is not echoed: it holds the code.
-    std::thread::spawn(move || {
+    let reader = move || {
         loop {
-            if paste == Paste::Nowhere {
-                break;
-            }
             let line = if paste == Paste::Terminal {
                 super::read_unechoed().map(|s| secrecy::ExposeSecret::expose_secret(&s).to_string())
             } else {
@@ -103,7 +100,10 @@ pub async fn browser_login(
                 break;
             }
         }
-    });
+    };
+    if paste != Paste::Nowhere {
+        std::thread::spawn(reader);
+    }
     let result = login
         .finish(http, login_url, app, LOGIN_TIMEOUT, |e| {
             if e.cause == Cause::InputEnded {

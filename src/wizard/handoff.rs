@@ -21,6 +21,8 @@ pub struct Handoff {
     pub cursor: usize,
     /// The selected value is shown (F2).
     pub revealed: bool,
+    /// Where Esc returns: the Saved screen or the connections.
+    pub back: super::Screen,
 }
 
 /// How long a copied value stays on the clipboard before it is cleared (where the terminal

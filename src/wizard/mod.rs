@@ -366,8 +366,6 @@ pub struct App {
     pub handoff_after_load: bool,
     /// Counts copies of secrets, so that only the latest is cleared.
     pub clipboard_generation: u64,
-    /// Where Esc on the hand-off returns.
-    pub handoff_back: Screen,
     /// What was just saved, while the Saved screen shows (its hand-off).
     pub last_saved: Option<Arc<Verified>>,
     /// Set while testing a saved connection from the home screen.
@@ -475,7 +473,6 @@ impl App {
             handoff: None,
             handoff_after_load: false,
             clipboard_generation: 0,
-            handoff_back: Screen::Home,
             last_saved: None,
             testing_saved: false,
             authorizing: None,
@@ -566,8 +563,8 @@ impl App {
             items: handoff::items(draft, instance),
             cursor: 0,
             revealed: false,
+            back,
         });
-        self.handoff_back = back;
         self.message = None;
         self.screen = Screen::Handoff;
     }
@@ -599,9 +596,9 @@ impl App {
             }
             Key::Esc => {
                 // The values go (zeroized as they drop); the screen it came from comes back.
+                self.screen = h.back;
                 self.handoff = None;
                 self.message = None;
-                self.screen = self.handoff_back;
             }
             _ => {}
         }
