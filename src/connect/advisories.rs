@@ -71,9 +71,9 @@ pub fn advisories(flow: Flow, now: SystemTime) -> Vec<Advisory> {
                 "has retired with Summer '27 (1 June 2027 assumed)".to_string()
             };
             let short = if days > 0 {
-                format!("SOAP login retires in {days} days: move to JWT, client credentials or browser login")
+                format!("SOAP login retires in {days} days")
             } else {
-                "SOAP login has retired: move to JWT, client credentials or browser login".to_string()
+                "SOAP login has retired".to_string()
             };
             vec![Advisory {
                 id: "soap_login_retires",
@@ -92,7 +92,7 @@ pub fn advisories(flow: Flow, now: SystemTime) -> Vec<Advisory> {
             message: format!(
                 "the OAuth username-password flow is blocked by default in orgs created since Summer '23, External Client Apps do not support it, and no new connected app can be created since Spring '26; {MOVE}"
             ),
-            short: "the password flow is blocked in new orgs: move to JWT, client credentials or browser login".into(),
+            short: "the password flow is blocked in new orgs".into(),
         }],
         _ => Vec::new(),
     }

@@ -88,12 +88,13 @@ pub fn connection_rows(profiles: &Profiles) -> Vec<ConnectionRow> {
         .iter()
         .map(|(name, p)| {
             let (h, mut summary) = health(p, now);
-            // A retiring login method is said on every row that uses one, in a few words.
+            // A retiring login method is said first on every row that uses one, in a few words
+            // (a narrow window cuts the end of the line, not the warning).
             if let Some(a) = crate::connect::advisories::advisories(p.flow, now).first() {
                 summary = if summary == a.message {
                     a.short.clone()
                 } else {
-                    format!("{summary} · {}", a.short)
+                    format!("{} · {summary}", a.short)
                 };
             }
             ConnectionRow {

@@ -524,7 +524,18 @@ fn home(app: &App, frame: &mut Frame, area: Rect, look: Look) {
             mark(c.health, look),
             Span::raw(format!(" {}  [{env}]  secrets: {store}", c.name)),
         ]));
-        lines.push(Line::from(format!("     {}", c.summary)));
+        // One line, cut to the width: two lines a connection keep the chosen one in view.
+        let room = usize::from(area.width).saturating_sub(6);
+        let summary: String = if c.summary.chars().count() > room {
+            c.summary
+                .chars()
+                .take(room.saturating_sub(1))
+                .chain(['…'])
+                .collect()
+        } else {
+            c.summary.clone()
+        };
+        lines.push(Line::from(format!("     {summary}")));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
