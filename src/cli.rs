@@ -484,7 +484,8 @@ pub struct LoginArgs {
     /// Local port for the browser login's callback (default 1717).
     #[arg(long, value_name = "PORT")]
     pub callback_port: Option<u16>,
-    /// Do not open a browser; paste the address back instead.
+    /// Do not open a browser (open the printed address yourself); the callback listener and
+    /// paste-back both stay on, and whichever answers first wins.
     #[arg(long)]
     pub no_browser: bool,
     /// Read the password from stdin (one line; see the order below).

@@ -4,7 +4,7 @@
 use crate::connect::browser;
 use crate::connect::place::Place;
 use crate::connect::web_login::{
-    BrowserLogin, LOGIN_TIMEOUT, Received, clipboard_sequence, ssh_forward_line, taken_warning,
+    BrowserLogin, LOGIN_TIMEOUT, Received, clipboard_sequence, taken_warning,
 };
 use crate::salesforce::oauth::{ClientApp, TokenResponse};
 use crate::salesforce::{Cause, Http, LoginUrl, SfError};
@@ -15,7 +15,7 @@ pub async fn browser_login(
     login_url: &LoginUrl,
     app: &ClientApp,
     port: u16,
-    paste_only: bool,
+    no_browser: bool,
     stdin_carried_secrets: bool,
 ) -> Result<TokenResponse, SfError> {
     use std::io::{IsTerminal, Write};
@@ -29,17 +29,14 @@ pub async fn browser_login(
     } else {
         Paste::Nowhere
     };
-    if paste_only && paste == Paste::Nowhere {
-        return Err(SfError::new(Cause::InputEnded).with_context(
-            "--no-browser reads the pasted address, but stdin carried the secrets and there is no terminal to paste on; drop --no-browser so the local listener gets the redirect, or give the secrets through their variables or *_FILE",
-        ));
-    }
-    let login = BrowserLogin::start(login_url, &app.client_id, port, !paste_only).await?;
+    // `--no-browser` only keeps the browser closed: the listener and the paste both stay on,
+    // and whichever answers first wins.
+    let login = BrowserLogin::start(login_url, &app.client_id, port, true).await?;
     let place = Place::here();
     let url = &login.url;
-    if paste_only {
+    if no_browser {
         say!(
-            "Paste-back only (--no-browser): nothing listens for the browser's redirect; paste the address it lands on here."
+            "No browser is opened (--no-browser): open the address yourself, on this machine or any other."
         );
     } else {
         say!("{}", place.advice());
@@ -50,19 +47,18 @@ pub async fn browser_login(
     if std::io::stderr().is_terminal() {
         let _ = write!(std::io::stderr(), "{}", clipboard_sequence(url));
     }
-    if !paste_only && place.can_open_browser() && browser::open(url) {
+    if !no_browser && place.can_open_browser() && browser::open(url) {
         say!("(Opened it in your browser.)");
     }
     if let Some(warning) = taken_warning(port, &login.taken, login.listening) {
         say!("sfconnect: the callback {warning}.");
     }
+    if let Some(line) = login.ssh_line(place.ssh) {
+        say!(
+            "From your laptop, forward the callback first so the browser's redirect reaches this server:\n  {line}\n"
+        );
+    }
     if login.listening {
-        if place.ssh {
-            say!(
-                "From your laptop, forward the callback first so the browser's redirect reaches this server:\n  {}\n",
-                ssh_forward_line(port)
-            );
-        }
         say!("Waiting for the browser's redirect to {}…", login.redirect);
     } else {
         say!(

@@ -9,7 +9,7 @@ use qrcode::render::unicode::Dense1x2;
 
 use super::browser;
 use super::place::Place;
-use super::web_login::{BrowserLogin, LOGIN_TIMEOUT, Pasted, ssh_forward_line, taken_warning};
+use super::web_login::{BrowserLogin, LOGIN_TIMEOUT, Pasted, taken_warning};
 use crate::salesforce::device::{self, DEVICE_CODE_LIFETIME};
 use crate::salesforce::oauth::{ClientApp, TokenResponse};
 use crate::salesforce::{Http, LoginUrl, SfError};
@@ -79,7 +79,7 @@ pub async fn browser_login(
             redirect: login.redirect.clone(),
             listening: login.listening,
             taken: taken_warning(port, &login.taken, login.listening),
-            ssh_line: (place.ssh && login.listening).then(|| ssh_forward_line(port)),
+            ssh_line: login.ssh_line(place.ssh),
             opened,
             advice: place.advice(),
         },

@@ -153,7 +153,8 @@ async fn listen(port: u16, tx: Pasted, state: String) -> Listeners {
     listeners
 }
 
-/// What to say when a callback address is taken, or None when every one is sfconnect's.
+/// What to say when a callback address is taken, or None when every one is sfconnect's. An
+/// `ssh -L` forward would reach the other program on this server, so none is offered then.
 pub fn taken_warning(port: u16, taken: &[String], listening: bool) -> Option<String> {
     if taken.is_empty() {
         return None;
@@ -161,7 +162,7 @@ pub fn taken_warning(port: u16, taken: &[String], listening: bool) -> Option<Str
     let which = taken.join(" and ");
     Some(if listening {
         format!(
-            "{which} is taken by another program: a browser that sends localhost there does not reach sfconnect. If the page after Allow does not say sfconnect got the login, paste its address here"
+            "{which} is taken by another program: a browser that sends localhost there does not reach sfconnect, and an ssh -L forward of port {port} would reach that program too. If the page after Allow does not say sfconnect got the login, paste its address here (or use another callback port, registered in the app as http://localhost:PORT/OauthRedirect)"
         )
     } else {
         format!(
@@ -254,6 +255,10 @@ impl BrowserLogin {
         limit: Duration,
         mut refused: impl FnMut(&SfError),
     ) -> Result<TokenResponse, SfError> {
+        // Requests to the listener that are not this login's (another local user, a web page
+        // probing localhost) are said once, then only at 10, 100, 1000…: they must not push
+        // the instructions off the screen.
+        let mut stray = 0u64;
         let deadline = tokio::time::Instant::now() + limit;
         let timed_out = || {
             SfError::new(Cause::Timeout).with_context(format!(
@@ -269,6 +274,7 @@ impl BrowserLogin {
             let Ok(Some(received)) = received else {
                 return Err(timed_out());
             };
+            let from_listener = matches!(received, Received::Redirected(_));
             let read = match received {
                 Received::Ended if self.listening => {
                     refused(&SfError::new(Cause::InputEnded).with_context(
@@ -298,7 +304,14 @@ impl BrowserLogin {
             match read {
                 Ok(code) => break code,
                 Err(e) if matches!(e.cause, Cause::RedirectWithoutCode | Cause::StateMismatch) => {
-                    refused(&e);
+                    if !from_listener {
+                        refused(&e);
+                        continue;
+                    }
+                    stray += 1;
+                    if let Some(e) = stray_report(stray, e) {
+                        refused(&e);
+                    }
                 }
                 Err(e) => return Err(e),
             }
@@ -318,7 +331,30 @@ impl BrowserLogin {
     }
 }
 
+/// What to say of the `count`th request to the listener that was not this login's: the first,
+/// then only the 10th, 100th, 1000th…
+fn stray_report(count: u64, e: SfError) -> Option<SfError> {
+    match count {
+        1 => Some(e.with_context(
+            "a request reached the callback listener that is not this login's (more like it are counted, not shown)",
+        )),
+        n if n.checked_ilog10().is_some_and(|l| 10u64.pow(l) == n) => Some(
+            SfError::new(e.cause).with_context(format!(
+                "{n} requests that are not this login's have reached the callback listener; still waiting for this login's redirect"
+            )),
+        ),
+        _ => None,
+    }
+}
+
 impl BrowserLogin {
+    /// Over SSH, the `ssh -L` line that brings the browser's redirect here: only while
+    /// sfconnect holds the callback port on every loopback address (else the forward would
+    /// reach whichever program holds it).
+    pub fn ssh_line(&self, ssh: bool) -> Option<String> {
+        (ssh && self.listening && self.taken.is_empty()).then(|| ssh_forward_line(self.port))
+    }
+
     fn stop_listening(&mut self) {
         for listener in self.listeners.drain(..) {
             listener.abort();

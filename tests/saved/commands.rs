@@ -709,6 +709,18 @@ fn start_web_login(
     (child, url)
 }
 
+/// A callback port (registered in the app) that another program holds on both loopback
+/// addresses: a browser login on it can be finished only by paste.
+fn held_port(sim: &RunningSim) -> (u16, Vec<std::net::TcpListener>) {
+    let v4 = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = v4.local_addr().unwrap().port();
+    let mut held = vec![v4];
+    held.extend(std::net::TcpListener::bind(("::1", port)).ok());
+    let callback = format!("http://localhost:{port}/OauthRedirect");
+    sim.with_state(|l| l.scenario.apps[0].callback_urls.push(callback));
+    (port, held)
+}
+
 async fn finish(
     mut child: std::process::Child,
     pasted: Option<String>,
@@ -746,8 +758,16 @@ async fn browser_login_refuses_an_address_from_another_attempt_and_a_denial() {
     let tmp = tempfile::tempdir().unwrap();
     let (child, child_url) = start_web_login(tmp.path(), &sim, "web", &["--no-browser"]);
     // An address from a different login attempt carries a different state: it is refused,
-    // and the login asks again rather than ending; its own address then works.
-    let (other, other_url) = start_web_login(tmp.path(), &sim, "other", &["--no-browser"]);
+    // and the login asks again rather than ending; its own address then works. The other
+    // login's callback port is another program's, so only a paste can finish it.
+    let (held, _holders) = held_port(&sim);
+    let held = held.to_string();
+    let (other, other_url) = start_web_login(
+        tmp.path(),
+        &sim,
+        "other",
+        &["--no-browser", "--callback-port", &held],
+    );
     let stale = browser_redirect(&other_url).await;
     let own = browser_redirect(&child_url).await;
     let status = finish(child, Some(format!("{stale}\nnot a code\n{own}"))).await;

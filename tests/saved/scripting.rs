@@ -912,19 +912,175 @@ async fn with_the_secret_on_stdin_the_address_is_pasted_on_the_terminal() {
     assert_eq!(listed[0]["name"], "web", "{listed}");
 }
 
+/// A free callback port, registered in the simulated org's app.
+fn registered_port(sim: &sfconnect::sim::RunningSim) -> u16 {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let callback = format!("http://localhost:{port}/OauthRedirect");
+    sim.with_state(|l| l.scenario.apps[0].callback_urls.push(callback));
+    port
+}
+
+/// The child's stderr up to and including the authorize URL's line, and that URL.
+fn said_until_url(
+    lines: &mut impl Iterator<Item = std::io::Result<String>>,
+) -> (Vec<String>, String) {
+    let mut said = Vec::new();
+    for line in lines {
+        let line = line.unwrap();
+        let url = line
+            .contains("/services/oauth2/authorize?")
+            .then(|| line.trim().to_string());
+        said.push(line);
+        if let Some(url) = url {
+            return (said, url);
+        }
+    }
+    panic!("no authorize URL was printed: {said:?}");
+}
+
+/// `--no-browser` only keeps the browser closed: with the secret on stdin and no terminal to
+/// paste on, the callback listener alone finishes the login.
 #[tokio::test(flavor = "multi_thread")]
-async fn with_the_secret_on_stdin_and_no_terminal_no_browser_is_refused_before_any_step() {
+async fn with_the_secret_on_stdin_and_no_terminal_no_browser_still_listens_for_the_redirect() {
+    use std::io::{BufRead, BufReader, Write};
     let sim = sim().await;
     let dir = tempfile::tempdir().unwrap();
-    let login = web_login(dir.path(), &sim, &["--no-browser", "--client-secret-stdin"]);
-    let out = with_stdin(without_terminal(&login), "the-secret\n".into()).await;
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("drop --no-browser"), "{err}");
-    assert!(
-        !err.contains("authorize?"),
-        "refused before the browser step: {err}"
+    let port = registered_port(&sim).to_string();
+    let login = web_login(
+        dir.path(),
+        &sim,
+        &[
+            "--no-browser",
+            "--client-secret-stdin",
+            "--callback-port",
+            &port,
+        ],
     );
+    let mut login = without_terminal(&login);
+    login.stdin(Stdio::piped());
+    let mut child = login.spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "{}", sfconnect::sim::scenario::DEMO_CONSUMER_SECRET).unwrap();
+    drop(stdin);
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let (said, url) = said_until_url(&mut lines);
+    assert!(
+        said.iter().any(|l| l.contains("No browser is opened")),
+        "{said:?}"
+    );
+    let location = browser_redirect(&url).await;
+    let page = reqwest::get(location.replace("localhost", "127.0.0.1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Logged in"), "{page}");
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(status.code(), Some(0), "{said:?} {rest:?}");
+    let listed = run_async(cmd(dir.path(), &["list", "--json"])).await;
+    let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(listed[0]["name"], "web", "{listed}");
+}
+
+/// Over SSH with `--no-browser`, the `ssh -L` line is still printed; requests to the listener
+/// that are not this login's are said once and then only at the 10th, so a flood cannot push
+/// the instructions off the screen; the real redirect still finishes the login.
+#[tokio::test(flavor = "multi_thread")]
+async fn over_ssh_no_browser_keeps_the_forward_and_stray_requests_are_said_once() {
+    use std::io::{BufRead, BufReader};
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let port = registered_port(&sim);
+    let port_text = port.to_string();
+    let mut login = web_login(
+        dir.path(),
+        &sim,
+        &["--no-browser", "--callback-port", &port_text],
+    );
+    login
+        .env(
+            "SFCONNECT_CLIENT_SECRET",
+            sfconnect::sim::scenario::DEMO_CONSUMER_SECRET,
+        )
+        .env("SSH_CONNECTION", "10.0.0.1 5000 10.0.0.2 22")
+        .env("USER", "admin")
+        .env_remove("DISPLAY")
+        .stdin(Stdio::piped());
+    let mut child = login.spawn().unwrap();
+    let stdin = child.stdin.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut said = Vec::new();
+    let url = loop {
+        let line = rx.recv().expect("the authorize URL is printed");
+        let url = line
+            .contains("/services/oauth2/authorize?")
+            .then(|| line.trim().to_string());
+        said.push(line);
+        if let Some(url) = url {
+            break url;
+        }
+    };
+    // The rest of the instructions, up to the paste prompt.
+    loop {
+        let line = rx.recv().unwrap();
+        let last = line.starts_with("Or paste here");
+        said.push(line);
+        if last {
+            break;
+        }
+    }
+    let forward = format!("ssh -L {port}:127.0.0.1:{port} admin@10.0.0.2");
+    assert!(said.iter().any(|l| l.trim() == forward), "{said:#?}");
+    for i in 0..25 {
+        let page = reqwest::get(format!(
+            "http://127.0.0.1:{port}/OauthRedirect?code=x{i}&state=not-this-one"
+        ))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+        assert!(page.contains("Ignored"), "{page}");
+    }
+    let location = browser_redirect(&url).await;
+    let page = reqwest::get(location.replace("localhost", "127.0.0.1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Logged in"), "{page}");
+    let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
+        .await
+        .unwrap();
+    drop(stdin);
+    let after: Vec<String> = rx.try_iter().collect();
+    let stray = after
+        .iter()
+        .filter(|l| l.contains("not this login's"))
+        .count();
+    assert_eq!(stray, 2, "the 1st and the 10th of 25 are said: {after:#?}");
+    assert!(
+        after
+            .iter()
+            .any(|l| l.contains("10 requests that are not this login's")),
+        "{after:#?}"
+    );
+    assert_eq!(status.code(), Some(0), "{said:#?} {after:#?}");
 }
 
 /// `command` in a session of its own (util-linux `setsid`): no controlling terminal, as
@@ -964,6 +1120,8 @@ async fn a_callback_port_another_program_holds_is_named_and_the_other_loopback_s
             "SFCONNECT_CLIENT_SECRET",
             sfconnect::sim::scenario::DEMO_CONSUMER_SECRET,
         )
+        // Over SSH: a forward of the port would reach the program that holds it here.
+        .env("SSH_CONNECTION", "10.0.0.1 5000 10.0.0.2 22")
         .env_remove("DISPLAY")
         .env_remove("BROWSER")
         .stdin(Stdio::piped());
@@ -983,6 +1141,10 @@ async fn a_callback_port_another_program_holds_is_named_and_the_other_loopback_s
         }
     }
     let said = said.join("\n");
+    assert!(
+        !said.contains(&format!("-L {port}:127.0.0.1:{port}")),
+        "no ssh -L line points at a port another program holds: {said}"
+    );
     let location = browser_redirect(&url).await;
     if v6 {
         assert!(
