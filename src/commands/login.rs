@@ -11,7 +11,9 @@ use super::{EXIT_FAILED, EXIT_USAGE, SecretSources, fail, profile_failure, profi
 use crate::cli::{Global, LoginArgs};
 use crate::connect::save::{Replace, Verified, save};
 use crate::connect::{blocking, open_store, target};
-use crate::profile::{Draft, Flow, Profile, ProfileError, SecretBundle, StoreKind, key};
+use crate::profile::{
+    Draft, Flow, Profile, ProfileError, SecretBundle, StoreError, StoreKind, key,
+};
 use crate::salesforce::LoginUrl;
 
 /// A secret from its sources (stdin, variable, file, prompt), else the saved one (unchanged
@@ -117,10 +119,19 @@ fn gather(
         .client_id
         .clone()
         .or(existing.and_then(|p| p.client_id.clone()));
-    // Else the key pair made for this connection (`--generate-key` or the wizard).
-    let key_file = args
-        .key_file
-        .clone()
+    // A key file given on the command line is saved as an absolute path: cron and systemd run
+    // in another directory. Else the key pair made for this connection (`--generate-key` or
+    // the wizard).
+    let given_key = match &args.key_file {
+        Some(path) => Some(std::path::absolute(path).map_err(|e| {
+            fail(
+                EXIT_USAGE,
+                format!("cannot resolve the key file {}: {e}", path.display()),
+            )
+        })?),
+        None => None,
+    };
+    let key_file = given_key
         .or(existing.and_then(|p| p.key_file.clone()))
         .or_else(|| {
             (flow == Flow::Jwt)
@@ -228,6 +239,12 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
             let (store, entry) = (store.clone(), profile.secrets.clone());
             match blocking(move || Ok(store.load(&entry)?)).await {
                 Ok(b) => b,
+                // For `login`, a passphrase missing or wrong is input (2), as the help says.
+                Err(
+                    e @ ProfileError::Store(
+                        StoreError::PassphraseNeeded { .. } | StoreError::WrongPassphrase { .. },
+                    ),
+                ) => return profile_failure(&e),
                 Err(e) => return super::saved::unusable(&e),
             }
         }

@@ -288,9 +288,11 @@ pub fn report(e: &SfError, name: &str) {
 /// Exit code for a failure in saved connections or secret stores.
 pub fn profile_failure(e: &ProfileError) -> ExitCode {
     let code = match e {
-        ProfileError::Store(StoreError::KeyringTimeout(_)) | ProfileError::ChangedMeanwhile(_) => {
-            EXIT_FAILED
-        }
+        ProfileError::Store(StoreError::KeyringTimeout(_))
+        | ProfileError::ChangedMeanwhile(_)
+        | ProfileError::CannotKeepRotation { .. }
+        | ProfileError::RotatedUnsaved { .. }
+        | ProfileError::RescueWaiting { .. } => EXIT_FAILED,
         _ => EXIT_USAGE,
     };
     fail(code, e)

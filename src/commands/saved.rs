@@ -19,20 +19,29 @@ pub async fn open(global: &Global, name: &str) -> Result<Saved, ExitCode> {
         .map_err(|e| unusable(&e))
 }
 
+/// Open a saved connection to log in with it, holding its refresh-token hold when it has one
+/// (see `connect::saved::open_to_log_in`).
+pub async fn open_to_log_in(
+    global: &Global,
+    name: &str,
+) -> Result<(Saved, Option<crate::connect::saved::Hold>), ExitCode> {
+    crate::connect::saved::open_to_log_in(Arc::new(profiles(global)?), name)
+        .await
+        .map_err(|e| unusable(&e))
+}
+
 /// A failure to open saved connections: 1 when the secrets cannot be opened, else as
 /// `profile_failure` says.
 pub fn unusable(e: &crate::profile::ProfileError) -> ExitCode {
     unopenable(e).unwrap_or_else(|| profile_failure(e))
 }
 
-/// Secrets that cannot be opened (a lost key file, a missing keyring item, no session bus):
-/// the connection cannot be used, which the contract's 1 means; the message says why.
+/// Secrets that cannot be opened (a lost key file, a missing keyring item, no session bus, a
+/// passphrase missing or wrong): the connection cannot be used, which the contract's 1 means;
+/// the message says why.
 fn unopenable(e: &crate::profile::ProfileError) -> Option<ExitCode> {
     use crate::profile::ProfileError::{SecretsMissing, Store};
-    use crate::profile::StoreError::{PassphraseNeeded, WrongPassphrase};
-    // A passphrase missing or mistyped is input, and stays the usage error it is.
-    let input = matches!(e, Store(PassphraseNeeded { .. } | WrongPassphrase { .. }));
-    (!input && matches!(e, Store(_) | SecretsMissing { .. })).then(|| fail(EXIT_FAILED, e))
+    matches!(e, Store(_) | SecretsMissing { .. }).then(|| fail(EXIT_FAILED, e))
 }
 
 pub fn http() -> Result<Http, ExitCode> {

@@ -15,8 +15,9 @@ use super::{EXIT_FAILED, EXIT_USAGE, fail, profile_failure, profiles};
 use crate::cli::Global;
 use crate::connect::advisories::{Advisory, advisories, fleet_summary};
 use crate::connect::health::{Health, health};
+use crate::connect::saved::open_to_log_in;
 use crate::connect::saved::record_unopenable;
-use crate::connect::{open_in, target};
+use crate::connect::target;
 use crate::profile::{Profile, ProfileError};
 
 /// The connections a command is about, read from one load of the config: those it can use,
@@ -27,6 +28,10 @@ struct Selection {
     /// Why the file store cannot open, found once without decrypting (None: it can, or no
     /// connection uses it).
     file_store_problem: Option<String>,
+    /// Connections whose result this run could not record (`--notify`): the run fails.
+    unrecorded: usize,
+    /// The config dir, where a connection's rescued refresh token would wait.
+    dir: std::path::PathBuf,
 }
 
 fn selected(global: &Global, name: Option<&str>) -> Result<Selection, ExitCode> {
@@ -58,6 +63,8 @@ fn selected(global: &Global, name: Option<&str>) -> Result<Selection, ExitCode> 
         connections,
         broken,
         file_store_problem,
+        unrecorded: 0,
+        dir: profiles.dir().to_path_buf(),
     })
 }
 
@@ -82,31 +89,37 @@ async fn check_and_notify(
     };
     let http = http()?;
     let profiles = Arc::new(profiles(global)?);
+    let mut unrecorded = 0;
     for (name, profile) in &before {
+        // What was recorded before this run, against what this run finds.
         let (old, _) = health(profile, SystemTime::now());
         // A connection whose secrets cannot be opened (a lost key file, a deleted keyring item,
-        // no session bus under cron) is failing, and says why: it is never skipped.
-        match open_in(profiles.clone(), name).await {
-            Ok(saved) => {
-                let outcome = match target(&saved.name, &saved.profile, &saved.secrets) {
-                    Ok(t) => run_checks(&http, t, false).await,
-                    Err(e) => {
-                        say!("sfconnect: {name}: {e}");
-                        continue;
-                    }
-                };
-                record(&saved, &outcome).await;
-            }
+        // no session bus under cron), or that cannot even be tried (its JWT key file is gone),
+        // is failing, and says why: it is never skipped.
+        let recorded = match open_to_log_in(profiles.clone(), name).await {
+            Ok((saved, _hold)) => match target(&saved.name, &saved.profile, &saved.secrets) {
+                Ok(t) => {
+                    let outcome = run_checks(&http, t, false).await;
+                    record(&saved, &outcome).await
+                }
+                Err(e) => {
+                    say!("sfconnect: {name}: {e}");
+                    saved.record_unusable(&e).await.is_ok()
+                }
+            },
             Err(e) => {
                 say!("sfconnect: {name}: {e}");
-                if let Err(e) = record_unopenable(&profiles, name, &e).await {
+                let recorded = record_unopenable(&profiles, name, &e).await;
+                if let Err(e) = &recorded {
                     say!("sfconnect: {name}: could not record that it is failing: {e}");
                 }
+                recorded.is_ok()
             }
-        }
+        };
+        unrecorded += usize::from(!recorded);
         // Only the settings changed; no need to open the secret store again.
         let after = profiles.get(name).unwrap_or_else(|_| profile.clone());
-        let (new, message) = health(&after, SystemTime::now());
+        let (new, message) = saved_health(profiles.dir(), None, name, &after, SystemTime::now());
         let message = crate::check::named(&message, name);
         if new != old {
             on_change(name, old, new, &message);
@@ -115,7 +128,9 @@ async fn check_and_notify(
             }
         }
     }
-    selected(global, name)
+    let mut now = selected(global, name)?;
+    now.unrecorded = unrecorded;
+    Ok(now)
 }
 
 /// The user's notification command, with the change in its environment (never a secret).
@@ -145,11 +160,45 @@ async fn run_notification(command: &str, name: &str, old: Health, new: Health, m
 impl Selection {
     /// Health from what is saved; a connection in the file store whose secrets file or key
     /// file is gone is failing, though its last test passed (nothing is decrypted to tell).
-    fn health(&self, p: &Profile, now: SystemTime) -> (Health, String) {
-        match (p.store, &self.file_store_problem) {
-            (crate::profile::StoreKind::File, Some(why)) => (Health::Failing, why.clone()),
-            _ => health(p, now),
-        }
+    fn health(&self, name: &str, p: &Profile, now: SystemTime) -> (Health, String) {
+        saved_health(&self.dir, self.file_store_problem.as_deref(), name, p, now)
+    }
+}
+
+/// Health from what is saved (`connect::health`), and from what the file system says of the
+/// connection (a stat or two, nothing decrypted): a JWT key file that cannot be read, a rotated
+/// refresh token that waits to be saved, or a file store that cannot open is failing.
+fn saved_health(
+    dir: &std::path::Path,
+    file_store_problem: Option<&str>,
+    name: &str,
+    p: &Profile,
+    now: SystemTime,
+) -> (Health, String) {
+    if let Some(place) = crate::profile::rescue::pending(dir, name) {
+        return (
+            Health::Failing,
+            format!(
+                "a new refresh token waits in {} to be saved (it could not be when it was issued); make the config dir writable and run `sfconnect token {name}`",
+                place.display()
+            ),
+        );
+    }
+    if p.flow == crate::profile::Flow::Jwt
+        && let Some(key) = &p.key_file
+        && let Err(e) = std::fs::File::open(key)
+    {
+        return (
+            Health::Failing,
+            format!(
+                "its private key file {} cannot be read ({e}): restore it, or re-authenticate '{name}' with a key whose certificate is in the app",
+                key.display()
+            ),
+        );
+    }
+    match (p.store, file_store_problem) {
+        (crate::profile::StoreKind::File, Some(why)) => (Health::Failing, why.to_string()),
+        _ => health(p, now),
     }
 }
 
@@ -194,7 +243,7 @@ fn print(selection: &Selection, json: bool) -> ExitCode {
         }
     }
     for (name, p) in connections {
-        let (h, message) = selection.health(p, now);
+        let (h, message) = selection.health(name, p, now);
         let message = crate::check::named(&message, name);
         alarming |= h.alarming();
         if json {
@@ -249,12 +298,28 @@ pub async fn status(
         Some(n) => check_and_notify(global, name, &n, &mut |_, _, _, _| {}).await,
         None => selected(global, name),
     };
-    match connections {
-        Ok(c) if summary => print_summary(&c, json),
-        Ok(c) if prometheus => print_prometheus(&c),
-        Ok(c) => print(&c, json),
-        Err(code) => code,
+    let c = match connections {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let code = if summary {
+        print_summary(&c, json)
+    } else if prometheus {
+        print_prometheus(&c)
+    } else {
+        print(&c, json)
+    };
+    if c.unrecorded > 0 {
+        say!(
+            "sfconnect: the results of {} could not be recorded (above); what status shows of them is from before this run.",
+            match c.unrecorded {
+                1 => "1 connection".to_string(),
+                n => format!("{n} connections"),
+            }
+        );
+        return ExitCode::from(EXIT_FAILED);
     }
+    code
 }
 
 /// The Prometheus text format; the exit code is `status`'s.
@@ -263,7 +328,7 @@ fn print_prometheus(selection: &Selection) -> ExitCode {
     let rows: Vec<(String, &Profile, Health)> = selection
         .connections
         .iter()
-        .map(|(name, p)| (name.clone(), p, selection.health(p, now).0))
+        .map(|(name, p)| (name.clone(), p, selection.health(name, p, now).0))
         .collect();
     let broken: Vec<String> = selection.broken.iter().map(|(n, _)| n.clone()).collect();
     out!(
@@ -280,7 +345,7 @@ fn print_summary(selection: &Selection, json: bool) -> ExitCode {
     let healths: Vec<Health> = selection
         .connections
         .iter()
-        .map(|(_, p)| selection.health(p, now).0)
+        .map(|(name, p)| selection.health(name, p, now).0)
         .collect();
     let total = healths.len() + selection.broken.len();
     let healthy = healths.iter().filter(|h| !h.alarming()).count();

@@ -5,20 +5,27 @@ use std::process::ExitCode;
 
 use serde_json::json;
 
-use super::saved::{http, open, print_check, run_checks, use_colour};
-use super::{EXIT_FAILED, EXIT_USAGE, fail};
+use super::EXIT_FAILED;
+use super::saved::{http, login_failed, open_to_log_in, print_check, run_checks, use_colour};
 use crate::check::Outcome;
 use crate::cli::Global;
 use crate::connect::{Saved, target};
 
 pub async fn run(global: &Global, name: &str, json_out: bool) -> ExitCode {
-    let saved = match open(global, name).await {
+    let (saved, _hold) = match open_to_log_in(global, name).await {
         Ok(s) => s,
         Err(code) => return code,
     };
+    // A connection that cannot even be tried (its key file is gone) is failing, and is
+    // recorded as such for `status` and the notifications.
     let target = match target(name, &saved.profile, &saved.secrets) {
         Ok(t) => t,
-        Err(e) => return fail(EXIT_USAGE, e),
+        Err(e) => {
+            if let Err(not) = saved.record_unusable(&e).await {
+                say!("sfconnect: could not record the result: {not}");
+            }
+            return login_failed(&e, name);
+        }
     };
     let http = match http() {
         Ok(h) => h,
@@ -28,7 +35,7 @@ pub async fn run(global: &Global, name: &str, json_out: bool) -> ExitCode {
         say!("Checking '{name}'…");
     }
     let outcome = run_checks(&http, target, false).await;
-    record(&saved, &outcome).await;
+    let recorded = record(&saved, &outcome).await;
     if json_out {
         out!("{}", outcome_json(name, &outcome));
     } else {
@@ -56,7 +63,7 @@ pub async fn run(global: &Global, name: &str, json_out: bool) -> ExitCode {
         }
         out!("{}", outcome.tally(name));
     }
-    if outcome.ok() {
+    if outcome.ok() && recorded {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(EXIT_FAILED)
@@ -65,10 +72,19 @@ pub async fn run(global: &Global, name: &str, json_out: bool) -> ExitCode {
 
 /// Save the verdict, the rotated refresh token and the fresh session (only onto the
 /// credentials that were tested; the service drops them if the connection changed meanwhile).
-pub async fn record(saved: &Saved, outcome: &Outcome) {
+/// Whether that worked: a result that could not be recorded is said, and the command fails.
+pub async fn record(saved: &Saved, outcome: &Outcome) -> bool {
     crate::profile::fsutil::failpoint("before-record");
-    if let Err(e) = saved.record(outcome).await {
-        say!("sfconnect: could not record the test result: {e}");
+    match saved.record(outcome).await {
+        Ok(_) => true,
+        Err(e) => {
+            say!(
+                "sfconnect: {}: the test result could not be recorded: {}",
+                saved.name,
+                super::saved::for_the_shell(&e.to_string())
+            );
+            false
+        }
     }
 }
 

@@ -9,10 +9,10 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::health::{PASSWORD_POLICY_DAYS, WARN_DAYS};
 use crate::check::{self, Outcome, Target};
-use crate::profile::credentials::credentials_for;
+use crate::profile::credentials::{credentials_for, uses_refresh_token};
 use crate::profile::{
     Applied, LastTest, Profile, ProfileError, Profiles, SecretBundle, SecretStore, StoreError,
-    StoreKind, key,
+    StoreKind, key, rescue,
 };
 use crate::salesforce::{Authenticated, LoginUrl, SfError};
 
@@ -54,10 +54,16 @@ pub async fn open_store(
         .map(Arc::from)
 }
 
-/// Open a saved connection with its secrets.
+/// Open a saved connection with its secrets. A rotated refresh token that could not be saved
+/// when it was issued (see `profile::rescue`) is saved first.
 pub async fn open_in(profiles: Arc<Profiles>, name: &str) -> Result<Saved, ProfileError> {
-    let profile = profiles.get(name)?;
+    let mut profile = profiles.get(name)?;
     let store = open_store(&profiles, profile.store).await?;
+    if let Some(place) = rescue::pending(profiles.dir(), name) {
+        let (p, store, n) = (profiles.clone(), store.clone(), name.to_string());
+        blocking(move || adopt_rescue(&p, &n, store.as_ref(), &place)).await?;
+        profile = profiles.get(name)?;
+    }
     let secrets = {
         let (profiles, store, name, profile) = (
             profiles.clone(),
@@ -74,6 +80,53 @@ pub async fn open_in(profiles: Arc<Profiles>, name: &str) -> Result<Saved, Profi
         store,
         secrets,
     })
+}
+
+/// Save the rotated refresh token waiting at `place` into `name`'s store, then delete it. One
+/// that belongs to credentials replaced since is stale, and only deleted.
+fn adopt_rescue(
+    profiles: &Profiles,
+    name: &str,
+    store: &dyn SecretStore,
+    place: &std::path::Path,
+) -> Result<(), ProfileError> {
+    let waiting = |source: ProfileError| ProfileError::RescueWaiting {
+        name: name.to_string(),
+        place: place.to_path_buf(),
+        source: Box::new(source),
+    };
+    let _hold = profiles.hold_refresh(name).map_err(waiting)?;
+    let rescued =
+        rescue::read(place, profiles.rescue_passphrase()).map_err(|e| waiting(e.into()))?;
+    let entry = rescued
+        .get(rescue::FOR_ENTRY)
+        .map(|e| e.expose_secret().to_string())
+        .unwrap_or_default();
+    let applied = profiles
+        .update_with_secrets_if(name, Some(&entry), store, |profile, bundle| {
+            for key in [key::REFRESH_TOKEN, key::ACCESS_TOKEN, ACCESS_TOKEN_EXPIRES] {
+                if let Some(v) = rescued.get(key) {
+                    bundle.set(key, v.clone());
+                }
+            }
+            if rescued.get(key::REFRESH_TOKEN).is_some() {
+                profile.refresh_token_obtained_at = Some(SystemTime::now());
+            }
+            true
+        })
+        .map_err(waiting)?;
+    match applied {
+        Applied::Written => tracing::info!(
+            "saved the rotated refresh token of '{name}' kept in {}",
+            place.display()
+        ),
+        Applied::Stale => tracing::info!(
+            "'{name}' was re-authenticated since its refresh token was kept in {}; dropped",
+            place.display()
+        ),
+    }
+    rescue::discard(place);
+    Ok(())
 }
 
 /// What the checks need to know about a connection.
@@ -142,7 +195,34 @@ pub fn cached_token(bundle: &SecretBundle) -> Option<SecretString> {
         .flatten()
 }
 
+/// A connection opened to be logged in, with its refresh-token hold when its flow spends one
+/// (see `Profiles::hold_refresh`): the secrets are read once the hold is taken, so they are
+/// what the last process to refresh saved.
+pub async fn open_to_log_in(
+    profiles: Arc<Profiles>,
+    name: &str,
+) -> Result<(Saved, Option<Hold>), ProfileError> {
+    let saved = open_in(profiles.clone(), name).await?;
+    if !uses_refresh_token(saved.profile.flow) {
+        return Ok((saved, None));
+    }
+    let hold = saved.hold_refresh().await?;
+    let saved = open_in(profiles, name).await?;
+    Ok((saved, Some(hold)))
+}
+
+/// The refresh-token hold of one connection; released on drop.
+pub struct Hold(#[allow(dead_code, reason = "held for its drop")] crate::profile::ConfigLock);
+
 impl Saved {
+    /// Take this connection's refresh-token hold (waiting for another process's).
+    pub async fn hold_refresh(&self) -> Result<Hold, ProfileError> {
+        let (profiles, name) = (self.profiles.clone(), self.name.clone());
+        blocking(move || profiles.hold_refresh(&name))
+            .await
+            .map(Hold)
+    }
+
     /// The secrets entry this connection pointed at when it was opened.
     pub fn entry(&self) -> &str {
         &self.profile.secrets
@@ -182,7 +262,7 @@ impl Saved {
             fresh.remove(ACCESS_TOKEN_EXPIRES);
         }
         let applied = blocking(move || {
-            profiles.update_with_secrets_if(
+            let written = profiles.update_with_secrets_if(
                 &name,
                 Some(&entry),
                 store.as_ref(),
@@ -198,7 +278,13 @@ impl Saved {
                     change(profile);
                     true
                 },
-            )
+            );
+            match written {
+                // The org has revoked the old refresh token already: the new one is kept
+                // elsewhere for the next run, or the connection would be lost.
+                Err(e) if rotated => Err(rescue_rotation(&profiles, &name, &entry, &fresh, e)),
+                written => written,
+            }
         })
         .await?;
         self.log_stale(applied, "the new session");
@@ -238,6 +324,18 @@ impl Saved {
         }
     }
 
+    /// Record that the connection cannot even be tried (its key file is gone, say), and why.
+    pub async fn record_unusable(&self, why: &SfError) -> Result<Applied, ProfileError> {
+        tracing::info!("'{}' cannot be tested: {why}", self.name);
+        self.record_failure(LastTest {
+            at: SystemTime::now(),
+            ok: false,
+            summary: why.to_string(),
+            api_requests_remaining: None,
+        })
+        .await
+    }
+
     async fn record_failure(&self, last: LastTest) -> Result<Applied, ProfileError> {
         let (profiles, name, entry) = (
             self.profiles.clone(),
@@ -259,6 +357,36 @@ impl Saved {
                 self.name
             );
         }
+    }
+}
+
+/// Keep a rotated refresh token its store refused (`e`) where the next run finds it.
+fn rescue_rotation(
+    profiles: &Profiles,
+    name: &str,
+    entry: &str,
+    fresh: &SecretBundle,
+    e: ProfileError,
+) -> ProfileError {
+    let kept = match rescue::keep(
+        profiles.dir(),
+        name,
+        entry,
+        fresh,
+        profiles.rescue_passphrase(),
+    ) {
+        Ok(place) => format!(
+            "It is kept, encrypted, in {} until it can be.",
+            place.display()
+        ),
+        Err(also) => format!(
+            "It could not be kept anywhere else either ({also}), so '{name}' must be re-authenticated: sfconnect reauth {name}."
+        ),
+    };
+    ProfileError::RotatedUnsaved {
+        name: name.to_string(),
+        source: Box::new(e),
+        kept,
     }
 }
 

@@ -10,7 +10,7 @@ use secrecy::{ExposeSecret, SecretString};
 use super::ConnectError;
 use super::saved::{Saved, cached_token, open_in};
 use crate::profile::credentials::{credentials_for, uses_refresh_token};
-use crate::profile::{Applied, Profiles, key};
+use crate::profile::{Applied, ProfileError, Profiles, key};
 use crate::salesforce::http::request_timeout;
 use crate::salesforce::rest::Session;
 use crate::salesforce::{Cause, Http, LoginUrl, SfError, authenticate};
@@ -100,20 +100,21 @@ async fn attempt(
             Err(e) => return Err(e.into()),
         }
     }
-    // A refresh token another sfconnect rotated since this one was read is spent: using it
-    // could even revoke its successor. Start over with what is saved now.
+    // One process at a time spends a refresh token, and only where the new one can be kept;
+    // a refresh token another sfconnect rotated since this one was read is spent (using it
+    // could even revoke its successor): start over with what is saved now, which may be a
+    // session the other process just cached.
+    let _hold = match uses_refresh_token(saved.profile.flow) {
+        true => Some(saved.hold_refresh().await?),
+        false => None,
+    };
     if rotated_meanwhile(&saved).await {
         return Ok(Attempt::Again);
     }
     let login_url = LoginUrl::parse(&saved.profile.login_url).map_err(SfError::from)?;
     let creds = credentials_for(&saved.profile, &saved.secrets)?;
-    let auth = match authenticate(client(http)?, &login_url, &creds).await {
-        Ok(auth) => auth,
-        Err(e) if e.cause == Cause::RefreshTokenExpired && rotated_meanwhile(&saved).await => {
-            return Ok(Attempt::Again);
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let auth = authenticate(client(http)?, &login_url, &creds).await?;
+    crate::profile::fsutil::failpoint("token-logged-in");
     if auth.password_expired {
         return Err(SfError::new(Cause::PasswordExpired)
             .with_context(
@@ -140,6 +141,9 @@ async fn attempt(
     match saved.persist(&auth, |_| {}).await {
         Ok(Applied::Written) => Ok(done(saved, token, Source::LoggedIn, None)),
         Ok(Applied::Stale) => Ok(Attempt::Again),
+        // A rotated refresh token that could not be saved: no token is handed out, so the
+        // failure is seen (and the next run saves the kept copy).
+        Err(e @ ProfileError::RotatedUnsaved { .. }) => Err(e.into()),
         Err(e) => {
             let warning = format!("the new session could not be saved: {e}");
             Ok(done(saved, token, Source::LoggedIn, Some(warning)))

@@ -490,7 +490,21 @@ impl ConfigLock {
         waiting: &mut dyn FnMut(&Path),
     ) -> Result<Self, ConfigError> {
         fsutil::private_dir(dir).map_err(io_error("create", dir))?;
-        let path = dir.join(LOCK_FILE);
+        let lock = Self::acquire_file(&dir.join(LOCK_FILE), timeout, waiting)?;
+        // Whoever held the lock before and died mid-write left a temp file.
+        fsutil::remove_stale_temps(dir);
+        Ok(lock)
+    }
+
+    /// Wait for an exclusive hold on the lock file `path` (made when missing; its folder must
+    /// exist). Opening it for writing fails on a read-only filesystem, which is the point for
+    /// the callers that must be able to write afterwards.
+    pub fn acquire_file(
+        path: &Path,
+        timeout: Duration,
+        waiting: &mut dyn FnMut(&Path),
+    ) -> Result<Self, ConfigError> {
+        let path = path.to_path_buf();
         let mut options = OpenOptions::new();
         options.create(true).truncate(false).write(true);
         #[cfg(unix)]
@@ -503,11 +517,7 @@ impl ConfigLock {
         let mut told = false;
         loop {
             match file.try_lock() {
-                Ok(()) => {
-                    // Whoever held the lock before and died mid-write left a temp file.
-                    fsutil::remove_stale_temps(dir);
-                    return Ok(Self { _file: file });
-                }
+                Ok(()) => return Ok(Self { _file: file }),
                 Err(std::fs::TryLockError::WouldBlock) => {}
                 Err(std::fs::TryLockError::Error(e)) => return Err(io_error("lock", &path)(e)),
             }

@@ -65,6 +65,25 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
     result
 }
 
+/// Whether `dir` can take a file of `bytes` now: one is written, synced and deleted.
+pub fn probe_room(dir: &Path, bytes: u64) -> io::Result<()> {
+    let probe = dir.join(format!(".probe.{}.tmp", std::process::id()));
+    let _ = fs::remove_file(&probe);
+    let result = (|| {
+        let mut file = create_private(&probe)?;
+        let block = [0u8; 4096];
+        let mut left = bytes;
+        while left > 0 {
+            let n = left.min(block.len() as u64) as usize;
+            file.write_all(&block[..n])?;
+            left -= n as u64;
+        }
+        file.sync_all()
+    })();
+    let _ = fs::remove_file(&probe);
+    result
+}
+
 fn sync_dir(dir: &Path) -> io::Result<()> {
     #[cfg(unix)]
     {
@@ -95,7 +114,7 @@ pub fn remove_stale_temps(dir: &Path) {
 fn own_temp(name: &str) -> Option<&str> {
     let inner = name.strip_prefix('.')?.strip_suffix(".tmp")?;
     let (file, pid) = inner.rsplit_once('.')?;
-    let ours = ["connections.toml", "secrets.age", "secrets.key"].contains(&file)
+    let ours = ["connections.toml", "secrets.age", "secrets.key", "probe"].contains(&file)
         || file.ends_with(".crt");
     (ours && !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())).then_some(pid)
 }

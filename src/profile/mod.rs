@@ -7,6 +7,7 @@ pub mod file_store;
 pub mod fsutil;
 pub mod jwt_key;
 pub mod keyring_store;
+pub mod rescue;
 pub mod store;
 
 use std::path::{Path, PathBuf};
@@ -15,10 +16,11 @@ use std::time::{Duration, SystemTime};
 use aws_lc_rs::rand::{SecureRandom, SystemRandom};
 use secrecy::SecretString;
 
+pub use config::ConfigLock;
+use config::LOCK_TIMEOUT;
 pub use config::{
     Broken, BrokenAt, Config, ConfigError, Flow, LastTest, Profile, Ui, Unreferenced,
 };
-use config::{ConfigLock, LOCK_TIMEOUT};
 use file_store::{FileStore, Unlock};
 use keyring_store::KeyringStore;
 pub use store::{SecretBundle, SecretStore, StoreError, StoreKind, key};
@@ -47,6 +49,32 @@ pub enum ProfileError {
         "'{0}' was saved by another sfconnect while this ran; nothing was changed. Run it again to replace what is saved now"
     )]
     ChangedMeanwhile(String),
+    /// Checked before a refresh token is spent: the org replaces it at each use (rotation), and
+    /// a new one that cannot be kept is a lost connection.
+    #[error(
+        "'{name}' was not logged in: its refresh token may be replaced at this login, and the new one could not be kept ({reason}). Nothing was spent.\nMake the config dir writable (or free space), then run the command again"
+    )]
+    CannotKeepRotation { name: String, reason: String },
+    /// The org rotated the refresh token and the store could not take the new one.
+    #[error(
+        "Salesforce replaced the refresh token of '{name}' at this login, and the new one could not be saved: {source}. {kept}\nMake the config dir writable (or free space), then run `sfconnect token {name}`: it saves the waiting token and deletes the copy; until then '{name}' counts as failing"
+    )]
+    RotatedUnsaved {
+        name: String,
+        source: Box<ProfileError>,
+        /// Where the new token waits, in words.
+        kept: String,
+    },
+    /// A rescued refresh token waits and still cannot be saved.
+    #[error(
+        "a new refresh token of '{name}' waits in {} (it could not be saved when Salesforce issued it), and it still cannot be saved: {source}\nMake the config dir writable (or free space), then run `sfconnect token {name}`; do not delete that folder: the token saved before it is spent",
+        .place.display()
+    )]
+    RescueWaiting {
+        name: String,
+        place: PathBuf,
+        source: Box<ProfileError>,
+    },
 }
 
 /// Whether a conditional write happened.
@@ -254,6 +282,39 @@ impl Profiles {
         explicit: Option<StoreKind>,
     ) -> Result<Box<dyn SecretStore>, StoreError> {
         self.open_store(explicit.unwrap_or(StoreKind::Keyring))
+    }
+
+    /// The passphrase a rescued refresh token is encrypted with (none: a key file beside it).
+    pub fn rescue_passphrase(&self) -> Option<SecretString> {
+        self.passphrase()
+    }
+
+    /// Held while connection `name` may spend a refresh token: one process at a time does
+    /// (the others then use what it saved), and only once it is sure the new token can be
+    /// written. The lock file lives in the config dir, so holding it proves that dir is not
+    /// read-only; a probe as large as the files a save rewrites proves there is room.
+    pub fn hold_refresh(&self, name: &str) -> Result<ConfigLock, ProfileError> {
+        let cannot = |reason: String| ProfileError::CannotKeepRotation {
+            name: name.to_string(),
+            reason,
+        };
+        let locks = self.dir.join("locks");
+        fsutil::private_dir(&locks).map_err(|e| cannot(format!("{}: {e}", locks.display())))?;
+        let waiting = self.waiting;
+        let lock = ConfigLock::acquire_file(
+            &locks.join(format!("{name}.lock")),
+            self.lock_timeout,
+            &mut |p| waiting(p),
+        )
+        .map_err(|e| match e {
+            e @ ConfigError::LockTimeout { .. } => ProfileError::Config(e),
+            e => cannot(e.to_string()),
+        })?;
+        let size = |f: &str| std::fs::metadata(self.dir.join(f)).map_or(0, |m| m.len());
+        let needed = size(file_store::SECRETS_FILE) + size(config::CONFIG_FILE) + 4096;
+        fsutil::probe_room(&self.dir, needed)
+            .map_err(|e| cannot(format!("{}: {e}", self.dir.display())))?;
+        Ok(lock)
     }
 
     fn lock(&self) -> Result<ConfigLock, ConfigError> {

@@ -375,3 +375,142 @@ async fn the_token_never_goes_to_an_identity_url_off_the_login_host() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("not signed"), "{}", text(&out));
 }
+
+/// A rotating refresh token is never lost to a config dir that cannot be written: with the dir
+/// read-only, `token` spends nothing and says so; when the disk fills up between the login and
+/// the save, the new token is kept elsewhere (encrypted), `token` exits 1 and says
+/// where, `status` counts the connection as failing, and the next run once the dir is writable
+/// saves it: the connection still works.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rotated_refresh_token_that_cannot_be_saved_is_kept_and_saved_later() {
+    use sfconnect::sim::scenario::{DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET};
+    let sim = sim().await;
+    sim.with_state(|live| live.scenario.apps[0].refresh_token_rotation = true);
+    let refresh = browser_refresh_token(&sim, DEMO_CONSUMER_SECRET).await;
+    let work = tempfile::tempdir().unwrap();
+    let config = work.path().join("config");
+    let out_dir = work.path().join("out");
+    let state = work.path().join("state");
+    for d in [&config, &out_dir, &state] {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    let script = r#"
+        set -u
+        mount -t tmpfs -o size=4m tmpfs "$D" || exit 90
+        run() { step=$1; shift; "$BIN" "$@" > "$O/$step.out" 2> "$O/$step.err"; echo $? > "$O/$step.code"; }
+        run login login c --flow refresh-token --login-url "$URL" --client-id "$KEY"
+        unset SFCONNECT_REFRESH_TOKEN
+        run first token c --fresh
+        mount -o remount,ro "$D" || exit 91
+        run ro token c --fresh
+        mount -o remount,rw "$D" || exit 92
+        # The disk fills up after the login, before the save (a file open for writing, the
+        # hold, keeps the dir from being remounted read-only meanwhile).
+        SFCONNECT_FAILPOINT=pause:token-logged-in SFCONNECT_FAILPOINT_RELEASE="$O/release"             "$BIN" token c --fresh > "$O/lost.out" 2> "$O/lost.err" &
+        pid=$!
+        i=0; while [ ! -e "$O/release.paused" ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i+1)); done
+        dd if=/dev/zero of="$D/filler" bs=1k 2>/dev/null
+        touch "$O/release"
+        wait $pid; echo $? > "$O/lost.code"
+        run status status c
+        rm -f "$D/filler"
+        run kept token c
+        run after status c
+        run again token c --fresh
+    "#;
+    let s = |p: &Path| p.display().to_string();
+    let (config_s, out_s, state_s) = (s(&config), s(&out_dir), s(&state));
+    let env: Vec<(String, String)> = [
+        ("D", config_s.as_str()),
+        ("O", out_s.as_str()),
+        ("BIN", env!("CARGO_BIN_EXE_sfconnect")),
+        ("URL", sim.login_url()),
+        ("KEY", DEMO_CONSUMER_KEY),
+        ("SFCONNECT_CLIENT_SECRET", DEMO_CONSUMER_SECRET),
+        ("SFCONNECT_REFRESH_TOKEN", refresh.as_str()),
+        ("SFCONNECT_CONFIG_DIR", config_s.as_str()),
+        ("SFCONNECT_STORE", "file"),
+        ("XDG_STATE_HOME", state_s.as_str()),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let script = script.to_string();
+    let output = tokio::task::spawn_blocking(move || {
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        in_namespace(&script, &env)
+    })
+    .await
+    .unwrap();
+    let Some(output) = output else {
+        skipped("a_rotated_refresh_token_that_cannot_be_saved_is_kept_and_saved_later");
+        return;
+    };
+    assert!(output.status.success(), "{}", text(&output));
+    let o = out_dir.as_path();
+    let said = |step: &str| {
+        format!(
+            "{step}: exit {} stdout [{}] stderr [{}]",
+            file(o, &format!("{step}.code")).trim(),
+            file(o, &format!("{step}.out")),
+            file(o, &format!("{step}.err"))
+        )
+    };
+    let code = |step: &str| file(o, &format!("{step}.code")).trim().to_string();
+    for ok in ["login", "first"] {
+        assert_eq!(code(ok), "0", "{}", said(ok));
+    }
+    // Read-only from the start: nothing spent, nothing printed.
+    assert_eq!(code("ro"), "1", "{}", said("ro"));
+    assert!(file(o, "ro.out").is_empty(), "{}", said("ro"));
+    assert!(
+        file(o, "ro.err").contains("Nothing was spent"),
+        "{}",
+        said("ro")
+    );
+    // Read-only after the login: the new token is kept in the state dir, and said so.
+    assert_eq!(code("lost"), "1", "{}", said("lost"));
+    assert!(
+        file(o, "lost.out").is_empty(),
+        "no token is printed: {}",
+        said("lost")
+    );
+    assert!(file(o, "lost.err").contains(&state_s), "{}", said("lost"));
+    assert_eq!(code("status"), "1", "{}", said("status"));
+    assert!(
+        file(o, "status.out").contains("waits in"),
+        "{}",
+        said("status")
+    );
+    // Writable again: the kept token is saved, the copy deleted, and it works.
+    assert_eq!(code("kept"), "0", "{}", said("kept"));
+    assert!(
+        !file(o, "after.out").contains("waits in"),
+        "{}",
+        said("after")
+    );
+    assert_eq!(
+        code("again"),
+        "0",
+        "the kept token was the live one: {}",
+        said("again")
+    );
+    let left = walk(&state);
+    assert!(
+        !left.iter().any(|p| p.ends_with("secrets.age")),
+        "the kept copy is deleted once saved: {left:?}"
+    );
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(walk(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}

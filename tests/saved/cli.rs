@@ -352,6 +352,30 @@ async fn a_passphrase_protected_store_needs_the_passphrase_and_a_wrong_one_chang
     );
     assert_eq!(snapshot(&dir), before);
 
+    // For the commands that use the connection, secrets that cannot be opened are 1, whether
+    // the passphrase is missing or wrong (as a lost key file is).
+    for passphrase in [None, Some("wrong")] {
+        for args in [
+            vec!["test", "prod"],
+            vec!["token", "prod"],
+            vec!["export", "prod", "--format", "env"],
+        ] {
+            let mut c = sfconnect(&dir);
+            c.args(&args);
+            if let Some(p) = passphrase {
+                c.env("SFCONNECT_PASSPHRASE", p);
+            }
+            let out = run_async(c).await;
+            assert_eq!(
+                out.status.code(),
+                Some(1),
+                "{args:?} {passphrase:?}: {}",
+                text(&out)
+            );
+            assert!(out.stdout.is_empty(), "{}", text(&out));
+        }
+    }
+
     let mut right = sfconnect(&dir);
     right
         .args(["login", "prod"])

@@ -1124,3 +1124,94 @@ async fn jwt_with_a_generated_key_and_certificate() {
     assert!(said.contains("Deleted its key pair"), "{said}");
     assert!(!key_file.exists() && !dir.join("keys/server.crt").exists());
 }
+
+/// A JWT key file given as a relative path is saved absolute (cron runs elsewhere); one that
+/// does not exist is refused. A JWT connection whose key file is gone is failing everywhere:
+/// `test` exits 1 with the reason and the fix, and `status` (plain, `--notify` with its
+/// notification, Prometheus) counts it as failing.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_relative_key_file_is_saved_absolute_and_a_lost_one_fails_everywhere() {
+    let sim = sim().await;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("config");
+    let work = tmp.path().join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    let made = run_async(cmd(
+        &dir,
+        &["login", "j", "--flow", "jwt", "--generate-key"],
+    ))
+    .await;
+    assert!(made.status.success(), "{}", text(&made));
+    let pem = String::from_utf8_lossy(&made.stdout).to_string();
+    sim.with_state(|l| l.scenario.apps[0].certificate = Some(pem));
+    std::fs::rename(dir.join("keys/j.key"), work.join("j.pem")).unwrap();
+    let login = |key: &str| {
+        let mut c = cmd(
+            &dir,
+            &[
+                "login",
+                "j",
+                "--flow",
+                "jwt",
+                "--login-url",
+                sim.login_url(),
+                "--username",
+                DEMO_USERNAME,
+                "--client-id",
+                DEMO_CONSUMER_KEY,
+                "--key-file",
+                key,
+            ],
+        );
+        c.current_dir(&work);
+        c
+    };
+    let out = run_async(login("nope.pem")).await;
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let out = run_async(login("j.pem")).await;
+    assert!(out.status.success(), "{}", text(&out));
+    let saved = sfconnect::profile::Config::load(&dir).unwrap().connections["j"].clone();
+    assert_eq!(
+        saved.key_file.as_deref(),
+        Some(work.join("j.pem").as_path())
+    );
+    let (code, _) = json_of(&dir, &["test", "j", "--json"]).await;
+    assert_eq!(code, Some(0), "from another directory, the key is found");
+
+    std::fs::remove_file(work.join("j.pem")).unwrap();
+    let out = run_async(cmd(&dir, &["status"])).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("cannot be read"), "{}", text(&out));
+    let out = run_async(cmd(&dir, &["status", "--format", "prometheus"])).await;
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("sfconnect_connection_healthy{name=\"j\""),
+        "{}",
+        text(&out)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .any(|l| l.starts_with("sfconnect_connection_healthy{name=\"j\"") && l.ends_with(" 0")),
+        "{}",
+        text(&out)
+    );
+    let told = tmp.path().join("told");
+    let mut notify = cmd(&dir, &["status", "--notify", "--notify-command"]);
+    notify.arg(format!(
+        "echo \"$SFCONNECT_CONNECTION $SFCONNECT_STATUS\" >> '{}'",
+        told.display()
+    ));
+    let out = run_async(notify).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(
+        std::fs::read_to_string(&told).unwrap_or_default().trim(),
+        "j failing"
+    );
+    let out = run_async(cmd(&dir, &["test", "j"])).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cannot be read") && err.contains("What to do"),
+        "{err}"
+    );
+}
