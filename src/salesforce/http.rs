@@ -78,9 +78,45 @@ impl Reply {
     }
 }
 
+/// The proxies the environment names (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, upper or lower
+/// case), as the HTTP client would take them, except that loopback is never proxied: a local
+/// simulated org or callback is reached directly, and the password sent to it never passes
+/// through a proxy. `NO_PROXY` is kept, with loopback added.
+fn proxies() -> Vec<reqwest::Proxy> {
+    let env = |name: &str| {
+        std::env::var(name.to_ascii_lowercase())
+            .or_else(|_| std::env::var(name))
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+    };
+    let mut bypass = env("NO_PROXY").unwrap_or_default();
+    bypass.push_str(",localhost,127.0.0.0/8,::1");
+    let made: [(
+        Option<String>,
+        fn(String) -> reqwest::Result<reqwest::Proxy>,
+    ); 3] = [
+        (env("HTTPS_PROXY"), reqwest::Proxy::https::<String>),
+        (env("HTTP_PROXY"), reqwest::Proxy::http::<String>),
+        (env("ALL_PROXY"), reqwest::Proxy::all::<String>),
+    ];
+    made.into_iter()
+        .filter_map(|(url, make)| match make(url?) {
+            Ok(proxy) => Some(proxy.no_proxy(reqwest::NoProxy::from_string(&bypass))),
+            Err(e) => {
+                tracing::warn!("a proxy variable is not a URL, ignored: {e}");
+                None
+            }
+        })
+        .collect()
+}
+
 impl Http {
     pub fn new(timeout: Duration) -> Result<Self> {
-        let client = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder().no_proxy();
+        for proxy in proxies() {
+            builder = builder.proxy(proxy);
+        }
+        let client = builder
             .user_agent(concat!("sfconnect/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(timeout.min(Duration::from_secs(10)))
             .timeout(timeout)

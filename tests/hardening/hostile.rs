@@ -514,3 +514,46 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     found
 }
+
+/// Loopback is never proxied: with `HTTP_PROXY`/`HTTPS_PROXY`/`ALL_PROXY` set, a login to the
+/// simulated org on 127.0.0.1 (its password included) goes there directly, while a login to
+/// a real host still goes through the proxy.
+#[tokio::test(flavor = "multi_thread")]
+async fn loopback_traffic_never_goes_through_a_proxy() {
+    use std::io::Read;
+    let sim = sim().await;
+    let proxy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let proxy_url = format!("http://127.0.0.1:{}", proxy.local_addr().unwrap().port());
+    let dir = tempfile::tempdir().unwrap();
+    let mut login = demo_login(dir.path(), sim.login_url(), "prod");
+    for var in ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy"] {
+        login.env(var, &proxy_url);
+    }
+    login.env_remove("NO_PROXY").env_remove("no_proxy");
+    let out = run_async(login).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    proxy.set_nonblocking(true).unwrap();
+    assert!(
+        proxy.accept().is_err(),
+        "nothing for the simulated org went through the proxy"
+    );
+    // A real host still goes through it: the proxy is asked to CONNECT (and refuses).
+    proxy.set_nonblocking(false).unwrap();
+    let seen = std::thread::spawn(move || {
+        let (mut stream, _) = proxy.accept().unwrap();
+        let mut head = [0u8; 256];
+        let n = stream.read(&mut head).unwrap_or(0);
+        String::from_utf8_lossy(&head[..n]).into_owned()
+    });
+    let mut remote = demo_login(dir.path(), "https://login.salesforce.com", "far");
+    remote
+        .env("HTTPS_PROXY", &proxy_url)
+        .args(["--timeout", "5"]);
+    let out = run_async(remote).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let head = seen.join().unwrap();
+    assert!(
+        head.starts_with("CONNECT login.salesforce.com:443"),
+        "{head}"
+    );
+}
