@@ -350,8 +350,8 @@ pub enum Command {
         /// to --ca-file (printed as `CA certificate:`) for clients to trust.
         #[arg(long)]
         tls: bool,
-        /// Where --tls writes its CA certificate (default: a file in the temp dir, removed at
-        /// exit).
+        /// Where --tls writes its CA certificate (owner-only, never through a symbolic link;
+        /// default: ca.pem in a private directory made in the temp dir, removed at exit).
         #[arg(long, value_name = "PEM", requires = "tls")]
         ca_file: Option<PathBuf>,
     },

@@ -36,12 +36,33 @@ pub async fn run_sim(
         }
         None => None,
     };
-    let ca_path = match &tls {
-        Some(t) => {
-            let path = ca_file.unwrap_or_else(|| {
-                std::env::temp_dir().join(format!("sfconnect-sim-ca-{}.pem", std::process::id()))
-            });
-            if let Err(e) = std::fs::write(&path, &t.ca_pem) {
+    // By default the CA goes into a private directory made for this run (removed at exit),
+    // never to a name in the shared temp dir that another user could have put a link at.
+    let mut builder = tempfile::Builder::new();
+    builder.prefix("sfconnect-sim-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o700));
+    }
+    let private = match (&tls, &ca_file) {
+        (Some(_), None) => match builder.tempdir() {
+            Ok(dir) => Some(dir),
+            Err(e) => {
+                say!("sfconnect: cannot make a private directory for the CA certificate: {e}");
+                return ExitCode::from(1);
+            }
+        },
+        _ => None,
+    };
+    let target = match (&private, ca_file) {
+        (Some(dir), _) => Some((dir.path().join("ca.pem"), true)),
+        (None, Some(path)) => Some((path, false)),
+        (None, None) => None,
+    };
+    let ca_path = match (&tls, target) {
+        (Some(t), Some((path, new))) => {
+            if let Err(e) = write_ca(&path, &t.ca_pem, new) {
                 say!(
                     "sfconnect: cannot write the CA certificate to {}: {e}",
                     path.display()
@@ -50,7 +71,7 @@ pub async fn run_sim(
             }
             Some(path)
         }
-        None => None,
+        _ => None,
     };
     let options = SimOptions {
         port,
@@ -79,8 +100,32 @@ pub async fn run_sim(
     drop(out);
     crate::connect::signals::wait_for_stop().await;
     running.stop();
-    if let Some(path) = ca_path {
-        let _ = std::fs::remove_file(path);
+    match (ca_path, private) {
+        (_, Some(dir)) => drop(dir),
+        (Some(path), None) => {
+            let _ = std::fs::remove_file(path);
+        }
+        (None, None) => {}
     }
     ExitCode::SUCCESS
+}
+
+/// Write the CA certificate to `path`, owner-only, never through a symbolic link; `new`: the
+/// file must not exist yet.
+fn write_ca(path: &std::path::Path, pem: &str, new: bool) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if new {
+        options.create_new(true);
+    } else {
+        options.create(true).truncate(true);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options
+            .mode(0o600)
+            .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32);
+    }
+    options.open(path)?.write_all(pem.as_bytes())
 }

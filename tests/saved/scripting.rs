@@ -1236,6 +1236,56 @@ async fn the_simulated_org_over_https_is_trusted_through_its_own_ca_only() {
     assert!(!ca.exists(), "the CA of a run is removed when it ends");
 }
 
+/// `sim --tls` writes its CA into a private directory of its own (0700, an unguessable name),
+/// owner-only, and removes it at exit; a `--ca-file` that is a symbolic link is refused and
+/// what it points at is left alone.
+#[test]
+fn the_simulated_orgs_ca_goes_to_a_private_place_and_never_through_a_link() {
+    use std::io::{BufRead, BufReader};
+    let mut sim = Command::new(env!("CARGO_BIN_EXE_sfconnect"))
+        .args(["sim", "--port", "0", "--tls"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let ca = BufReader::new(sim.stdout.take().unwrap())
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|l| {
+            l.strip_prefix("CA certificate: ")
+                .map(std::path::PathBuf::from)
+        })
+        .expect("the CA's path is printed");
+    let parent = ca.parent().unwrap().to_path_buf();
+    assert_ne!(parent, std::env::temp_dir(), "{}", ca.display());
+    assert_eq!(sfconnect::profile::fsutil::mode(&parent), Some(0o700));
+    assert_eq!(sfconnect::profile::fsutil::mode(&ca), Some(0o600));
+    assert!(
+        std::fs::read_to_string(&ca)
+            .unwrap()
+            .contains("BEGIN CERTIFICATE")
+    );
+    let _ = Command::new("kill").arg(sim.id().to_string()).status();
+    let _ = sim.wait();
+    assert!(
+        !parent.exists(),
+        "the run's directory is removed when it ends"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let victim = dir.path().join("victim");
+    std::fs::write(&victim, "keep me").unwrap();
+    let link = dir.path().join("ca.pem");
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_sfconnect"))
+        .args(["sim", "--port", "0", "--tls", "--ca-file"])
+        .arg(&link)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+}
+
 #[test]
 fn a_manual_page_for_sfconnect_and_each_command_renders_with_man() {
     let dir = tempfile::tempdir().unwrap();
