@@ -47,6 +47,14 @@ fn seconds(t: SystemTime) -> f64 {
         .unwrap_or(0.0)
 }
 
+const CONFIG_OK: &str = "# HELP sfconnect_config_ok 1 when sfconnect could read its configuration (connections.toml), else 0: then no other sample is given.\n# TYPE sfconnect_config_ok gauge\n";
+
+/// What is printed when the config file cannot be read at all: that, as a sample, so a file
+/// the textfile collector reads never goes silent (and an alert can say so).
+pub fn config_unreadable() -> String {
+    format!("{CONFIG_OK}sfconnect_config_ok 0")
+}
+
 /// The metrics for `connections` (with their health) and for entries the config file cannot
 /// read (`broken`, unhealthy by definition).
 pub fn render(
@@ -118,7 +126,7 @@ pub fn render(
             families[4].samples.push((l.clone(), seconds(ends)));
         }
     }
-    let mut out = String::new();
+    let mut out = format!("{CONFIG_OK}sfconnect_config_ok 1\n");
     for family in families {
         let _ = writeln!(out, "# HELP {} {}", family.name, family.help);
         let _ = writeln!(out, "# TYPE {} gauge", family.name);

@@ -300,7 +300,13 @@ pub async fn status(
     };
     let c = match connections {
         Ok(c) => c,
-        Err(code) => return code,
+        Err(code) => {
+            // A scraper still learns that the configuration could not be read.
+            if prometheus && profiles(global).is_ok_and(|p| p.config().is_err()) {
+                out!("{}", super::prometheus::config_unreadable());
+            }
+            return code;
+        }
     };
     let code = if summary {
         print_summary(&c, json)

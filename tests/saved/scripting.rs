@@ -1502,6 +1502,38 @@ async fn status_speaks_prometheus_and_the_readme_alert_rules_are_valid() {
         .unwrap();
     let checked = check.wait_with_output().unwrap();
     assert!(checked.status.success(), "{}{metrics}", text(&checked));
+    // A config file that cannot be read still gives a sample saying so (exit 2), never an
+    // empty file for the collector.
+    let config = d.join("connections.toml");
+    let good = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, "this is [not toml").unwrap();
+    let out = run_async(cmd(d, &["status", "--format", "prometheus"])).await;
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let broken = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        broken.lines().any(|l| l == "sfconnect_config_ok 0"),
+        "{broken}"
+    );
+    std::fs::write(&config, good).unwrap();
+    let mut check = Command::new(promtool)
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    check
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(broken.as_bytes())
+        .unwrap();
+    let checked = check.wait_with_output().unwrap();
+    assert!(checked.status.success(), "{}{broken}", text(&checked));
+    assert!(
+        metrics.lines().any(|l| l == "sfconnect_config_ok 1"),
+        "{metrics}"
+    );
     // The alert rules the README shows are the file promtool checks.
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let rules = root.join("contrib/prometheus/sfconnect-alerts.yml");
