@@ -419,7 +419,19 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Err(e) => profile_failure(&e),
+        // The credentials are good; only the save failed (a full disk, a read-only dir, a
+        // keyring that did not answer): 1, with both said.
+        Err(e) => fail(
+            EXIT_FAILED,
+            format!(
+                "the login and the checks passed, so the credentials are good, but they could not be saved: {e}{}",
+                if existing.is_some() {
+                    format!(" The saved connection '{}' is unchanged.", args.name)
+                } else {
+                    " Nothing was saved.".to_string()
+                }
+            ),
+        ),
     }
 }
 

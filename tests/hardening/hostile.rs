@@ -220,7 +220,13 @@ async fn a_full_disk_and_a_read_only_config_dir_keep_the_old_state() {
     );
     let before = file(o, "before.sum");
     // Full disk: the checks pass, the write fails, and says why.
-    assert_ne!(file(o, "full.code").trim(), "0", "{}", file(o, "full.out"));
+    // The credentials were good, only the save failed: 1, and both are said.
+    assert_eq!(file(o, "full.code").trim(), "1", "{}", file(o, "full.out"));
+    assert!(
+        file(o, "full.out").contains("the credentials are good, but they could not be saved"),
+        "{}",
+        file(o, "full.out")
+    );
     assert!(
         file(o, "full.out").contains("No space left on device"),
         "{}",
@@ -232,7 +238,7 @@ async fn a_full_disk_and_a_read_only_config_dir_keep_the_old_state() {
         "the full disk changed the saved connection"
     );
     // Read-only: the same, with the reason.
-    assert_ne!(file(o, "ro.code").trim(), "0", "{}", file(o, "ro.out"));
+    assert_eq!(file(o, "ro.code").trim(), "1", "{}", file(o, "ro.out"));
     assert!(
         file(o, "ro.out").to_lowercase().contains("read-only"),
         "{}",
@@ -243,8 +249,12 @@ async fn a_full_disk_and_a_read_only_config_dir_keep_the_old_state() {
         before,
         "the read-only dir changed the saved connection"
     );
-    // And the saved connection still works.
-    assert_eq!(file(o, "test.code").trim(), "0", "{}", file(o, "test.out"));
+    // And the saved connection still works; but its result cannot be recorded in a read-only
+    // dir, which a script must learn: 1, and said.
+    let tested = file(o, "test.out");
+    assert!(!tested.contains('✗') && tested.contains('✓'), "{tested}");
+    assert!(tested.contains("could not be recorded"), "{tested}");
+    assert_eq!(file(o, "test.code").trim(), "1", "{tested}");
 }
 
 /// Names the org sends back (the user's full name, profile and licence names) are saved and
