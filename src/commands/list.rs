@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use super::{profile_failure, profiles};
 use crate::connect::health::password_expires_in_days;
 use crate::profile::{Profile, ProfileError};
+use crate::salesforce::error::printable;
 
 fn rfc3339(t: SystemTime) -> String {
     humantime::format_rfc3339_seconds(t).to_string()
@@ -70,7 +71,7 @@ pub fn run(global: &crate::cli::Global, json: bool) -> ExitCode {
         out!(
             "{name}  {}  {}  {}  secrets: {}  {test}",
             p.flow.as_str(),
-            p.username.as_deref().unwrap_or("-"),
+            printable(p.username.as_deref().unwrap_or("-")),
             p.login_url,
             p.store.as_str(),
         );

@@ -15,9 +15,10 @@ struct Family {
     samples: Vec<(String, f64)>,
 }
 
-/// A label value as the format wants it: backslash, double quote and line feed escaped.
+/// A label value as the format wants it: made printable like all text from outside, then
+/// backslash, double quote and line feed escaped.
 fn escape(value: &str) -> String {
-    value
+    crate::salesforce::error::printable(value)
         .replace('\\', r"\\")
         .replace('"', "\\\"")
         .replace('\n', r"\n")
@@ -143,6 +144,9 @@ mod tests {
 
     #[test]
     fn label_values_are_escaped() {
-        assert_eq!(escape("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
+        assert_eq!(escape("a\"b\\c"), "a\\\"b\\\\c");
+        // Saved before IDs were checked, a hostile org ID cannot reach a terminal that shows
+        // the metrics: control characters are gone (a line feed included).
+        assert_eq!(escape("00D\u{1b}]52;c;eA==\u{7}\nx"), "00D ]52;c;eA==  x");
     }
 }

@@ -14,6 +14,7 @@ use crate::connect::Saved;
 use crate::connect::token::{Freshness, Token, access_token};
 use crate::profile::credentials::uses_refresh_token;
 use crate::profile::key;
+use crate::salesforce::error::printable;
 use crate::salesforce::rest::API_VERSION;
 
 /// A token the org accepts, per `freshness`; failures reported with their diagnosis.
@@ -36,7 +37,7 @@ pub async fn token(global: &Global, name: &str, freshness: Freshness, json: bool
                 json!({
                     "name": name,
                     "access_token": t.token.expose_secret(),
-                    "instance_url": t.saved.profile.instance_url,
+                    "instance_url": t.instance_url,
                 })
             );
             ExitCode::SUCCESS
@@ -61,6 +62,7 @@ pub fn sfdx_url(
     refresh_token: &str,
     instance_url: &str,
 ) -> String {
+    let instance_url = printable(instance_url);
     let host = instance_url
         .trim_start_matches("https://")
         .trim_start_matches("http://")
@@ -106,18 +108,25 @@ pub async fn export(
             Err(code) => code,
         };
     }
-    let Token { saved, token, .. } = match valid_token(global, name, freshness).await {
+    let Token {
+        saved,
+        token,
+        instance_url,
+        ..
+    } = match valid_token(global, name, freshness).await {
         Ok(t) => t,
         Err(code) => return code,
     };
     let p = &saved.profile;
-    let instance = p.instance_url.clone().unwrap_or_default();
+    let instance = instance_url.clone();
+    // What the org sent is made printable before it reaches a shell or a terminal.
+    let shown = |v: &Option<String>| printable(v.as_deref().unwrap_or_default());
     let fields = [
         ("SF_ACCESS_TOKEN", token.expose_secret().to_string()),
-        ("SF_INSTANCE_URL", instance.clone()),
-        ("SF_LOGIN_URL", p.login_url.clone()),
-        ("SF_USERNAME", p.username.clone().unwrap_or_default()),
-        ("SF_ORG_ID", p.org_id.clone().unwrap_or_default()),
+        ("SF_INSTANCE_URL", printable(&instance)),
+        ("SF_LOGIN_URL", printable(&p.login_url)),
+        ("SF_USERNAME", shown(&p.username)),
+        ("SF_ORG_ID", shown(&p.org_id)),
         ("SF_API_VERSION", API_VERSION.to_string()),
     ];
     match format {

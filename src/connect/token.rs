@@ -38,6 +38,8 @@ pub struct Token {
     /// The connection as it was when the token was obtained.
     pub saved: Saved,
     pub token: SecretString,
+    /// Where the token works: what a fresh login answered, else the saved instance URL.
+    pub instance_url: String,
     pub source: Source,
     /// A login worked but what it rotated could not be saved (say, a full disk).
     pub warning: Option<String>,
@@ -90,10 +92,10 @@ async fn attempt(
         && let Some(cached) = cached_token(&saved.secrets)
     {
         if freshness == Freshness::Offline {
-            return Ok(done(saved, cached, Source::Cached, None));
+            return Ok(done(saved, cached, None, Source::Cached, None));
         }
         match confirm(client(http)?, &saved, &cached).await {
-            Ok(()) => return Ok(done(saved, cached, Source::Confirmed, None)),
+            Ok(()) => return Ok(done(saved, cached, None, Source::Confirmed, None)),
             Err(e) if e.cause == Cause::SessionInvalid => {
                 tracing::info!("the org rejected the cached token of '{}'", saved.name);
             }
@@ -138,23 +140,46 @@ async fn attempt(
                 .into());
         }
     }
-    match saved.persist(&auth, |_| {}).await {
-        Ok(Applied::Written) => Ok(done(saved, token, Source::LoggedIn, None)),
+    // The login's instance is the one to use (and keep): an org can move.
+    let instance = auth.session.instance_url.clone();
+    let kept = instance.clone();
+    match saved
+        .persist(&auth, move |p| p.instance_url = Some(kept))
+        .await
+    {
+        Ok(Applied::Written) => Ok(done(saved, token, Some(instance), Source::LoggedIn, None)),
         Ok(Applied::Stale) => Ok(Attempt::Again),
         // A rotated refresh token that could not be saved: no token is handed out, so the
         // failure is seen (and the next run saves the kept copy).
         Err(e @ ProfileError::RotatedUnsaved { .. }) => Err(e.into()),
         Err(e) => {
             let warning = format!("the new session could not be saved: {e}");
-            Ok(done(saved, token, Source::LoggedIn, Some(warning)))
+            Ok(done(
+                saved,
+                token,
+                Some(instance),
+                Source::LoggedIn,
+                Some(warning),
+            ))
         }
     }
 }
 
-fn done(saved: Saved, token: SecretString, source: Source, warning: Option<String>) -> Attempt {
+/// A token to hand out; `instance` is where a fresh login said it works (None: the saved one).
+fn done(
+    saved: Saved,
+    token: SecretString,
+    instance: Option<String>,
+    source: Source,
+    warning: Option<String>,
+) -> Attempt {
+    let instance_url = instance
+        .or_else(|| saved.profile.instance_url.clone())
+        .unwrap_or_else(|| saved.profile.login_url.clone());
     Attempt::Done(Box::new(Token {
         saved,
         token,
+        instance_url,
         source,
         warning,
     }))

@@ -81,11 +81,20 @@ pub enum Cause {
 }
 
 /// Text from outside (a server, a pasted value) as it may be shown: control characters
-/// (escape sequences included) become spaces, and it is cut at 500 characters.
+/// (escape sequences included) become spaces; bidirectional overrides and isolates and
+/// invisible format characters, which could make one username look like another, are
+/// dropped; and it is cut at 500 characters.
 pub fn printable(text: &str) -> String {
     const LIMIT: usize = 500;
+    let invisible = |c: &char| {
+        matches!(
+            c,
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}'..='\u{200F}' | '\u{FEFF}'
+        )
+    };
     let mut out: String = text
         .chars()
+        .filter(|c| !invisible(c))
         .take(LIMIT)
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
@@ -326,5 +335,20 @@ mod tests {
             "SOAP API login() is disabled by default in this org. Contact the org administrator to enable SOAP API login().",
         );
         assert_eq!(off.cause, Cause::SoapLoginDisabled);
+    }
+}
+
+#[cfg(test)]
+mod printable_tests {
+    use super::printable;
+
+    #[test]
+    fn escapes_become_spaces_and_invisible_direction_marks_are_dropped() {
+        assert_eq!(printable("a\u{1b}]52;c;x\u{7}b"), "a ]52;c;x b");
+        // "admin" written so that it displays reversed, with zero-width and BOM padding.
+        assert_eq!(
+            printable("\u{202e}nimda\u{202c}\u{200b}@x\u{2066}y\u{2069}\u{feff}"),
+            "nimda@xy"
+        );
     }
 }

@@ -59,6 +59,10 @@ pub enum LoginUrlError {
         suggestion: String,
     },
     #[error(
+        "'{0}' is on a domain where customers run their own sites (force.com, site.com), not a Salesforce API host; sfconnect sends a token there only when the login itself was on that site (an Experience Cloud login). Log in through the org's My Domain URL"
+    )]
+    CustomerSite(String),
+    #[error(
         "'{0}' is a legacy instance URL, which Salesforce no longer redirects since Spring '26: use your My Domain URL (Setup > My Domain), or https://login.salesforce.com"
     )]
     LegacyInstance(String),
@@ -290,6 +294,32 @@ pub fn token_may_go_to(target: &str, login: &LoginUrl, instance: &str) -> bool {
     check_instance_url(target, login).is_ok()
 }
 
+/// An instance URL as it is saved: origin and path (percent-encoded where needed), without a
+/// trailing slash, query or fragment.
+pub fn normalised(url: &Url) -> String {
+    let path = url.path().trim_end_matches('/');
+    format!("{}{path}", url.origin().ascii_serialization())
+}
+
+/// Whether `id` is a Salesforce record ID of the kind whose key prefix is `prefix` ("00D" an
+/// org, "005" a user): 15 case-sensitive or 18 case-insensitive letters and digits.
+pub fn is_salesforce_id(id: &str, prefix: &str) -> bool {
+    matches!(id.len(), 15 | 18)
+        && id.starts_with(prefix)
+        && id.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// The org and user a login names, refused unless both are Salesforce IDs: they are saved and
+/// printed, so nothing else a server sends (an escape sequence, say) may pass as one.
+pub fn check_ids(org_id: &str, user_id: &str) -> Result<(), super::SfError> {
+    if is_salesforce_id(org_id, "00D") && is_salesforce_id(user_id, "005") {
+        return Ok(());
+    }
+    Err(super::SfError::new(super::Cause::MalformedResponse).with_context(
+        "the login's answer names an org or user that is not a Salesforce ID (15 or 18 letters and digits, 00D… for an org, 005… for a user); nothing was saved",
+    ))
+}
+
 pub fn check_instance_url(instance: &str, login: &LoginUrl) -> Result<Url, LoginUrlError> {
     let url = Url::parse(instance).map_err(|_| LoginUrlError::Invalid(instance.to_string()))?;
     if !url.username().is_empty() || url.password().is_some() {
@@ -313,14 +343,22 @@ pub fn check_instance_url(instance: &str, login: &LoginUrl) -> Result<Url, Login
     let name = name.to_ascii_lowercase();
     const SALESFORCE_DOMAINS: &[&str] = &[
         ".salesforce.com",
-        ".force.com",
-        ".site.com",
         ".cloudforce.com",
         ".salesforce.mil",
         ".sfcrmproducts.cn",
     ];
+    // Customers host their own sites under these: a token goes there only when the login
+    // itself was on that very host (an Experience Cloud login).
+    const SITE_DOMAINS: &[&str] = &[".force.com", ".site.com"];
     if SALESFORCE_DOMAINS.iter().any(|d| name.ends_with(d)) {
         Ok(url)
+    } else if SITE_DOMAINS.iter().any(|d| name.ends_with(d)) {
+        let login_host = login.url.host_str().map(str::to_ascii_lowercase);
+        if login_host.as_deref() == Some(name.as_str()) {
+            Ok(url)
+        } else {
+            Err(LoginUrlError::CustomerSite(instance.to_string()))
+        }
     } else {
         Err(LoginUrlError::NotSalesforce(instance.to_string()))
     }

@@ -191,12 +191,17 @@ pub async fn request_token(
         )
         .await?;
     drop(form);
-    let token = parse_token_reply(&reply)?;
-    check_instance_url(&token.instance_url, host)
+    let mut token = parse_token_reply(&reply)?;
+    let instance = check_instance_url(&token.instance_url, host)
         .map_err(|e| SfError::new(Cause::InstanceUrlRejected).with_context(e.to_string()))?;
     if let Some(secret) = &app.client_secret {
         verify_signature(&token, secret)?;
     }
+    // What is saved and printed is the instance URL as parsed (an Experience Cloud site keeps
+    // its path; anything odd is percent-encoded) and IDs of Salesforce's own shape.
+    token.instance_url = super::login_url::normalised(&instance);
+    let (org, user) = token.org_and_user().unwrap_or_default();
+    super::login_url::check_ids(&org, &user)?;
     Ok(token)
 }
 

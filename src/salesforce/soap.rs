@@ -186,6 +186,7 @@ pub async fn login(
     let result = parse_login_reply(&reply)?;
     check_instance_url(&result.instance_url, host)
         .map_err(|e| SfError::new(Cause::InstanceUrlRejected).with_context(e.to_string()))?;
+    super::login_url::check_ids(&result.org_id, &result.user_id)?;
     Ok(result)
 }
 

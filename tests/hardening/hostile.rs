@@ -567,3 +567,65 @@ async fn loopback_traffic_never_goes_through_a_proxy() {
         "{head}"
     );
 }
+
+/// Identifiers and hosts from a hostile org are refused before anything is saved or printed:
+/// an org ID that hides an escape sequence (OAuth, signed correctly), an instance on a domain
+/// where customers host their own sites when the login was elsewhere, and a SOAP answer whose
+/// organizationId is no Salesforce ID.
+#[tokio::test(flavor = "multi_thread")]
+async fn ids_and_hosts_a_hostile_org_sends_are_refused_before_saving() {
+    let signed = |id: &str, instance: &str| {
+        let signature = sfconnect::salesforce::oauth::expected_signature(
+            id,
+            "1760000000000",
+            &secrecy::SecretString::from("s"),
+        );
+        serde_json::json!({
+            "access_token": "00Dtoken!hostile",
+            "instance_url": instance,
+            "id": id,
+            "token_type": "Bearer",
+            "issued_at": "1760000000000",
+            "signature": signature,
+        })
+        .to_string()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // The org ID carries an OSC 52 sequence that would write to the clipboard.
+    let placeholder = token_endpoint("{}").await;
+    let id = format!("{placeholder}/id/00D\u{1b}]52;c;ZXZpbA==\u{7}/005000000000001AAA");
+    let url = token_endpoint(&signed(&id, &placeholder)).await;
+    let out = run_async(client_credentials_login(dir.path(), "x", &url)).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("not a Salesforce ID"), "{}", text(&out));
+    assert!(no_escape_bytes(&out.stdout) && no_escape_bytes(&out.stderr));
+    // A customer's own site is no API host for a login made elsewhere.
+    let id = format!("{placeholder}/id/00D000000000001AAA/005000000000001AAA");
+    let url = token_endpoint(&signed(&id, "https://evil.my.site.com")).await;
+    let out = run_async(client_credentials_login(dir.path(), "y", &url)).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("customers run their own sites"),
+        "{}",
+        text(&out)
+    );
+    // SOAP: an organizationId that is not an ID (a right-to-left override hides in it).
+    let soap = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns=\"urn:partner.soap.sforce.com\"><soapenv:Body><loginResponse><result><passwordExpired>false</passwordExpired><sandbox>false</sandbox><serverUrl>{placeholder}/services/Soap/u/64.0/00D000000000001</serverUrl><sessionId>00Dx!AQ</sessionId><userId>005000000000001AAA</userId><userInfo><organizationId>00D\u{202e}000000000001</organizationId><userId>005000000000001AAA</userId><userName>integration@acme.example</userName></userInfo></result></loginResponse></soapenv:Body></soapenv:Envelope>"
+    );
+    let response = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/xml; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{soap}",
+        soap.len()
+    );
+    let url = canned_server(response.into_bytes()).await;
+    let out = run_async(soap_login(dir.path(), &url, "z", "pw", "tok")).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("not a Salesforce ID"), "{}", text(&out));
+    assert!(
+        !dir.path().join("connections.toml").exists()
+            || !std::fs::read_to_string(dir.path().join("connections.toml"))
+                .unwrap()
+                .contains("[connections."),
+        "nothing was saved"
+    );
+}

@@ -305,3 +305,34 @@ async fn a_test_that_outlives_a_reauthentication_writes_nothing_onto_it() {
         .collect::<String>();
     assert!(log.contains("was re-authenticated while this ran"), "{log}");
 }
+
+/// After a fresh login, `token --json` and `export` give the instance the login answered with
+/// (the org may have moved), and that is what is saved from then on.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_fresh_login_gives_and_keeps_the_instance_it_answered_with() {
+    let sim = sim().await;
+    let dir = oauth(&sim).await;
+    let config = dir.path().join("connections.toml");
+    let moved_from = "http://127.0.0.1:9";
+    let text_before = std::fs::read_to_string(&config).unwrap();
+    assert!(text_before.contains(sim.instance_url()), "{text_before}");
+    std::fs::write(&config, text_before.replace(sim.instance_url(), moved_from)).unwrap();
+    let out = token(dir.path(), &["--fresh", "--json"]).await;
+    assert!(out.status.success(), "{}", text(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["instance_url"], sim.instance_url(), "{json}");
+    let saved = std::fs::read_to_string(&config).unwrap();
+    assert!(
+        saved.contains(sim.instance_url()) && !saved.contains(moved_from),
+        "{saved}"
+    );
+    std::fs::write(&config, saved.replace(sim.instance_url(), moved_from)).unwrap();
+    let out = run_async(cmd(
+        dir.path(),
+        &["export", "c", "--format", "json", "--fresh"],
+    ))
+    .await;
+    assert!(out.status.success(), "{}", text(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["instance_url"], sim.instance_url(), "{json}");
+}
