@@ -103,6 +103,19 @@ pub async fn export(
     freshness: Freshness,
 ) -> ExitCode {
     if format == ExportFormat::SfdxUrl {
+        // The same rules as `token`: the org confirms the connection works first (a revoked
+        // refresh token also ends its sessions), and what is printed is what is saved after
+        // that (a rotation included).
+        let saved = match super::saved::open(global, name).await {
+            Ok(saved) => saved,
+            Err(code) => return code,
+        };
+        if !uses_refresh_token(saved.profile.flow) {
+            return export_sfdx_url(&saved);
+        }
+        if let Err(code) = valid_token(global, name, freshness).await {
+            return code;
+        }
         return match super::saved::open(global, name).await {
             Ok(saved) => export_sfdx_url(&saved),
             Err(code) => code,

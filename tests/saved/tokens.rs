@@ -336,3 +336,24 @@ async fn a_fresh_login_gives_and_keeps_the_instance_it_answered_with() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["instance_url"], sim.instance_url(), "{json}");
 }
+
+/// `export --format sfdx-url` follows `token`'s rules: a refresh token the org has revoked is
+/// not printed; the command exits 1 with the diagnosis.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_sfdx_url_of_a_revoked_refresh_token_is_not_printed() {
+    let sim = sim().await;
+    let dir = oauth(&sim).await;
+    let export = || run_async(cmd(dir.path(), &["export", "c", "--format", "sfdx-url"]));
+    let out = export().await;
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("force://"));
+    sim_post(&sim, "refresh-tokens/revoke-all", &[]).await;
+    let out = export().await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(out.stdout.is_empty(), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("expired access/refresh token") && err.contains("What to do"),
+        "{err}"
+    );
+}
