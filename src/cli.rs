@@ -317,9 +317,10 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Revoke a connection's tokens (best effort) and delete its settings and secrets.
+    /// Revoke a connection's tokens (best effort, said first) and delete its settings and
+    /// secrets; on a terminal it asks first.
     #[command(
-        after_help = "Exit codes: 0 removed (a failed revocation is said, and still 0); 2 usage or unknown name."
+        after_help = "Exit codes: 0 removed (a failed revocation is said, and still 0); 1 not finished: the answer was no, the secrets cannot be opened to revoke the token (nothing removed; --no-revoke removes anyway), or the secrets could not be deleted yet (they are deleted the next time their store opens; it says so); 2 usage or unknown name."
     )]
     Remove {
         /// The saved connection to remove.
@@ -328,9 +329,13 @@ pub enum Command {
         /// One JSON object saying what was done, instead of text.
         #[arg(long)]
         json: bool,
-        /// Do not try to revoke tokens at Salesforce.
+        /// Do not try to revoke tokens at Salesforce (an integration given the token keeps
+        /// working).
         #[arg(long)]
         no_revoke: bool,
+        /// Do not ask on a terminal (without a terminal nothing is asked anyway).
+        #[arg(long, short = 'y')]
+        yes: bool,
     },
     /// Run a simulated Salesforce org on loopback until interrupted.
     #[command(
@@ -729,8 +734,9 @@ pub fn main() -> ExitCode {
         Some(Command::Remove {
             name,
             no_revoke,
+            yes,
             json,
-        }) => runtime.block_on(commands::remove::run(&global, &name, no_revoke, json)),
+        }) => runtime.block_on(commands::remove::run(&global, &name, no_revoke, yes, json)),
         Some(Command::Sim {
             port,
             scenario,

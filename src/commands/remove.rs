@@ -1,63 +1,127 @@
-//! `sfconnect remove NAME [--no-revoke]`: revoke tokens (best effort), then delete the
-//! connection's settings and secrets together.
+//! `sfconnect remove NAME [--no-revoke] [--yes]`: revoke tokens (best effort, announced
+//! first), then delete the connection's settings and secrets together. On a terminal it asks
+//! first, unless `--yes`.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use super::{profile_failure, profiles};
+use super::{EXIT_FAILED, fail, profile_failure, profiles};
 use crate::cli::Global;
-use crate::connect::remove::{Revocation, remove};
+use crate::connect::remove::{RemoveError, Revocation, remove};
+use crate::profile::Profiles;
+use crate::profile::credentials::uses_refresh_token;
 
-pub async fn run(global: &Global, name: &str, no_revoke: bool, json: bool) -> ExitCode {
+/// What removing `name` will do at Salesforce, said before it is done.
+fn announcement(profiles: &Profiles, name: &str, revoke: bool) -> String {
+    let flow = profiles
+        .config()
+        .ok()
+        .and_then(|c| c.connections.get(name).map(|p| p.flow));
+    match (revoke, flow) {
+        (false, _) => format!(
+            "Removing '{name}' deletes its settings and secrets here; its token is not revoked and stays valid at Salesforce."
+        ),
+        (true, Some(flow)) if uses_refresh_token(flow) => format!(
+            "Removing '{name}' revokes its refresh token at Salesforce: any integration given that token (through the hand-off, copy or export) stops working. To keep the token valid, use --no-revoke."
+        ),
+        (true, Some(_)) => format!(
+            "Removing '{name}' ends its sfconnect session at Salesforce (the integration's own logins are not affected) and deletes its settings and secrets here."
+        ),
+        (true, None) => format!(
+            "Removing '{name}' revokes its token at Salesforce where its entry still says how, and deletes it here. To keep the token valid, use --no-revoke."
+        ),
+    }
+}
+
+/// Ask on the terminal; true for y or yes.
+fn confirmed(name: &str) -> bool {
+    use std::io::Write as _;
+    let _ = write!(std::io::stderr(), "Remove '{name}'? [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    if std::io::stdin().read_line(&mut answer).is_err() {
+        return false;
+    }
+    matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")
+}
+
+pub async fn run(global: &Global, name: &str, no_revoke: bool, yes: bool, json: bool) -> ExitCode {
     let profiles = match profiles(global) {
         Ok(p) => Arc::new(p),
         Err(code) => return code,
     };
-    match remove(&profiles, name, !no_revoke).await {
-        Ok(removal) if json => {
-            let (revocation, error) = match &removal.revocation {
-                Revocation::Revoked => ("revoked", None),
-                Revocation::Skipped => ("skipped", None),
-                Revocation::NoToken => ("no_token", None),
-                Revocation::AlreadyInvalid => ("already_invalid", None),
-                Revocation::Failed(e) => ("failed", Some(e.clone())),
-            };
-            out!(
-                "{}",
-                serde_json::json!({
-                    "name": name,
-                    "removed": true,
-                    "revocation": revocation,
-                    "revocation_error": error,
-                    "key_pair_deleted": removal.key_pair.as_ref().map(|(k, c)| [k.display().to_string(), c.display().to_string()]),
-                })
-            );
-            ExitCode::SUCCESS
-        }
-        Ok(removal) => {
-            match removal.revocation {
-                Revocation::Revoked => say!("Revoked the connection's token at Salesforce."),
-                Revocation::Skipped => {}
-                Revocation::NoToken => {
-                    say!("No OAuth token to revoke (this connection logs in with a password).")
-                }
-                Revocation::AlreadyInvalid => {
-                    say!("Salesforce says its token was no longer valid: nothing left to revoke.")
-                }
-                Revocation::Failed(e) => say!(
-                    "Could not revoke the token at Salesforce ({e}); it stays valid until it expires or an admin revokes it."
-                ),
-            }
-            out!("Removed connection '{name}' and its secrets.");
-            if let Some((key, crt)) = removal.key_pair {
-                out!(
-                    "Deleted its key pair {} and {} (remove the certificate from the app too).",
-                    key.display(),
-                    crt.display()
-                );
-            }
-            ExitCode::SUCCESS
-        }
-        Err(e) => profile_failure(&e),
+    let asking = !yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    if asking || !json {
+        say!("{}", announcement(&profiles, name, !no_revoke));
     }
+    if asking && !confirmed(name) {
+        return fail(
+            EXIT_FAILED,
+            format!("nothing was removed; '{name}' is as it was"),
+        );
+    }
+    let removal = match remove(&profiles, name, !no_revoke).await {
+        Ok(removal) => removal,
+        Err(RemoveError::Profile(e)) => return profile_failure(&e),
+        Err(e) => return fail(EXIT_FAILED, e),
+    };
+    let done = if removal.secrets_left.is_some() {
+        ExitCode::from(EXIT_FAILED)
+    } else {
+        ExitCode::SUCCESS
+    };
+    if json {
+        let (revocation, error) = match &removal.revocation {
+            Revocation::Revoked => ("revoked", None),
+            Revocation::Skipped => ("skipped", None),
+            Revocation::NoToken => ("no_token", None),
+            Revocation::AlreadyInvalid => ("already_invalid", None),
+            Revocation::Failed(e) => ("failed", Some(e.clone())),
+        };
+        out!(
+            "{}",
+            serde_json::json!({
+                "name": name,
+                "removed": true,
+                "revocation": revocation,
+                "revocation_error": error,
+                "key_pair_deleted": removal.key_pair.as_ref().map(|(k, c)| [k.display().to_string(), c.display().to_string()]),
+                "secrets_deleted": removal.secrets_left.is_none(),
+                "secrets_left": removal.secrets_left.as_ref().map(|(store, why)| serde_json::json!({"store": store.as_str(), "reason": why})),
+            })
+        );
+        return done;
+    }
+    match removal.revocation {
+        Revocation::Revoked => say!("Revoked the connection's token at Salesforce."),
+        Revocation::Skipped => {}
+        Revocation::NoToken => {
+            say!("No OAuth token to revoke (this connection logs in with a password).")
+        }
+        Revocation::AlreadyInvalid => {
+            say!("Salesforce says its token was no longer valid: nothing left to revoke.")
+        }
+        Revocation::Failed(e) => say!(
+            "Could not revoke the token at Salesforce ({e}); it stays valid until it expires or an admin revokes it."
+        ),
+    }
+    match &removal.secrets_left {
+        None => out!("Removed connection '{name}' and its secrets."),
+        Some((store, why)) => {
+            out!("Removed connection '{name}', but not its secrets.");
+            say!(
+                "sfconnect: its secrets in the {} store could not be deleted now ({why}). They stay listed in connections.toml and are deleted the next time sfconnect opens that store (a login, test or token of a connection kept there); restore what it needs (the key file, the passphrase, the keyring) so that can happen.",
+                store.as_str()
+            );
+        }
+    }
+    if let Some((key, crt)) = removal.key_pair {
+        out!(
+            "Deleted its key pair {} and {} (remove the certificate from the app too).",
+            key.display(),
+            crt.display()
+        );
+    }
+    done
 }

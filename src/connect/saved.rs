@@ -59,6 +59,15 @@ pub async fn open_store(
 pub async fn open_in(profiles: Arc<Profiles>, name: &str) -> Result<Saved, ProfileError> {
     let mut profile = profiles.get(name)?;
     let store = open_store(&profiles, profile.store).await?;
+    {
+        // Secrets a removal could not delete then are deleted now that the store opens.
+        let (p, store) = (profiles.clone(), store.clone());
+        blocking(move || {
+            p.sweep(store.as_ref());
+            Ok(())
+        })
+        .await?;
+    }
     if let Some(place) = rescue::pending(profiles.dir(), name) {
         let (p, store, n) = (profiles.clone(), store.clone(), name.to_string());
         blocking(move || adopt_rescue(&p, &n, store.as_ref(), &place)).await?;

@@ -182,6 +182,26 @@ pub struct Broken {
 
 impl Eq for Broken {}
 
+impl Broken {
+    /// A string setting of the entry, where it can still be read (`login_url`, `secrets`).
+    pub fn field(&self, key: &str) -> Option<&str> {
+        self.raw.get(key)?.as_str()
+    }
+
+    /// The secrets entry the broken connection points at, where its `store` and `secrets`
+    /// can still be read: replacing or removing the entry must not orphan them.
+    pub fn secrets(&self) -> Option<Unreferenced> {
+        let store = self
+            .raw
+            .get("store")?
+            .clone()
+            .try_into::<StoreKind>()
+            .ok()?;
+        let entry = self.field("secrets")?.to_string();
+        Some(Unreferenced { store, entry })
+    }
+}
+
 /// Where a connection entry fails to parse, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BrokenAt {
@@ -437,6 +457,17 @@ impl Config {
             }
         }
         Ok(config)
+    }
+
+    /// Take the broken entry `name` out, journalling its secrets (when they can be read) for
+    /// deletion. None when there is no such entry; else its secrets entry, if it could be read.
+    pub fn drop_broken(&mut self, name: &str) -> Option<Option<Unreferenced>> {
+        let at = self.broken.iter().position(|b| b.name == name)?;
+        let secrets = self.broken.remove(at).secrets();
+        if let Some(secrets) = &secrets {
+            self.unreferenced.push(secrets.clone());
+        }
+        Some(secrets)
     }
 
     /// The error for a broken connection `name`, if it is one.

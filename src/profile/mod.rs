@@ -407,8 +407,9 @@ impl Profiles {
             }
         }
         self.clean_unreferenced(&mut config, store)?;
-        // A new login under a broken entry's name replaces it: that is one way to fix it.
-        config.broken.retain(|b| b.name != name);
+        // A new login under a broken entry's name replaces it: that is one way to fix it. Its
+        // secrets are journalled, and deleted with the other leftovers.
+        config.drop_broken(name);
 
         let entry = new_entry_id(name);
         let staged = Unreferenced {
@@ -560,18 +561,59 @@ impl Profiles {
     /// Delete a connection's profile and secrets together. The profile goes first (the commit
     /// point); its secrets entry is journalled so a crash cannot orphan it for good.
     pub fn remove(&self, name: &str, store: &dyn SecretStore) -> Result<Profile, ProfileError> {
+        match self.remove_entry(name, Some(store))? {
+            (Some(profile), _) => Ok(profile),
+            (None, _) => Err(ProfileError::NotFound(name.to_string())),
+        }
+    }
+
+    /// Delete connection `name`, an entry the config cannot read included. Its secrets entry
+    /// is journalled, then deleted from `store` when one is given and can delete it; else it
+    /// stays journalled for a later run (`sweep`). The profile (None for a broken entry), and
+    /// the secrets entry still waiting to be deleted, if any.
+    pub fn remove_entry(
+        &self,
+        name: &str,
+        store: Option<&dyn SecretStore>,
+    ) -> Result<(Option<Profile>, Option<Unreferenced>), ProfileError> {
         let _lock = self.lock()?;
         let mut config = Config::load(&self.dir)?;
-        let profile = config
-            .connections
-            .remove(name)
-            .ok_or_else(|| ProfileError::NotFound(name.to_string()))?;
-        config.unreferenced.push(Unreferenced {
-            store: profile.store,
-            entry: profile.secrets.clone(),
-        });
+        let (profile, secrets) = match config.connections.remove(name) {
+            Some(profile) => {
+                let secrets = Unreferenced {
+                    store: profile.store,
+                    entry: profile.secrets.clone(),
+                };
+                config.unreferenced.push(secrets.clone());
+                (Some(profile), Some(secrets))
+            }
+            None => match config.drop_broken(name) {
+                Some(secrets) => (None, secrets),
+                None => return Err(ProfileError::NotFound(name.to_string())),
+            },
+        };
         config.save(&self.dir)?;
-        self.clean_unreferenced(&mut config, store)?;
-        Ok(profile)
+        if let Some(store) = store {
+            self.clean_unreferenced(&mut config, store)?;
+        }
+        let left = secrets.filter(|s| config.unreferenced.contains(s));
+        Ok((profile, left))
+    }
+
+    /// Delete the journalled secrets entries of `store`'s kind that no connection references
+    /// (left by a removal that could not open the store then). Quietly does nothing when the
+    /// config dir cannot be locked now (a read-only dir): they wait for a later run.
+    pub fn sweep(&self, store: &dyn SecretStore) {
+        let pending = Config::load(&self.dir)
+            .is_ok_and(|c| c.unreferenced.iter().any(|u| u.store == store.kind()));
+        if !pending {
+            return;
+        }
+        let Ok(_lock) = self.lock() else { return };
+        if let Ok(mut config) = Config::load(&self.dir)
+            && let Err(e) = self.clean_unreferenced(&mut config, store)
+        {
+            tracing::info!("leftover secrets not deleted yet: {e}");
+        }
     }
 }

@@ -107,6 +107,7 @@ pub fn connection_rows(profiles: &Profiles) -> Vec<ConnectionRow> {
                 summary,
                 sandbox: p.sandbox,
                 store: p.store,
+                flow: p.flow,
             }
         })
         .collect()
@@ -119,14 +120,19 @@ enum Inbound {
     PasteReady { request: u64, paste: Pasted },
 }
 
-/// A problem in words for the wizard; a passphrase the file store needs makes it retryable.
-fn problem(e: &ProfileError, retry: Retry) -> Problem {
-    let needs_passphrase = matches!(
+/// Whether the file store needs its passphrase (missing or mistyped).
+fn needs_passphrase(e: &ProfileError) -> bool {
+    matches!(
         e,
         ProfileError::Store(
             StoreError::PassphraseNeeded { .. } | StoreError::WrongPassphrase { .. }
         )
-    );
+    )
+}
+
+/// A problem in words for the wizard; a passphrase the file store needs makes it retryable.
+fn problem(e: &ProfileError, retry: Retry) -> Problem {
+    let needs_passphrase = needs_passphrase(e);
     Problem {
         message: match e {
             ProfileError::Store(StoreError::PassphraseNeeded { path }) => {
@@ -587,19 +593,38 @@ impl Runtime {
     }
 
     /// Delete a saved connection and its secrets together.
-    fn remove(&self, request: u64, name: String) {
+    fn remove(&self, request: u64, name: String, revoke: bool) {
+        use crate::connect::remove::RemoveError;
         let (profiles, tx) = (self.profiles.clone(), self.tx.clone());
         tokio::spawn(async move {
             // As `sfconnect remove` does: the token revoked, the key pair made for it deleted.
-            let removed = crate::connect::remove::remove(&profiles, &name, true).await;
+            let removed = crate::connect::remove::remove(&profiles, &name, revoke).await;
+            let retry = Retry::Remove {
+                name: name.clone(),
+                revoke,
+            };
             let msg = match removed {
                 Ok(removal) => Msg::Removed {
                     request,
                     message: removed_message(&name, &removal),
                 },
-                Err(e) => Msg::Failed {
+                Err(RemoveError::Profile(e)) => Msg::Failed {
                     request,
-                    problem: problem(&e, Retry::Remove { name }),
+                    problem: problem(&e, retry),
+                },
+                // A passphrase the store needs is asked for, then the removal tried again.
+                Err(RemoveError::CannotRevoke { source, .. }) if needs_passphrase(&source) => {
+                    Msg::Failed {
+                        request,
+                        problem: problem(&source, retry),
+                    }
+                }
+                Err(RemoveError::CannotRevoke { source, .. }) => Msg::Failed {
+                    request,
+                    problem: Problem::new(format!(
+                        "'{name}' was not removed: its secrets cannot be opened to revoke its token ({}). Restore what they need (the key file, the passphrase, the keyring), or remove it with x then k, which keeps the token valid.",
+                        source.to_string().lines().next().unwrap_or_default()
+                    )),
                 },
             };
             post(&tx, msg);
@@ -749,7 +774,11 @@ impl Runtime {
                 replace,
             } => self.save(request, verified, store, old, replace),
             Effect::LoadConnection { request, name } => self.load(request, name),
-            Effect::RemoveConnection { request, name } => self.remove(request, name),
+            Effect::RemoveConnection {
+                request,
+                name,
+                revoke,
+            } => self.remove(request, name, revoke),
             Effect::UsePassphrase { passphrase } => self.profiles.set_passphrase(Some(passphrase)),
             Effect::ReloadConnections => post(
                 &self.tx,
@@ -764,7 +793,13 @@ impl Runtime {
 /// What the home screen says after a removal.
 fn removed_message(name: &str, removal: &crate::connect::remove::Removal) -> String {
     use crate::connect::remove::Revocation;
-    let mut said = format!("Removed '{name}' and its secrets.");
+    let mut said = match &removal.secrets_left {
+        None => format!("Removed '{name}' and its secrets."),
+        Some((store, why)) => format!(
+            "Removed '{name}', but not its secrets in the {} store ({why}): they are deleted the next time sfconnect opens that store.",
+            store.as_str()
+        ),
+    };
     match &removal.revocation {
         Revocation::Revoked => said.push_str(" Its token was revoked at Salesforce."),
         Revocation::Failed(e) => said.push_str(&format!(

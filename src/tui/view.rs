@@ -260,7 +260,7 @@ fn hints(app: &App) -> String {
         Screen::Done => "h hand-off: copy values into the integration · Enter connections · q quit",
         Screen::Reauth => "Enter continue · m move to another method · Esc back",
         Screen::Handoff => "↑↓ choose · F2 reveal · Enter/y copy · Esc back",
-        Screen::ConfirmRemove => "y remove · any other key cancels",
+        Screen::ConfirmRemove => "y remove and revoke · k remove, keep token · other keys cancel",
         Screen::Passphrase => "type the passphrase · F2 reveal · Enter use it · Esc cancel",
     };
     hint.to_string()
@@ -370,14 +370,8 @@ pub fn draw(app: &App, frame: &mut Frame, look: Look) {
             &editing(&app.passphrase),
         ),
         Screen::ConfirmRemove => frame.render_widget(
-            Paragraph::new(format!(
-                "Remove '{}' and delete its secrets? Press y to remove; any other key keeps it.",
-                app.connections
-                    .get(app.cursor)
-                    .map(|c| c.name.as_str())
-                    .unwrap_or("")
-            ))
-            .wrap(Wrap { trim: true }),
+            Paragraph::new(remove_question(app.connections.get(app.cursor)))
+                .wrap(Wrap { trim: true }),
             inner,
         ),
         Screen::Done => scrolled(
@@ -1141,5 +1135,21 @@ fn unbordered(inner: Rect) -> Rect {
         inner.y.saturating_sub(1),
         inner.width,
         inner.height + 2,
+    )
+}
+
+/// The removal question: what revoking ends at Salesforce, said before it is done.
+fn remove_question(row: Option<&crate::wizard::ConnectionRow>) -> String {
+    let Some(row) = row else {
+        return String::new();
+    };
+    let name = &row.name;
+    let revokes = if crate::profile::credentials::uses_refresh_token(row.flow) {
+        "Its refresh token will be revoked at Salesforce: any integration given that token (through the hand-off, say) stops working."
+    } else {
+        "Its sfconnect session at Salesforce is ended too (the integration's own logins are not affected)."
+    };
+    format!(
+        "Remove '{name}' and delete its secrets? {revokes}\n\nPress y to remove and revoke, k to remove but keep the token valid, any other key to keep '{name}'."
     )
 }

@@ -199,8 +199,15 @@ impl App {
                 ("Esc", "back to the connections; nothing changes"),
             ],
             Screen::ConfirmRemove => vec![
-                ("y", "remove the connection and delete its secrets"),
-                ("any other key", "keep it"),
+                (
+                    "y",
+                    "remove the connection, revoke its token at Salesforce and delete its secrets",
+                ),
+                (
+                    "k",
+                    "remove it but keep its token valid (an integration that holds it keeps working)",
+                ),
+                ("any other key", "keep the connection"),
             ],
             Screen::Passphrase => vec![
                 ("Enter", "open the secrets file"),

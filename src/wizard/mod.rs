@@ -149,9 +149,17 @@ impl Problem {
 /// What to do again after the passphrase is given.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Retry {
-    Load { name: String },
-    Test { name: String },
-    Remove { name: String },
+    Load {
+        name: String,
+    },
+    Test {
+        name: String,
+    },
+    /// Remove a connection, revoking its token at Salesforce or not.
+    Remove {
+        name: String,
+        revoke: bool,
+    },
     Save,
 }
 
@@ -204,6 +212,8 @@ pub enum Effect {
     RemoveConnection {
         request: u64,
         name: String,
+        /// Revoke its token at Salesforce first.
+        revoke: bool,
     },
     /// Open the encrypted secrets file with this passphrase from now on.
     UsePassphrase {
@@ -281,6 +291,8 @@ pub struct ConnectionRow {
     pub summary: String,
     pub sandbox: bool,
     pub store: StoreKind,
+    /// How it logs in (whether removing it revokes a refresh token an integration may hold).
+    pub flow: Flow,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1091,9 +1103,13 @@ impl App {
                     name,
                 }]
             }
-            Retry::Remove { name } => {
+            Retry::Remove { name, revoke } => {
                 self.message = Some(format!("Removing '{name}'…"));
-                vec![Effect::RemoveConnection { request, name }]
+                vec![Effect::RemoveConnection {
+                    request,
+                    name,
+                    revoke,
+                }]
             }
             Retry::Save => self.save(),
         }
@@ -1439,10 +1455,15 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
                 app.scroll_by(key);
             }
         },
+        // y removes and revokes (the screen says what that ends first), k removes but keeps
+        // the token valid for an integration that holds it.
         Screen::ConfirmRemove => match key {
-            Key::Char('y') => {
+            Key::Char(c @ ('y' | 'k')) => {
                 if let Some(name) = app.selected_connection() {
-                    return app.redo(Retry::Remove { name });
+                    return app.redo(Retry::Remove {
+                        name,
+                        revoke: c == 'y',
+                    });
                 }
             }
             _ => app.screen = Screen::Home,

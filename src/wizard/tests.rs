@@ -602,6 +602,7 @@ fn home_lists_connections_and_starts_a_new_one() {
         summary: "all checks passed".into(),
         sandbox: false,
         store: StoreKind::File,
+        flow: crate::profile::Flow::Soap,
     }];
     let mut app = App::new(rows, StoreKind::File, None);
     assert_eq!(app.screen, Screen::Home);
@@ -622,6 +623,7 @@ fn saved_row() -> ConnectionRow {
         summary: "the password has expired".into(),
         sandbox: false,
         store: StoreKind::File,
+        flow: crate::profile::Flow::Soap,
     }
 }
 
@@ -731,9 +733,21 @@ fn removing_asks_for_confirmation() {
     assert_eq!(app.screen, Screen::ConfirmRemove);
     assert!(press(&mut app, &[Key::Char('n')]).is_empty());
     assert_eq!(app.screen, Screen::Home);
+    // k removes but keeps the token valid; y removes and revokes.
+    let mut keeping = App::new(vec![saved_row()], StoreKind::Keyring, None);
+    assert!(matches!(
+        press(&mut keeping, &[Key::Char('x'), Key::Char('k')]).as_slice(),
+        [Effect::RemoveConnection { name, revoke: false, .. }] if name == "prod"
+    ));
     press(&mut app, &[Key::Char('x')]);
     let request = match press(&mut app, &[Key::Char('y')]).as_slice() {
-        [Effect::RemoveConnection { request, name }] if name == "prod" => *request,
+        [
+            Effect::RemoveConnection {
+                request,
+                name,
+                revoke: true,
+            },
+        ] if name == "prod" => *request,
         other => panic!("{other:?}"),
     };
     let effects = update(
@@ -1215,6 +1229,7 @@ fn l_and_c_choose_rather_than_toggle_and_esc_on_home_does_not_quit() {
             summary: String::new(),
             sandbox: false,
             store: StoreKind::File,
+            flow: crate::profile::Flow::Soap,
         }],
         StoreKind::File,
         None,

@@ -1655,3 +1655,168 @@ async fn login_with_another_flow_moves_a_saved_connection_and_a_failed_move_chan
     let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(rows[0]["advisories"], serde_json::json!([]));
 }
+
+/// The entry ids of the secrets still in the file store of `dir` (its key file must be there).
+fn file_store_entries(dir: &std::path::Path, ids: &[&str]) -> Vec<String> {
+    use sfconnect::profile::SecretStore;
+    use sfconnect::profile::file_store::{FileStore, Unlock};
+    let store = FileStore::new(dir, Unlock::KeyFile);
+    ids.iter()
+        .filter(|id| store.load(id).unwrap().is_some())
+        .map(|id| id.to_string())
+        .collect()
+}
+
+/// `remove` with secrets that cannot be opened: revoking cannot be done, so nothing is
+/// removed (1, and how to go on); `--no-revoke` removes the entry, says the secrets are left
+/// (1), keeps them journalled, and the next run that opens the store deletes them.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_remove_that_cannot_open_the_secrets_says_so_and_they_are_deleted_later() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for name in ["prod", "other"] {
+        let out = run_async(demo_login(d, sim.login_url(), name)).await;
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    let entry = sfconnect::profile::Config::load(d).unwrap().connections["prod"]
+        .secrets
+        .clone();
+    let key = d.join("secrets.key");
+    let kept = std::fs::read(&key).unwrap();
+    std::fs::remove_file(&key).unwrap();
+    let before = snapshot(d);
+    let out = run_async(cmd(d, &["remove", "prod"])).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("was not removed"), "{}", text(&out));
+    assert!(text(&out).contains("--no-revoke"), "{}", text(&out));
+    assert!(!text(&out).contains("Removed connection"), "{}", text(&out));
+    assert_eq!(snapshot(d), before, "nothing changed");
+    let out = run_async(cmd(d, &["remove", "prod", "--no-revoke", "--json"])).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let said: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(said["removed"], true, "{said}");
+    assert_eq!(said["secrets_deleted"], false, "{said}");
+    assert_eq!(said["secrets_left"]["store"], "file", "{said}");
+    let config = sfconnect::profile::Config::load(d).unwrap();
+    assert!(!config.connections.contains_key("prod"));
+    assert!(
+        config.unreferenced.iter().any(|u| u.entry == entry),
+        "journalled for later"
+    );
+    std::fs::write(&key, kept).unwrap();
+    assert_eq!(file_store_entries(d, &[&entry]), vec![entry.clone()]);
+    // The next run that opens the file store deletes them.
+    let out = run_async(cmd(d, &["test", "other"])).await;
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(file_store_entries(d, &[&entry]).is_empty(), "deleted now");
+    assert!(
+        sfconnect::profile::Config::load(d)
+            .unwrap()
+            .unreferenced
+            .is_empty()
+    );
+}
+
+/// An entry the config file cannot read: `remove` removes it and its secrets; `login` of its
+/// name replaces it and deletes its old secrets.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_broken_entry_can_be_removed_or_replaced_and_its_secrets_go_with_it() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for name in ["a", "b"] {
+        let out = run_async(demo_login(d, sim.login_url(), name)).await;
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    let config = sfconnect::profile::Config::load(d).unwrap();
+    let (a, b) = (
+        config.connections["a"].secrets.clone(),
+        config.connections["b"].secrets.clone(),
+    );
+    // A misspelt key breaks both entries.
+    let path = d.join("connections.toml");
+    let text_now = std::fs::read_to_string(&path).unwrap();
+    let broken = text_now
+        .replace("[connections.a]\n", "[connections.a]\nusrname = \"typo\"\n")
+        .replace("[connections.b]\n", "[connections.b]\nusrname = \"typo\"\n");
+    assert_ne!(broken, text_now);
+    std::fs::write(&path, broken).unwrap();
+    let out = run_async(cmd(d, &["remove", "a", "--no-revoke"])).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        file_store_entries(d, &[&a]).is_empty(),
+        "a's secrets are gone"
+    );
+    let out = run_async(demo_login(d, sim.login_url(), "b")).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        file_store_entries(d, &[&b]).is_empty(),
+        "b's old secrets are gone"
+    );
+    let config = sfconnect::profile::Config::load(d).unwrap();
+    assert!(config.broken.is_empty() && !config.connections.contains_key("a"));
+    assert!(config.connections.contains_key("b"));
+}
+
+/// On a terminal, `remove` says first what revoking ends, and asks; no keeps the connection.
+/// `--yes` does not ask.
+#[tokio::test(flavor = "multi_thread")]
+async fn remove_on_a_terminal_announces_the_revocation_and_asks() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let refresh = browser_refresh_token(&sim, sfconnect::sim::scenario::DEMO_CONSUMER_SECRET).await;
+    let mut login = cmd(
+        d,
+        &[
+            "login",
+            "web",
+            "--flow",
+            "refresh-token",
+            "--login-url",
+            sim.login_url(),
+            "--client-id",
+            sfconnect::sim::scenario::DEMO_CONSUMER_KEY,
+        ],
+    );
+    login
+        .env(
+            "SFCONNECT_CLIENT_SECRET",
+            sfconnect::sim::scenario::DEMO_CONSUMER_SECRET,
+        )
+        .env("SFCONNECT_REFRESH_TOKEN", &refresh);
+    let out = run_async(login).await;
+    assert!(out.status.success(), "{}", text(&out));
+    let config = d.to_str().unwrap().to_string();
+    let env = [
+        ("SFCONNECT_CONFIG_DIR", config.as_str()),
+        ("SFCONNECT_STORE", "file"),
+    ];
+    let mut s = super::session::Session::start_sized(&["remove", "web"], 24, 200, &env);
+    s.wait_for("[y/N]");
+    let screen = s.contents();
+    assert!(screen.contains("revokes its refresh token"), "{screen}");
+    assert!(screen.contains("stops working"), "{screen}");
+    s.send("n\r");
+    assert_eq!(s.exit_code(), 1, "{}", s.contents());
+    assert!(
+        sfconnect::profile::Config::load(d)
+            .unwrap()
+            .connections
+            .contains_key("web")
+    );
+    let live = |t: &str| sim.with_state(|l| l.refresh_tokens.contains_key(t));
+    assert!(live(&refresh), "not revoked when the answer is no");
+    let mut s = super::session::Session::start_sized(&["remove", "web"], 24, 200, &env);
+    s.wait_for("[y/N]");
+    s.send("y\r");
+    assert_eq!(s.exit_code(), 0, "{}", s.contents());
+    assert!(!live(&refresh), "revoked");
+    assert!(
+        !sfconnect::profile::Config::load(d)
+            .unwrap()
+            .connections
+            .contains_key("web")
+    );
+}

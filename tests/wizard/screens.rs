@@ -96,6 +96,7 @@ fn home_with_connections() {
             summary: "tested today; password expires in 80 days".into(),
             sandbox: false,
             store: StoreKind::Keyring,
+            flow: sfconnect::profile::Flow::Soap,
         },
         ConnectionRow {
             name: "uat".into(),
@@ -103,6 +104,7 @@ fn home_with_connections() {
             summary: "password expires in 9 days".into(),
             sandbox: true,
             store: StoreKind::File,
+            flow: sfconnect::profile::Flow::Soap,
         },
         ConnectionRow {
             name: "old".into(),
@@ -111,6 +113,7 @@ fn home_with_connections() {
                 .into(),
             sandbox: false,
             store: StoreKind::File,
+            flow: sfconnect::profile::Flow::Soap,
         },
     ];
     snap_both(
@@ -339,6 +342,7 @@ fn reauthentication_overview() {
         summary: "Call the API: The password has expired".into(),
         sandbox: false,
         store: StoreKind::File,
+        flow: sfconnect::profile::Flow::Soap,
     };
     let mut app = App::new(vec![row], StoreKind::Keyring, None);
     let loaded = Loaded {
@@ -383,6 +387,7 @@ fn reauth_of(flow: sfconnect::profile::Flow, problem: Option<&str>) -> App {
         summary: problem.unwrap_or("tested today").into(),
         sandbox: false,
         store: StoreKind::File,
+        flow: sfconnect::profile::Flow::Soap,
     };
     let mut app = App::new(vec![row], StoreKind::Keyring, None);
     keys(&mut app, &[Key::Char('r')]);
@@ -495,6 +500,7 @@ fn home_keeps_the_selected_connection_in_view() {
             summary: "tested today".into(),
             sandbox: false,
             store: StoreKind::File,
+            flow: sfconnect::profile::Flow::Soap,
         })
         .collect();
     let mut app = App::new(rows, StoreKind::File, None);
@@ -561,10 +567,20 @@ fn consumer_details_guide_in_both_interfaces_and_remove_confirmation() {
         summary: "tested today".into(),
         sandbox: false,
         store: StoreKind::File,
+        flow: sfconnect::profile::Flow::Web,
     };
     let mut home = App::new(vec![row], StoreKind::File, None);
     keys(&mut home, &[Key::Char('x')]);
-    snap_both(&mut home, "confirm_remove");
+    // Said before it is done: what revoking ends, and how to keep the token.
+    let asked = flat(&snap_both(&mut home, "confirm_remove"));
+    assert!(
+        asked.contains("any integration given that token"),
+        "{asked}"
+    );
+    assert!(
+        asked.contains("k to remove but keep the token valid"),
+        "{asked}"
+    );
     let request = home.request;
     home.name = sfconnect::wizard::field::Field::new("Connection name").with_value("prod");
     update(&mut home, Msg::Saved { request, message: "Saved connection 'prod'. Secrets are in: encrypted file /home/u/.config/sfconnect/secrets.age.".into() });
@@ -627,6 +643,7 @@ fn help_lists_the_keys_of_its_screen() {
         summary: "tested today".into(),
         sandbox: false,
         store: StoreKind::File,
+        flow: sfconnect::profile::Flow::Soap,
     }];
     let mut home = App::new(rows, StoreKind::File, None);
     keys(&mut home, &[Key::Char('?')]);
