@@ -308,6 +308,16 @@ pub enum Command {
         #[arg(value_enum)]
         field: CopyField,
     },
+    /// Clear a copied value later (started by `copy`; not for people).
+    #[command(hide = true)]
+    ClipboardClear {
+        /// Where the value went: terminal, wl-copy, xclip or xsel.
+        #[arg(long)]
+        via: String,
+        /// Seconds to wait first.
+        #[arg(long)]
+        after: u64,
+    },
     /// Print a shell completion script.
     #[command(
         after_help = "Example: source <(sfconnect completions bash) in ~/.bashrc. Saved connection names complete too.\nExit codes: 0; 2 an unknown shell."
@@ -383,6 +393,11 @@ pub enum Command {
         /// The saved connection to re-authenticate.
         #[arg(add = saved_names())]
         name: String,
+        /// Revoke the refresh token the connection held before as soon as the new credentials
+        /// are saved (else the Saved screen offers it, key v). Off by default: an integration
+        /// given the old token stops working the moment it is revoked.
+        #[arg(long)]
+        revoke_old: bool,
     },
 }
 
@@ -505,6 +520,11 @@ pub struct LoginArgs {
     /// Read the refresh token to import from stdin (one line, last).
     #[arg(long)]
     pub refresh_token_stdin: bool,
+    /// After the new credentials pass and are saved, revoke the refresh token the connection
+    /// held before (when the reason for re-authenticating is a leak). Off by default: an
+    /// integration that was given the old token stops working the moment it is revoked.
+    #[arg(long)]
+    pub revoke_old: bool,
     /// One JSON object saying what was saved, instead of text (the checks still go to stderr).
     #[arg(long)]
     pub json: bool,
@@ -538,6 +558,7 @@ impl Command {
             Command::Watch { .. } => "watch",
             Command::Completions { .. } => "completions",
             Command::Copy { .. } => "copy",
+            Command::ClipboardClear { .. } => "clipboard-clear",
             Command::Remove { .. } => "remove",
             Command::Sim { .. } => "sim",
             Command::Demo => "demo",
@@ -724,6 +745,16 @@ pub fn main() -> ExitCode {
         Some(Command::Copy { name, field }) => {
             runtime.block_on(commands::copy::run(&global, &name, field))
         }
+        Some(Command::ClipboardClear { via, after }) => {
+            match crate::connect::config_dir(global.config_dir.clone()) {
+                Some(dir) => runtime.block_on(commands::copy::clear(
+                    &dir,
+                    &via,
+                    std::time::Duration::from_secs(after),
+                )),
+                None => ExitCode::from(commands::EXIT_USAGE),
+            }
+        }
         Some(Command::Completions { shell }) => {
             use std::io::Write as _;
             let _ = std::io::stdout()
@@ -762,7 +793,9 @@ pub fn main() -> ExitCode {
         Some(Command::Setup { name }) => {
             runtime.block_on(wizard(&global, Start::New(name.unwrap_or_default())))
         }
-        Some(Command::Reauth { name }) => runtime.block_on(wizard(&global, Start::Reauth(name))),
+        Some(Command::Reauth { name, revoke_old }) => {
+            runtime.block_on(wizard(&global, Start::Reauth { name, revoke_old }))
+        }
         None => runtime.block_on(wizard(&global, Start::Home)),
     }
 }

@@ -11,6 +11,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::{EXIT_USAGE, fail, profiles};
 use crate::cli::{CopyField, Global};
+use crate::connect::clipboard::{CLEAR_AFTER, CLEAR_SEQUENCE, Fingerprint, forget_in_tmux};
 use crate::connect::place::Place;
 use crate::connect::token::{Freshness, access_token};
 use crate::profile::key;
@@ -21,28 +22,145 @@ enum Clipboard {
     Desktop(&'static str),
 }
 
+impl Clipboard {
+    fn as_str(&self) -> &'static str {
+        match self {
+            Clipboard::Terminal => "terminal",
+            Clipboard::Desktop(tool) => tool,
+        }
+    }
+}
+
+/// The file that names the latest copy: a clearing process clears only while it names its own.
+const LATEST_COPY: &str = "clipboard.latest";
+
+/// How long a copied value stays: `SFCONNECT_CLIPBOARD_CLEAR_SECS`, else 45 seconds.
+fn clear_after() -> std::time::Duration {
+    std::env::var("SFCONNECT_CLIPBOARD_CLEAR_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .map_or(CLEAR_AFTER, std::time::Duration::from_secs)
+}
+
 pub async fn run(global: &Global, name: &str, field: CopyField) -> ExitCode {
     let value = match value_of(global, name, field).await {
         Ok(v) => v,
         Err(code) => return code,
     };
-    match put(&value) {
-        Ok(Clipboard::Terminal) => {
-            say!(
-                "Copied the {} of '{name}' to the clipboard through the terminal (OSC 52; tmux needs `set -g set-clipboard on`). Paste it into the integration's form.",
-                field.label()
-            );
-            ExitCode::SUCCESS
-        }
-        Ok(Clipboard::Desktop(tool)) => {
-            say!(
-                "Copied the {} of '{name}' to the desktop clipboard ({tool}). Paste it into the integration's form.",
-                field.label()
-            );
-            ExitCode::SUCCESS
-        }
-        Err(why) => fail(EXIT_USAGE, why),
+    let dir = match profiles(global) {
+        Ok(p) => p.dir().to_path_buf(),
+        Err(code) => return code,
+    };
+    let (via, said) = match put(&value) {
+        Ok(c @ Clipboard::Terminal) => (
+            c,
+            "the clipboard through the terminal (OSC 52; tmux needs `set -g set-clipboard on`)"
+                .to_string(),
+        ),
+        Ok(c @ Clipboard::Desktop(tool)) => (c, format!("the desktop clipboard ({tool})")),
+        Err(why) => return fail(EXIT_USAGE, why),
+    };
+    say!(
+        "Copied the {} of '{name}' to {said}. Paste it into the integration's form.",
+        field.label()
+    );
+    let secs = clear_after().as_secs();
+    match clear_later(&dir, &via, &value) {
+        Ok(()) => say!(
+            "It is cleared in {secs} seconds unless something else is copied with sfconnect first ({}).",
+            match via {
+                Clipboard::Terminal =>
+                    "a terminal that ignores a clear request keeps it until something else is copied; inside tmux its paste buffer is deleted",
+                Clipboard::Desktop(_) => "a clipboard manager may keep its own copy",
+            }
+        ),
+        Err(e) => say!(
+            "sfconnect: it cannot be cleared later ({e}): copy something else over it when the form has it."
+        ),
     }
+    ExitCode::SUCCESS
+}
+
+/// Leave a process that clears the clipboard after `clear_after()`, unless a newer copy was
+/// made meanwhile. It gets no secret: the copy's id and a salted fingerprint of the value (for
+/// finding it among tmux's buffers) go on its stdin.
+fn clear_later(
+    dir: &std::path::Path,
+    via: &Clipboard,
+    value: &SecretString,
+) -> std::io::Result<()> {
+    use aws_lc_rs::rand::SecureRandom;
+    let mut id = [0u8; 12];
+    let _ = aws_lc_rs::rand::SystemRandom::new().fill(&mut id);
+    let id: String = id.iter().map(|b| format!("{b:02x}")).collect();
+    crate::profile::fsutil::write_atomic(&dir.join(LATEST_COPY), id.as_bytes())?;
+    let mut command = std::process::Command::new(std::env::current_exe()?);
+    for secret in crate::connect::SECRET_ENV {
+        command.env_remove(secret);
+    }
+    let mut child = command
+        .args(["clipboard-clear", "--via", via.as_str(), "--after"])
+        .arg(clear_after().as_secs().to_string())
+        .env("SFCONNECT_CONFIG_DIR", dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let fingerprint = Fingerprint::of(value).to_line();
+    match child.stdin.take() {
+        Some(mut stdin) => writeln!(stdin, "{id}\n{fingerprint}"),
+        None => Err(std::io::Error::other("no stdin")),
+    }
+}
+
+/// The clearing process: wait, then clear what the copy `id` (first line of stdin) put on the
+/// clipboard `via`, unless a newer copy was made. A hang-up does not stop it (the terminal it
+/// was started from may be closed meanwhile, or `copy` may have led its session): tmux keeps
+/// its buffers after its window goes.
+pub async fn clear(dir: &std::path::Path, via: &str, after: std::time::Duration) -> ExitCode {
+    let _hangups = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup());
+    let mut lines = std::io::stdin().lines().map_while(Result::ok);
+    let (Some(id), Some(fingerprint)) = (lines.next(), lines.next()) else {
+        return ExitCode::from(EXIT_USAGE);
+    };
+    let fingerprint = Fingerprint::from_line(&fingerprint);
+    // Opened now, while the terminal is surely there.
+    let tty = std::fs::OpenOptions::new().write(true).open("/dev/tty");
+    tokio::time::sleep(after).await;
+    let latest = dir.join(LATEST_COPY);
+    if std::fs::read_to_string(&latest).is_ok_and(|l| l.trim() != id) {
+        return ExitCode::SUCCESS;
+    }
+    let _ = std::fs::remove_file(&latest);
+    match via {
+        "terminal" => {
+            if let Ok(mut tty) = tty {
+                let _ = tty.write_all(CLEAR_SEQUENCE.as_bytes());
+            }
+            if let Some(fingerprint) = &fingerprint {
+                forget_in_tmux(fingerprint);
+            }
+        }
+        "wl-copy" => {
+            let _ = std::process::Command::new("wl-copy")
+                .arg("--clear")
+                .status();
+        }
+        "xsel" => {
+            let _ = std::process::Command::new("xsel")
+                .args(["--clipboard", "--delete"])
+                .status();
+        }
+        "xclip" => {
+            let _ = desktop_copy(
+                "xclip",
+                &["-selection", "clipboard"],
+                &SecretString::from(""),
+            );
+        }
+        _ => return ExitCode::from(EXIT_USAGE),
+    }
+    ExitCode::SUCCESS
 }
 
 /// The field's value; an access token is one the org accepts, as `token` gives it.

@@ -392,32 +392,43 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
     // JSON names the store as `list` does (`keyring`, `file`); the text says where it is.
     let store_kind = store.kind().as_str();
     match save(&profiles, store, &verified, old.as_ref(), replace).await {
-        Ok(report) if args.json => {
-            out!(
-                "{}",
-                serde_json::json!({
-                    "name": report.name,
-                    "saved": true,
-                    "replaced": report.replaced,
-                    "instance_url": report.instance_url,
-                    "store": store_kind,
-                })
-            );
-            ExitCode::SUCCESS
-        }
         Ok(report) => {
-            out!(
-                "{} '{}' ({}). Secrets are in: {}.",
-                if report.replaced {
-                    "Re-authenticated"
-                } else {
-                    "Saved connection"
-                },
-                report.name,
-                login_url,
-                report.store
-            );
-            ExitCode::SUCCESS
+            let old_token = previous_token(&report, args.revoke_old).await;
+            if args.json {
+                out!(
+                    "{}",
+                    serde_json::json!({
+                        "name": report.name,
+                        "saved": true,
+                        "replaced": report.replaced,
+                        "instance_url": report.instance_url,
+                        "store": store_kind,
+                        "previous_refresh_token": old_token.as_ref().map(|(state, _)| *state),
+                    })
+                );
+            } else {
+                out!(
+                    "{} '{}' ({}). Secrets are in: {}.",
+                    if report.replaced {
+                        "Re-authenticated"
+                    } else {
+                        "Saved connection"
+                    },
+                    report.name,
+                    login_url,
+                    report.store
+                );
+            }
+            // On stderr with --json too: it is for the person running it.
+            if let Some((state, said)) = &old_token
+                && *state != "not_revoked"
+            {
+                say!("{said}");
+            }
+            match old_token {
+                Some(("not_revoked", said)) if args.revoke_old => fail(EXIT_FAILED, said),
+                _ => ExitCode::SUCCESS,
+            }
         }
         // The credentials are good; only the save failed (a full disk, a read-only dir, a
         // keyring that did not answer): 1, with both said.
@@ -433,6 +444,45 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
             ),
         ),
     }
+}
+
+/// The refresh token a re-authentication replaced: revoked when asked (`--revoke-old`), else
+/// said to be still valid. Its state for scripts (`revoked`, `not_revoked`, `kept_valid`) and
+/// what to say; None when there was none.
+async fn previous_token(
+    report: &crate::connect::save::SaveReport,
+    revoke: bool,
+) -> Option<(&'static str, String)> {
+    use crate::connect::remove::Revocation;
+    let previous = report.previous.as_ref()?;
+    const WHERE: &str =
+        "Setup > Connected Apps OAuth Usage > the app, or the user's OAuth Connected Apps list";
+    if !revoke {
+        return Some((
+            "kept_valid",
+            format!(
+                "The previous refresh token stays valid at Salesforce: once the integration has the new one, revoke the old one ({WHERE}). Next time, --revoke-old does it as soon as the new credentials are saved."
+            ),
+        ));
+    }
+    Some(
+        match crate::connect::save::revoke_previous(previous).await {
+            Revocation::Revoked | Revocation::AlreadyInvalid => (
+                "revoked",
+                "Revoked the previous refresh token at Salesforce.".to_string(),
+            ),
+            Revocation::Failed(e) => (
+                "not_revoked",
+                format!(
+                    "the new credentials are saved, but the previous refresh token could not be revoked ({e}): it stays valid until it expires; revoke it in {WHERE}"
+                ),
+            ),
+            Revocation::Skipped | Revocation::NoToken => (
+                "revoked",
+                "The previous refresh token was not held any more.".to_string(),
+            ),
+        },
+    )
 }
 
 /// `--generate-key`: make the JWT key pair and say exactly what to do with the certificate.

@@ -4,6 +4,7 @@
 
 pub mod advisories;
 pub mod browser;
+pub mod clipboard;
 pub mod health;
 pub mod interactive;
 pub mod place;

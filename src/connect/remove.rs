@@ -145,7 +145,10 @@ fn first_line(e: &ProfileError) -> String {
 }
 
 /// Revoke the connection's refresh token (else its cached access token) at its login host.
-async fn revoke_token(secrets: Option<&SecretBundle>, login_url: Option<&str>) -> Revocation {
+pub(super) async fn revoke_token(
+    secrets: Option<&SecretBundle>,
+    login_url: Option<&str>,
+) -> Revocation {
     let token = secrets.and_then(|s| {
         s.get(key::REFRESH_TOKEN)
             .or(s.get(key::ACCESS_TOKEN))

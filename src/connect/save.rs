@@ -44,7 +44,7 @@ impl Verified {
 }
 
 /// What a save did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct SaveReport {
     pub name: String,
     pub instance_url: String,
@@ -52,6 +52,44 @@ pub struct SaveReport {
     pub store: String,
     /// An existing connection of that name was replaced (a re-authentication).
     pub replaced: bool,
+    /// The refresh token the connection held before, when the new credentials do not use it:
+    /// it stays valid at Salesforce until revoked (`revoke_previous`).
+    pub previous: Option<Previous>,
+}
+
+/// A refresh token a re-authentication replaced, with the login host that can revoke it.
+#[derive(Debug, Clone)]
+pub struct Previous {
+    pub login_url: String,
+    pub refresh_token: secrecy::SecretString,
+}
+
+/// Revoke the refresh token a re-authentication replaced. Not done by default: an integration
+/// handed the old token keeps working only until then, so it is done once it has the new one.
+pub async fn revoke_previous(previous: &Previous) -> super::remove::Revocation {
+    let mut old = SecretBundle::default();
+    old.set(
+        crate::profile::key::REFRESH_TOKEN,
+        previous.refresh_token.clone(),
+    );
+    super::remove::revoke_token(Some(&old), Some(&previous.login_url)).await
+}
+
+/// The refresh token `old` held that `new` does not, if any.
+fn replaced_token(
+    existing: Option<&Profile>,
+    old: Option<&SecretBundle>,
+    new: &SecretBundle,
+) -> Option<Previous> {
+    let key = crate::profile::key::REFRESH_TOKEN;
+    let before = old?.get(key)?;
+    let kept = new
+        .get(key)
+        .is_some_and(|now| now.expose_secret() == before.expose_secret());
+    (!kept).then(|| Previous {
+        login_url: existing.map(|p| p.login_url.clone()).unwrap_or_default(),
+        refresh_token: before.clone(),
+    })
 }
 
 /// Complete a connection about to be saved with what a passing check learned: where the org
@@ -153,6 +191,7 @@ pub async fn save(
         instance_url: verified.session.auth.session.instance_url.clone(),
         store: store.describe(),
         replaced: existing.is_some(),
+        previous: replaced_token(existing.as_ref(), old, &secrets),
     };
     let (profiles, name) = (profiles.clone(), verified.name.clone());
     blocking(move || {

@@ -53,8 +53,12 @@ pub enum Start {
     Home,
     /// A new connection, its name filled in when given.
     New(String),
-    /// Re-authentication of a saved connection.
-    Reauth(String),
+    /// Re-authentication of a saved connection; `revoke_old`: revoke the refresh token it
+    /// replaces once the new credentials are saved.
+    Reauth {
+        name: String,
+        revoke_old: bool,
+    },
 }
 
 /// The wizard on the saved connections in `config_dir` (the platform's default when None).
@@ -95,18 +99,21 @@ pub async fn wizard(
     match start {
         Start::Home => {}
         Start::New(name) => app.start_new(&name),
-        Start::Reauth(name) => match app.connections.iter().position(|c| c.name == name) {
-            Some(i) => {
-                app.cursor = i;
-                initial.push(Msg::KeyPressed(Key::Char('r')));
+        Start::Reauth { name, revoke_old } => {
+            match app.connections.iter().position(|c| c.name == name) {
+                Some(i) => {
+                    app.cursor = i;
+                    app.revoke_old = revoke_old;
+                    initial.push(Msg::KeyPressed(Key::Char('r')));
+                }
+                None => {
+                    return fail(
+                        EXIT_USAGE,
+                        format!("no saved connection named '{name}'; `sfconnect list` shows them"),
+                    );
+                }
             }
-            None => {
-                return fail(
-                    EXIT_USAGE,
-                    format!("no saved connection named '{name}'; `sfconnect list` shows them"),
-                );
-            }
-        },
+        }
     }
     run(app, profiles, initial).await
 }

@@ -24,7 +24,7 @@ use secrecy::SecretString;
 
 use crate::connect::health::{Health, health};
 use crate::connect::interactive::{self, Progress};
-use crate::connect::save::{Replace, Verified, save};
+use crate::connect::save::{Previous, Replace, Verified, save};
 use crate::connect::web_login::{Pasted, Received, clipboard_sequence};
 use crate::connect::{open_in, open_store, target};
 use crate::profile::{Draft, Flow, ProfileError, Profiles, StoreError};
@@ -117,7 +117,16 @@ pub fn connection_rows(profiles: &Profiles) -> Vec<ConnectionRow> {
 /// being ready) where pasted addresses go, which the runtime keeps for itself.
 enum Inbound {
     Msg(Msg),
-    PasteReady { request: u64, paste: Pasted },
+    PasteReady {
+        request: u64,
+        paste: Pasted,
+    },
+    /// The refresh token the save of `request` replaced, kept here (never in the wizard's
+    /// state) until it is revoked or another save happens.
+    PreviousKept {
+        request: u64,
+        previous: Previous,
+    },
 }
 
 /// Whether the file store needs its passphrase (missing or mistyped).
@@ -184,6 +193,11 @@ struct Runtime {
     running: Option<JoinHandle<()>>,
     /// Where a pasted redirect goes while the browser login `.0` waits for one.
     paste: Option<(u64, Pasted)>,
+    /// The refresh token the save `.0` replaced, while the Saved screen can revoke it.
+    previous: Option<(u64, Previous)>,
+    /// The latest secret copied, recognised without being held: tmux keeps copies in its
+    /// paste buffers, which clearing deletes.
+    copied: Option<crate::connect::clipboard::Fingerprint>,
 }
 
 /// Send a message for the wizard from a background task.
@@ -631,6 +645,24 @@ impl Runtime {
         });
     }
 
+    /// Revoke the refresh token the save `request` replaced, as `login --revoke-old` does.
+    fn revoke_previous(&mut self, request: u64) {
+        use crate::connect::remove::Revocation;
+        let Some((_, previous)) = self.previous.take_if(|(r, _)| *r == request) else {
+            return;
+        };
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let message = match crate::connect::save::revoke_previous(&previous).await {
+                Revocation::Failed(e) => format!(
+                    "The previous refresh token could not be revoked ({e}): it stays valid until it expires; revoke it in Setup > Connected Apps OAuth Usage."
+                ),
+                _ => "The previous refresh token was revoked at Salesforce.".to_string(),
+            };
+            post(&tx, Msg::PreviousRevoked { request, message });
+        });
+    }
+
     /// Save what a passing test verified, the same way `sfconnect login` does.
     fn save(
         &self,
@@ -650,6 +682,9 @@ impl Runtime {
             let msg = match saved {
                 Ok(report) => Msg::Saved {
                     request,
+                    previous_token: report.previous.is_some_and(|previous| {
+                        tx.send(Inbound::PreviousKept { request, previous }).is_ok()
+                    }),
                     message: format!(
                         "{} '{}'. Secrets are in: {}.",
                         if report.replaced {
@@ -745,6 +780,7 @@ impl Runtime {
                     let _ = write!(stdout(), "{}", sequence.as_str());
                     let _ = stdout().flush();
                 }
+                self.copied = Some(crate::connect::clipboard::Fingerprint::of(&value));
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
                     tokio::time::sleep(crate::wizard::handoff::CLEAR_AFTER).await;
@@ -754,8 +790,13 @@ impl Runtime {
             Effect::ClearClipboard => {
                 use std::io::Write;
                 if stdout().is_terminal() {
-                    let _ = write!(stdout(), "\x1b]52;c;\x07");
+                    let _ = write!(stdout(), "{}", crate::connect::clipboard::CLEAR_SEQUENCE);
                     let _ = stdout().flush();
+                }
+                if let Some(copied) = self.copied.take() {
+                    tokio::task::spawn_blocking(move || {
+                        crate::connect::clipboard::forget_in_tmux(&copied)
+                    });
                 }
             }
             Effect::Copy { value } => {
@@ -779,6 +820,7 @@ impl Runtime {
                 name,
                 revoke,
             } => self.remove(request, name, revoke),
+            Effect::RevokePrevious { request } => self.revoke_previous(request),
             Effect::UsePassphrase { passphrase } => self.profiles.set_passphrase(Some(passphrase)),
             Effect::ReloadConnections => post(
                 &self.tx,
@@ -897,6 +939,8 @@ pub async fn run_loop<B: Backend>(
         tx,
         running: None,
         paste: None,
+        previous: None,
+        copied: None,
     };
     let mut tick = 0usize;
     let ascii = view::ascii_locale(|name| std::env::var(name).ok());
@@ -925,6 +969,10 @@ pub async fn run_loop<B: Backend>(
                 Inbound::Msg(msg) => Some(msg),
                 Inbound::PasteReady { request, paste } => {
                     runtime.paste = Some((request, paste));
+                    None
+                }
+                Inbound::PreviousKept { request, previous } => {
+                    runtime.previous = Some((request, previous));
                     None
                 }
             },

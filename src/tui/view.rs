@@ -257,6 +257,9 @@ fn hints(app: &App) -> String {
         Screen::Testing => "r test again · Esc fix a field",
         Screen::Save if app.saving => "Saving… · Esc back",
         Screen::Save => "k keyring · f encrypted file · Enter save · Esc back",
+        Screen::Done if app.previous_token => {
+            "h hand-off · v revoke the old token · Enter connections · q quit"
+        }
         Screen::Done => "h hand-off: copy values into the integration · Enter connections · q quit",
         Screen::Reauth => "Enter continue · m move to another method · Esc back",
         Screen::Handoff => "↑↓ choose · F2 reveal · Enter/y copy · Esc back",

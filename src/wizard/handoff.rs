@@ -27,7 +27,7 @@ pub struct Handoff {
 
 /// How long a copied value stays on the clipboard before it is cleared (where the terminal
 /// lets a program clear it).
-pub const CLEAR_AFTER: std::time::Duration = std::time::Duration::from_secs(45);
+pub const CLEAR_AFTER: std::time::Duration = crate::connect::clipboard::CLEAR_AFTER;
 
 /// The values for `draft`'s method, in the order integrations' forms ask for them.
 pub fn items(draft: &Draft, instance_url: Option<&str>) -> Vec<Item> {

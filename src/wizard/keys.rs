@@ -134,6 +134,10 @@ impl App {
                     "h",
                     "the hand-off: copy each value into the integration's own form",
                 ),
+                (
+                    "v",
+                    "after a re-authentication: revoke the refresh token it replaced, once the integration has the new one",
+                ),
                 ("Enter / Esc", "back to the connections"),
                 ("q", "quit"),
             ],

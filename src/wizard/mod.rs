@@ -72,6 +72,14 @@ pub enum Msg {
     Saved {
         request: u64,
         message: String,
+        /// The connection held a refresh token the new credentials do not use: it stays valid
+        /// at Salesforce until revoked (`v` on the Saved screen).
+        previous_token: bool,
+    },
+    /// The previous refresh token was revoked, or could not be (said in `message`).
+    PreviousRevoked {
+        request: u64,
+        message: String,
     },
     ConnectionsLoaded(Vec<ConnectionRow>),
     /// The clipboard copy `generation` has been there long enough: clear it, unless
@@ -214,6 +222,10 @@ pub enum Effect {
         name: String,
         /// Revoke its token at Salesforce first.
         revoke: bool,
+    },
+    /// Revoke the refresh token the save of `request` replaced.
+    RevokePrevious {
+        request: u64,
     },
     /// Open the encrypted secrets file with this passphrase from now on.
     UsePassphrase {
@@ -380,6 +392,12 @@ pub struct App {
     pub clipboard_generation: u64,
     /// What was just saved, while the Saved screen shows (its hand-off).
     pub last_saved: Option<Arc<Verified>>,
+    /// The save replaced a refresh token that is still valid at Salesforce (the Saved screen
+    /// offers to revoke it).
+    pub previous_token: bool,
+    /// Revoke a replaced refresh token as soon as the new credentials are saved
+    /// (`reauth --revoke-old`).
+    pub revoke_old: bool,
     /// Set while testing a saved connection from the home screen.
     pub testing_saved: bool,
     /// A browser or device login under way.
@@ -423,7 +441,13 @@ impl App {
     pub fn next_steps(&self) -> Vec<String> {
         let (cmd, name) = (&self.command, self.name.text());
         let plan = methods::reauth_plan(self.method().flow);
-        let mut steps = vec![
+        let mut steps = Vec::new();
+        if self.previous_token {
+            steps.push(
+                "The previous refresh token is still valid at Salesforce. Once the integration has the new one (h), press v to revoke the old one: anything still using it stops then.".to_string(),
+            );
+        }
+        steps.extend([
             format!(
                 "`{cmd} test {name}` runs the checks again; `{cmd} status` shows the health of every connection."
             ),
@@ -431,7 +455,7 @@ impl App {
                 "`{cmd} token {name}` prints an access token for a script; `{cmd} export {name} --format env` hands the credentials to another tool."
             ),
             format!("Run `{cmd} reauth {name}` {}.", plan.when),
-        ];
+        ]);
         if self.demo_url.is_some() {
             steps.push("These work from another shell while the demo runs; the demo org and its scratch folder go when it quits.".into());
         }
@@ -486,6 +510,8 @@ impl App {
             handoff_after_load: false,
             clipboard_generation: 0,
             last_saved: None,
+            previous_token: false,
+            revoke_old: false,
             testing_saved: false,
             authorizing: None,
             generated: None,
@@ -967,8 +993,13 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::CheckProgressed { .. } | Msg::CheckFinished { .. } => Vec::new(),
-        Msg::Saved { request, message } if request == app.request => {
+        Msg::Saved {
+            request,
+            message,
+            previous_token,
+        } if request == app.request => {
             app.saving = false;
+            app.previous_token = previous_token;
             // Kept while the Saved screen shows, for its hand-off (`h`).
             app.last_saved = app.verified.take();
             // A move says where the connection went.
@@ -982,8 +1013,20 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             };
             app.message = Some(message);
             app.screen = Screen::Done;
+            if previous_token && app.revoke_old {
+                return vec![Effect::RevokePrevious { request }];
+            }
             Vec::new()
         }
+        Msg::PreviousRevoked { request, message } if request == app.request => {
+            app.previous_token = false;
+            app.message = Some(match app.message.take() {
+                Some(saved) => format!("{saved} {message}"),
+                None => message,
+            });
+            Vec::new()
+        }
+        Msg::PreviousRevoked { .. } => Vec::new(),
         Msg::ConnectionsLoaded(rows) => {
             app.connections = rows;
             app.cursor = app.cursor.min(app.connections.len().saturating_sub(1));
@@ -1425,6 +1468,11 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
         },
         Screen::Done => match key {
             Key::Char('q') => return vec![Effect::Quit],
+            Key::Char('v') if app.previous_token => {
+                return vec![Effect::RevokePrevious {
+                    request: app.request,
+                }];
+            }
             Key::Char('h') => {
                 if let Some(v) = app.last_saved.clone() {
                     let instance = v.session.auth.session.instance_url.clone();
@@ -1435,6 +1483,7 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
                 app.reauth = None;
                 app.moving = false;
                 app.last_saved = None;
+                app.previous_token = false;
                 app.screen = Screen::Home;
                 return vec![Effect::ReloadConnections];
             }

@@ -148,6 +148,7 @@ fn a_soap_connection_from_name_to_save() {
         Msg::Saved {
             request,
             message: "saved".into(),
+            previous_token: false,
         },
     );
     assert_eq!(app.screen, Screen::Done);
@@ -892,6 +893,7 @@ fn esc_while_a_save_runs_drops_its_result_and_refreshes_home() {
         Msg::Saved {
             request: save,
             message: "Saved".into(),
+            previous_token: false,
         },
     );
     assert_eq!(app.screen, Screen::Testing, "a late save moves no screen");
@@ -1348,6 +1350,7 @@ fn h_on_the_saved_screen_opens_the_hand_off_of_what_was_just_saved() {
         Msg::Saved {
             request,
             message: "Re-authenticated 'prod'.".into(),
+            previous_token: false,
         },
     );
     assert_eq!(app.screen, Screen::Done);
@@ -1389,4 +1392,50 @@ fn moving_to_the_method_in_use_is_refused_in_words() {
         app.kept.get(key::PASSWORD).is_some(),
         "its secrets are back for a plain re-authentication"
     );
+}
+
+/// A save that replaced a refresh token: the Saved screen says the old one is still valid and
+/// offers v to revoke it; `reauth --revoke-old` revokes it at once.
+#[test]
+fn a_replaced_refresh_token_is_offered_for_revocation_on_the_saved_screen() {
+    let saved = |app: &mut App| {
+        app.request = 7;
+        update(
+            app,
+            Msg::Saved {
+                request: 7,
+                message: "Re-authenticated 'prod'.".into(),
+                previous_token: true,
+            },
+        )
+    };
+    let mut app = App::new(vec![saved_row()], StoreKind::File, None);
+    assert!(saved(&mut app).is_empty(), "not revoked unless asked");
+    assert_eq!(app.screen, Screen::Done);
+    assert!(app.next_steps()[0].contains("press v to revoke the old one"));
+    assert!(matches!(
+        press(&mut app, &[Key::Char('v')]).as_slice(),
+        [Effect::RevokePrevious { request: 7 }]
+    ));
+    update(
+        &mut app,
+        Msg::PreviousRevoked {
+            request: 7,
+            message: "The previous refresh token was revoked at Salesforce.".into(),
+        },
+    );
+    assert!(!app.previous_token);
+    let said = app.message.clone().unwrap_or_default();
+    assert!(said.ends_with("revoked at Salesforce."), "{said}");
+    assert!(
+        press(&mut app, &[Key::Char('v')]).is_empty(),
+        "nothing left to revoke"
+    );
+
+    let mut asked = App::new(vec![saved_row()], StoreKind::File, None);
+    asked.revoke_old = true;
+    assert!(matches!(
+        saved(&mut asked).as_slice(),
+        [Effect::RevokePrevious { request: 7 }]
+    ));
 }

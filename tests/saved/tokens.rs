@@ -357,3 +357,36 @@ async fn an_sfdx_url_of_a_revoked_refresh_token_is_not_printed() {
         "{err}"
     );
 }
+
+/// A re-authentication leaves the previous refresh token valid (and says so) unless
+/// `--revoke-old` is given: then it is revoked once the new credentials are saved.
+#[tokio::test(flavor = "multi_thread")]
+async fn revoke_old_revokes_the_replaced_refresh_token_and_only_when_asked() {
+    let sim = sim().await;
+    let dir = oauth(&sim).await;
+    let live = |t: &str| sim.with_state(|l| l.refresh_tokens.contains_key(t));
+    let first = sim.with_state(|l| l.refresh_tokens.keys().next().cloned().unwrap());
+    let reauth = |token: String, extra: &[&str]| {
+        let mut c = cmd(dir.path(), &["login", "c", "--json"]);
+        c.args(extra)
+            .env("SFCONNECT_CLIENT_SECRET", DEMO_CONSUMER_SECRET)
+            .env("SFCONNECT_REFRESH_TOKEN", token);
+        run_async(c)
+    };
+    let second = browser_refresh_token(&sim, DEMO_CONSUMER_SECRET).await;
+    let out = reauth(second.clone(), &[]).await;
+    assert!(out.status.success(), "{}", text(&out));
+    let said: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(said["previous_refresh_token"], "kept_valid", "{said}");
+    assert!(text(&out).contains("stays valid"), "{}", text(&out));
+    assert!(live(&first), "not revoked unless asked");
+    let third = browser_refresh_token(&sim, DEMO_CONSUMER_SECRET).await;
+    let out = reauth(third.clone(), &["--revoke-old"]).await;
+    assert!(out.status.success(), "{}", text(&out));
+    let said: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(said["previous_refresh_token"], "revoked", "{said}");
+    assert!(!live(&second), "the replaced token is revoked");
+    assert!(live(&third), "the new one works");
+    let out = token(dir.path(), &["--fresh"]).await;
+    assert!(out.status.success(), "{}", text(&out));
+}

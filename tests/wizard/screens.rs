@@ -583,7 +583,7 @@ fn consumer_details_guide_in_both_interfaces_and_remove_confirmation() {
     );
     let request = home.request;
     home.name = sfconnect::wizard::field::Field::new("Connection name").with_value("prod");
-    update(&mut home, Msg::Saved { request, message: "Saved connection 'prod'. Secrets are in: encrypted file /home/u/.config/sfconnect/secrets.age.".into() });
+    update(&mut home, Msg::Saved { request, message: "Saved connection 'prod'. Secrets are in: encrypted file /home/u/.config/sfconnect/secrets.age.".into(), previous_token: false });
     let done = snap_both(&mut home, "done");
     assert!(done.contains("`sfconnect token prod`"), "{done}");
     assert!(
@@ -618,6 +618,7 @@ fn the_saved_screen_gives_this_connections_commands() {
         Msg::Saved {
             request,
             message: "Saved connection 'demo-jwt'.".into(),
+            previous_token: false,
         },
     );
     let done = render_sized(&app, 100, 30);

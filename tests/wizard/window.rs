@@ -197,6 +197,38 @@ fn copy_puts_exactly_the_value_on_tmuxs_clipboard_and_nowhere_else() {
     }
 }
 
+/// `copy` clears what it copied: inside tmux, which ignores an empty OSC 52, the paste buffer
+/// holding the value is deleted once the time is up (1 second here), and nothing else is.
+#[test]
+fn copy_clears_its_copy_from_tmuxs_buffers_when_the_time_is_up() {
+    if !available() {
+        return;
+    }
+    let org = super::saved::SavedOrg::soap("prod");
+    let dir_text = org.dir.path().display().to_string();
+    let t = Tmux::start_with(
+        &["copy", "prod", "password"],
+        100,
+        30,
+        &[
+            ("SFCONNECT_CONFIG_DIR", &dir_text),
+            ("SFCONNECT_STORE", "file"),
+            ("SFCONNECT_CLIPBOARD_CLEAR_SECS", "1"),
+        ],
+        &[("set-clipboard", "on"), ("remain-on-exit", "on")],
+    );
+    t.wait_for("It is cleared in 1 seconds");
+    assert!(
+        eventually(|| t.buffer().as_deref() == Some(DEMO_PASSWORD)),
+        "no OSC 52 copy arrived"
+    );
+    assert!(
+        eventually(|| t.buffer().is_none()),
+        "the copy was not deleted from tmux's buffers: {:?}",
+        t.buffer()
+    );
+}
+
 #[test]
 fn the_hand_off_copies_each_saved_value_masked_and_only_that_value() {
     if !available() {
