@@ -236,8 +236,18 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
     };
     let old = match &existing {
         Some(profile) => {
-            let (store, entry) = (store.clone(), profile.secrets.clone());
-            match blocking(move || Ok(store.load(&entry)?)).await {
+            // The saved secrets are read from the store they are in: with --store naming the
+            // other one, they move there when this login passes (and are deleted here).
+            let from = if profile.store == store.kind() {
+                store.clone()
+            } else {
+                match open_store(&profiles, profile.store).await {
+                    Ok(s) => s,
+                    Err(e) => return super::saved::unusable(&e),
+                }
+            };
+            let entry = profile.secrets.clone();
+            match blocking(move || Ok(from.load(&entry)?)).await {
                 Ok(b) => b,
                 // For `login`, a passphrase missing or wrong is input (2), as the help says.
                 Err(

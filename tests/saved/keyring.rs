@@ -321,3 +321,69 @@ fn a_bus_that_never_answers_is_reported_not_waited_on() {
         text(&out)
     );
 }
+
+/// `login NAME --store X` for a connection kept in the other store reads its saved secrets
+/// from where they are (Enter-to-keep keeps them), saves them in X and deletes them there.
+#[test]
+fn login_with_the_other_store_moves_the_saved_secrets_there() {
+    const NAME: &str = "keyring::login_with_the_other_store_moves_the_saved_secrets_there";
+    if inner() {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let sim = runtime.block_on(sim());
+        let tmp = tempfile::tempdir().unwrap();
+        let d = tmp.path();
+        let out = run(demo_login(d, sim.login_url(), "prod"));
+        assert!(out.status.success(), "{}", text(&out));
+        let in_file = sfconnect::profile::Config::load(d).unwrap().connections["prod"].clone();
+        assert_eq!(in_file.store, StoreKind::File);
+        // No secret is given: the saved ones are kept, from the file store.
+        let mut to_keyring = sfconnect(d);
+        to_keyring.args(["login", "prod", "--store", "keyring"]);
+        let out = run(to_keyring);
+        assert!(out.status.success(), "{}", text(&out));
+        let moved = sfconnect::profile::Config::load(d).unwrap().connections["prod"].clone();
+        assert_eq!(moved.store, StoreKind::Keyring);
+        let profiles = Profiles::new(d.to_path_buf());
+        let file = profiles.open_store(StoreKind::File).unwrap();
+        assert!(
+            file.load(&in_file.secrets).unwrap().is_none(),
+            "gone from the file store"
+        );
+        let keyring = profiles.open_store(StoreKind::Keyring).unwrap();
+        let held = keyring.load(&moved.secrets).unwrap().unwrap();
+        assert_eq!(
+            held.get(key::PASSWORD).unwrap().expose_secret(),
+            sfconnect::sim::scenario::DEMO_PASSWORD
+        );
+        // And back.
+        let mut to_file = sfconnect(d);
+        to_file.args(["login", "prod", "--store", "file"]);
+        let out = run(to_file);
+        assert!(out.status.success(), "{}", text(&out));
+        assert!(
+            keyring.load(&moved.secrets).unwrap().is_none(),
+            "gone from the keyring"
+        );
+        let out = run({
+            let mut c = sfconnect(d);
+            c.args(["test", "prod"]);
+            c
+        });
+        assert!(out.status.success(), "{}", text(&out));
+        println!("inner store move checks passed");
+        return;
+    }
+    if !have("dbus-run-session") || !have("gnome-keyring-daemon") {
+        return skip_or_fail(
+            NAME,
+            "dbus-run-session or gnome-keyring-daemon is not installed",
+        );
+    }
+    let home = tempfile::tempdir().unwrap();
+    let out = rerun(NAME, home.path(), UNLOCKED_SESSION, &[]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("inner store move checks passed"),
+        "{}",
+        text(&out)
+    );
+}
