@@ -18,6 +18,10 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct KeyringStore {
     store: Arc<CredentialStore>,
     timeout: Duration,
+    /// Writes that timed out but may still land, by entry: each says on its channel when its
+    /// thread is done. A delete of that entry waits for it first, or the late write would land
+    /// after the delete and leave the item behind.
+    unsure: std::sync::Mutex<std::collections::HashMap<String, mpsc::Receiver<()>>>,
 }
 
 /// Run `f` on its own thread; give up after `timeout` (the thread is left to finish or hang).
@@ -114,7 +118,11 @@ impl KeyringStore {
                 other => keyring_error("", other),
             })
         })?;
-        Ok(Self { store, timeout })
+        Ok(Self {
+            store,
+            timeout,
+            unsure: std::sync::Mutex::default(),
+        })
     }
 
     fn call<T: Send + 'static>(
@@ -164,10 +172,30 @@ impl SecretStore for KeyringStore {
 
     fn save(&self, entry: &str, bundle: &SecretBundle) -> Result<(), StoreError> {
         let json = bundle.to_json();
-        self.call(entry, move |item| item.set_password(&json))
+        let (done, finished) = mpsc::channel();
+        let saved = self.call(entry, move |item| {
+            let result = item.set_password(&json);
+            let _ = done.send(());
+            result
+        });
+        if matches!(saved, Err(StoreError::KeyringTimeout(_))) {
+            self.unsure
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(entry.to_string(), finished);
+        }
+        saved
     }
 
     fn delete(&self, entry: &str) -> Result<(), StoreError> {
+        let unsure = self
+            .unsure
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(entry);
+        if let Some(finished) = unsure {
+            let _ = finished.recv_timeout(self.timeout);
+        }
         self.call(entry, |item| match item.delete_credential() {
             Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
             Err(e) => Err(e),

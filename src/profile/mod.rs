@@ -423,7 +423,9 @@ impl Profiles {
             // A write that timed out may still land once the keyring answers: its entry stays
             // journalled, and a later save deletes it. Otherwise nothing can be left behind.
             let unsure = matches!(e, StoreError::KeyringTimeout(_));
-            if store.delete(&entry).is_ok() && !unsure {
+            // An unsure write is not chased now (the keyring is not answering); the next save
+            // deletes it, after waiting for it to finish (see `KeyringStore::delete`).
+            if !unsure && store.delete(&entry).is_ok() {
                 config.unreferenced.retain(|u| *u != staged);
                 let _ = config.save(&self.dir);
             }
