@@ -3,10 +3,12 @@
 
 pub mod config;
 pub mod credentials;
+mod draft;
 pub mod file_store;
 pub mod fsutil;
 pub mod jwt_key;
 pub mod keyring_store;
+mod lock;
 pub mod rescue;
 pub mod store;
 
@@ -16,13 +18,14 @@ use std::time::{Duration, SystemTime};
 use aws_lc_rs::rand::{SecureRandom, SystemRandom};
 use secrecy::SecretString;
 
-pub use config::ConfigLock;
 use config::LOCK_TIMEOUT;
 pub use config::{
     Broken, BrokenAt, Config, ConfigError, Flow, LastTest, Profile, Ui, Unreferenced,
 };
+pub use draft::Draft;
 use file_store::{FileStore, Unlock};
 use keyring_store::KeyringStore;
+pub use lock::ConfigLock;
 pub use store::{SecretBundle, SecretStore, StoreError, StoreKind, key};
 
 #[derive(Debug, thiserror::Error)]
@@ -84,52 +87,6 @@ pub enum Applied {
     /// The connection was re-authenticated (it points at other secrets) since it was read:
     /// what was about to be written belongs to the old credentials and was dropped.
     Stale,
-}
-
-/// A connection being created or re-authenticated: what the user entered, secrets typed.
-/// It becomes a saved `Profile` only after its checks pass.
-#[derive(Debug, Clone)]
-pub struct Draft {
-    pub flow: Flow,
-    pub login_url: crate::salesforce::LoginUrl,
-    pub sandbox: bool,
-    pub username: Option<String>,
-    pub client_id: Option<String>,
-    pub key_file: Option<PathBuf>,
-    pub ui: Ui,
-    pub secrets: SecretBundle,
-}
-
-impl Draft {
-    /// The connection as it will be saved if its checks pass; settings the user did not touch
-    /// (object lists, domains, policy) carry over from the existing connection.
-    pub fn to_profile(&self, existing: Option<&Profile>, store: StoreKind) -> Profile {
-        Profile {
-            flow: self.flow,
-            login_url: self.login_url.to_string(),
-            instance_url: existing.and_then(|p| p.instance_url.clone()),
-            sandbox: self.sandbox,
-            username: self.username.clone(),
-            org_id: existing.and_then(|p| p.org_id.clone()),
-            user_id: existing.and_then(|p| p.user_id.clone()),
-            client_id: self.client_id.clone(),
-            key_file: self.key_file.clone(),
-            store,
-            secrets: String::new(),
-            ui: self.ui,
-            objects: existing.map(|p| p.objects.clone()).unwrap_or_default(),
-            company_domains: existing
-                .map(|p| p.company_domains.clone())
-                .unwrap_or_default(),
-            password_policy_days: existing.and_then(|p| p.password_policy_days),
-            created_at: existing
-                .map(|p| p.created_at)
-                .unwrap_or_else(SystemTime::now),
-            password_changed_at: existing.and_then(|p| p.password_changed_at),
-            refresh_token_obtained_at: existing.and_then(|p| p.refresh_token_obtained_at),
-            last_test: None,
-        }
-    }
 }
 
 /// The platform's default config dir for sfconnect.
