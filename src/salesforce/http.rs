@@ -91,10 +91,8 @@ fn proxies() -> Vec<reqwest::Proxy> {
     };
     let mut bypass = env("NO_PROXY").unwrap_or_default();
     bypass.push_str(",localhost,127.0.0.0/8,::1");
-    let made: [(
-        Option<String>,
-        fn(String) -> reqwest::Result<reqwest::Proxy>,
-    ); 3] = [
+    type Make = fn(String) -> reqwest::Result<reqwest::Proxy>;
+    let made: [(Option<String>, Make); 3] = [
         (env("HTTPS_PROXY"), reqwest::Proxy::https::<String>),
         (env("HTTP_PROXY"), reqwest::Proxy::http::<String>),
         (env("ALL_PROXY"), reqwest::Proxy::all::<String>),
