@@ -103,13 +103,25 @@ fn clear_later(
         .arg(clear_after().as_secs().to_string())
         .env("SFCONNECT_CONFIG_DIR", dir)
         .stdin(Stdio::piped())
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()?;
     let fingerprint = Fingerprint::of(value).to_line();
     match child.stdin.take() {
-        Some(mut stdin) => writeln!(stdin, "{id}\n{fingerprint}"),
-        None => Err(std::io::Error::other("no stdin")),
+        Some(mut stdin) => writeln!(stdin, "{id}\n{fingerprint}")?,
+        None => return Err(std::io::Error::other("no stdin")),
+    }
+    // Leave only once it is ready: until it has set itself to outlive a hang-up, this
+    // process ending (the leader of its session, in a window of its own) would end it too.
+    let mut ready = String::new();
+    match child.stdout.take() {
+        Some(out) => std::io::BufRead::read_line(&mut std::io::BufReader::new(out), &mut ready)?,
+        None => 0,
+    };
+    if ready.trim() == "ready" {
+        Ok(())
+    } else {
+        Err(std::io::Error::other("the clearing process did not start"))
     }
 }
 
@@ -118,7 +130,7 @@ fn clear_later(
 /// was started from may be closed meanwhile, or `copy` may have led its session): tmux keeps
 /// its buffers after its window goes.
 pub async fn clear(dir: &std::path::Path, via: &str, after: std::time::Duration) -> ExitCode {
-    let _hangups = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup());
+    let hangups = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup());
     let mut lines = std::io::stdin().lines().map_while(Result::ok);
     let (Some(id), Some(fingerprint)) = (lines.next(), lines.next()) else {
         return ExitCode::from(EXIT_USAGE);
@@ -126,6 +138,10 @@ pub async fn clear(dir: &std::path::Path, via: &str, after: std::time::Duration)
     let fingerprint = Fingerprint::from_line(&fingerprint);
     // Opened now, while the terminal is surely there.
     let tty = std::fs::OpenOptions::new().write(true).open("/dev/tty");
+    if hangups.is_err() {
+        return ExitCode::from(EXIT_USAGE);
+    }
+    out!("ready");
     tokio::time::sleep(after).await;
     let latest = dir.join(LATEST_COPY);
     if std::fs::read_to_string(&latest).is_ok_and(|l| l.trim() != id) {
