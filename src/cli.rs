@@ -348,9 +348,7 @@ pub enum Command {
         yes: bool,
     },
     /// Run a simulated Salesforce org on loopback until interrupted.
-    #[command(
-        after_help = "Prints its login URL and the demo org's credentials, then serves until Ctrl-C or SIGTERM (exit 0). Exit codes: 2 usage, a bad scenario file, or a port that cannot be had."
-    )]
+    #[command(after_help = sim_help())]
     Sim {
         /// Port of the login host (0 picks a free one).
         #[arg(long, default_value_t = 0)]
@@ -399,6 +397,14 @@ pub enum Command {
         #[arg(long)]
         revoke_old: bool,
     },
+}
+
+/// `sim --help`'s closing text: what it prints, its exit codes, and its control endpoints.
+fn sim_help() -> String {
+    format!(
+        "Prints its login URL and the demo org's credentials, then serves until Ctrl-C or SIGTERM (exit 0). Exit codes: 2 usage, a bad scenario file, or a port that cannot be had.\n\n{}",
+        crate::sim::control::help()
+    )
 }
 
 /// A value `copy` can put on the clipboard.

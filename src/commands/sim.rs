@@ -98,6 +98,10 @@ pub async fn run_sim(
     }
     let _ = out.flush();
     drop(out);
+    say!(
+        "Control endpoints (a password expiring, a device approved, a token reset…) are POSTs under {}/__sim/: `sfconnect sim --help` lists them with their fields.",
+        running.login_url()
+    );
     crate::connect::signals::wait_for_stop().await;
     running.stop();
     match (ca_path, private) {

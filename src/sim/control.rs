@@ -16,6 +16,95 @@ use super::Host;
 use super::reply::{self, form_fields, html, json};
 use super::state::{Live, random_bytes};
 
+/// One control endpoint: its path under `/__sim/`, its form fields (name, required, meaning)
+/// and what it does. The router, `sfconnect sim --help` and the README's list follow this table
+/// (a test holds the README to it).
+pub struct Endpoint {
+    pub path: &'static str,
+    pub fields: &'static [(&'static str, bool, &'static str)],
+    pub does: &'static str,
+}
+
+pub const ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        path: "device/approve",
+        fields: &[
+            ("user_code", true, "the code the device login shows"),
+            (
+                "username",
+                false,
+                "who approves; the first user when not given",
+            ),
+        ],
+        does: "a person approves a device login (also from the page at /setup/connect)",
+    },
+    Endpoint {
+        path: "device/deny",
+        fields: &[("user_code", true, "the code the device login shows")],
+        does: "a person denies a device login",
+    },
+    Endpoint {
+        path: "users/expire-password",
+        fields: &[("username", true, "the user")],
+        does: "the user's password expires",
+    },
+    Endpoint {
+        path: "users/set-password",
+        fields: &[
+            ("username", true, "the user"),
+            ("password", true, "the new password"),
+        ],
+        does: "an admin sets a new password; the security token is reset too, and the answer carries it, as the reset email would",
+    },
+    Endpoint {
+        path: "users/reset-token",
+        fields: &[("username", true, "the user")],
+        does: "the user resets the security token; the answer carries the new one",
+    },
+    Endpoint {
+        path: "apps/certificate",
+        fields: &[
+            ("consumer_key", true, "the app"),
+            ("certificate", true, "the PEM certificate for JWT bearer"),
+        ],
+        does: "an admin uploads a certificate to the app, replacing the one it had",
+    },
+    Endpoint {
+        path: "refresh-tokens/revoke-all",
+        fields: &[],
+        does: "every refresh token and session is revoked",
+    },
+    Endpoint {
+        path: "sessions/end",
+        fields: &[("username", false, "only this user's sessions")],
+        does: "access tokens and SOAP sessions end (the session timeout passing, or an admin removing sessions); refresh tokens stay",
+    },
+];
+
+/// The control endpoints in words, for `sfconnect sim --help`.
+pub fn help() -> String {
+    let mut out = String::from(
+        "Control endpoints (POST, form fields; what happens outside the API in a real org):\n",
+    );
+    for e in ENDPOINTS {
+        let fields: Vec<String> = e
+            .fields
+            .iter()
+            .map(|(name, required, what)| {
+                let optional = if *required { "" } else { ", optional" };
+                format!("{name} ({what}{optional})")
+            })
+            .collect();
+        let fields = if fields.is_empty() {
+            "No fields".to_string()
+        } else {
+            format!("Fields: {}", fields.join("; "))
+        };
+        out.push_str(&format!("  /__sim/{}: {}. {fields}.\n", e.path, e.does));
+    }
+    out
+}
+
 pub fn router() -> Router<Host> {
     Router::new()
         .route("/device/approve", post(approve))
@@ -30,12 +119,31 @@ pub fn router() -> Router<Host> {
 
 type Fields = HashMap<String, String>;
 
+/// Run `f` with the request's form fields, once every field `ENDPOINTS` says `path` requires
+/// is there and not empty; else 400, naming the field.
 async fn with_fields(
     host: &Host,
     req: Request,
     f: impl FnOnce(&mut Live, &Fields) -> Response,
 ) -> Response {
+    let path = req
+        .uri()
+        .path()
+        .trim_start_matches('/')
+        .trim_start_matches("__sim/")
+        .to_string();
     let fields = form_fields(req).await;
+    let missing = ENDPOINTS.iter().find(|e| e.path == path).and_then(|e| {
+        e.fields
+            .iter()
+            .find(|(name, required, _)| *required && field(&fields, name).is_empty())
+    });
+    if let Some((name, _, what)) = missing {
+        return json(
+            StatusCode::BAD_REQUEST,
+            &json!({"error": format!("missing form field '{name}' ({what})")}),
+        );
+    }
     f(&mut host.shared.lock(), &fields)
 }
 
@@ -181,4 +289,27 @@ async fn end_sessions(State(host): State<Host>, req: Request) -> Response {
         )
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ENDPOINTS;
+
+    /// The README lists every control endpoint with every field, as this table has them.
+    #[test]
+    fn the_readme_lists_every_control_endpoint_and_field() {
+        let readme = include_str!("../../README.md");
+        for e in ENDPOINTS {
+            let row = readme
+                .lines()
+                .find(|l| {
+                    l.trim_start()
+                        .starts_with(&format!("| `/__sim/{}` |", e.path))
+                })
+                .unwrap_or_else(|| panic!("README has no row for /__sim/{}", e.path));
+            for (name, _, _) in e.fields {
+                assert!(row.contains(&format!("`{name}`")), "{row} lacks {name}");
+            }
+        }
+    }
 }

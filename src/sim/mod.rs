@@ -3,7 +3,7 @@
 
 mod authorize;
 mod certs;
-mod control;
+pub mod control;
 mod faults;
 mod reply;
 mod rest;

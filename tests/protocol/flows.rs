@@ -608,3 +608,34 @@ async fn a_jwt_whose_exp_is_a_string_of_digits_is_accepted() {
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("access_token"), "{body}");
 }
+
+/// A control endpoint's required field that is missing or empty is refused with 400 and its
+/// name, and nothing changes: a new password is never set to nothing.
+#[tokio::test]
+async fn a_control_request_without_a_required_field_is_refused_by_name() {
+    let sim = demo_sim().await;
+    let before = sim.with_state(|l| l.scenario.users[0].password.clone());
+    let reply = browser()
+        .post(format!("{}/__sim/users/set-password", sim.login_url()))
+        .form(&[("username", sfconnect::sim::scenario::DEMO_USERNAME)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 400);
+    let body = reply.text().await.unwrap();
+    assert!(body.contains("missing form field 'password'"), "{body}");
+    assert_eq!(
+        sim.with_state(|l| l.scenario.users[0].password.clone()),
+        before
+    );
+    let reply = browser()
+        .post(format!("{}/__sim/users/set-password", sim.login_url()))
+        .form(&[
+            ("username", sfconnect::sim::scenario::DEMO_USERNAME),
+            ("password", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 400);
+}
