@@ -133,11 +133,17 @@ impl Http {
         let (client, request) = request.build_split();
         let request = request.map_err(|e| transport_error(&e))?;
         // The log names the method, host and path only: queries and bodies may carry secrets.
+        // The port is kept: the login host and the My Domain host may differ only by it.
         let what = format!(
-            "{} {}://{}{}",
+            "{} {}://{}{}{}",
             request.method(),
             request.url().scheme(),
             request.url().host_str().unwrap_or_default(),
+            request
+                .url()
+                .port()
+                .map(|p| format!(":{p}"))
+                .unwrap_or_default(),
             request.url().path()
         );
         let started = std::time::Instant::now();

@@ -225,9 +225,10 @@ async fn no_secret_reaches_a_file_an_output_or_a_child_in_clear() {
         .iter()
         .map(|f| std::fs::read_to_string(f).unwrap())
         .collect();
+    // With their port: the login host and the My Domain host differ only by it here.
     assert!(
-        log_text.contains("POST http://127.0.0.1"),
-        "requests are logged: {log_text}"
+        log_text.contains(&format!("POST {url}/services/")),
+        "requests are logged with host and port: {log_text}"
     );
     for file in written {
         let bytes = std::fs::read(&file).unwrap();
