@@ -215,8 +215,8 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
         Ok(p) => Arc::new(p),
         Err(code) => return code,
     };
-    if !crate::profile::valid_name(&args.name) {
-        return profile_failure(&ProfileError::BadName(args.name.clone()));
+    if let Err(e) = crate::profile::check_name(&args.name) {
+        return profile_failure(&e);
     }
     if args.generate_key {
         return generate_key(&profiles, &args);

@@ -40,10 +40,8 @@ pub enum ProfileError {
         "the secrets of '{name}' are missing from the {store} store; re-authenticate it (sfconnect reauth {name})"
     )]
     SecretsMissing { name: String, store: &'static str },
-    #[error(
-        "'{0}' cannot be a connection name: use letters, digits, '-', '_' or '.', starting with a letter or digit (at most 64)"
-    )]
-    BadName(String),
+    #[error("'{}' cannot be a connection name: {problem}", .name.escape_debug())]
+    BadName { name: String, problem: NameProblem },
     #[error(
         "a connection named '{0}' is already saved; re-authenticate it, or choose another name"
     )]
@@ -94,14 +92,65 @@ pub fn default_config_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "sfconnect").map(|d| d.config_dir().to_path_buf())
 }
 
-/// A connection name: letters, digits, '-', '_' and '.', starting with a letter or digit (so it
-/// is never taken for an option, a hidden file or a parent directory), at most 64.
-pub fn valid_name(name: &str) -> bool {
-    name.len() <= 64
-        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && name
+/// Which rule a connection name breaks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NameProblem {
+    Empty,
+    TooLong(usize),
+    /// The first character is not a letter or digit.
+    Start(char),
+    /// A character that is not a letter, digit, '-', '_' or '.'.
+    Character(char),
+}
+
+impl std::fmt::Display for NameProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NameProblem::Empty => write!(f, "type a name (letters, digits, '-', '_' or '.')"),
+            NameProblem::TooLong(n) => write!(f, "it has {n} characters; at most 64"),
+            NameProblem::Start(c) => write!(
+                f,
+                "it starts with '{}'; a name must start with a letter or digit",
+                c.escape_debug()
+            ),
+            NameProblem::Character(c) => write!(
+                f,
+                "'{}' is not allowed; use letters, digits, '-', '_' or '.'",
+                c.escape_debug()
+            ),
+        }
+    }
+}
+
+/// Which rule `name` breaks, if any. A connection name: letters, digits, '-', '_' and '.',
+/// starting with a letter or digit (so it is never taken for an option, a hidden file or a
+/// parent directory), at most 64.
+pub fn name_problem(name: &str) -> Option<NameProblem> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "-_.".contains(c);
+    match name.chars().next() {
+        None => Some(NameProblem::Empty),
+        _ if name.chars().count() > 64 => Some(NameProblem::TooLong(name.chars().count())),
+        Some(c) if !c.is_ascii_alphanumeric() && allowed(c) => Some(NameProblem::Start(c)),
+        _ => name
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+            .find(|c| !allowed(*c))
+            .map(NameProblem::Character),
+    }
+}
+
+pub fn valid_name(name: &str) -> bool {
+    name_problem(name).is_none()
+}
+
+/// The error for a name that breaks a rule, if it does.
+pub fn check_name(name: &str) -> Result<(), ProfileError> {
+    match name_problem(name) {
+        Some(problem) => Err(ProfileError::BadName {
+            name: name.to_string(),
+            problem,
+        }),
+        None => Ok(()),
+    }
 }
 
 fn new_entry_id(name: &str) -> String {
@@ -348,9 +397,7 @@ impl Profiles {
         secrets: &SecretBundle,
         store: &dyn SecretStore,
     ) -> Result<(), ProfileError> {
-        if !valid_name(name) {
-            return Err(ProfileError::BadName(name.to_string()));
-        }
+        check_name(name)?;
         let _lock = self.lock()?;
         let mut config = Config::load(&self.dir)?;
         if let Some(expected) = expected {

@@ -1291,12 +1291,10 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
                     app.name.text()
                 ));
             }
-            Key::Enter if crate::profile::valid_name(app.name.text()) => {
-                app.screen = Screen::Environment
-            }
-            Key::Enter => {
-                app.message = Some("use letters, digits, '-', '_' or '.' (at most 64)".into())
-            }
+            Key::Enter => match crate::profile::name_problem(app.name.text()) {
+                None => app.screen = Screen::Environment,
+                Some(problem) => app.message = Some(format!("{problem}.")),
+            },
             Key::Esc if app.connections.is_empty() => return vec![Effect::Quit],
             Key::Esc => app.screen = Screen::Home,
             _ if editing(key) => {

@@ -171,11 +171,23 @@ fn names_are_checked() {
     let tmp = tempfile::tempdir().unwrap();
     let profiles = Profiles::new(tmp.path().to_path_buf());
     let store = FileStore::new(tmp.path(), Unlock::KeyFile);
-    for bad in ["", "a b", "x/y", "../etc", &"n".repeat(65)] {
+    // Each refusal names the rule the name breaks.
+    for (bad, says) in [
+        ("", "type a name"),
+        ("a b", "' ' is not allowed"),
+        ("x/y", "'/' is not allowed"),
+        ("../etc", "must start with a letter or digit"),
+        (
+            ".x",
+            "it starts with '.'; a name must start with a letter or digit",
+        ),
+        (&"n".repeat(65), "it has 65 characters; at most 64"),
+    ] {
         let err = profiles
             .commit(bad, profile(StoreKind::File), &bundle("pw"), &store)
             .unwrap_err();
-        assert!(matches!(err, ProfileError::BadName(_)), "{bad}");
+        assert!(matches!(err, ProfileError::BadName { .. }), "{bad}");
+        assert!(err.to_string().contains(says), "{bad}: {err}");
     }
     assert!(snapshot(tmp.path()).is_empty());
 }
