@@ -25,11 +25,14 @@ pub fn redirect_uri(port: u16) -> String {
     format!("http://localhost:{port}/OauthRedirect")
 }
 
-/// The line to run on the laptop so its browser's redirect reaches this server.
+/// The line to run on the laptop so its browser's redirect reaches this server. The account is
+/// the one the SSH session logged in as: `sudo` keeps it in SUDO_USER; else USER or LOGNAME;
+/// else (a container, `env -i`) the operating system's name for this process's user.
 pub fn ssh_forward_line(port: u16) -> String {
-    let user = std::env::var("USER")
-        .or_else(|_| std::env::var("LOGNAME"))
-        .ok();
+    let user = ["SUDO_USER", "USER", "LOGNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|u| !u.is_empty()))
+        .or_else(|| whoami::username().ok());
     forward_line(
         port,
         std::env::var("SSH_CONNECTION").ok().as_deref(),

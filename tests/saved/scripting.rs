@@ -1820,3 +1820,44 @@ async fn remove_on_a_terminal_announces_the_revocation_and_asks() {
             .contains_key("web")
     );
 }
+
+/// With no USER, LOGNAME or SUDO_USER (a container, `env -i`), the `ssh -L` line names the
+/// account the operating system gives this user, not a placeholder.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_ssh_line_takes_the_account_from_the_os_when_the_environment_has_none() {
+    use std::io::{BufRead, BufReader};
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let port = registered_port(&sim);
+    let port_text = port.to_string();
+    let mut login = web_login(dir.path(), &sim, &["--callback-port", &port_text]);
+    login
+        .env(
+            "SFCONNECT_CLIENT_SECRET",
+            sfconnect::sim::scenario::DEMO_CONSUMER_SECRET,
+        )
+        .env("SSH_CONNECTION", "10.0.0.1 5000 10.0.0.2 22")
+        .env_remove("USER")
+        .env_remove("LOGNAME")
+        .env_remove("SUDO_USER")
+        .env_remove("DISPLAY")
+        .stdin(Stdio::piped());
+    let mut child = login.spawn().unwrap();
+    let lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut said = Vec::new();
+    for line in lines.map_while(Result::ok) {
+        let last = line.starts_with("Or paste here");
+        said.push(line);
+        if last {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let me = String::from_utf8(Command::new("id").arg("-un").output().unwrap().stdout).unwrap();
+    let forward = format!("ssh -L {port}:127.0.0.1:{port} {}@10.0.0.2", me.trim());
+    assert!(
+        said.iter().any(|l| l.trim() == forward),
+        "{forward}: {said:#?}"
+    );
+}
