@@ -219,8 +219,8 @@ pub enum Command {
         #[arg(long)]
         summary: bool,
         /// Output format: text, json (the same as --json) or prometheus (the text exposition
-        /// format, for node_exporter's textfile collector).
-        #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "json")]
+        /// format, for node_exporter's textfile collector; not with --summary).
+        #[arg(long, value_enum, value_name = "FORMAT")]
         format: Option<StatusFormat>,
         /// The notification command (sh -c); default: `notify_command` in the config file.
         #[arg(
@@ -702,6 +702,22 @@ pub fn main() -> ExitCode {
             let notify = notify.then_some(commands::status::Notify {
                 command: notify_command,
             });
+            // Every combination either works or is refused with the reason.
+            let refused = match (json, format, summary) {
+                (true, Some(StatusFormat::Text), _) => {
+                    Some("--json asks for JSON and --format text for text; give one of them")
+                }
+                (true, Some(StatusFormat::Prometheus), _) => Some(
+                    "--json asks for JSON and --format prometheus for the Prometheus text format; give one of them",
+                ),
+                (_, Some(StatusFormat::Prometheus), true) => Some(
+                    "--summary is one line (or one JSON object), and the Prometheus format has a sample per connection; drop --summary (alerts count the samples) or give --format text or json",
+                ),
+                _ => None,
+            };
+            if let Some(why) = refused {
+                return commands::fail(commands::EXIT_USAGE, why);
+            }
             runtime.block_on(commands::status::status(
                 &global,
                 name.as_deref(),

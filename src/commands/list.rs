@@ -30,6 +30,30 @@ pub fn profile_json(name: &str, p: &Profile, now: SystemTime) -> Value {
     })
 }
 
+/// An entry the config file cannot read, as `list --json` and `status --json` give it: its
+/// error is the same object every command's error is, `{cause, message, fix}`.
+pub fn broken_json(name: &str, at: &crate::profile::BrokenAt) -> Value {
+    let message = match &at.key {
+        Some(key) => format!(
+            "{}:{}: key '{key}': {}",
+            at.path.display(),
+            at.line,
+            at.message
+        ),
+        None => format!("{}:{}: {}", at.path.display(), at.line, at.message),
+    };
+    json!({
+        "name": name,
+        "health": "failing",
+        "message": at.to_string(),
+        "error": {
+            "cause": "config",
+            "message": message,
+            "fix": format!("Edit line {} of {}; the other connections keep working meanwhile.", at.line, at.path.display()),
+        },
+    })
+}
+
 pub fn run(global: &crate::cli::Global, json: bool) -> ExitCode {
     let profiles = match profiles(global) {
         Ok(p) => p,
@@ -47,10 +71,7 @@ pub fn run(global: &crate::cli::Global, json: bool) -> ExitCode {
             .map(|(name, p)| profile_json(name, p, now))
             .collect();
         // An entry the file cannot read is listed too, with where to fix it.
-        all.extend(config.broken.iter().map(|b| {
-            let error = b.error.to_string();
-            json!({"name": b.name, "health": "failing", "message": error, "error": error})
-        }));
+        all.extend(config.broken.iter().map(|b| broken_json(&b.name, &b.error)));
         out!("{}", Value::Array(all));
         return ExitCode::SUCCESS;
     }

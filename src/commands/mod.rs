@@ -42,6 +42,8 @@ fn json_error(cause: &str, message: &str, fix: &str) -> bool {
     if !JSON_ERRORS.load(std::sync::atomic::Ordering::Relaxed) {
         return false;
     }
+    // No fix is null, never an empty string.
+    let fix = Some(fix).filter(|f| !f.trim().is_empty());
     out!(
         "{}",
         serde_json::json!({"error": {"cause": cause, "message": message, "fix": fix}})

@@ -24,7 +24,7 @@ use crate::profile::{Profile, ProfileError};
 /// and those whose entry does not parse (each with where to fix it), which count as failing.
 struct Selection {
     connections: Vec<(String, Profile)>,
-    broken: Vec<(String, String)>,
+    broken: Vec<(String, crate::profile::BrokenAt)>,
     /// Why the file store cannot open, found once without decrypting (None: it can, or no
     /// connection uses it).
     file_store_problem: Option<String>,
@@ -43,7 +43,7 @@ fn selected(global: &Global, name: Option<&str>) -> Result<Selection, ExitCode> 
         .broken
         .iter()
         .filter(|b| name.is_none_or(|n| n == b.name))
-        .map(|b| (b.name.clone(), b.error.to_string()))
+        .map(|b| (b.name.clone(), b.error.clone()))
         .collect::<Vec<_>>();
     let connections = match name {
         Some(n) => match config.connections.get(n) {
@@ -234,7 +234,7 @@ fn print(selection: &Selection, json: bool) -> ExitCode {
     let colour = use_colour(std::io::stdout().is_terminal());
     for (name, error) in broken {
         if json {
-            rows.push(json!({"name": name, "health": "failing", "message": error, "error": error}));
+            rows.push(super::list::broken_json(name, error));
         } else {
             out!(
                 "{} {name}: failing: {error}",
@@ -413,7 +413,17 @@ pub async fn watch(
         if json {
             out!(
                 "{}",
-                json!({"at": at, "name": name, "status": new.as_str(), "previous_status": old.as_str(), "message": message})
+                json!({
+                    "at": at,
+                    "name": name,
+                    "health": new.as_str(),
+                    "previous_health": old.as_str(),
+                    "message": message,
+                    // Deprecated: the same as "health" and "previous_health", kept for
+                    // scripts written before them.
+                    "status": new.as_str(),
+                    "previous_status": old.as_str(),
+                })
             );
         } else {
             out!(

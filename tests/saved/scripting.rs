@@ -1861,3 +1861,118 @@ async fn the_ssh_line_takes_the_account_from_the_os_when_the_environment_has_non
         "{forward}: {said:#?}"
     );
 }
+
+/// An error object as every command gives it: `{cause, message, fix}`, `fix` null or words.
+fn assert_error_shape(error: &serde_json::Value) {
+    assert!(error["cause"].is_string(), "{error}");
+    assert!(
+        error["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{error}"
+    );
+    assert!(
+        error["fix"].is_null() || error["fix"].as_str().is_some_and(|f| !f.trim().is_empty()),
+        "fix is null or words, never empty: {error}"
+    );
+}
+
+/// One vocabulary for scripts: every command's JSON names the connection `name`, a
+/// connection's state is `health` (watch's `previous_health` too), and every error, at the top
+/// or inside an entry, is `{cause, message, fix}`. Output formats either work together or are
+/// refused with the reason.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_commands_json_speaks_one_vocabulary() {
+    use std::io::{BufRead, BufReader};
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let json_of = |out: &std::process::Output| -> serde_json::Value {
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(out)))
+    };
+    let mut login = demo_login(d, sim.login_url(), "prod");
+    login.arg("--json");
+    let out = run_async(login).await;
+    assert_eq!(json_of(&out)["name"], "prod");
+    for args in [
+        vec!["test", "prod", "--json"],
+        vec!["token", "prod", "--json"],
+        vec!["export", "prod", "--format", "json"],
+    ] {
+        let out = run_async(cmd(d, &args)).await;
+        assert_eq!(json_of(&out)["name"], "prod", "{args:?}");
+    }
+    // An entry the config file cannot read: its error is the same object.
+    let config = d.join("connections.toml");
+    let mut text_now = std::fs::read_to_string(&config).unwrap();
+    text_now.push_str("\n[connections.bad]\nflow = 42\n");
+    std::fs::write(&config, text_now).unwrap();
+    for args in [vec!["list", "--json"], vec!["status", "--json"]] {
+        let out = run_async(cmd(d, &args)).await;
+        let rows = json_of(&out);
+        let rows = rows.as_array().unwrap();
+        let bad = rows.iter().find(|r| r["name"] == "bad").unwrap();
+        assert_eq!(bad["health"], "failing", "{args:?}");
+        assert_error_shape(&bad["error"]);
+        let good = rows.iter().find(|r| r["name"] == "prod").unwrap();
+        assert!(good["error"].is_null(), "{args:?}: {good}");
+        if args[0] == "status" {
+            assert!(good["health"].is_string(), "{good}");
+        }
+    }
+    // Errors at the top: an unknown name, and a usage error.
+    for args in [
+        vec!["token", "nope", "--json"],
+        vec!["test", "nope", "--json"],
+        vec!["status", "nope", "--json"],
+        vec!["remove", "nope", "--json"],
+        vec!["export", "nope", "--format", "json"],
+    ] {
+        let out = run_async(cmd(d, &args)).await;
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out));
+        assert_error_shape(&json_of(&out)["error"]);
+    }
+    // Formats: the same thing twice is fine; two different ones are refused with the reason.
+    let out = run_async(cmd(d, &["status", "prod", "--json", "--format", "json"])).await;
+    assert!(json_of(&out).is_array(), "{}", text(&out));
+    for (args, why) in [
+        (
+            vec!["status", "--summary", "--format", "prometheus"],
+            "drop --summary",
+        ),
+        (
+            vec!["status", "--json", "--format", "prometheus"],
+            "give one of them",
+        ),
+        (
+            vec!["status", "--json", "--format", "text"],
+            "give one of them",
+        ),
+    ] {
+        let out = run_async(cmd(d, &args)).await;
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out));
+        assert!(text(&out).contains(why), "{args:?}: {}", text(&out));
+    }
+    // watch: a change of health (the password expires), with `health` and `previous_health`.
+    reqwest::Client::new()
+        .post(format!("{}/__sim/users/expire-password", sim.login_url()))
+        .form(&[("username", DEMO_USERNAME)])
+        .send()
+        .await
+        .unwrap();
+    let mut watch = cmd(d, &["watch", "prod", "--json", "--interval", "1"]);
+    watch.stdout(Stdio::piped());
+    let mut child = watch.spawn().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = tokio::task::spawn_blocking(move || lines.next().unwrap().unwrap())
+        .await
+        .unwrap();
+    let first: serde_json::Value = serde_json::from_str(&first).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(first["name"], "prod", "{first}");
+    assert!(
+        first["health"].is_string() && first["previous_health"].is_string(),
+        "{first}"
+    );
+    let out = run_async(cmd(d, &["remove", "prod", "--json", "--no-revoke"])).await;
+    assert_eq!(json_of(&out)["name"], "prod");
+}
