@@ -1,5 +1,6 @@
 //! `sfconnect list [--json]`: saved connections, one line each.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::SystemTime;
 
@@ -54,6 +55,38 @@ pub fn broken_json(name: &str, at: &crate::profile::BrokenAt) -> Value {
     })
 }
 
+/// Columns padded to their widest value, under a header (the last column is not padded).
+fn print_aligned(rows: &[[String; 6]]) {
+    const HEADER: [&str; 6] = [
+        "NAME",
+        "METHOD",
+        "USERNAME",
+        "LOGIN URL",
+        "SECRETS",
+        "LAST TEST",
+    ];
+    let width = |i: usize| {
+        rows.iter()
+            .map(|r| r[i].chars().count())
+            .chain([HEADER[i].len()])
+            .max()
+            .unwrap_or(0)
+    };
+    let widths: Vec<usize> = (0..5).map(width).collect();
+    let line = |cells: [&str; 6]| {
+        let mut text = String::new();
+        for (i, cell) in cells.iter().enumerate().take(5) {
+            text.push_str(&format!("{cell:<w$}  ", w = widths[i]));
+        }
+        text.push_str(cells[5]);
+        text
+    };
+    out!("{}", line(HEADER));
+    for r in rows {
+        out!("{}", line([&r[0], &r[1], &r[2], &r[3], &r[4], &r[5]]));
+    }
+}
+
 pub fn run(global: &crate::cli::Global, json: bool) -> ExitCode {
     let profiles = match profiles(global) {
         Ok(p) => p,
@@ -75,27 +108,49 @@ pub fn run(global: &crate::cli::Global, json: bool) -> ExitCode {
         out!("{}", Value::Array(all));
         return ExitCode::SUCCESS;
     }
-    for b in &config.broken {
-        out!("{}  cannot be read: {}", b.name, b.error);
-    }
     if config.connections.is_empty() && config.broken.is_empty() {
         // On stderr: stdout has a line per connection, and there is none.
         say!("{}", super::NOTHING_SAVED);
         return ExitCode::SUCCESS;
     }
-    for (name, p) in &config.connections {
-        let test = match &p.last_test {
-            Some(t) if t.ok => "last test passed".to_string(),
-            Some(t) => format!("last test FAILED: {}", t.summary),
-            None => "never tested".to_string(),
-        };
-        out!(
-            "{name}  {}  {}  {}  secrets: {}  {test}",
-            p.flow.as_str(),
-            printable(p.username.as_deref().unwrap_or("-")),
-            p.login_url,
-            p.store.as_str(),
-        );
+    // Every entry, readable or not, in name order.
+    let mut rows: Vec<[String; 6]> = config
+        .connections
+        .iter()
+        .map(|(name, p)| {
+            let test = match &p.last_test {
+                Some(t) if t.ok => "last test passed".to_string(),
+                Some(t) => format!("last test FAILED: {}", t.summary),
+                None => "never tested".to_string(),
+            };
+            [
+                name.clone(),
+                p.flow.as_str().to_string(),
+                printable(p.username.as_deref().unwrap_or("-")),
+                p.login_url.clone(),
+                p.store.as_str().to_string(),
+                test,
+            ]
+        })
+        .chain(config.broken.iter().map(|b| {
+            let dash = || "-".to_string();
+            [
+                b.name.clone(),
+                dash(),
+                dash(),
+                dash(),
+                dash(),
+                format!("cannot be read: {}", b.error),
+            ]
+        }))
+        .collect();
+    rows.sort_by(|a, b| a[0].cmp(&b[0]));
+    if std::io::stdout().is_terminal() {
+        print_aligned(&rows);
+    } else {
+        for [name, flow, username, url, store, test] in &rows {
+            out!("{name}  {flow}  {username}  {url}  secrets: {store}  {test}");
+        }
     }
     ExitCode::SUCCESS
 }

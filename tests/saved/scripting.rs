@@ -1976,3 +1976,49 @@ async fn every_commands_json_speaks_one_vocabulary() {
     let out = run_async(cmd(d, &["remove", "prod", "--json", "--no-revoke"])).await;
     assert_eq!(json_of(&out)["name"], "prod");
 }
+
+/// `list` on a terminal: a header and aligned columns in name order (a 64-character name
+/// widens its column for every row); piped: the plain lines, in name order, broken ones too.
+#[tokio::test(flavor = "multi_thread")]
+async fn list_aligns_its_columns_under_a_header_on_a_terminal_and_stays_plain_when_piped() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let long = format!("a{}", "x".repeat(63));
+    for name in ["zeta", long.as_str(), "beta"] {
+        let out = run_async(demo_login(d, sim.login_url(), name)).await;
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    let config = d.join("connections.toml");
+    let mut broken = std::fs::read_to_string(&config).unwrap();
+    broken.push_str("\n[connections.gamma]\nflow = 42\n");
+    std::fs::write(&config, broken).unwrap();
+    let out = run_async(cmd(d, &["list"])).await;
+    let piped = String::from_utf8_lossy(&out.stdout).into_owned();
+    let names: Vec<&str> = piped
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(names, [long.as_str(), "beta", "gamma", "zeta"], "{piped}");
+    assert!(!piped.contains("NAME"), "no header in a pipe: {piped}");
+    let dir_text = d.display().to_string();
+    let mut s = super::session::Session::start_sized(
+        &["list"],
+        10,
+        250,
+        &[("SFCONNECT_CONFIG_DIR", &dir_text)],
+    );
+    assert_eq!(s.exit_code(), 0);
+    let screen = s.contents();
+    let lines: Vec<&str> = screen.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert!(lines[0].starts_with("NAME "), "{screen}");
+    let column = lines[0].find("METHOD").unwrap();
+    for line in &lines[1..] {
+        assert_eq!(
+            line.char_indices().nth(column).map(|(_, c)| c != ' '),
+            Some(true),
+            "the method column starts at {column}: {screen}"
+        );
+        assert_eq!(line.chars().nth(column - 1), Some(' '), "{screen}");
+    }
+}
