@@ -575,9 +575,8 @@ async fn a_hand_broken_entry_names_its_line_and_stops_only_itself() {
         .iter()
         .find(|c| c["name"] == "bad");
     assert!(
-        bad.is_some_and(
-            |b| b["health"] == "failing" && b["error"].as_str().unwrap().contains(&where_)
-        ),
+        bad.is_some_and(|b| b["health"] == "failing"
+            && b["error"]["message"].as_str().unwrap().contains(&where_)),
         "{listed}"
     );
     let out = run_async(cmd(d, &["status"])).await;
