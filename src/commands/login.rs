@@ -35,6 +35,34 @@ fn secret(
     Ok(given.or(saved))
 }
 
+/// What clears a saved security token (no token is "-": they are letters and digits).
+const CLEAR: &str = "-";
+
+/// The security token: from its sources, else the saved one; `-` clears a saved one (the
+/// org now trusts this network), which an empty answer cannot say (it keeps the saved one).
+fn security_token(
+    sources: &SecretSources,
+    old: Option<&SecretBundle>,
+) -> Result<Option<SecretString>, ExitCode> {
+    use secrecy::ExposeSecret;
+    let saved = old.and_then(|b| b.get(key::SECURITY_TOKEN)).cloned();
+    let label = if saved.is_some() {
+        format!(
+            "Security token (Enter keeps the saved one; {CLEAR} clears it, for a network the org trusts)"
+        )
+    } else {
+        "Security token (leave empty from a network the org trusts)".to_string()
+    };
+    let given = sources
+        .get("SFCONNECT_SECURITY_TOKEN", &label)
+        .map_err(|e| fail(EXIT_USAGE, e))?;
+    Ok(match given {
+        Some(t) if t.expose_secret().trim() == CLEAR => None,
+        Some(t) => Some(t),
+        None => saved,
+    })
+}
+
 fn required<T>(value: Option<T>, what: &str) -> Result<T, ExitCode> {
     value.ok_or_else(|| fail(EXIT_USAGE, format!("{what} is needed for this flow")))
 }
@@ -155,14 +183,7 @@ fn gather(
                 "the password (SFCONNECT_PASSWORD, --password-stdin or SFCONNECT_PASSWORD_FILE)",
             )?;
             secrets.set(key::PASSWORD, password);
-            let token = secret(
-                sources,
-                "SFCONNECT_SECURITY_TOKEN",
-                "Security token (leave empty from a trusted network)",
-                old,
-                key::SECURITY_TOKEN,
-            )?;
-            secrets = secrets.with(key::SECURITY_TOKEN, token);
+            secrets = secrets.with(key::SECURITY_TOKEN, security_token(sources, old)?);
             if flow == Flow::Password {
                 required(client_id.as_ref(), "--client-id (the consumer key)")?;
                 secrets.set(key::CLIENT_SECRET, consumer_secret(sources, old)?);

@@ -2021,3 +2021,49 @@ async fn list_aligns_its_columns_under_a_header_on_a_terminal_and_stays_plain_wh
         assert_eq!(line.chars().nth(column - 1), Some(' '), "{screen}");
     }
 }
+
+/// Re-authenticating on a terminal: Enter keeps the saved security token, and `-` clears it
+/// (the org now trusts this network), which the prompt says.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dash_at_the_token_prompt_clears_the_saved_token() {
+    use secrecy::ExposeSecret;
+    use sfconnect::profile::SecretStore;
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = run_async(demo_login(d, sim.login_url(), "prod")).await;
+    assert!(out.status.success(), "{}", text(&out));
+    sim.with_state(|l| l.scenario.org.trusted_ip_ranges = vec!["127.0.0.0/8".into()]);
+    let dir_text = d.display().to_string();
+    let mut s = super::session::Session::start_sized(
+        &["login", "prod"],
+        24,
+        200,
+        &[
+            ("SFCONNECT_CONFIG_DIR", &dir_text),
+            ("SFCONNECT_STORE", "file"),
+        ],
+    );
+    s.wait_for("Enter keeps the saved one):");
+    s.send("\r");
+    s.wait_for("- clears it");
+    s.send("-\r");
+    assert_eq!(s.exit_code(), 0, "{}", s.contents());
+    let entry = sfconnect::profile::Config::load(d).unwrap().connections["prod"]
+        .secrets
+        .clone();
+    let store = sfconnect::profile::file_store::FileStore::new(
+        d,
+        sfconnect::profile::file_store::Unlock::KeyFile,
+    );
+    let saved = store.load(&entry).unwrap().unwrap();
+    assert!(saved.get(sfconnect::profile::key::SECURITY_TOKEN).is_none());
+    assert_eq!(
+        saved
+            .get(sfconnect::profile::key::PASSWORD)
+            .unwrap()
+            .expose_secret(),
+        DEMO_PASSWORD,
+        "Enter kept the password"
+    );
+}
