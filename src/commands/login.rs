@@ -329,19 +329,33 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
         let port = args
             .callback_port
             .unwrap_or(crate::connect::web_login::DEFAULT_CALLBACK_PORT);
-        let token = if inputs.flow == Flow::Device {
-            super::device_login::device_login(&http, &inputs.login_url, &app).await
-        } else {
-            let stdin_carried_secrets = !args.stdin_secrets().is_empty();
-            super::web_login::browser_login(
-                &http,
-                &inputs.login_url,
-                &app,
-                port,
-                args.no_browser,
-                stdin_carried_secrets,
-            )
-            .await
+        let interactive = async {
+            if inputs.flow == Flow::Device {
+                super::device_login::device_login(&http, &inputs.login_url, &app).await
+            } else {
+                let stdin_carried_secrets = !args.stdin_secrets().is_empty();
+                super::web_login::browser_login(
+                    &http,
+                    &inputs.login_url,
+                    &app,
+                    port,
+                    args.no_browser,
+                    stdin_carried_secrets,
+                )
+                .await
+            }
+        };
+        // Ctrl-C (or SIGTERM, SIGHUP) while waiting for the person ends it as a prompt does:
+        // said, exit 130, nothing changed.
+        let token = tokio::select! {
+            token = interactive => token,
+            () = crate::connect::signals::wait_for_stop() => {
+                // A paste reader may have the terminal in raw mode.
+                let _ = crossterm::terminal::disable_raw_mode();
+                say!();
+                say!("sfconnect: interrupted; nothing was changed.");
+                return ExitCode::from(130);
+            }
         };
         match token {
             Ok(token) => match token.refresh_token {

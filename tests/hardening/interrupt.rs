@@ -184,3 +184,55 @@ fn the_wizard_restores_the_terminal_on_signals_during_a_login() {
     }
     drop(sim);
 }
+
+/// Ctrl-C while a device login waits for the person (and while a browser login waits for its
+/// redirect) ends it as the password prompt does: said, exit 130, nothing saved.
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_during_an_interactive_wait_is_said_and_exits_130() {
+    use sfconnect::sim::scenario::{DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET};
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let dir_text = dir.path().display().to_string();
+    for (flow, waiting) in [
+        ("device", "enter the code"),
+        ("web", "Waiting for the browser"),
+    ] {
+        let args = [
+            "login",
+            flow,
+            "--flow",
+            flow,
+            "--login-url",
+            sim.login_url(),
+            "--client-id",
+            DEMO_CONSUMER_KEY,
+            "--no-browser",
+        ];
+        let args: Vec<&str> = args
+            .into_iter()
+            .filter(|a| flow == "web" || *a != "--no-browser")
+            .collect();
+        let mut s = super::session::Session::start_sized(
+            &args,
+            40,
+            200,
+            &[
+                ("SFCONNECT_CONFIG_DIR", &dir_text),
+                ("SFCONNECT_STORE", "file"),
+                ("SFCONNECT_CLIENT_SECRET", DEMO_CONSUMER_SECRET),
+            ],
+        );
+        s.wait_for(waiting);
+        s.send("\u{3}");
+        assert_eq!(s.exit_code(), 130, "{flow}: {}", s.contents());
+        assert!(
+            s.contents().contains("interrupted; nothing was changed"),
+            "{flow}: {}",
+            s.contents()
+        );
+    }
+    assert!(
+        !dir.path().join("connections.toml").exists(),
+        "nothing saved"
+    );
+}
