@@ -133,20 +133,33 @@ fn gather(
         .flow
         .or(existing.map(|p| p.flow))
         .ok_or_else(|| fail(EXIT_USAGE, "--flow is needed for a new connection (soap, password, web, device, jwt, client-credentials, refresh-token)"))?;
+    // On a terminal, a value that is missing is asked for, as a secret is; else it is said.
     let url_text = args
         .login_url
         .clone()
         .or(existing.map(|p| p.login_url.clone()))
+        .or_else(|| super::prompt_line("Login URL (https://login.salesforce.com, https://test.salesforce.com or your My Domain URL)"))
         .ok_or_else(|| fail(EXIT_USAGE, "--login-url is needed for a new connection (https://login.salesforce.com, https://test.salesforce.com or your My Domain URL)"))?;
     let login_url = LoginUrl::parse(&url_text).map_err(|e| fail(EXIT_USAGE, e))?;
+    let needs_username = matches!(flow, Flow::Soap | Flow::Password | Flow::Jwt);
     let username = args
         .username
         .clone()
-        .or(existing.and_then(|p| p.username.clone()));
+        .or(existing.and_then(|p| p.username.clone()))
+        .or_else(|| {
+            needs_username
+                .then(|| super::prompt_line("Username of the integration user"))
+                .flatten()
+        });
     let client_id = args
         .client_id
         .clone()
-        .or(existing.and_then(|p| p.client_id.clone()));
+        .or(existing.and_then(|p| p.client_id.clone()))
+        .or_else(|| {
+            (flow != Flow::Soap)
+                .then(|| super::prompt_line("Consumer key of the app"))
+                .flatten()
+        });
     // A key file given on the command line is saved as an absolute path: cron and systemd run
     // in another directory. Else the key pair made for this connection (`--generate-key` or
     // the wizard).

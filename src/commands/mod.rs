@@ -121,6 +121,19 @@ pub fn prompt_secret(label: &str) -> Option<SecretString> {
     read_unechoed()
 }
 
+/// Ask on the terminal for a value that is not secret (shown as typed). None without a
+/// terminal, or when nothing was typed.
+pub fn prompt_line(label: &str) -> Option<String> {
+    if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let _ = write!(std::io::stderr(), "{label}: ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).ok()?;
+    Some(line.trim().to_string()).filter(|l| !l.is_empty())
+}
+
 /// A line typed or pasted on the terminal, with a mark per character and never echoed; None
 /// at Ctrl-C, Ctrl-D or Esc, or when the terminal cannot be put in raw mode.
 pub fn read_unechoed() -> Option<SecretString> {

@@ -2067,3 +2067,42 @@ async fn a_dash_at_the_token_prompt_clears_the_saved_token() {
         "Enter kept the password"
     );
 }
+
+/// On a terminal, `login` asks for a missing login URL and username as it asks for the
+/// password; without a terminal it still says what is missing and exits 2.
+#[tokio::test(flavor = "multi_thread")]
+async fn login_asks_for_missing_values_on_a_terminal() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let dir_text = dir.path().display().to_string();
+    let mut s = super::session::Session::start_sized(
+        &["login", "prod", "--flow", "soap"],
+        24,
+        200,
+        &[
+            ("SFCONNECT_CONFIG_DIR", &dir_text),
+            ("SFCONNECT_STORE", "file"),
+        ],
+    );
+    s.wait_for("Login URL (");
+    s.send(&format!("{}\r", sim.login_url()));
+    s.wait_for("Username of the integration user:");
+    s.send(&format!("{DEMO_USERNAME}\r"));
+    s.wait_for("Password:");
+    s.send(&format!("{DEMO_PASSWORD}\r"));
+    s.wait_for("Security token");
+    s.send(&format!("{DEMO_TOKEN}\r"));
+    assert_eq!(s.exit_code(), 0, "{}", s.contents());
+    assert!(
+        s.contents().contains("Saved connection 'prod'"),
+        "{}",
+        s.contents()
+    );
+    let out = run_async(cmd(dir.path(), &["login", "other", "--flow", "soap"])).await;
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("--login-url is needed"),
+        "{}",
+        text(&out)
+    );
+}
