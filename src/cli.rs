@@ -799,8 +799,7 @@ pub fn main() -> ExitCode {
         }) => runtime.block_on(commands::sim::run_sim(port, scenario, rtt_ms, tls, ca_file)),
         Some(Command::Demo) => runtime.block_on(launch::demo()),
         Some(Command::Manpages { dir }) => {
-            let written = std::fs::create_dir_all(&dir)
-                .and_then(|()| clap_mangen::generate_to(command(), &dir));
+            let written = commands::manpages::write_all(command(), &dir);
             match written {
                 Ok(()) => {
                     say!("Wrote the manual pages to {}.", dir.display());

@@ -4,6 +4,7 @@ pub mod copy;
 pub mod device_login;
 pub mod list;
 pub mod login;
+pub mod manpages;
 pub mod prometheus;
 pub mod remove;
 pub mod saved;

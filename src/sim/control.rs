@@ -100,7 +100,7 @@ pub fn help() -> String {
         } else {
             format!("Fields: {}", fields.join("; "))
         };
-        out.push_str(&format!("  /__sim/{}: {}. {fields}.\n", e.path, e.does));
+        out.push_str(&format!("\n/__sim/{}: {}. {fields}.\n", e.path, e.does));
     }
     out
 }

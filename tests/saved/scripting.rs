@@ -1339,6 +1339,35 @@ fn a_manual_page_for_sfconnect_and_each_command_renders_with_man() {
             "{name}: {shown}"
         );
         assert!(shown.contains(&name), "{name}: {shown}");
+        // Read like a well-kept tool's pages: the closing text in named sections, the exit
+        // codes a tagged list, the version in every footer.
+        assert!(!shown.contains("EXTRA"), "{name}: {shown}");
+        assert!(shown.contains("EXIT STATUS"), "{name}: {shown}");
+        let footer = shown.lines().rev().find(|l| !l.trim().is_empty()).unwrap();
+        assert!(
+            footer.contains(&format!("sfconnect {}", env!("CARGO_PKG_VERSION"))),
+            "{name}: {footer}"
+        );
+        if name == "sfconnect-login" {
+            // (Justified lines may stretch the spaces.)
+            let flat = shown.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(flat.contains("[--flow FLOW]"), "{shown}");
+            assert!(flat.contains("[--callback-port PORT]"), "{shown}");
+            // The numbered list of secret sources keeps a line per source.
+            let four = shown
+                .lines()
+                .find(|l| l.trim_start().starts_with("4."))
+                .unwrap();
+            assert!(!four.contains("re-authentication"), "{four}");
+            let exit = shown.split("EXIT STATUS").nth(1).unwrap();
+            for code in ["0", "1", "2"] {
+                assert!(
+                    exit.lines()
+                        .any(|l| l.trim_start().starts_with(&format!("{code} "))),
+                    "exit code {code} on its own line: {exit}"
+                );
+            }
+        }
     }
     // A directory that cannot be written is a usage error.
     let blocked = dir.path().join("file");
