@@ -916,14 +916,9 @@ impl App {
 fn say_the_token_was_reset(result: &mut CheckResult) {
     use crate::salesforce::error::Cause::{AuthenticationFailure, InvalidLogin};
     if result.id == "login" && matches!(result.cause, Some(InvalidLogin | AuthenticationFailure)) {
-        result.detail = format!(
-            "{}. The saved security token was kept with a new password, but changing the password reset it: type the new token from Salesforce's email (or reset it again)",
-            result
-                .detail
-                .split(". Most likely")
-                .next()
-                .unwrap_or_default()
-        );
+        // Either cause fits, and Salesforce's answer is the same for both: say both, and how
+        // to tell them apart.
+        result.fix = "The saved security token was kept with a new password, and the login failed. Either the new password is wrong, or changing it reset the security token (Salesforce emails the new one). Login History tells them apart: 'Invalid Password' there means the password is wrong; otherwise type the new token from the email (or reset it again: the user's settings > Reset My Security Token).".into();
     }
 }
 

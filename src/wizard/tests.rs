@@ -1172,13 +1172,12 @@ fn a_new_password_with_the_saved_token_is_warned_and_diagnosed() {
         "OLDTOKEN"
     );
     fail_login(&mut app, request, Cause::AuthenticationFailure);
+    let fix = &app.checks[0].fix;
     assert!(
-        app.checks[0]
-            .detail
-            .contains("changing the password reset it"),
-        "{}",
-        app.checks[0].detail
+        fix.contains("Either the new password is wrong, or changing it reset the security token"),
+        "both causes are said: {fix}"
     );
+    assert!(fix.contains("'Invalid Password'"), "{fix}");
     press(&mut app, &[Key::Esc]);
     assert_eq!(app.fields[app.focus].label, SECURITY_TOKEN);
 }
