@@ -430,6 +430,37 @@ pub async fn run(
             };
         }
     };
+    // A SOAP login that reports `passwordExpired` opened a session for changing the password
+    // only: no API call works. The login is not shown as a success; the expired password
+    // leads, with what to do.
+    if auth.password_expired {
+        let expired = SfError::new(crate::salesforce::error::Cause::PasswordExpired).with_context(
+            "Salesforce accepted the login only so that the password can be changed; no API call works until it is",
+        );
+        progress.finished(
+            &mut results,
+            CheckResult::from_error("login", Status::Fail, &expired),
+        );
+        for (id, _) in &CHECKS[2..] {
+            let result = if *id == "password_expiry" {
+                verdicts::password_verdict(&target, true, None)
+            } else {
+                CheckResult::new(
+                    id,
+                    Status::Skip,
+                    "needs a password that has not expired",
+                    "",
+                )
+            };
+            progress.finished(&mut results, result);
+        }
+        return Outcome {
+            checks: results,
+            elapsed: started.elapsed(),
+            licenses: None,
+            session: None,
+        };
+    }
     progress.started(&[
         "identity",
         "api_enabled",

@@ -289,7 +289,11 @@ fn limits_verdict(limits: &Result<Value, SfError>) -> CheckResult {
     }
 }
 
-fn password_verdict(target: &Target, expired: bool, changed: Option<SystemTime>) -> CheckResult {
+pub(super) fn password_verdict(
+    target: &Target,
+    expired: bool,
+    changed: Option<SystemTime>,
+) -> CheckResult {
     if !target.flow.uses_password() {
         return CheckResult::new(
             "password_expiry",
