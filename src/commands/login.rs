@@ -97,9 +97,20 @@ fn optional_consumer_secret(
     )
 }
 
-/// Salesforce answers "invalid client credentials" for a secret never given as for a wrong
-/// one; when none was given, that is what to say.
-const MISSING_SECRET: &str = "the app requires its consumer secret for this login, and none was given (it is missing, not wrong). Set SFCONNECT_CLIENT_SECRET (or use --client-secret-stdin or SFCONNECT_CLIENT_SECRET_FILE) and log in again; Manage Consumer Details shows it (Lightning: Setup > Apps > App Manager > the app > View; Classic: Setup > Build > Create > Apps > the app). Nothing was saved.";
+/// The app refused a login that carried no consumer secret (`Cause::ClientSecretMissing`):
+/// what to say, and how to give it from a shell.
+const MISSING_SECRET: &str = "the app requires its consumer secret for this login, and none was given (it is missing, not wrong). Nothing was saved.";
+const GIVE_SECRET: &str = "Set SFCONNECT_CLIENT_SECRET (or use --client-secret-stdin or SFCONNECT_CLIENT_SECRET_FILE) and log in again; Manage Consumer Details shows it (Lightning: Setup > Apps > App Manager > the app > View; Classic: Setup > Build > Create > Apps > the app).";
+
+/// Say that the consumer secret is missing, with its cause for scripts.
+fn secret_missing() -> ExitCode {
+    super::fail_with(
+        EXIT_FAILED,
+        Some("ClientSecretMissing"),
+        &format!("{MISSING_SECRET} {GIVE_SECRET}"),
+        GIVE_SECRET,
+    )
+}
 
 /// A JWT key file must hold an RSA private key in PEM form: said before any network call.
 fn check_private_key(path: &std::path::Path) -> Result<(), ExitCode> {
@@ -380,8 +391,8 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
                     );
                 }
             },
-            Err(e) if no_secret && e.cause == crate::salesforce::Cause::ClientSecretInvalid => {
-                return fail(EXIT_FAILED, MISSING_SECRET);
+            Err(e) if e.cause == crate::salesforce::Cause::ClientSecretMissing => {
+                return secret_missing();
             }
             // Input that ran out is the contract's "stdin that ended early": a usage error.
             Err(e) if e.cause == crate::salesforce::Cause::InputEnded => {
@@ -422,10 +433,8 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
             .iter()
             .find(|c| c.status == crate::check::Status::Fail);
         // The app refused a consumer secret that was never given: say it is missing.
-        if no_secret
-            && first.and_then(|c| c.cause) == Some(crate::salesforce::Cause::ClientSecretInvalid)
-        {
-            return fail(EXIT_FAILED, MISSING_SECRET);
+        if first.and_then(|c| c.cause) == Some(crate::salesforce::Cause::ClientSecretMissing) {
+            return secret_missing();
         }
         let message = format!("the checks failed; {kept}.");
         return match first {

@@ -263,6 +263,14 @@ pub fn diagnose(cause: Cause) -> Diagnosis {
             &["copy the consumer secret again from Manage Consumer Details"],
             &[CONSUMER_DETAILS],
         ),
+        ClientSecretMissing => d(
+            "The app requires its consumer secret for this login, and none was given",
+            &[
+                "the secret is missing, not wrong: the app's 'Require Secret for Refresh Token Flow' (or 'Require Secret for Web Server Flow') is on, as it is by default",
+            ],
+            &["give the app's consumer secret (Manage Consumer Details shows it) and log in again"],
+            &[CONSUMER_DETAILS],
+        ),
         AppNotInstalled => d(
             "The app must be installed in the org",
             &[

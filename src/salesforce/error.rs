@@ -23,6 +23,8 @@ pub enum Cause {
     FlowNotEnabledForApp,
     ClientIdInvalid,
     ClientSecretInvalid,
+    /// The app refused a request that carried no consumer secret: it is missing, not wrong.
+    ClientSecretMissing,
     AppNotInstalled,
     ExternalClientAppNotInstalled,
     GrantTypeUnsupported,

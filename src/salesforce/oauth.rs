@@ -191,7 +191,15 @@ pub async fn request_token(
         )
         .await?;
     drop(form);
-    let mut token = parse_token_reply(&reply)?;
+    // Salesforce says "invalid client credentials" for a secret never sent as for a wrong
+    // one; this request knows which it was.
+    let sent_secret = app.client_secret.is_some() || matches!(grant, Grant::JwtBearer { .. });
+    let mut token = parse_token_reply(&reply).map_err(|mut e| {
+        if !sent_secret && e.cause == Cause::ClientSecretInvalid {
+            e.cause = Cause::ClientSecretMissing;
+        }
+        e
+    })?;
     let instance = check_instance_url(&token.instance_url, host)
         .map_err(|e| SfError::new(Cause::InstanceUrlRejected).with_context(e.to_string()))?;
     if let Some(secret) = &app.client_secret {

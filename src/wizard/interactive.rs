@@ -111,9 +111,7 @@ impl App {
             Err(mut failure) => {
                 // Salesforce says "invalid client credentials" for a secret that was never
                 // given as for a wrong one: say which it was.
-                if failure.cause == Some(crate::salesforce::Cause::ClientSecretInvalid)
-                    && self.secret_missing()
-                {
+                if failure.cause == Some(crate::salesforce::Cause::ClientSecretMissing) {
                     failure.detail = "The consumer secret was left empty, and the app requires it for this login (its 'Require Secret for Refresh Token Flow' is on, the default)".into();
                     failure.fix = "Esc back to the form, type the consumer secret (Manage Consumer Details shows it), then log in again".into();
                 }

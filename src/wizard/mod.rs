@@ -847,7 +847,7 @@ impl App {
             InvalidLogin | AuthenticationFailure if self.tested_with_kept_token => SECURITY_TOKEN,
             InvalidLogin | AuthenticationFailure | PasswordExpired | PasswordLockout => PASSWORD,
             ClientIdInvalid | AppNotInstalled | ExternalClientAppNotInstalled => CONSUMER_KEY,
-            ClientSecretInvalid => methods::CONSUMER_SECRET,
+            ClientSecretInvalid | ClientSecretMissing => methods::CONSUMER_SECRET,
             RefreshTokenExpired => methods::REFRESH_TOKEN,
             InvalidKey | KeyFileUnreadable => KEY_FILE,
             WrongDomainForFlow | LoginUrlRejected | Dns | ConnectionRefused | Tls => {

@@ -1189,7 +1189,13 @@ fn secret_refused(app: &mut App) -> CheckResult {
         [Effect::StartAuthorize { request, .. }] => *request,
         other => panic!("{other:?}"),
     };
-    let refused = crate::salesforce::SfError::new(crate::salesforce::Cause::ClientSecretInvalid);
+    // The protocol client names a refusal of a request that carried no secret "missing".
+    let cause = if app.secret_missing() {
+        crate::salesforce::Cause::ClientSecretMissing
+    } else {
+        crate::salesforce::Cause::ClientSecretInvalid
+    };
+    let refused = crate::salesforce::SfError::new(cause);
     update(
         app,
         Msg::Authorized {

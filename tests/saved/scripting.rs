@@ -2135,3 +2135,71 @@ async fn login_asks_for_missing_values_on_a_terminal() {
         text(&out)
     );
 }
+
+/// A device login without the consumer secret the app requires: one diagnosis, "missing",
+/// everywhere it is said (the check line, the closing line, the JSON), never "wrong".
+#[tokio::test(flavor = "multi_thread")]
+async fn a_device_login_without_the_secret_is_diagnosed_missing_everywhere() {
+    use std::io::{BufRead, BufReader};
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut login = cmd(
+        dir.path(),
+        &[
+            "login",
+            "d",
+            "--flow",
+            "device",
+            "--login-url",
+            sim.login_url(),
+            "--client-id",
+            sfconnect::sim::scenario::DEMO_CONSUMER_KEY,
+            "--json",
+        ],
+    );
+    login.stdout(Stdio::piped());
+    let mut child = login.spawn().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut said = Vec::new();
+    let code = loop {
+        let line = rx.recv().expect("the user code is printed");
+        let code = line.trim().to_string();
+        let is_code = said.last().is_some_and(|l: &String| l.trim().is_empty())
+            && said.iter().any(|l| l.contains("enter the code"))
+            && !code.is_empty();
+        said.push(line);
+        if is_code {
+            break code;
+        }
+    };
+    let approved = reqwest::Client::new()
+        .post(format!("{}/__sim/device/approve", sim.login_url()))
+        .form(&[("user_code", code.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert!(approved.status().is_success(), "{code}: {said:?}");
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    said.extend(rx.try_iter());
+    let all = said.join("\n");
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(!all.to_lowercase().contains("is wrong"), "{all}");
+    let error: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(error["error"]["cause"], "client_secret_missing", "{error}");
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("none was given")
+            || all.contains("none was given"),
+        "{error} {all}"
+    );
+}
