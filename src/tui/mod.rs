@@ -108,6 +108,7 @@ pub fn connection_rows(profiles: &Profiles) -> Vec<ConnectionRow> {
                 sandbox: p.sandbox,
                 store: p.store,
                 flow: p.flow,
+                username: p.username.clone(),
             }
         })
         .collect()

@@ -304,13 +304,17 @@ pub fn draw(app: &App, frame: &mut Frame, look: Look) {
         Ui::Lightning => "Lightning",
         Ui::Classic => "Classic",
     };
+    // The Setup paths choice stays in view: a narrow window shortens the title instead.
+    let choice = format!(" · Setup paths: {ui}");
+    let room = usize::from(header.width)
+        .saturating_sub(" sfconnect · ".chars().count() + choice.chars().count());
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled(
                 " sfconnect ",
                 style(look, Color::Cyan).add_modifier(Modifier::BOLD),
             ),
-            Span::raw(format!("· {} · Setup paths: {ui}", title(app))),
+            Span::raw(format!("· {}{choice}", cut(&title(app), room))),
         ])),
         header,
     );
@@ -516,23 +520,26 @@ fn home(app: &App, frame: &mut Frame, area: Rect, look: Look) {
             StoreKind::File => "encrypted file",
         };
         let pointer = if i == app.cursor { "▶ " } else { "  " };
+        // Who and how first (the name, the method, the user), then where: each line is cut to
+        // the width, so a narrow window keeps the most telling part.
+        let method = crate::wizard::methods::short_label(c.flow);
+        let who = c
+            .username
+            .as_deref()
+            .map(|u| format!(" · {u}"))
+            .unwrap_or_default();
+        let room = usize::from(area.width).saturating_sub(4);
         lines.push(Line::from(vec![
             Span::raw(pointer),
             mark(c.health, look),
-            Span::raw(format!(" {}  [{env}]  secrets: {store}", c.name)),
+            Span::raw(cut(
+                &format!(" {} · {method}{who}  [{env}]  secrets: {store}", c.name),
+                room,
+            )),
         ]));
         // One line, cut to the width: two lines a connection keep the chosen one in view.
         let room = usize::from(area.width).saturating_sub(6);
-        let summary: String = if c.summary.chars().count() > room {
-            c.summary
-                .chars()
-                .take(room.saturating_sub(1))
-                .chain(['…'])
-                .collect()
-        } else {
-            c.summary.clone()
-        };
-        lines.push(Line::from(format!("     {summary}")));
+        lines.push(Line::from(format!("     {}", cut(&c.summary, room))));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
@@ -1155,4 +1162,15 @@ fn remove_question(row: Option<&crate::wizard::ConnectionRow>) -> String {
     format!(
         "Remove '{name}' and delete its secrets? {revokes}\n\nPress y to remove and revoke, k to remove but keep the token valid, any other key to keep '{name}'."
     )
+}
+
+/// `text` cut to `room` characters, an ellipsis marking the cut.
+fn cut(text: &str, room: usize) -> String {
+    if text.chars().count() <= room {
+        return text.to_string();
+    }
+    text.chars()
+        .take(room.saturating_sub(1))
+        .chain(['…'])
+        .collect()
 }

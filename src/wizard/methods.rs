@@ -11,6 +11,19 @@ pub struct Method {
     pub guides: &'static [&'static str],
 }
 
+/// A login method in a few words, for a row that has little room.
+pub fn short_label(flow: Flow) -> &'static str {
+    match flow {
+        Flow::Soap => "SOAP login",
+        Flow::Password => "password flow",
+        Flow::Web => "browser login",
+        Flow::Device => "device code",
+        Flow::Jwt => "JWT bearer",
+        Flow::ClientCredentials => "client credentials",
+        Flow::RefreshToken => "refresh token",
+    }
+}
+
 pub const METHODS: &[Method] = &[
     Method {
         flow: Flow::Soap,

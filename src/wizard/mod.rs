@@ -305,6 +305,8 @@ pub struct ConnectionRow {
     pub store: StoreKind,
     /// How it logs in (whether removing it revokes a refresh token an integration may hold).
     pub flow: Flow,
+    /// Who it logs in as, where known.
+    pub username: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

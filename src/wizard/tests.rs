@@ -604,6 +604,7 @@ fn home_lists_connections_and_starts_a_new_one() {
         sandbox: false,
         store: StoreKind::File,
         flow: crate::profile::Flow::Soap,
+        username: None,
     }];
     let mut app = App::new(rows, StoreKind::File, None);
     assert_eq!(app.screen, Screen::Home);
@@ -625,6 +626,7 @@ fn saved_row() -> ConnectionRow {
         sandbox: false,
         store: StoreKind::File,
         flow: crate::profile::Flow::Soap,
+        username: None,
     }
 }
 
@@ -1237,6 +1239,7 @@ fn l_and_c_choose_rather_than_toggle_and_esc_on_home_does_not_quit() {
             sandbox: false,
             store: StoreKind::File,
             flow: crate::profile::Flow::Soap,
+            username: None,
         }],
         StoreKind::File,
         None,

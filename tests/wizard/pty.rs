@@ -99,7 +99,7 @@ fn demo_new_connection_wrong_token_then_fixed_saved_and_reauthenticated() {
     assert!(!done.contains("NAME"), "{done}");
     s.send(ENTER);
     // The list reloads after a save: `t` needs the row there.
-    s.wait_for("demo  [PRODUCTION]");
+    s.wait_for("demo · SOAP login · integration@acme-demo.example  [PRODUCTION]");
     // ? lists the home screen's keys; any key closes it.
     s.send("?");
     s.wait_for("remove the chosen connection");
@@ -120,7 +120,7 @@ fn demo_new_connection_wrong_token_then_fixed_saved_and_reauthenticated() {
     s.send(ENTER);
     s.wait_for("Re-authenticate 'demo'");
     s.send(ESC);
-    s.wait_for("demo  [PRODUCTION]");
+    s.wait_for("demo · SOAP login · integration@acme-demo.example  [PRODUCTION]");
     // Test the saved connection from the home screen.
     s.send("t");
     s.wait_for("All required checks passed");

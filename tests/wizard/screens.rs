@@ -97,6 +97,7 @@ fn home_with_connections() {
             sandbox: false,
             store: StoreKind::Keyring,
             flow: sfconnect::profile::Flow::Soap,
+            username: Some("integration@acme.com".into()),
         },
         ConnectionRow {
             name: "uat".into(),
@@ -104,7 +105,8 @@ fn home_with_connections() {
             summary: "password expires in 9 days".into(),
             sandbox: true,
             store: StoreKind::File,
-            flow: sfconnect::profile::Flow::Soap,
+            flow: sfconnect::profile::Flow::Web,
+            username: Some("integration@acme.com.uat".into()),
         },
         ConnectionRow {
             name: "old".into(),
@@ -114,12 +116,21 @@ fn home_with_connections() {
             sandbox: false,
             store: StoreKind::File,
             flow: sfconnect::profile::Flow::Soap,
+            username: None,
         },
     ];
-    snap_both(
-        &mut App::new(rows, StoreKind::Keyring, None),
-        "home_with_connections",
+    let mut app = App::new(rows, StoreKind::Keyring, None);
+    let wide = snap_both(&mut app, "home_with_connections");
+    // Who and how are on each row.
+    assert!(
+        wide.contains("prod · SOAP login · integration@acme.com"),
+        "{wide}"
     );
+    assert!(wide.contains("uat · browser login"), "{wide}");
+    // At 60 columns the header keeps the Setup paths choice, and each row stays one line.
+    let narrow = render_sized(&app, 60, 20);
+    assert!(narrow.contains("Setup paths: Lightning"), "{narrow}");
+    assert!(narrow.contains("prod · SOAP login"), "{narrow}");
 }
 
 #[test]
@@ -343,6 +354,7 @@ fn reauthentication_overview() {
         sandbox: false,
         store: StoreKind::File,
         flow: sfconnect::profile::Flow::Soap,
+        username: None,
     };
     let mut app = App::new(vec![row], StoreKind::Keyring, None);
     let loaded = Loaded {
@@ -388,6 +400,7 @@ fn reauth_of(flow: sfconnect::profile::Flow, problem: Option<&str>) -> App {
         sandbox: false,
         store: StoreKind::File,
         flow: sfconnect::profile::Flow::Soap,
+        username: None,
     };
     let mut app = App::new(vec![row], StoreKind::Keyring, None);
     keys(&mut app, &[Key::Char('r')]);
@@ -501,6 +514,7 @@ fn home_keeps_the_selected_connection_in_view() {
             sandbox: false,
             store: StoreKind::File,
             flow: sfconnect::profile::Flow::Soap,
+            username: None,
         })
         .collect();
     let mut app = App::new(rows, StoreKind::File, None);
@@ -568,6 +582,7 @@ fn consumer_details_guide_in_both_interfaces_and_remove_confirmation() {
         sandbox: false,
         store: StoreKind::File,
         flow: sfconnect::profile::Flow::Web,
+        username: None,
     };
     let mut home = App::new(vec![row], StoreKind::File, None);
     keys(&mut home, &[Key::Char('x')]);
@@ -645,6 +660,7 @@ fn help_lists_the_keys_of_its_screen() {
         sandbox: false,
         store: StoreKind::File,
         flow: sfconnect::profile::Flow::Soap,
+        username: None,
     }];
     let mut home = App::new(rows, StoreKind::File, None);
     keys(&mut home, &[Key::Char('?')]);
