@@ -249,6 +249,9 @@ fn hints(app: &App) -> String {
         }
         Screen::Credentials => "Tab next field · F2 reveal · paste works · Enter test · Esc back",
         Screen::Testing if app.running => "Esc cancel",
+        Screen::Testing if app.testing_saved && app.passed == Some(false) => {
+            "r re-authenticate · Enter back to connections"
+        }
         Screen::Testing if app.testing_saved => "Enter back to connections",
         Screen::Testing if app.passed == Some(true) => {
             "Enter save · r test again · Esc fix a field"
@@ -456,7 +459,14 @@ fn handoff(app: &App, frame: &mut Frame, area: Rect, look: Look) {
 fn title(app: &App) -> String {
     let step = match app.screen {
         Screen::Home => return "Saved connections".into(),
-        Screen::Testing => return "Testing the connection".into(),
+        Screen::Testing => {
+            let name = if app.testing_saved {
+                app.selected_connection().unwrap_or_default()
+            } else {
+                app.name.text().to_string()
+            };
+            return format!("Testing '{name}'");
+        }
         Screen::Save => return "Save: where should the secrets live?".into(),
         Screen::Done => return "Saved".into(),
         Screen::ConfirmRemove => return "Remove a connection".into(),

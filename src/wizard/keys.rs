@@ -107,6 +107,10 @@ impl App {
                 ("Esc", "back to the guides (the values are kept)"),
             ],
             Screen::Testing if self.running => vec![("Esc", "stop the test")],
+            Screen::Testing if self.testing_saved && self.passed == Some(false) => vec![
+                ("r", "re-authenticate this connection"),
+                ("Enter / Esc", "back to the connections"),
+            ],
             Screen::Testing if self.testing_saved => {
                 vec![("Enter / Esc", "back to the connections")]
             }

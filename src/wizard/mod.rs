@@ -551,7 +551,7 @@ impl App {
         self.screen = Screen::Name;
     }
 
-    fn selected_connection(&self) -> Option<String> {
+    pub fn selected_connection(&self) -> Option<String> {
         self.connections.get(self.cursor).map(|c| c.name.clone())
     }
 
@@ -1404,6 +1404,14 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
             _ => step(&mut app.focus, app.fields.len(), key),
         },
         Screen::Testing if app.testing_saved => match key {
+            // A saved connection that failed its test: straight on to re-authenticating it.
+            Key::Char('r') if !app.running && app.passed == Some(false) => {
+                if let Some(name) = app.selected_connection() {
+                    app.testing_saved = false;
+                    app.handoff_after_load = false;
+                    return app.redo(Retry::Load { name });
+                }
+            }
             Key::Esc | Key::Enter if !app.running => {
                 app.testing_saved = false;
                 app.screen = Screen::Home;

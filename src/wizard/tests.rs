@@ -780,6 +780,24 @@ fn testing_a_saved_connection_records_and_returns_home() {
             verified: None,
         },
     );
+    // After a failure, r goes straight on to re-authenticating it.
+    let mut failed = App::new(vec![saved_row()], StoreKind::Keyring, None);
+    let retest = match press(&mut failed, &[Key::Char('t')]).as_slice() {
+        [Effect::TestSaved { request, .. }] => *request,
+        other => panic!("{other:?}"),
+    };
+    update(
+        &mut failed,
+        Msg::CheckFinished {
+            request: retest,
+            ok: false,
+            verified: None,
+        },
+    );
+    assert!(matches!(
+        press(&mut failed, &[Key::Char('r')]).as_slice(),
+        [Effect::LoadConnection { name, .. }] if name == "prod"
+    ));
     let effects = press(&mut app, &[Key::Enter]);
     assert!(matches!(effects.as_slice(), [Effect::ReloadConnections]));
     assert_eq!(
