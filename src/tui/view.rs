@@ -520,6 +520,11 @@ fn form_line(frame: &mut Frame, area: Rect, prompt: &str, value: &str) {
 
 fn home(app: &App, frame: &mut Frame, area: Rect, look: Look) {
     let mut lines = Vec::new();
+    if app.connections.is_empty() {
+        lines.push(Line::from(
+            "No saved connections yet. Press n to add one; q quits.",
+        ));
+    }
     // Two lines a connection; keep the selected one in view.
     let visible = usize::from(area.height / 2).max(1);
     let first = app.cursor.saturating_sub(visible - 1);

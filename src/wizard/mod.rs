@@ -1292,7 +1292,7 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
                 None => app.screen = Screen::Environment,
                 Some(problem) => app.message = Some(format!("{problem}.")),
             },
-            Key::Esc if app.connections.is_empty() => return vec![Effect::Quit],
+            // Esc goes back, never out: with nothing saved yet, back is the empty list.
             Key::Esc => app.screen = Screen::Home,
             _ if editing(key) => {
                 app.message_was_taken = false;

@@ -1276,6 +1276,21 @@ fn l_and_c_choose_rather_than_toggle_and_esc_on_home_does_not_quit() {
         press(&mut app, &[Key::Char('q')]).as_slice(),
         [Effect::Quit]
     ));
+    // The demo (nothing saved, the name screen first): Esc goes back to the empty list too,
+    // as in `setup`; it never quits.
+    let mut demo = App::new(
+        Vec::new(),
+        StoreKind::File,
+        Some("http://127.0.0.1:1".into()),
+    );
+    assert_eq!(demo.screen, Screen::Name);
+    assert!(
+        press(&mut demo, &[Key::Esc]).is_empty(),
+        "Esc does not quit"
+    );
+    assert_eq!(demo.screen, Screen::Home);
+    press(&mut demo, &[Key::Char('n')]);
+    assert_eq!(demo.screen, Screen::Name);
     app.screen = Screen::Guide;
     for (key, ui) in [
         ('l', Ui::Lightning),
