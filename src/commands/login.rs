@@ -152,6 +152,18 @@ fn gather(
         .or_else(|| super::prompt_line("Login URL (https://login.salesforce.com, https://test.salesforce.com or your My Domain URL)"))
         .ok_or_else(|| fail(EXIT_USAGE, "--login-url is needed for a new connection (https://login.salesforce.com, https://test.salesforce.com or your My Domain URL)"))?;
     let login_url = LoginUrl::parse(&url_text).map_err(|e| fail(EXIT_USAGE, e))?;
+    if flow == Flow::ClientCredentials
+        && matches!(
+            login_url.kind(),
+            crate::salesforce::login_url::HostKind::Production
+                | crate::salesforce::login_url::HostKind::Sandbox
+        )
+    {
+        return Err(fail(
+            EXIT_USAGE,
+            "client credentials works only on the org's My Domain URL (login.salesforce.com and test.salesforce.com refuse it): give --login-url https://YOURDOMAIN.my.salesforce.com (Setup > My Domain shows it). Nothing was sent.",
+        ));
+    }
     let needs_username = matches!(flow, Flow::Soap | Flow::Password | Flow::Jwt);
     let username = args
         .username

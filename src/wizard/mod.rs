@@ -699,10 +699,18 @@ impl App {
         }
     }
 
-    /// The org was chosen as production or sandbox: the shared login hosts, not its own.
+    /// The org was chosen as production or sandbox (or the demo org's login host, which plays
+    /// login.salesforce.com), or the URL typed is one of those: the shared login hosts, not
+    /// the org's own.
     fn on_login_host(&self) -> bool {
+        use crate::salesforce::login_url::HostKind;
         let offset = usize::from(self.demo_url.is_some());
-        matches!(self.environment.checked_sub(offset), Some(0 | 1))
+        match self.environment.checked_sub(offset) {
+            Some(0 | 1) => true,
+            None => self.demo_url.is_some(),
+            Some(_) => LoginUrl::parse(self.my_domain.text())
+                .is_ok_and(|u| matches!(u.kind(), HostKind::Production | HostKind::Sandbox)),
+        }
     }
 
     fn uses_my_domain_field(&self) -> bool {
@@ -1319,10 +1327,26 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
             // than fail the test later.
             Key::Enter if app.method().flow == Flow::ClientCredentials && app.on_login_host() => {
                 app.environment = app.environments().len() - 1;
-                app.my_domain.select_all();
-                app.message = Some(
-                    "Client credentials works only on the org's My Domain URL (login.salesforce.com and test.salesforce.com refuse it). Type it here, e.g. https://acme.my.salesforce.com; Setup > My Domain shows it.".into(),
-                );
+                // The demo org's own host is known: filled in, to be seen and confirmed.
+                let demo_domain = app
+                    .demo_hints
+                    .iter()
+                    .find(|(label, _)| label == "My Domain URL")
+                    .map(|(_, url)| url.clone());
+                match demo_domain {
+                    Some(url) => {
+                        app.my_domain = Field::new("My Domain URL").with_value(&url);
+                        app.message = Some(
+                            "Client credentials works only on the org's My Domain URL, not on the login host: the demo org's is filled in; Enter goes on.".into(),
+                        );
+                    }
+                    None => {
+                        app.my_domain.select_all();
+                        app.message = Some(
+                            "Client credentials works only on the org's My Domain URL (login.salesforce.com and test.salesforce.com refuse it). Type it here, e.g. https://acme.my.salesforce.com; Setup > My Domain shows it.".into(),
+                        );
+                    }
+                }
                 app.screen = Screen::Environment;
             }
             Key::Enter

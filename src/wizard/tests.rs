@@ -1480,3 +1480,36 @@ fn a_replaced_refresh_token_is_offered_for_revocation_on_the_saved_screen() {
         [Effect::RevokePrevious { request: 7 }]
     ));
 }
+
+/// Client credentials chosen for the demo org's login host (which plays login.salesforce.com)
+/// or a login host typed as the My Domain URL: refused where the org is chosen, before
+/// anything is sent; the demo org's own host is filled in.
+#[test]
+fn client_credentials_on_a_login_host_is_refused_where_the_org_is_chosen() {
+    let index = crate::wizard::methods::METHODS
+        .iter()
+        .position(|m| m.flow == crate::profile::Flow::ClientCredentials)
+        .unwrap();
+    let mut app = demo_app();
+    app.demo_hints = vec![("My Domain URL".into(), "http://127.0.0.1:4001".into())];
+    press(&mut app, &[Key::Enter, Key::Enter]);
+    assert_eq!(app.screen, Screen::Method);
+    for _ in 0..index {
+        press(&mut app, &[Key::Down]);
+    }
+    assert!(press(&mut app, &[Key::Enter]).is_empty(), "nothing sent");
+    assert_eq!(app.screen, Screen::Environment);
+    assert_eq!(app.my_domain.text(), "http://127.0.0.1:4001");
+    assert!(app.message.as_deref().unwrap().contains("My Domain URL"));
+    // A login host typed as the My Domain URL is refused the same way.
+    app.my_domain = Field::new("My Domain URL").with_value("https://login.salesforce.com");
+    press(&mut app, &[Key::Enter]);
+    assert_eq!(app.screen, Screen::Method);
+    press(&mut app, &[Key::Enter]);
+    assert_eq!(
+        app.screen,
+        Screen::Environment,
+        "refused: {:?}",
+        app.message
+    );
+}

@@ -2203,3 +2203,32 @@ async fn a_device_login_without_the_secret_is_diagnosed_missing_everywhere() {
         "{error} {all}"
     );
 }
+
+/// Client credentials with a login host (not the org's My Domain) is refused before anything
+/// is sent, with the fix.
+#[tokio::test(flavor = "multi_thread")]
+async fn client_credentials_on_the_login_host_is_refused_before_anything_is_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut login = cmd(
+        dir.path(),
+        &[
+            "login",
+            "cc",
+            "--flow",
+            "client-credentials",
+            "--login-url",
+            "https://login.salesforce.com",
+            "--client-id",
+            "3MVGx",
+        ],
+    );
+    login.env("SFCONNECT_CLIENT_SECRET", "s");
+    let out = run_async(login).await;
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("My Domain URL"), "{}", text(&out));
+    assert!(
+        !text(&out).contains("Checking"),
+        "nothing was sent: {}",
+        text(&out)
+    );
+}
