@@ -325,8 +325,13 @@ pub(super) fn password_verdict(
         .as_secs() as i64
         / 86_400;
     let left = target.password_policy_days - age;
+    let changed = match age {
+        0 => "changed today".to_string(),
+        1 => "changed 1 day ago".to_string(),
+        n => format!("changed {n} days ago"),
+    };
     let detail = format!(
-        "changed {age} days ago; expires in {left} days under a {}-day policy",
+        "{changed}; expires in {left} days under a {}-day policy",
         target.password_policy_days
     );
     if left <= target.warn_days {

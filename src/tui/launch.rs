@@ -145,6 +145,8 @@ pub async fn demo() -> ExitCode {
         Some(org.login_url().to_string()),
     );
     app.place_advice = Some(connect::place::Place::here().advice());
+    // Said on the save screen from the start, as `sfconnect` does, not only once chosen.
+    app.keyring_note = crate::profile::keyring_store::unavailable_reason();
     app.command = with_config_dir(scratch.path());
     app.demo_hints = vec![
         ("username".into(), DEMO_USERNAME.into()),

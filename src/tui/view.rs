@@ -563,6 +563,7 @@ fn home(app: &App, frame: &mut Frame, area: Rect, look: Look) {
 fn password_age(days: u64, problem: Option<&str>) -> String {
     let expired = problem.is_some_and(|p| p.contains("expired"));
     match days {
+        0 => "The password was changed today (passwords expire after 90 days by default).".into(),
         _ if expired && days < 90 => format!(
             "The password was last changed {days} days ago: sooner than the default 90 days, so the org's password policy is shorter, or an admin expired it."
         ),
@@ -661,9 +662,12 @@ fn reauth(app: &App, frame: &mut Frame, area: Rect, look: Look) {
             style(look, Color::Yellow),
         )));
     }
-    lines.push(Line::from(
-        "Press m to move it to another login method instead (JWT bearer suits an unattended integration); it keeps its name and settings.",
-    ));
+    // JWT bearer is the move to suggest, except to a connection that already uses it.
+    lines.push(Line::from(if loaded.draft.flow == crate::profile::Flow::Jwt {
+        "Press m to move it to another login method instead (client credentials, where no user context is needed); it keeps its name and settings."
+    } else {
+        "Press m to move it to another login method instead (JWT bearer suits an unattended integration); it keeps its name and settings."
+    }));
     scrolled(
         app,
         frame,
@@ -910,7 +914,8 @@ fn save(app: &App, frame: &mut Frame, area: Rect, look: Look) {
             style(look, Color::Yellow),
         )));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+    // Not trimmed: the row not chosen keeps its indent.
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 
 /// The keys of the screen it was opened on, then what holds everywhere.

@@ -1229,3 +1229,18 @@ async fn a_relative_key_file_is_saved_absolute_and_a_lost_one_fails_everywhere()
         "{err}"
     );
 }
+
+/// A password changed today is said so, not "changed 0 days ago".
+#[tokio::test(flavor = "multi_thread")]
+async fn a_password_changed_today_is_said_so() {
+    let sim = sim().await;
+    sim.with_state(|live| live.user_mut(DEMO_USERNAME).unwrap().password_age_days = 0);
+    let dir = saved_prod(&sim).await;
+    let (code, report) = json_of(dir.path(), &["test", "prod", "--json"]).await;
+    assert_eq!(code, Some(0), "{report}");
+    let detail = check(&report, "password_expiry")["detail"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(detail.starts_with("changed today;"), "{detail}");
+}

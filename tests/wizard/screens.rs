@@ -943,3 +943,42 @@ fn a_callback_address_another_program_holds_is_named_on_the_browser_screen() {
         );
     }
 }
+
+/// Words that were wrong for the case: a JWT connection is not told that JWT bearer suits it;
+/// the refresh-token guide points to browser login, which does the exchange; the device
+/// method's guide says the app must be installed; a JWT connection's consumer-details guide
+/// does not ask for a secret the form does not take.
+#[test]
+fn guides_and_plans_say_what_fits_the_method() {
+    use sfconnect::profile::Flow;
+    let jwt = flat(&render_sized(&reauth_of(Flow::Jwt, None), 100, 30));
+    assert!(!jwt.contains("JWT bearer suits"), "{jwt}");
+    assert!(jwt.contains("Press m to move it"), "{jwt}");
+    let soap = flat(&render_sized(&reauth_of(Flow::Soap, None), 100, 30));
+    assert!(soap.contains("JWT bearer suits"), "{soap}");
+    let guides = sfconnect::wizard::guides::all();
+    let refresh = guides
+        .iter()
+        .find(|g| g.id == "request-refresh-token")
+        .unwrap();
+    let said: String = refresh
+        .steps
+        .iter()
+        .map(|s| s.text(Ui::Lightning).to_string())
+        .collect();
+    assert!(said.contains("choose Browser login"), "{said}");
+    let details = guides.iter().find(|g| g.id == "consumer-details").unwrap();
+    assert!(
+        details
+            .intro(Flow::Device)
+            .contains("Connected Apps OAuth Usage")
+    );
+    assert!(details.intro(Flow::Jwt).contains("only the consumer key"));
+    assert!(
+        details
+            .steps
+            .iter()
+            .all(|s| !s.text(Ui::Lightning).ends_with("and the Consumer Secret.")),
+        "no step asks every method for the secret"
+    );
+}
