@@ -69,6 +69,7 @@ pub fn message(event: Event) -> Option<Msg> {
                 KeyCode::F(3) => Key::Assist,
                 KeyCode::F(4) => Key::Certificate,
                 KeyCode::F(5) => Key::Copy,
+                KeyCode::F(6) => Key::ShowAlone,
                 _ => return None,
             };
             Some(Msg::KeyPressed(key))
@@ -199,6 +200,8 @@ struct Runtime {
     /// The latest secret copied, recognised without being held: tmux keeps copies in its
     /// paste buffers, which clearing deletes.
     copied: Option<crate::connect::clipboard::Fingerprint>,
+    /// The wizard's screen is left for the normal one (`Effect::ShowAlone`) until a key.
+    alone: bool,
 }
 
 /// Send a message for the wizard from a background task.
@@ -788,6 +791,19 @@ impl Runtime {
                     post(&tx, Msg::ClipboardExpired { generation });
                 });
             }
+            Effect::ShowAlone { text } => {
+                use std::io::Write;
+                if stdout().is_terminal() {
+                    let mut out = stdout();
+                    let _ = crossterm::execute!(out, crossterm::terminal::LeaveAlternateScreen);
+                    let _ = write!(
+                        out,
+                        "\r\n{text}\r\n\r\nThat is one line, however the terminal wraps it: select it with the mouse. Press any key to go back to sfconnect.\r\n"
+                    );
+                    let _ = out.flush();
+                    self.alone = true;
+                }
+            }
             Effect::ClearClipboard => {
                 use std::io::Write;
                 if stdout().is_terminal() {
@@ -942,6 +958,7 @@ pub async fn run_loop<B: Backend>(
         paste: None,
         previous: None,
         copied: None,
+        alone: false,
     };
     let mut tick = 0usize;
     let ascii = view::ascii_locale(|name| std::env::var(name).ok());
@@ -957,9 +974,12 @@ pub async fn run_loop<B: Backend>(
             tick,
             ascii,
         };
-        terminal
-            .draw(|frame| view::draw(&app, frame, look))
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        // Nothing is drawn over the normal screen while the address is shown alone there.
+        if !runtime.alone {
+            terminal
+                .draw(|frame| view::draw(&app, frame, look))
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
+        }
         let msg = tokio::select! {
             event = events.next() => match event {
                 Some(Ok(event)) => message(event),
@@ -984,6 +1004,23 @@ pub async fn run_loop<B: Backend>(
             _ = &mut stop => Some(Msg::KeyPressed(Key::Interrupt)),
         };
         let Some(msg) = msg else { continue };
+        // The address shown alone: any key comes back to the wizard's screen (Ctrl-C still
+        // quits).
+        if runtime.alone && matches!(&msg, Msg::KeyPressed(_)) {
+            runtime.alone = false;
+            let _ = crossterm::execute!(
+                stdout(),
+                crossterm::terminal::EnterAlternateScreen,
+                crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+            );
+            // Both buffers emptied: the next frame is drawn whole (without asking the
+            // terminal where its cursor is, which `clear` would).
+            terminal.swap_buffers();
+            terminal.swap_buffers();
+            if !matches!(msg, Msg::KeyPressed(Key::Interrupt)) {
+                continue;
+            }
+        }
         // While the window is too small to show the screen, keys the user cannot see the
         // effect of are ignored; Ctrl-C still quits.
         let hidden = terminal

@@ -1020,6 +1020,11 @@ fn authorize(app: &App, frame: &mut Frame, area: Rect, look: Look) {
                 url.clone(),
                 style(look, Color::Cyan),
             )));
+            // A long address is drawn as several rows, which a mouse selection does not join.
+            lines.push(Line::from(Span::styled(
+                "(F5 copies it whole; F6 shows it alone on the terminal's normal screen, where selecting it with the mouse takes all of it.)",
+                style(look, Color::DarkGray),
+            )));
             if *opened {
                 lines.push(Line::from("✓ Opened it in your browser here."));
             }

@@ -175,6 +175,13 @@ impl App {
                     return vec![Effect::Copy { value }];
                 }
             }
+            Key::ShowAlone => {
+                if let Some(Prompt::Browser { url, .. }) =
+                    self.authorizing.as_ref().and_then(|a| a.prompt.as_ref())
+                {
+                    return vec![Effect::ShowAlone { text: url.clone() }];
+                }
+            }
             Key::Assist => {
                 if let Some(what) = self.stand_in() {
                     return vec![Effect::StandIn {

@@ -52,6 +52,9 @@ pub enum Key {
     Certificate,
     /// F5 (or `y` where nothing is typed): copy the value on screen through the terminal.
     Copy,
+    /// F6: show the address alone on the terminal's normal screen, where the terminal's own
+    /// selection joins a line it wrapped.
+    ShowAlone,
 }
 
 /// Facts that happened: keys, pastes, background results. Past tense.
@@ -270,6 +273,11 @@ pub enum Effect {
     },
     /// Clear the clipboard (an empty OSC 52), where the terminal allows it.
     ClearClipboard,
+    /// Leave the wizard's screen for the terminal's normal one and print `text` there alone
+    /// (a long address, one line however the terminal wraps it); any key comes back.
+    ShowAlone {
+        text: String,
+    },
     /// The demo org acts for the user in the login (or test) `request` is waiting on.
     StandIn {
         request: u64,

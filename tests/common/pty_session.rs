@@ -25,6 +25,8 @@ struct Output {
     /// Everything the program wrote, to prove secrets never reach the terminal in clear.
     raw: Vec<u8>,
     frames: usize,
+    /// Where in `raw` the last whole frame ended.
+    frame_end: usize,
     /// The program's side of the terminal is closed: nothing more will come.
     closed: bool,
 }
@@ -74,6 +76,7 @@ impl Output {
             self.screen.process(&self.raw[self.parsed..end]);
             self.parsed = end;
             self.frames += 1;
+            self.frame_end = end;
             self.complete = Some(self.screen.screen().contents());
         }
         self.screen.process(&self.raw[self.parsed..]);
@@ -83,8 +86,13 @@ impl Output {
     /// What a reader sees: the last whole frame, or for a program that draws no frames (a
     /// plain command), everything so far.
     fn contents(&self) -> String {
+        // A full-screen program that stepped off its screen since its last frame (to show
+        // something on the normal one) is read as the terminal shows it now.
+        let left = self.raw[self.frame_end..]
+            .windows(LEFT_ALTERNATE_SCREEN.len())
+            .any(|w| w == LEFT_ALTERNATE_SCREEN);
         match (&self.complete, self.closed) {
-            (Some(frame), false) => frame.clone(),
+            (Some(frame), false) if !left => frame.clone(),
             _ => self.screen.screen().contents(),
         }
     }
@@ -149,6 +157,7 @@ impl Session {
                 parsed: 0,
                 raw: Vec::new(),
                 frames: 0,
+                frame_end: 0,
                 closed: false,
             }),
             arrived: Condvar::new(),
@@ -207,6 +216,13 @@ impl Session {
             });
             assert!(reacted, "no frame after {bytes:?}:\n{}", self.contents());
         }
+    }
+
+    /// Type `bytes` without waiting for a frame: for a key after which the program draws none
+    /// (it steps off its screen), the caller waits for what it expects instead.
+    pub fn send_only(&mut self, bytes: &str) {
+        self.writer.write_all(bytes.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
     }
 
     /// A bracketed paste, as a terminal sends it.

@@ -1092,3 +1092,39 @@ fn a_soap_connection_moves_to_jwt_keeping_its_name_and_settings_and_its_old_meth
     assert_eq!(out.status.code(), Some(2), "{said}");
     assert!(said.contains("holds no password"), "{said}");
 }
+
+/// F6 on the browser login's screen: the address alone on the terminal's normal screen, one
+/// line however the 80-column terminal wraps it (so the terminal's own selection takes it
+/// whole); any key comes back to the wizard, where the login still waits.
+#[test]
+fn f6_shows_the_authorize_address_alone_on_the_normal_screen() {
+    use sfconnect::sim::scenario::{DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET};
+    let mut s = Session::start_sized(&["demo"], 30, 80, &[]);
+    let org = demo_method_form(&mut s, 2, "Callback port");
+    s.paste(DEMO_CONSUMER_KEY);
+    s.send(TAB);
+    s.paste(DEMO_CONSUMER_SECRET);
+    s.send(ENTER);
+    s.wait_for("F6 shows it alone");
+    s.send_only("\x1b[17~");
+    s.wait_for("That is one line");
+    let screen = s.contents();
+    let start = screen
+        .find(&format!("{org}/services/oauth2/authorize?"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    let url: String = screen[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    assert!(url.len() > 80, "longer than a row: {url}");
+    assert!(
+        url.contains("code_challenge_method=S256") && url.contains("state="),
+        "the whole address, unbroken: {url}"
+    );
+    s.send_only("x");
+    s.wait_for("Open this address in a browser");
+    s.send("\x1b");
+    s.wait_for("Consumer key");
+    s.send("\x03");
+    let _ = s.exit_code();
+}
