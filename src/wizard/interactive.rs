@@ -12,6 +12,7 @@ use super::{App, Effect, Key, Prompt, Screen};
 use crate::check::CheckResult;
 use crate::connect::web_login::DEFAULT_CALLBACK_PORT;
 use crate::profile::{Flow, key};
+use crate::salesforce::LoginUrl;
 
 /// An interactive login under way.
 #[derive(Debug, Default)]
@@ -317,12 +318,25 @@ impl App {
 
     /// F3 on the demo's refresh-token form: the demo org issues one (the consumer key first).
     pub(super) fn stand_in_for_token(&mut self) -> Vec<Effect> {
-        // The demo org stands in for itself only: a token from it is no use elsewhere.
-        if self.environment != 0 {
-            self.message = Some(
-                "F3 gets a refresh token from the demo org only: go back to 'where is the org?' and choose the demo org."
-                    .into(),
-            );
+        // The demo org stands in for itself only: a token from it is no use elsewhere. A
+        // re-authenticated connection's org is the one it was saved with.
+        let demo = self
+            .demo_url
+            .as_deref()
+            .and_then(|u| LoginUrl::parse(u).ok());
+        let on_demo_org = match (&self.reauth, &demo) {
+            (Some(loaded), Some(demo)) => loaded.draft.login_url.as_str() == demo.as_str(),
+            (None, Some(_)) => self.environment == 0,
+            _ => false,
+        };
+        if !on_demo_org {
+            self.message = Some(match &self.reauth {
+                Some(loaded) => format!(
+                    "F3 gets a refresh token from the demo org only, and '{}' is on another org ({}): paste a refresh token from that org.",
+                    loaded.name, loaded.draft.login_url
+                ),
+                None => "F3 gets a refresh token from the demo org only: go back to 'where is the org?' and choose the demo org.".into(),
+            });
             return Vec::new();
         }
         match self.stand_in() {

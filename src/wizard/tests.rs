@@ -1513,3 +1513,35 @@ fn client_credentials_on_a_login_host_is_refused_where_the_org_is_chosen() {
         app.message
     );
 }
+
+/// F3 while re-authenticating a refresh-token connection of the demo org gets a token from it;
+/// for a connection on another org it says so, naming that org (there is no "where is the
+/// org?" screen in a re-authentication to go back to).
+#[test]
+fn f3_in_a_demo_reauthentication_knows_the_connections_org() {
+    let demo = "http://127.0.0.1:4000";
+    for (url, works) in [(demo, true), ("https://acme.my.salesforce.com", false)] {
+        let mut app = App::new(vec![saved_row()], StoreKind::File, Some(demo.into()));
+        let mut refresh = loaded();
+        refresh.draft.flow = Flow::RefreshToken;
+        refresh.draft.login_url = LoginUrl::parse(url).unwrap();
+        refresh.draft.secrets = SecretBundle::default();
+        refresh.problem = None;
+        reauth_loaded(&mut app, refresh);
+        press(&mut app, &[Key::Enter, Key::Enter]);
+        assert_eq!(app.screen, Screen::Credentials, "{url}");
+        let effects = press(&mut app, &[Key::Assist]);
+        if works {
+            assert!(
+                matches!(effects.as_slice(), [Effect::StandIn { .. }]),
+                "{effects:?} {:?}",
+                app.message
+            );
+        } else {
+            assert!(effects.is_empty());
+            let said = app.message.clone().unwrap_or_default();
+            assert!(said.contains("is on another org"), "{said}");
+            assert!(!said.contains("where is the org"), "{said}");
+        }
+    }
+}
