@@ -229,6 +229,7 @@ fn hints(app: &App) -> String {
             "↑↓ scroll · y copy · F3 demo: upload it · Enter test · Esc back"
         }
         Screen::Certificate => "↑↓ scroll · y copy · Enter test · Esc back to the form",
+        Screen::Home if app.connections.is_empty() => "n new · ? help · q quit",
         Screen::Home => {
             "↑↓ choose · t test · r re-auth · h hand-off · x remove · n new · ? help · q quit"
         }
