@@ -1457,6 +1457,25 @@ async fn status_gives_retiring_login_methods_their_advisory_and_the_fleet_its_li
     );
 }
 
+/// `promtool check metrics` of `exposed`.
+fn promtool_check_metrics(promtool: &str, exposed: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut check = Command::new(promtool)
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    check
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(exposed.as_bytes())
+        .unwrap();
+    check.wait_with_output().unwrap()
+}
+
 /// promtool, when installed; CI must have it (.ci/run installs Debian's prometheus package).
 fn promtool() -> Option<&'static str> {
     let have = Command::new("promtool").arg("--version").output().is_ok();
@@ -1475,7 +1494,6 @@ fn promtool() -> Option<&'static str> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn status_speaks_prometheus_and_the_readme_alert_rules_are_valid() {
-    use std::io::Write;
     let sim = sim().await;
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
@@ -1514,22 +1532,6 @@ async fn status_speaks_prometheus_and_the_readme_alert_rules_are_valid() {
             assert!(sample.ends_with(&format!(" {value}")), "{sample}");
         }
     }
-    let Some(promtool) = promtool() else { return };
-    let mut check = Command::new(promtool)
-        .args(["check", "metrics"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    check
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(metrics.as_bytes())
-        .unwrap();
-    let checked = check.wait_with_output().unwrap();
-    assert!(checked.status.success(), "{}{metrics}", text(&checked));
     // A config file that cannot be read still gives a sample saying so (exit 2), never an
     // empty file for the collector.
     let config = d.join("connections.toml");
@@ -1543,21 +1545,11 @@ async fn status_speaks_prometheus_and_the_readme_alert_rules_are_valid() {
         "{broken}"
     );
     std::fs::write(&config, good).unwrap();
-    let mut check = Command::new(promtool)
-        .args(["check", "metrics"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    check
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(broken.as_bytes())
-        .unwrap();
-    let checked = check.wait_with_output().unwrap();
-    assert!(checked.status.success(), "{}{broken}", text(&checked));
+    let Some(promtool) = promtool() else { return };
+    for exposed in [&metrics, &broken] {
+        let checked = promtool_check_metrics(promtool, exposed);
+        assert!(checked.status.success(), "{}{exposed}", text(&checked));
+    }
     assert!(
         metrics.lines().any(|l| l == "sfconnect_config_ok 1"),
         "{metrics}"
