@@ -78,6 +78,8 @@ pub async fn run_sim(
         rtt: Duration::from_millis(rtt_ms),
         tls,
     };
+    // Listening before anything is printed: a stop that comes right after still cleans up.
+    let stop = crate::connect::signals::listen_for_stop();
     let running = match sim::start(scenario, options).await {
         Ok(r) => r,
         Err(e) => {
@@ -102,7 +104,7 @@ pub async fn run_sim(
         "Control endpoints (a password expiring, a device approved, a token reset…) are POSTs under {}/__sim/: `sfconnect sim --help` lists them with their fields.",
         running.login_url()
     );
-    crate::connect::signals::wait_for_stop().await;
+    stop.await;
     running.stop();
     match (ca_path, private) {
         (_, Some(dir)) => drop(dir),

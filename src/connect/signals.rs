@@ -26,3 +26,38 @@ pub async fn wait_for_stop() {
         let _ = tokio::signal::ctrl_c().await;
     }
 }
+
+/// As `wait_for_stop`, but listening from the moment this is called, not from the first wait:
+/// a signal that arrives in between (a supervisor stopping a process that is still starting)
+/// is not lost, and does not end the process before its cleanup.
+pub fn listen_for_stop() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let kinds = [
+            SignalKind::interrupt(),
+            SignalKind::terminate(),
+            SignalKind::hangup(),
+            SignalKind::quit(),
+        ];
+        let streams: Vec<_> = kinds.into_iter().filter_map(|k| signal(k).ok()).collect();
+        async move {
+            if streams.is_empty() {
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+            let waits = streams.into_iter().map(|mut s| {
+                Box::pin(async move {
+                    s.recv().await;
+                })
+            });
+            futures_util::future::select_all(waits).await;
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
