@@ -150,6 +150,10 @@ fn keys_pressed_while_the_window_is_too_small_do_nothing_unseen() {
     t.keys(&["Enter"]);
     t.keys(&["Enter"]);
     t.keys(&["x"]);
+    // Events are read in order: once a resize sent after the keys has been drawn (still too
+    // small), the keys were taken while the window was too small.
+    t.resize(31, 8);
+    t.wait_for("this one is 31×8");
     t.resize(100, 30);
     t.wait_for("Name this connection");
     let screen = t.screen();
