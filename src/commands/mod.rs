@@ -2,6 +2,7 @@
 
 pub mod copy;
 pub mod device_login;
+pub mod generate_key;
 pub mod list;
 pub mod login;
 pub mod manpages;
