@@ -2,8 +2,14 @@
 
 use secrecy::{ExposeSecret, SecretString};
 
+use std::sync::Arc;
+
+use super::field::Field;
+use super::methods::{self, CONSUMER_KEY, PASSWORD, SECURITY_TOKEN, USERNAME};
 use super::*;
 use crate::check::{CheckResult, Status};
+use crate::connect::save::Verified;
+use crate::profile::{Draft, SecretBundle, StoreKind, Ui};
 use crate::profile::{Flow, key};
 use crate::salesforce::LoginUrl;
 
@@ -1414,7 +1420,7 @@ fn moving_to_the_method_in_use_is_refused_in_words() {
     assert_eq!(app.screen, Screen::Method);
     assert_eq!(app.method().flow, Flow::Jwt, "JWT bearer is offered first");
     // The loaded connection uses the OAuth password flow: choosing it again is no move.
-    app.method = crate::wizard::METHODS
+    app.method = crate::wizard::methods::METHODS
         .iter()
         .position(|m| m.flow == Flow::Password)
         .unwrap();

@@ -4,6 +4,7 @@
 
 use secrecy::{ExposeSecret, SecretString};
 
+use super::super::{App, Effect, Key, Screen, step};
 use crate::profile::{Draft, Flow, key};
 
 /// One value the integration's form asks for.
@@ -22,7 +23,7 @@ pub struct Handoff {
     /// The selected value is shown (F2).
     pub revealed: bool,
     /// Where Esc returns: the Saved screen or the connections.
-    pub back: super::Screen,
+    pub back: Screen,
 }
 
 /// How long a copied value stays on the clipboard before it is cleared (where the terminal
@@ -86,4 +87,61 @@ pub fn items(draft: &Draft, instance_url: Option<&str>) -> Vec<Item> {
                 })
         })
         .collect()
+}
+
+impl App {
+    /// The hand-off screen for `draft` (just tested, or loaded from what is saved).
+    pub(crate) fn open_handoff(
+        &mut self,
+        name: &str,
+        draft: &Draft,
+        instance: Option<&str>,
+        back: Screen,
+    ) {
+        self.handoff = Some(Handoff {
+            name: name.to_string(),
+            items: items(draft, instance),
+            cursor: 0,
+            revealed: false,
+            back,
+        });
+        self.message = None;
+        self.screen = Screen::Handoff;
+    }
+
+    pub(crate) fn on_handoff_key(&mut self, key: Key) -> Vec<Effect> {
+        let Some(h) = &mut self.handoff else {
+            self.screen = Screen::Home;
+            return Vec::new();
+        };
+        match key {
+            Key::Up | Key::Down => {
+                step(&mut h.cursor, h.items.len(), key);
+                h.revealed = false;
+            }
+            Key::Reveal => h.revealed = !h.revealed,
+            Key::Enter | Key::Char('y') => {
+                if let Some(item) = h.items.get(h.cursor) {
+                    self.clipboard_generation += 1;
+                    self.message = Some(format!(
+                        "Copied the {} to the clipboard (through the terminal: over SSH too). Paste it into the integration's form; sfconnect asks the terminal to clear it in {} seconds (tmux keeps its own copy).",
+                        item.label.to_lowercase(),
+                        CLEAR_AFTER.as_secs()
+                    ));
+                    return vec![Effect::CopySecret {
+                        value: item.value.clone(),
+                        generation: self.clipboard_generation,
+                    }];
+                }
+            }
+            Key::Esc => {
+                // The values go (zeroized as they drop); the screen it came from comes back.
+                self.screen = h.back;
+                self.handoff = None;
+                self.message = None;
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
 }

@@ -1,14 +1,11 @@
-//! The wizard's interactive logins: a browser login (callback, port forward or paste-back) and a
-//! device code, and the key pair and certificate made for JWT bearer. State and keys only; the
-//! runtime does the I/O.
-
-use std::path::PathBuf;
+//! A browser login (callback, port forward or paste-back) or a device code under way, and what
+//! the demo org can do in place of the person. State and keys only; the runtime does the I/O.
 
 use secrecy::SecretString;
 
-use super::field::Field;
-use super::methods::{CALLBACK_PORT, KEY_FILE};
-use super::{App, Effect, Key, Prompt, Screen};
+use super::super::field::Field;
+use super::super::methods::CALLBACK_PORT;
+use super::super::{App, Effect, Key, Prompt, Screen};
 use crate::check::CheckResult;
 use crate::connect::web_login::DEFAULT_CALLBACK_PORT;
 use crate::profile::{Flow, key};
@@ -24,18 +21,6 @@ pub struct Authorizing {
     /// Seconds left before the device code expires.
     pub left_secs: Option<u64>,
     pub failed: Option<CheckResult>,
-}
-
-/// A key pair and certificate for JWT bearer: made now, made earlier for this connection, or
-/// the certificate beside a key file the user gave.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GeneratedKey {
-    pub key_file: PathBuf,
-    pub certificate_file: PathBuf,
-    pub certificate_pem: String,
-    pub valid: Option<crate::profile::jwt_key::Validity>,
-    /// Found rather than made now.
-    pub reused: bool,
 }
 
 /// What the demo can do in place of a person at a browser or in Setup.
@@ -66,7 +51,7 @@ impl App {
     }
 
     /// Start a browser or device login with what the form holds.
-    pub(super) fn start_authorize(&mut self) -> Vec<Effect> {
+    pub(crate) fn start_authorize(&mut self) -> Vec<Effect> {
         let port = match self.field_text(CALLBACK_PORT) {
             None => DEFAULT_CALLBACK_PORT,
             Some(text) => match text.parse::<u16>() {
@@ -102,7 +87,7 @@ impl App {
         }]
     }
 
-    pub(super) fn authorized(&mut self, result: Result<SecretString, CheckResult>) -> Vec<Effect> {
+    pub(crate) fn authorized(&mut self, result: Result<SecretString, CheckResult>) -> Vec<Effect> {
         match result {
             Ok(refresh) => {
                 self.kept.set(key::REFRESH_TOKEN, refresh);
@@ -124,7 +109,7 @@ impl App {
         }
     }
 
-    pub(super) fn stand_in(&self) -> Option<StandIn> {
+    pub(crate) fn stand_in(&self) -> Option<StandIn> {
         let org = self.demo_url.clone()?;
         match self.screen {
             Screen::Authorize => match self.authorizing.as_ref()?.prompt.as_ref()? {
@@ -136,15 +121,15 @@ impl App {
             },
             Screen::Certificate => Some(StandIn::Certificate {
                 org,
-                consumer_key: self.field_text(super::methods::CONSUMER_KEY)?,
+                consumer_key: self.field_text(super::super::methods::CONSUMER_KEY)?,
                 pem: self.generated.as_ref()?.certificate_pem.clone(),
             }),
             Screen::Credentials if self.method().flow == Flow::RefreshToken => {
                 Some(StandIn::RefreshToken {
                     org,
-                    consumer_key: self.field_text(super::methods::CONSUMER_KEY)?,
+                    consumer_key: self.field_text(super::super::methods::CONSUMER_KEY)?,
                     consumer_secret: self
-                        .field(super::methods::CONSUMER_SECRET)
+                        .field(super::super::methods::CONSUMER_SECRET)
                         .and_then(Field::secret_value),
                 })
             }
@@ -152,7 +137,7 @@ impl App {
         }
     }
 
-    pub(super) fn on_authorize_key(&mut self, key: Key) -> Vec<Effect> {
+    pub(crate) fn on_authorize_key(&mut self, key: Key) -> Vec<Effect> {
         let failed = self
             .authorizing
             .as_ref()
@@ -213,111 +198,8 @@ impl App {
         Vec::new()
     }
 
-    /// JWT with no key file given: the pair made for this connection earlier, or a new one.
-    /// Re-authentication always makes a new pair: the one in use keeps working until the
-    /// new one passes.
-    pub(super) fn find_or_make_key(&mut self) -> Vec<Effect> {
-        self.request += 1;
-        let fresh = self.reauth.is_some();
-        self.message = Some(if fresh {
-            "Making a new key pair and certificate…".into()
-        } else {
-            "Looking for this connection's key pair, or making one…".into()
-        });
-        vec![Effect::GenerateKey {
-            request: self.request,
-            name: self.name.text().to_string(),
-            fresh,
-        }]
-    }
-
-    /// The certificate screen again: for the pair made in this session, the certificate
-    /// beside the key file typed, or (key file empty) the pair found or made for it.
-    pub(super) fn show_certificate(&mut self) -> Vec<Effect> {
-        let typed = self.field_text(KEY_FILE).map(PathBuf::from);
-        match (&self.generated, typed) {
-            (Some(g), Some(path)) if g.key_file == path => {
-                self.screen = Screen::Certificate;
-                Vec::new()
-            }
-            (Some(_), None) => {
-                self.use_generated_key();
-                self.screen = Screen::Certificate;
-                Vec::new()
-            }
-            (_, Some(key_file)) => {
-                self.request += 1;
-                vec![Effect::ShowCertificate {
-                    request: self.request,
-                    key_file,
-                }]
-            }
-            (None, None) => self.find_or_make_key(),
-        }
-    }
-
-    /// JWT with no key file given: make one (once per connection name).
-    pub(super) fn needs_key(&self) -> bool {
-        self.method().flow == Flow::Jwt && self.field_text(KEY_FILE).is_none()
-    }
-
-    pub(super) fn use_generated_key(&mut self) {
-        if let Some(g) = &self.generated {
-            let path = g.key_file.display().to_string();
-            if let Some(f) = self.fields.iter_mut().find(|f| f.label == KEY_FILE) {
-                *f = std::mem::take(f).with_value(&path);
-            }
-        }
-    }
-
-    pub(super) fn on_certificate_key(&mut self, key: Key) -> Vec<Effect> {
-        match key {
-            Key::Enter => {
-                self.use_generated_key();
-                return self.start_check();
-            }
-            Key::Esc => {
-                self.use_generated_key();
-                self.screen = Screen::Credentials;
-            }
-            Key::Down | Key::Up => {
-                self.scroll_by(key);
-            }
-            Key::Char('n') => return self.make_new_key(),
-            Key::Copy | Key::Char('y') => {
-                if let Some(g) = &self.generated {
-                    self.message = Some(COPIED.replace("{what}", "the certificate"));
-                    return vec![Effect::Copy {
-                        value: g.certificate_pem.clone(),
-                    }];
-                }
-            }
-            Key::Assist => {
-                if let Some(what) = self.stand_in() {
-                    return vec![Effect::StandIn {
-                        request: self.request,
-                        what,
-                    }];
-                }
-            }
-            _ => {}
-        }
-        Vec::new()
-    }
-
-    /// A new pair in place of the one shown (kept on disk: a saved connection may use it).
-    fn make_new_key(&mut self) -> Vec<Effect> {
-        self.request += 1;
-        self.message = Some("Making a new key pair and certificate…".into());
-        vec![Effect::GenerateKey {
-            request: self.request,
-            name: self.name.text().to_string(),
-            fresh: true,
-        }]
-    }
-
     /// F3 on the demo's refresh-token form: the demo org issues one (the consumer key first).
-    pub(super) fn stand_in_for_token(&mut self) -> Vec<Effect> {
+    pub(crate) fn stand_in_for_token(&mut self) -> Vec<Effect> {
         // The demo org stands in for itself only: a token from it is no use elsewhere. A
         // re-authenticated connection's org is the one it was saved with.
         let demo = self
@@ -358,7 +240,7 @@ impl App {
     }
 
     /// What the Authorize screen offers to copy: the address to open, or the device link.
-    fn copyable(&self) -> Option<(&'static str, String)> {
+    pub(crate) fn copyable(&self) -> Option<(&'static str, String)> {
         match self.authorizing.as_ref()?.prompt.as_ref()? {
             Prompt::Browser { url, .. } => Some(("the address", url.clone())),
             Prompt::Device { complete, .. } => Some(("the link", complete.clone())),

@@ -1,0 +1,197 @@
+//! The wizard's state: what every screen shares, and what the screen shown holds.
+
+use std::sync::Arc;
+
+use super::field::Field;
+use super::handoff;
+use super::methods::{self, METHODS};
+use super::{Authorizing, ConnectionRow, ENVIRONMENTS, GeneratedKey, Key, Loaded, Retry, Screen};
+use crate::check::CheckResult;
+use crate::connect::save::Verified;
+use crate::profile::{SecretBundle, StoreKind, Ui};
+
+pub struct App {
+    pub screen: Screen,
+    pub connections: Vec<ConnectionRow>,
+    pub cursor: usize,
+    pub name: Field,
+    pub environment: usize,
+    pub my_domain: Field,
+    /// A simulated org's login URL offered first (`sfconnect demo`).
+    pub demo_url: Option<String>,
+    pub demo_hints: Vec<(String, String)>,
+    pub method: usize,
+    pub guide: usize,
+    /// How far the text of the screen shown is scrolled, in lines (guides, results,
+    /// certificate, plans); back to the top when the screen changes.
+    pub scroll: usize,
+    /// The furthest `scroll` can go on the screen as last drawn: the view sets it, so
+    /// scrolling stops at the last line instead of running into an empty box.
+    pub scroll_max: std::cell::Cell<usize>,
+    pub ui: Ui,
+    pub fields: Vec<Field>,
+    /// Fields typed for another method: a switch back (or to a method sharing them) finds
+    /// them again. Wiped when the wizard forgets this connection.
+    pub spare: Vec<Field>,
+    pub focus: usize,
+    /// Secrets that need not be typed: a re-authenticated connection's saved ones, and the
+    /// refresh token a browser or device login just brought.
+    pub kept: SecretBundle,
+    /// The test under way was started with a new password and the saved security token.
+    pub tested_with_kept_token: bool,
+    pub request: u64,
+    pub checks: Vec<CheckResult>,
+    pub running: bool,
+    pub passed: Option<bool>,
+    pub store: StoreKind,
+    pub message: Option<String>,
+    pub help: bool,
+    /// How far the help is scrolled, and how far it can go as last drawn.
+    pub help_scroll: usize,
+    pub help_scroll_max: std::cell::Cell<usize>,
+    /// Set while re-authenticating a saved connection.
+    pub reauth: Option<Loaded>,
+    /// A re-authentication that moves the connection to another login method (`m` on the
+    /// re-authentication screen): the method's own setup guides, nothing of the old secrets.
+    pub moving: bool,
+    /// The hand-off screen's values, while it is open.
+    pub handoff: Option<handoff::Handoff>,
+    /// The connection being loaded is for the hand-off, not a re-authentication.
+    pub handoff_after_load: bool,
+    /// Counts copies of secrets, so that only the latest is cleared.
+    pub clipboard_generation: u64,
+    /// What was just saved, while the Saved screen shows (its hand-off).
+    pub last_saved: Option<Arc<Verified>>,
+    /// The save replaced a refresh token that is still valid at Salesforce (the Saved screen
+    /// offers to revoke it).
+    pub previous_token: bool,
+    /// Revoke a replaced refresh token as soon as the new credentials are saved
+    /// (`reauth --revoke-old`).
+    pub revoke_old: bool,
+    /// Set while testing a saved connection from the home screen.
+    pub testing_saved: bool,
+    /// A browser or device login under way.
+    pub authorizing: Option<Authorizing>,
+    /// The key pair made for JWT bearer in this session.
+    pub generated: Option<GeneratedKey>,
+    /// Where this runs (SSH, no display, container) and which logins suit it.
+    pub place_advice: Option<&'static str>,
+    /// How the commands on screen are typed to reach these connections: `sfconnect`, with
+    /// `--config-dir` when they live elsewhere (the demo's scratch dir).
+    pub command: String,
+    /// Why the OS keyring cannot work here, when that is known before trying.
+    pub keyring_note: Option<String>,
+    /// What the last passing test verified, until it is saved or tested again.
+    pub verified: Option<Arc<Verified>>,
+    /// The name screen has said the typed name is taken (Enter now re-authenticates it).
+    pub message_was_taken: bool,
+    /// The form has said that a browser or device login without the consumer secret fails
+    /// where the app requires it (Enter now goes on without it).
+    pub warned_no_secret: bool,
+    /// A save under way (Enter on the save screen waits for it).
+    pub saving: bool,
+    /// The passphrase being typed, the screen to return to, and what to do then.
+    pub passphrase: Field,
+    pub passphrase_return: Screen,
+    pub retry: Option<Retry>,
+}
+
+impl App {
+    /// Up and Down on a screen of text: one line, never past its end.
+    pub(crate) fn scroll_by(&mut self, key: Key) -> bool {
+        match key {
+            Key::Down => self.scroll = (self.scroll + 1).min(self.scroll_max.get()),
+            Key::Up => self.scroll = self.scroll.saturating_sub(1),
+            _ => return false,
+        }
+        true
+    }
+
+    pub fn new(
+        connections: Vec<ConnectionRow>,
+        store: StoreKind,
+        demo_url: Option<String>,
+    ) -> Self {
+        let screen = if connections.is_empty() {
+            Screen::Name
+        } else {
+            Screen::Home
+        };
+        Self {
+            screen,
+            connections,
+            cursor: 0,
+            name: Field::new("Connection name").with_value(if demo_url.is_some() {
+                "demo"
+            } else {
+                ""
+            }),
+            environment: 0,
+            my_domain: Field::new("My Domain URL"),
+            demo_url,
+            demo_hints: Vec::new(),
+            method: 0,
+            guide: 0,
+            scroll: 0,
+            scroll_max: std::cell::Cell::new(0),
+            ui: Ui::Lightning,
+            fields: Vec::new(),
+            spare: Vec::new(),
+            focus: 0,
+            kept: SecretBundle::default(),
+            tested_with_kept_token: false,
+            request: 0,
+            checks: Vec::new(),
+            running: false,
+            passed: None,
+            store,
+            message: None,
+            help: false,
+            help_scroll: 0,
+            help_scroll_max: std::cell::Cell::new(0),
+            reauth: None,
+            moving: false,
+            handoff: None,
+            handoff_after_load: false,
+            clipboard_generation: 0,
+            last_saved: None,
+            previous_token: false,
+            revoke_old: false,
+            testing_saved: false,
+            authorizing: None,
+            generated: None,
+            place_advice: None,
+            command: "sfconnect".into(),
+            keyring_note: None,
+            verified: None,
+            message_was_taken: false,
+            warned_no_secret: false,
+            saving: false,
+            passphrase: Field::secret("Passphrase"),
+            passphrase_return: Screen::Home,
+            retry: None,
+        }
+    }
+
+    /// The guides on the way to the form: the method's setup for a new connection, its
+    /// re-authentication plan for a saved one.
+    pub fn guides(&self) -> &'static [&'static str] {
+        match &self.reauth {
+            Some(_) if !self.moving => methods::reauth_plan(self.method().flow).guides,
+            _ => self.method().guides,
+        }
+    }
+
+    pub fn method(&self) -> &'static methods::Method {
+        &METHODS[self.method.min(METHODS.len() - 1)]
+    }
+
+    /// The environments offered: the demo org first when there is one.
+    pub fn environments(&self) -> Vec<String> {
+        let mut list: Vec<String> = ENVIRONMENTS.iter().map(|s| s.to_string()).collect();
+        if let Some(url) = &self.demo_url {
+            list.insert(0, format!("Demo org (simulated, {url})"));
+        }
+        list
+    }
+}

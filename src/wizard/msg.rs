@@ -1,0 +1,294 @@
+//! What passes between the wizard and its runtime: keys, messages (facts that happened, past
+//! tense) and effects (what the runtime must do, imperative).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use secrecy::SecretString;
+
+use super::{ConnectionRow, GeneratedKey, Prompt, StandIn};
+use crate::check::{self, CheckEvent};
+use crate::connect::save::{Replace, Verified};
+use crate::profile::{Draft, Flow, SecretBundle, StoreKind};
+use crate::salesforce::LoginUrl;
+
+/// Keys the wizard understands, independent of the terminal library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Char(char),
+    Enter,
+    Esc,
+    Tab,
+    BackTab,
+    Up,
+    Down,
+    Backspace,
+    Delete,
+    Left,
+    Right,
+    Home,
+    End,
+    /// A control key other than Ctrl-C: the readline editing keys in text fields.
+    Ctrl(char),
+    /// F1 (or `?` outside text fields): the keys of this screen.
+    Help,
+    /// Ctrl-C: leave at once, saving nothing half-done.
+    Interrupt,
+    /// F2: reveal or hide a secret field.
+    Reveal,
+    /// F3 in the demo: the simulated org does what a person would in a browser or in Setup.
+    Assist,
+    /// F4 for JWT bearer: the certificate of the key in use, and how to upload it.
+    Certificate,
+    /// F5 (or `y` where nothing is typed): copy the value on screen through the terminal.
+    Copy,
+    /// F6: show the address alone on the terminal's normal screen, where the terminal's own
+    /// selection joins a line it wrapped.
+    ShowAlone,
+}
+
+/// Facts that happened: keys, pastes, background results. Past tense.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    KeyPressed(Key),
+    Pasted(String),
+    CheckProgressed {
+        request: u64,
+        event: CheckEvent,
+    },
+    /// The checks ended; a passing run carries what saving it needs.
+    CheckFinished {
+        request: u64,
+        ok: bool,
+        verified: Option<Arc<Verified>>,
+    },
+    Saved {
+        request: u64,
+        message: String,
+        /// The connection held a refresh token the new credentials do not use: it stays valid
+        /// at Salesforce until revoked (`v` on the Saved screen).
+        previous_token: bool,
+    },
+    /// The previous refresh token was revoked, or could not be (said in `message`).
+    PreviousRevoked {
+        request: u64,
+        message: String,
+    },
+    ConnectionsLoaded(Vec<ConnectionRow>),
+    /// The clipboard copy `generation` has been there long enough: clear it, unless
+    /// something was copied since.
+    ClipboardExpired {
+        generation: u64,
+    },
+    /// A saved connection, loaded for re-authentication (or the hand-off).
+    ConnectionLoaded {
+        request: u64,
+        loaded: Box<Loaded>,
+    },
+    Removed {
+        request: u64,
+        message: String,
+    },
+    /// A save, load, removal or key generation went wrong.
+    Failed {
+        request: u64,
+        problem: Problem,
+    },
+    /// An interactive login is ready for the user: the URL or the device code to show.
+    AuthorizeStarted {
+        request: u64,
+        prompt: Prompt,
+    },
+    /// What was pasted is not this login's redirect; the login still waits.
+    PasteRefused {
+        request: u64,
+        why: String,
+    },
+    /// The device code's remaining lifetime, for the countdown.
+    AuthorizeCountdown {
+        request: u64,
+        left_secs: u64,
+    },
+    /// The interactive login ended: a refresh token, or what went wrong.
+    Authorized {
+        request: u64,
+        result: Result<SecretString, check::CheckResult>,
+    },
+    KeyGenerated {
+        request: u64,
+        key: GeneratedKey,
+    },
+    /// What a demo stand-in did.
+    StoodIn {
+        request: u64,
+        result: Result<String, String>,
+    },
+    /// The demo org issued a refresh token for the form.
+    TokenIssued {
+        request: u64,
+        refresh_token: SecretString,
+    },
+}
+
+/// What went wrong in the runtime, in words; `retry` is set when the encrypted secrets file
+/// needs its passphrase, to do again once the user has typed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub message: String,
+    pub retry: Option<Retry>,
+}
+
+impl Problem {
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            retry: None,
+        }
+    }
+}
+
+/// What to do again after the passphrase is given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Retry {
+    Load {
+        name: String,
+    },
+    Test {
+        name: String,
+    },
+    /// Remove a connection, revoking its token at Salesforce or not.
+    Remove {
+        name: String,
+        revoke: bool,
+    },
+    Save,
+}
+
+/// A saved connection as re-authentication starts from it: its settings and current secrets
+/// (kept unless the user types a replacement), and what is known to be wrong.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub name: String,
+    /// The secrets entry it held when loaded: the save replaces only that.
+    pub entry: String,
+    pub draft: Draft,
+    pub store: StoreKind,
+    /// What is known to be wrong (a failed test, an expired or expiring password), if anything.
+    pub problem: Option<String>,
+    /// For methods with a password, when it was last changed.
+    pub password_age_days: Option<u64>,
+    /// Why the saved secrets could not be opened (then none are kept: the form asks for all).
+    pub secrets_problem: Option<String>,
+    /// For JWT bearer, the certificate beside the key in use (`None`: none kept beside it).
+    pub certificate: Option<(PathBuf, Option<crate::profile::jwt_key::Validity>)>,
+}
+
+/// What the runtime must do. Imperative.
+#[derive(Debug)]
+pub enum Effect {
+    StartCheck {
+        request: u64,
+        name: String,
+        draft: Box<Draft>,
+    },
+    /// Test a saved connection as it is, and record the verdict on it.
+    TestSaved {
+        request: u64,
+        name: String,
+    },
+    CancelCheck,
+    /// Save what the test verified; `old` is what the connection held before (re-authentication),
+    /// `replace` what the save may replace.
+    Save {
+        request: u64,
+        verified: Arc<Verified>,
+        store: StoreKind,
+        old: Option<SecretBundle>,
+        replace: Replace,
+    },
+    LoadConnection {
+        request: u64,
+        name: String,
+    },
+    RemoveConnection {
+        request: u64,
+        name: String,
+        /// Revoke its token at Salesforce first.
+        revoke: bool,
+    },
+    /// Revoke the refresh token the save of `request` replaced.
+    RevokePrevious {
+        request: u64,
+    },
+    /// Open the encrypted secrets file with this passphrase from now on.
+    UsePassphrase {
+        passphrase: SecretString,
+    },
+    ReloadConnections,
+    /// Start a browser or device login; its result comes back as `Authorized`.
+    StartAuthorize {
+        request: u64,
+        flow: Flow,
+        login_url: LoginUrl,
+        client_id: String,
+        client_secret: Option<SecretString>,
+        port: u16,
+    },
+    /// Hand a pasted redirect address (or code) to the browser login under way.
+    PasteRedirect {
+        text: SecretString,
+    },
+    /// Find the key pair made for this connection earlier, or make one (`fresh`: always a
+    /// new pair, beside any the connection uses now).
+    GenerateKey {
+        request: u64,
+        name: String,
+        fresh: bool,
+    },
+    /// Read the certificate kept beside a key file, to show it again.
+    ShowCertificate {
+        request: u64,
+        key_file: PathBuf,
+    },
+    /// Put a value on the clipboard through the terminal (OSC 52): an address, a link, a
+    /// certificate, a command line. Never a secret.
+    Copy {
+        value: String,
+    },
+    /// Put a secret on the clipboard through the terminal (the hand-off, at the user's
+    /// request), and clear it after `handoff::CLEAR_AFTER` (`Msg::ClipboardExpired`).
+    CopySecret {
+        value: SecretString,
+        generation: u64,
+    },
+    /// Clear the clipboard (an empty OSC 52), where the terminal allows it.
+    ClearClipboard,
+    /// Leave the wizard's screen for the terminal's normal one and print `text` there alone
+    /// (a long address, one line however the terminal wraps it); any key comes back.
+    ShowAlone {
+        text: String,
+    },
+    /// The demo org acts for the user in the login (or test) `request` is waiting on.
+    StandIn {
+        request: u64,
+        what: StandIn,
+    },
+    Quit,
+}
+
+impl Effect {
+    /// Whether this starts background work whose result the screen waits for.
+    pub(crate) fn starts_request(&self) -> bool {
+        matches!(
+            self,
+            Effect::StartCheck { .. }
+                | Effect::TestSaved { .. }
+                | Effect::Save { .. }
+                | Effect::LoadConnection { .. }
+                | Effect::RemoveConnection { .. }
+                | Effect::StartAuthorize { .. }
+                | Effect::GenerateKey { .. }
+                | Effect::ShowCertificate { .. }
+        )
+    }
+}

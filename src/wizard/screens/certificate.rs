@@ -1,0 +1,126 @@
+//! The key pair and certificate for JWT bearer: made now, found again, or read beside a key
+//! file, with how to upload the certificate.
+
+use std::path::PathBuf;
+
+use super::super::methods::KEY_FILE;
+use super::super::{App, Effect, Key, Screen};
+use super::authorize::COPIED;
+use crate::profile::Flow;
+
+/// A key pair and certificate for JWT bearer: made now, made earlier for this connection, or
+/// the certificate beside a key file the user gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedKey {
+    pub key_file: PathBuf,
+    pub certificate_file: PathBuf,
+    pub certificate_pem: String,
+    pub valid: Option<crate::profile::jwt_key::Validity>,
+    /// Found rather than made now.
+    pub reused: bool,
+}
+
+impl App {
+    /// JWT with no key file given: the pair made for this connection earlier, or a new one.
+    /// Re-authentication always makes a new pair: the one in use keeps working until the
+    /// new one passes.
+    pub(crate) fn find_or_make_key(&mut self) -> Vec<Effect> {
+        self.request += 1;
+        let fresh = self.reauth.is_some();
+        self.message = Some(if fresh {
+            "Making a new key pair and certificate…".into()
+        } else {
+            "Looking for this connection's key pair, or making one…".into()
+        });
+        vec![Effect::GenerateKey {
+            request: self.request,
+            name: self.name.text().to_string(),
+            fresh,
+        }]
+    }
+
+    /// The certificate screen again: for the pair made in this session, the certificate
+    /// beside the key file typed, or (key file empty) the pair found or made for it.
+    pub(crate) fn show_certificate(&mut self) -> Vec<Effect> {
+        let typed = self.field_text(KEY_FILE).map(PathBuf::from);
+        match (&self.generated, typed) {
+            (Some(g), Some(path)) if g.key_file == path => {
+                self.screen = Screen::Certificate;
+                Vec::new()
+            }
+            (Some(_), None) => {
+                self.use_generated_key();
+                self.screen = Screen::Certificate;
+                Vec::new()
+            }
+            (_, Some(key_file)) => {
+                self.request += 1;
+                vec![Effect::ShowCertificate {
+                    request: self.request,
+                    key_file,
+                }]
+            }
+            (None, None) => self.find_or_make_key(),
+        }
+    }
+
+    /// JWT with no key file given: make one (once per connection name).
+    pub(crate) fn needs_key(&self) -> bool {
+        self.method().flow == Flow::Jwt && self.field_text(KEY_FILE).is_none()
+    }
+
+    pub(crate) fn use_generated_key(&mut self) {
+        if let Some(g) = &self.generated {
+            let path = g.key_file.display().to_string();
+            if let Some(f) = self.fields.iter_mut().find(|f| f.label == KEY_FILE) {
+                *f = std::mem::take(f).with_value(&path);
+            }
+        }
+    }
+
+    pub(crate) fn on_certificate_key(&mut self, key: Key) -> Vec<Effect> {
+        match key {
+            Key::Enter => {
+                self.use_generated_key();
+                return self.start_check();
+            }
+            Key::Esc => {
+                self.use_generated_key();
+                self.screen = Screen::Credentials;
+            }
+            Key::Down | Key::Up => {
+                self.scroll_by(key);
+            }
+            Key::Char('n') => return self.make_new_key(),
+            Key::Copy | Key::Char('y') => {
+                if let Some(g) = &self.generated {
+                    self.message = Some(COPIED.replace("{what}", "the certificate"));
+                    return vec![Effect::Copy {
+                        value: g.certificate_pem.clone(),
+                    }];
+                }
+            }
+            Key::Assist => {
+                if let Some(what) = self.stand_in() {
+                    return vec![Effect::StandIn {
+                        request: self.request,
+                        what,
+                    }];
+                }
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// A new pair in place of the one shown (kept on disk: a saved connection may use it).
+    pub(crate) fn make_new_key(&mut self) -> Vec<Effect> {
+        self.request += 1;
+        self.message = Some("Making a new key pair and certificate…".into());
+        vec![Effect::GenerateKey {
+            request: self.request,
+            name: self.name.text().to_string(),
+            fresh: true,
+        }]
+    }
+}

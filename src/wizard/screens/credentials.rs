@@ -1,0 +1,65 @@
+//! The method's form: its fields, masked secrets, and Enter to test (or to log in first).
+
+use super::super::field::Field;
+use super::super::methods::{self, CONSUMER_KEY};
+use super::super::{App, Effect, Key, Screen, editing, step};
+use crate::profile::{Flow, key};
+
+/// Said on Enter when a browser or device login's consumer secret is empty.
+const NO_SECRET: &str = "The consumer secret is empty. Apps require it for this login by default ('Require Secret for Refresh Token Flow'), and without it the login fails after you approve. Type it, or press Enter again if the app does not require it.";
+
+impl App {
+    /// A browser or device login about to start with no consumer secret, typed or kept.
+    pub(crate) fn secret_missing(&self) -> bool {
+        self.field(methods::CONSUMER_SECRET)
+            .is_some_and(Field::is_empty)
+            && self.kept.get(key::CLIENT_SECRET).is_none()
+    }
+
+    /// Warn of a missing consumer secret only once the form is otherwise complete: an empty
+    /// consumer key is said first, by the form's own check.
+    pub(crate) fn warn_of_missing_secret(&self) -> bool {
+        self.interactive()
+            && !self.warned_no_secret
+            && self.secret_missing()
+            && self.field_text(CONSUMER_KEY).is_some()
+    }
+}
+
+pub(crate) fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
+    match key {
+        // Said before the code is shown or the browser opens: finding out after the user
+        // approved wastes their login.
+        Key::Enter if app.warn_of_missing_secret() => {
+            app.warned_no_secret = true;
+            app.message = Some(NO_SECRET.into());
+            if let Some(i) = app
+                .fields
+                .iter()
+                .position(|f| f.label == methods::CONSUMER_SECRET)
+            {
+                app.focus = i;
+            }
+        }
+        Key::Enter if app.interactive() => return app.start_authorize(),
+        Key::Enter if app.needs_key() && app.generated.is_some() => {
+            app.use_generated_key();
+            return app.start_check();
+        }
+        Key::Enter if app.needs_key() => return app.find_or_make_key(),
+        Key::Certificate if app.method().flow == Flow::Jwt => return app.show_certificate(),
+        Key::Assist if app.demo_url.is_some() && app.method().flow == Flow::RefreshToken => {
+            return app.stand_in_for_token();
+        }
+        Key::Enter => return app.start_check(),
+        Key::Esc => app.screen = Screen::Guide,
+        _ if editing(key) => {
+            app.warned_no_secret = false;
+            if let Some(f) = app.fields.get_mut(app.focus) {
+                f.edit(key);
+            }
+        }
+        _ => step(&mut app.focus, app.fields.len(), key),
+    }
+    Vec::new()
+}

@@ -1,0 +1,28 @@
+//! Where the org is: production, sandbox, its My Domain URL (or the demo org).
+
+use super::super::{App, Effect, Key, Screen, editing, step};
+
+/// Where the org is.
+pub const ENVIRONMENTS: &[&str] = &[
+    "Production (login.salesforce.com)",
+    "Sandbox (test.salesforce.com)",
+    "My Domain URL",
+];
+
+pub(crate) fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
+    match key {
+        Key::Enter => match app.login_url() {
+            Ok(_) => app.screen = Screen::Method,
+            Err(e) => app.message = Some(e),
+        },
+        Key::Esc => app.screen = Screen::Name,
+        _ if editing(key) && app.uses_my_domain_field() => {
+            app.my_domain.edit(key);
+        }
+        _ => {
+            let len = app.environments().len();
+            step(&mut app.environment, len, key)
+        }
+    }
+    Vec::new()
+}

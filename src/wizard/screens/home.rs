@@ -1,0 +1,80 @@
+//! The saved connections: choose one to re-authenticate, test, hand off or remove, or start a new one.
+
+use super::super::field::Field;
+use super::super::{App, Effect, Key, Retry, Screen, step};
+use crate::check::Status;
+use crate::profile::{Flow, SecretBundle, StoreKind};
+
+/// A saved connection on the home screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectionRow {
+    pub name: String,
+    pub health: Status,
+    pub summary: String,
+    pub sandbox: bool,
+    pub store: StoreKind,
+    /// How it logs in (whether removing it revokes a refresh token an integration may hold).
+    pub flow: Flow,
+    /// Who it logs in as, where known.
+    pub username: Option<String>,
+}
+
+impl App {
+    /// Forget everything typed for a connection and start a new one.
+    pub fn start_new(&mut self, name: &str) {
+        self.name = Field::new("Connection name").with_value(name);
+        self.environment = 0;
+        self.my_domain = Field::new("My Domain URL");
+        self.method = 0;
+        self.fields.clear();
+        self.spare.clear();
+        self.kept = SecretBundle::default();
+        self.generated = None;
+        self.reauth = None;
+        self.moving = false;
+        self.verified = None;
+        self.screen = Screen::Name;
+    }
+
+    pub fn selected_connection(&self) -> Option<String> {
+        self.connections.get(self.cursor).map(|c| c.name.clone())
+    }
+}
+
+pub(crate) fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
+    match key {
+        Key::Char('q') => return vec![Effect::Quit],
+        // One Esc too many must not end the session (in the demo, with its connections).
+        Key::Esc => {
+            app.message = Some(if app.demo_url.is_some() {
+                "q quits the demo; its org and connections go with it.".into()
+            } else {
+                "q quits.".into()
+            })
+        }
+        Key::Char('n') => app.start_new(""),
+        Key::Char('r') | Key::Enter => {
+            if let Some(name) = app.selected_connection() {
+                app.testing_saved = false;
+                app.handoff_after_load = false;
+                return app.redo(Retry::Load { name });
+            }
+        }
+        Key::Char('h') => {
+            if let Some(name) = app.selected_connection() {
+                app.testing_saved = false;
+                app.handoff_after_load = true;
+                return app.redo(Retry::Load { name });
+            }
+        }
+        Key::Char('t') => {
+            if let Some(name) = app.selected_connection() {
+                app.testing_saved = true;
+                return app.redo(Retry::Test { name });
+            }
+        }
+        Key::Char('x') if app.selected_connection().is_some() => app.screen = Screen::ConfirmRemove,
+        _ => step(&mut app.cursor, app.connections.len(), key),
+    }
+    Vec::new()
+}
