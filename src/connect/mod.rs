@@ -3,11 +3,13 @@
 //! typed results and progress events; it never prints, prompts or decides exit codes.
 
 pub mod advisories;
+pub mod assist;
 pub mod browser;
 pub mod clipboard;
 pub mod health;
 pub mod interactive;
 pub mod place;
+pub mod reauth;
 pub mod remove;
 pub mod save;
 pub mod saved;

@@ -8,6 +8,7 @@ use secrecy::SecretString;
 
 use super::{ConnectionRow, GeneratedKey, Prompt, StandIn};
 use crate::check::{self, CheckEvent};
+pub use crate::connect::reauth::Loaded;
 use crate::connect::save::{Replace, Verified};
 use crate::profile::{Draft, Flow, SecretBundle, StoreKind};
 use crate::salesforce::LoginUrl;
@@ -162,25 +163,6 @@ pub enum Retry {
         revoke: bool,
     },
     Save,
-}
-
-/// A saved connection as re-authentication starts from it: its settings and current secrets
-/// (kept unless the user types a replacement), and what is known to be wrong.
-#[derive(Debug, Clone)]
-pub struct Loaded {
-    pub name: String,
-    /// The secrets entry it held when loaded: the save replaces only that.
-    pub entry: String,
-    pub draft: Draft,
-    pub store: StoreKind,
-    /// What is known to be wrong (a failed test, an expired or expiring password), if anything.
-    pub problem: Option<String>,
-    /// For methods with a password, when it was last changed.
-    pub password_age_days: Option<u64>,
-    /// Why the saved secrets could not be opened (then none are kept: the form asks for all).
-    pub secrets_problem: Option<String>,
-    /// For JWT bearer, the certificate beside the key in use (`None`: none kept beside it).
-    pub certificate: Option<(PathBuf, Option<crate::profile::jwt_key::Validity>)>,
 }
 
 /// What the runtime must do. Imperative.

@@ -7,6 +7,7 @@ use super::super::field::Field;
 use super::super::methods::CALLBACK_PORT;
 use super::super::{App, Effect, Key, Prompt, Screen};
 use crate::check::CheckResult;
+pub use crate::connect::assist::StandIn;
 use crate::connect::web_login::DEFAULT_CALLBACK_PORT;
 use crate::profile::{Flow, key};
 use crate::salesforce::LoginUrl;
@@ -21,27 +22,6 @@ pub struct Authorizing {
     /// Seconds left before the device code expires.
     pub left_secs: Option<u64>,
     pub failed: Option<CheckResult>,
-}
-
-/// What the demo can do in place of a person at a browser or in Setup.
-#[derive(Debug, Clone)]
-pub enum StandIn {
-    /// Follow the authorize URL as a browser would and paste the address it lands on.
-    Browser { url: String },
-    /// Approve the user code on the verification page.
-    Device { org: String, user_code: String },
-    /// Upload the certificate to the demo app.
-    Certificate {
-        org: String,
-        consumer_key: String,
-        pem: String,
-    },
-    /// Log in to the demo org as a browser would and hand back the refresh token it issues.
-    RefreshToken {
-        org: String,
-        consumer_key: String,
-        consumer_secret: Option<SecretString>,
-    },
 }
 
 impl App {

@@ -2,7 +2,11 @@
 
 use super::super::field::Field;
 use super::super::{App, Effect, Key, Retry, Screen, step};
+use std::time::SystemTime;
+
 use crate::check::Status;
+use crate::connect::health::{Health, health};
+use crate::profile::Config;
 use crate::profile::{Flow, SecretBundle, StoreKind};
 
 /// A saved connection on the home screen.
@@ -77,4 +81,37 @@ pub(crate) fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
         _ => step(&mut app.cursor, app.connections.len(), key),
     }
     Vec::new()
+}
+
+/// The rows of the home screen, from what is saved, as of `now`.
+pub fn rows(config: &Config, now: SystemTime) -> Vec<ConnectionRow> {
+    config
+        .connections
+        .iter()
+        .map(|(name, p)| {
+            let (h, mut summary) = health(p, now);
+            // A retiring login method is said first on every row that uses one, in a few words
+            // (a narrow window cuts the end of the line, not the warning).
+            if let Some(a) = crate::connect::advisories::advisories(p.flow, now).first() {
+                summary = if summary == a.message {
+                    a.short.clone()
+                } else {
+                    format!("{} · {summary}", a.short)
+                };
+            }
+            ConnectionRow {
+                name: name.clone(),
+                health: match h {
+                    Health::Ok => Status::Pass,
+                    Health::Expiring | Health::Untested => Status::Warn,
+                    Health::Failing => Status::Fail,
+                },
+                summary,
+                sandbox: p.sandbox,
+                store: p.store,
+                flow: p.flow,
+                username: p.username.clone(),
+            }
+        })
+        .collect()
 }

@@ -1,0 +1,336 @@
+//! What frames every screen: the header, the footer, the help, the scroll marks and the
+//! too-small guard.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use super::theme::{Look, asciify, style};
+use crate::profile::Flow;
+use crate::wizard::{App, Screen};
+
+/// A window too small for any screen: say so rather than cut the content.
+pub(crate) fn too_small(frame: &mut Frame, look: Look) {
+    let area = frame.area();
+    let text = format!(
+        "terminal too small: needs {}×{} (this one is {}×{}). Make the window larger; Ctrl-C quits.",
+        MIN_SIZE.0, MIN_SIZE.1, area.width, area.height
+    );
+    frame.render_widget(
+        Paragraph::new(Span::styled(text, style(look, Color::Yellow))).wrap(Wrap { trim: true }),
+        area,
+    );
+    if look.ascii {
+        asciify(frame.buffer_mut(), look.tick);
+    }
+}
+
+/// The bordered box around `inner`.
+pub(crate) fn outset(inner: Rect) -> Rect {
+    Rect::new(
+        inner.x.saturating_sub(1),
+        inner.y.saturating_sub(1),
+        inner.width + 2,
+        inner.height + 2,
+    )
+}
+
+/// Text that may not fit `area`: wrapped, scrolled to the screen's offset but never past its
+/// last line, and marked on the border of `frame_box` when more is above or below.
+pub(crate) fn scrolled(
+    app: &App,
+    frame: &mut Frame,
+    area: Rect,
+    text: Paragraph<'_>,
+    frame_box: Rect,
+    look: Look,
+) {
+    scroll_within(
+        frame,
+        area,
+        text,
+        (app.scroll, &app.scroll_max),
+        frame_box,
+        look,
+    );
+}
+
+/// `text` in `area` scrolled to `offset` but never past its last line; the furthest offset is
+/// kept in `max` for the keys to stop at.
+pub(crate) fn scroll_within(
+    frame: &mut Frame,
+    area: Rect,
+    text: Paragraph<'_>,
+    (offset, max): (usize, &std::cell::Cell<usize>),
+    frame_box: Rect,
+    look: Look,
+) {
+    let furthest = text
+        .line_count(area.width)
+        .saturating_sub(usize::from(area.height));
+    max.set(furthest);
+    at_offset(
+        frame,
+        area,
+        text,
+        (offset.min(furthest), furthest, SCROLL),
+        frame_box,
+        look,
+    );
+}
+
+/// The mark for more below when Up and Down scroll.
+pub(crate) const SCROLL: &str = " ↓ more below: ↑↓ scroll ";
+
+/// `text` scrolled `offset` lines of `max`, with the "more" marks on `frame_box`; `below`
+/// says how to see what is below.
+pub(crate) fn at_offset(
+    frame: &mut Frame,
+    area: Rect,
+    text: Paragraph<'_>,
+    (offset, max, below): (usize, usize, &str),
+    frame_box: Rect,
+    look: Look,
+) {
+    frame.render_widget(
+        text.scroll((u16::try_from(offset).unwrap_or(u16::MAX), 0)),
+        area,
+    );
+    let mark = |frame: &mut Frame, y: u16, text: &str| {
+        let width = u16::try_from(text.chars().count())
+            .unwrap_or(0)
+            .min(frame_box.width.saturating_sub(2));
+        let at = Rect::new(frame_box.right().saturating_sub(width + 1), y, width, 1);
+        frame.render_widget(
+            Paragraph::new(Span::styled(text.to_string(), style(look, Color::Yellow))),
+            at,
+        );
+    };
+    if offset > 0 {
+        mark(frame, frame_box.y, " ↑ more above ");
+    }
+    if offset < max {
+        mark(frame, frame_box.bottom().saturating_sub(1), below);
+    }
+}
+
+pub(crate) fn list<'a>(items: &[String], selected: usize, look: Look) -> Vec<Line<'a>> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            if i == selected {
+                Line::from(Span::styled(
+                    format!("▶ {item}"),
+                    style(look, Color::Cyan).add_modifier(Modifier::BOLD),
+                ))
+            } else {
+                Line::from(format!("  {item}"))
+            }
+        })
+        .collect()
+}
+
+pub(crate) fn hints(app: &App) -> String {
+    let demo = app.demo_url.is_some();
+    let failed = app.authorizing.as_ref().is_some_and(|a| a.failed.is_some());
+    let jwt = app.method().flow == Flow::Jwt;
+    let hint = match app.screen {
+        Screen::Authorize if failed => "Enter try again · Esc back to the form",
+        Screen::Authorize if app.method().flow == Flow::Device && demo => {
+            "F3 demo: approve the code · y copy the link · Esc cancel"
+        }
+        Screen::Authorize if app.method().flow == Flow::Device => "y copy the link · Esc cancel",
+        Screen::Authorize if demo => {
+            "paste the address · Enter use it · F5 copy the address · F3 demo: log in · Esc cancel"
+        }
+        Screen::Authorize => {
+            "paste the address · Enter use it · F5 copy the address · F2 reveal · Esc cancel"
+        }
+        Screen::Certificate if demo => {
+            "↑↓ scroll · y copy · F3 demo: upload it · Enter test · Esc back"
+        }
+        Screen::Certificate => "↑↓ scroll · y copy · Enter test · Esc back to the form",
+        Screen::Home if app.connections.is_empty() => "n new · ? help · q quit",
+        Screen::Home => {
+            "↑↓ choose · t test · r re-auth · h hand-off · x remove · n new · ? help · q quit"
+        }
+        Screen::Name => "type a name · Enter next · Esc back · Ctrl-C quit",
+        Screen::Environment if app.environment == app.environments().len() - 1 => {
+            "type the My Domain URL · ↑↓ choose · Enter next · Esc back · F1 help"
+        }
+        Screen::Environment | Screen::Method => "↑↓ choose · Enter next · Esc back · ? help",
+        Screen::Prerequisites => "Enter show me how · Esc back · ? help",
+        Screen::Guide => {
+            "Tab next guide · ↑↓ scroll · l/c Lightning/Classic · Enter I'm ready · Esc back"
+        }
+        Screen::Credentials if demo && app.method().flow == Flow::RefreshToken => {
+            "Tab next field · F3 demo: get a refresh token · Enter test · Esc back"
+        }
+        Screen::Credentials if jwt => {
+            "Tab next field · F4 certificate · Enter test · Esc back · F1 help"
+        }
+        Screen::Credentials => "Tab next field · F2 reveal · paste works · Enter test · Esc back",
+        Screen::Testing if app.running => "Esc cancel",
+        Screen::Testing if app.testing_saved && app.passed == Some(false) => {
+            "r re-authenticate · Enter back to connections"
+        }
+        Screen::Testing if app.testing_saved => "Enter back to connections",
+        Screen::Testing if app.passed == Some(true) => {
+            "Enter save · r test again · Esc fix a field"
+        }
+        Screen::Testing if jwt => "r test again · F4 certificate · Esc fix a field",
+        Screen::Testing => "r test again · Esc fix a field",
+        Screen::Save if app.saving => "Saving… · Esc back",
+        Screen::Save => "k keyring · f encrypted file · Enter save · Esc back",
+        Screen::Done if app.previous_token => {
+            "h hand-off · v revoke the old token · Enter connections · q quit"
+        }
+        Screen::Done => "h hand-off: copy values into the integration · Enter connections · q quit",
+        Screen::Reauth => "Enter continue · m move to another method · Esc back",
+        Screen::Handoff => "↑↓ choose · F2 reveal · Enter/y copy · Esc back",
+        Screen::ConfirmRemove => "y remove and revoke · k remove, keep token · other keys cancel",
+        Screen::Passphrase => "type the passphrase · F2 reveal · Enter use it · Esc cancel",
+    };
+    hint.to_string()
+}
+
+/// The smallest window every screen fits in (its text scrolls when longer).
+pub const MIN_SIZE: (u16, u16) = (50, 14);
+
+/// The keys of the screen it was opened on, then what holds everywhere.
+pub(crate) fn help(app: &App, frame: &mut Frame, look: Look) {
+    let keys = app.screen_keys();
+    let width_of = |k: &str| k.chars().count();
+    let key_width = keys.iter().map(|(k, _)| width_of(k)).max().unwrap_or(0);
+    let mut lines: Vec<Line> = keys
+        .iter()
+        .map(|(k, what)| {
+            Line::from(vec![
+                Span::styled(
+                    format!("{k:<key_width$}  "),
+                    style(look, Color::Cyan).add_modifier(Modifier::BOLD),
+                ),
+                Span::raw(*what),
+            ])
+        })
+        .collect();
+    lines.push(Line::from(""));
+    lines.push(Line::from(
+        "Secrets are saved only after a test passes, in the keyring or an encrypted file; never in the config file.",
+    ));
+    lines.push(Line::from(Span::styled(
+        "↑↓ scroll this help; any other key closes it.",
+        style(look, Color::DarkGray),
+    )));
+    let area = frame.area();
+    let width = area.width.min(76);
+    let text = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let needed = u16::try_from(text.line_count(width.saturating_sub(2)))
+        .unwrap_or(u16::MAX)
+        .saturating_add(2);
+    let height = area.height.min(needed);
+    let popup = Rect::new(
+        (area.width - width) / 2,
+        (area.height - height) / 2,
+        width,
+        height,
+    );
+    frame.render_widget(Clear, popup);
+    let block = Block::bordered().title(format!(" Keys: {} ", title(app)));
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    scroll_within(
+        frame,
+        inner,
+        text,
+        (app.help_scroll, &app.help_scroll_max),
+        popup,
+        look,
+    );
+}
+
+pub(crate) fn title(app: &App) -> String {
+    let step = match app.screen {
+        Screen::Home => return "Saved connections".into(),
+        Screen::Testing => {
+            let name = if app.testing_saved {
+                app.selected_connection().unwrap_or_default()
+            } else {
+                app.name.text().to_string()
+            };
+            return format!("Testing '{name}'");
+        }
+        Screen::Save => return "Save: where should the secrets live?".into(),
+        Screen::Done => return "Saved".into(),
+        Screen::ConfirmRemove => return "Remove a connection".into(),
+        Screen::Passphrase => return "Passphrase for the secrets file".into(),
+        Screen::Handoff => {
+            let name = app.handoff.as_ref().map(|h| h.name.as_str()).unwrap_or("");
+            return format!("Hand-off: '{name}' into the integration's form");
+        }
+        Screen::Authorize if app.method().flow == Flow::Device => "log in with a device code",
+        Screen::Authorize => "log in with a browser",
+        Screen::Certificate => "JWT bearer certificate",
+        Screen::Name => "name",
+        Screen::Environment => "where is the org?",
+        Screen::Method => "how to log in",
+        Screen::Prerequisites => "before you start",
+        Screen::Guide => "prepare Salesforce",
+        Screen::Credentials => "credentials",
+        Screen::Reauth => "what happened",
+    };
+    match &app.reauth {
+        Some(loaded) if app.moving => {
+            format!("Move '{}' to another login method: {step}", loaded.name)
+        }
+        Some(loaded) => format!("Re-authenticate '{}': {step}", loaded.name),
+        None => format!("New connection: {step}"),
+    }
+}
+
+/// A focused field: its value with a bar at the cursor, and a word when it is all selected.
+pub(crate) fn editing(field: &crate::wizard::field::Field) -> String {
+    if field.selected {
+        format!(
+            "{}  (selected: typing replaces it)",
+            field.display_at_cursor()
+        )
+    } else {
+        field.display_at_cursor()
+    }
+}
+
+pub(crate) fn form_line(frame: &mut Frame, area: Rect, prompt: &str, value: &str) {
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::from(prompt.to_string()),
+            Line::from(format!("> {value}")),
+        ])
+        .wrap(Wrap { trim: true }),
+        area,
+    );
+}
+
+/// The box of a body drawn with top and bottom borders only.
+pub(crate) fn unbordered(inner: Rect) -> Rect {
+    Rect::new(
+        inner.x,
+        inner.y.saturating_sub(1),
+        inner.width,
+        inner.height + 2,
+    )
+}
+
+/// `text` cut to `room` characters, an ellipsis marking the cut.
+pub(crate) fn cut(text: &str, room: usize) -> String {
+    if text.chars().count() <= room {
+        return text.to_string();
+    }
+    text.chars()
+        .take(room.saturating_sub(1))
+        .chain(['…'])
+        .collect()
+}

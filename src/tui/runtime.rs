@@ -1,0 +1,410 @@
+//! Carries out the wizard's effects, one function each: checks and logins in a background task,
+//! saving and loading off the UI thread; results come back as messages on one channel.
+
+use std::io::{IsTerminal, stdout};
+use std::sync::Arc;
+
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::JoinHandle;
+
+use super::text::{needs_passphrase, problem, removed_message};
+use crate::connect::open_store;
+use crate::connect::reauth::LoadError;
+use crate::connect::save::{Previous, Replace, Verified, save};
+use crate::connect::web_login::{Pasted, Received, clipboard_sequence};
+use crate::profile::Profiles;
+use crate::salesforce::Http;
+use crate::salesforce::oauth::ClientApp;
+use crate::wizard::{Effect, GeneratedKey, Msg, Problem, Retry, StandIn};
+
+/// What background tasks send the runtime: a message for the wizard, or (a browser login
+/// being ready) where pasted addresses go, which the runtime keeps for itself.
+pub(crate) enum Inbound {
+    Msg(Msg),
+    PasteReady {
+        request: u64,
+        paste: Pasted,
+    },
+    /// The refresh token the save of `request` replaced, kept here (never in the wizard's
+    /// state) until it is revoked or another save happens.
+    PreviousKept {
+        request: u64,
+        previous: Previous,
+    },
+}
+
+/// Carries out effects; owns everything that does I/O.
+pub(crate) struct Runtime {
+    pub(super) profiles: Arc<Profiles>,
+    pub(super) http: Http,
+    pub(super) tx: UnboundedSender<Inbound>,
+    pub(super) running: Option<JoinHandle<()>>,
+    /// Where a pasted redirect goes while the browser login `.0` waits for one.
+    pub(super) paste: Option<(u64, Pasted)>,
+    /// The refresh token the save `.0` replaced, while the Saved screen can revoke it.
+    pub(super) previous: Option<(u64, Previous)>,
+    /// The latest secret copied, recognised without being held: tmux keeps copies in its
+    /// paste buffers, which clearing deletes.
+    pub(super) copied: Option<crate::connect::clipboard::Fingerprint>,
+    /// The wizard's screen is left for the normal one (`Effect::ShowAlone`) until a key.
+    pub(super) alone: bool,
+}
+
+/// Send a message for the wizard from a background task.
+pub(crate) fn post(tx: &UnboundedSender<Inbound>, msg: Msg) {
+    let _ = tx.send(Inbound::Msg(msg));
+}
+
+impl Runtime {
+    /// The key pair made for `name` earlier when there is one (unless `fresh`), else a new one.
+    pub(crate) fn generate_key(&self, request: u64, name: String, fresh: bool) {
+        use crate::profile::jwt_key;
+        let (dir, tx) = (self.profiles.dir().join("keys"), self.tx.clone());
+        tokio::task::spawn_blocking(move || {
+            let found = if fresh {
+                None
+            } else {
+                jwt_key::existing(&dir, &name)
+            };
+            let reused = found.is_some();
+            let msg = match found
+                .map(Ok)
+                .unwrap_or_else(|| jwt_key::generate_new(&dir, &name))
+            {
+                Ok(g) => Msg::KeyGenerated {
+                    request,
+                    key: generated_key(g, reused),
+                },
+                Err(e) => Msg::Failed {
+                    request,
+                    problem: Problem::new(e.to_string()),
+                },
+            };
+            post(&tx, msg);
+        });
+    }
+
+    /// The certificate beside `key_file`, shown again.
+    pub(crate) fn show_certificate(&self, request: u64, key_file: std::path::PathBuf) {
+        use crate::profile::jwt_key;
+        let tx = self.tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let found = jwt_key::certificate_for(&key_file).and_then(|crt| {
+                let pem = std::fs::read_to_string(&crt).ok()?;
+                Some(jwt_key::Generated {
+                    valid: jwt_key::validity(&pem),
+                    key_file: key_file.clone(),
+                    certificate_file: crt,
+                    certificate_pem: pem,
+                })
+            });
+            let msg = match found {
+                Some(g) => Msg::KeyGenerated {
+                    request,
+                    key: generated_key(g, true),
+                },
+                None => Msg::Failed {
+                    request,
+                    problem: Problem::new(format!(
+                        "No certificate beside {}: keep it there as {} to see it here, or empty the key file field to make a new pair.",
+                        key_file.display(),
+                        key_file.with_extension("crt").display()
+                    )),
+                },
+            };
+            post(&tx, msg);
+        });
+    }
+
+    /// Load a saved connection for re-authentication. Secrets that cannot be opened are no
+    /// reason to refuse: the wizard says why and asks for every value.
+    pub(crate) fn load(&self, request: u64, name: String) {
+        let (profiles, tx) = (self.profiles.clone(), self.tx.clone());
+        tokio::spawn(async move {
+            let retry = || Retry::Load { name: name.clone() };
+            let msg = match crate::connect::reauth::load(&profiles, &name).await {
+                Ok((mut loaded, secrets_error)) => {
+                    match secrets_error.map(|e| problem(&e, retry())) {
+                        Some(p) if p.retry.is_some() => Msg::Failed {
+                            request,
+                            problem: p,
+                        },
+                        said => {
+                            loaded.secrets_problem = said
+                                .map(|p| p.message.lines().next().unwrap_or_default().to_string());
+                            Msg::ConnectionLoaded {
+                                request,
+                                loaded: Box::new(loaded),
+                            }
+                        }
+                    }
+                }
+                Err(LoadError::Profile(e)) => Msg::Failed {
+                    request,
+                    problem: problem(&e, retry()),
+                },
+                Err(e @ LoadError::LoginUrl(_)) => Msg::Failed {
+                    request,
+                    problem: Problem::new(e.to_string()),
+                },
+            };
+            post(&tx, msg);
+        });
+    }
+
+    /// Delete a saved connection and its secrets together.
+    pub(crate) fn remove(&self, request: u64, name: String, revoke: bool) {
+        use crate::connect::remove::RemoveError;
+        let (profiles, tx) = (self.profiles.clone(), self.tx.clone());
+        tokio::spawn(async move {
+            // As `sfconnect remove` does: the token revoked, the key pair made for it deleted.
+            let removed = crate::connect::remove::remove(&profiles, &name, revoke).await;
+            let retry = Retry::Remove {
+                name: name.clone(),
+                revoke,
+            };
+            let msg = match removed {
+                Ok(removal) => Msg::Removed {
+                    request,
+                    message: removed_message(&name, &removal),
+                },
+                Err(RemoveError::Profile(e)) => Msg::Failed {
+                    request,
+                    problem: problem(&e, retry),
+                },
+                // A passphrase the store needs is asked for, then the removal tried again.
+                Err(RemoveError::CannotRevoke { source, .. }) if needs_passphrase(&source) => {
+                    Msg::Failed {
+                        request,
+                        problem: problem(&source, retry),
+                    }
+                }
+                Err(RemoveError::CannotRevoke { source, .. }) => Msg::Failed {
+                    request,
+                    problem: Problem::new(format!(
+                        "'{name}' was not removed: its secrets cannot be opened to revoke its token ({}). Restore what they need (the key file, the passphrase, the keyring), or remove it with x then k, which keeps the token valid.",
+                        source.to_string().lines().next().unwrap_or_default()
+                    )),
+                },
+            };
+            post(&tx, msg);
+        });
+    }
+
+    /// Revoke the refresh token the save `request` replaced, as `login --revoke-old` does.
+    pub(crate) fn revoke_previous(&mut self, request: u64) {
+        use crate::connect::remove::Revocation;
+        let Some((_, previous)) = self.previous.take_if(|(r, _)| *r == request) else {
+            return;
+        };
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let message = match crate::connect::save::revoke_previous(&previous).await {
+                Revocation::Failed(e) => format!(
+                    "The previous refresh token could not be revoked ({e}): it stays valid until it expires; revoke it in Setup > Connected Apps OAuth Usage."
+                ),
+                _ => "The previous refresh token was revoked at Salesforce.".to_string(),
+            };
+            post(&tx, Msg::PreviousRevoked { request, message });
+        });
+    }
+
+    /// Save what a passing test verified, the same way `sfconnect login` does.
+    pub(crate) fn save(
+        &self,
+        request: u64,
+        verified: Arc<Verified>,
+        store: crate::profile::StoreKind,
+        old: Option<crate::profile::SecretBundle>,
+        replace: Replace,
+    ) {
+        let (profiles, tx) = (self.profiles.clone(), self.tx.clone());
+        tokio::spawn(async move {
+            let saved = async {
+                let store = open_store(&profiles, store).await?;
+                save(&profiles, store, &verified, old.as_ref(), replace).await
+            }
+            .await;
+            let msg = match saved {
+                Ok(report) => Msg::Saved {
+                    request,
+                    previous_token: report.previous.is_some_and(|previous| {
+                        tx.send(Inbound::PreviousKept { request, previous }).is_ok()
+                    }),
+                    message: format!(
+                        "{} '{}'. Secrets are in: {}.",
+                        if report.replaced {
+                            "Re-authenticated"
+                        } else {
+                            "Saved connection"
+                        },
+                        report.name,
+                        report.store
+                    ),
+                },
+                Err(e) => Msg::Failed {
+                    request,
+                    problem: problem(&e, Retry::Save),
+                },
+            };
+            post(&tx, msg);
+        });
+    }
+
+    pub(crate) fn stand_in(&self, request: u64, what: StandIn) {
+        let (http, tx) = (self.http.clone(), self.tx.clone());
+        let paste = self
+            .paste
+            .as_ref()
+            .filter(|(r, _)| *r == request)
+            .map(|(_, p)| p.clone());
+        tokio::spawn(async move {
+            let result = match crate::connect::assist::stand_in(&http, what, paste).await {
+                Ok((done, Some(refresh_token))) => {
+                    post(
+                        &tx,
+                        Msg::TokenIssued {
+                            request,
+                            refresh_token,
+                        },
+                    );
+                    Ok(done)
+                }
+                Ok((done, None)) => Ok(done),
+                Err(e) => Err(e),
+            };
+            post(&tx, Msg::StoodIn { request, result });
+        });
+    }
+
+    pub(crate) fn carry_out(&mut self, effect: Effect) -> Option<()> {
+        match effect {
+            Effect::StartCheck {
+                request,
+                name,
+                draft,
+            } => self.start_check(request, name, *draft),
+            Effect::TestSaved { request, name } => self.test_saved(request, name),
+            Effect::CancelCheck => self.cancel(),
+            Effect::StartAuthorize {
+                request,
+                flow,
+                login_url,
+                client_id,
+                client_secret,
+                port,
+            } => self.start_authorize(
+                request,
+                flow,
+                login_url,
+                ClientApp {
+                    client_id,
+                    client_secret,
+                },
+                port,
+            ),
+            Effect::PasteRedirect { text } => {
+                use secrecy::ExposeSecret;
+                if let Some((_, tx)) = &self.paste {
+                    let _ = tx.send(Received::Pasted(text.expose_secret().to_string()));
+                }
+            }
+            Effect::GenerateKey {
+                request,
+                name,
+                fresh,
+            } => self.generate_key(request, name, fresh),
+            Effect::ShowCertificate { request, key_file } => {
+                self.show_certificate(request, key_file)
+            }
+            Effect::CopySecret { value, generation } => {
+                use secrecy::ExposeSecret;
+                use std::io::Write;
+                if stdout().is_terminal() {
+                    let sequence =
+                        secrecy::zeroize::Zeroizing::new(clipboard_sequence(value.expose_secret()));
+                    let _ = write!(stdout(), "{}", sequence.as_str());
+                    let _ = stdout().flush();
+                }
+                self.copied = Some(crate::connect::clipboard::Fingerprint::of(&value));
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    tokio::time::sleep(crate::wizard::handoff::CLEAR_AFTER).await;
+                    post(&tx, Msg::ClipboardExpired { generation });
+                });
+            }
+            Effect::ShowAlone { text } => {
+                use std::io::Write;
+                if stdout().is_terminal() {
+                    let mut out = stdout();
+                    let _ = crossterm::execute!(out, crossterm::terminal::LeaveAlternateScreen);
+                    let _ = write!(
+                        out,
+                        "\r\n{text}\r\n\r\nThat is one line, however the terminal wraps it: select it with the mouse. Press any key to go back to sfconnect.\r\n"
+                    );
+                    let _ = out.flush();
+                    self.alone = true;
+                }
+            }
+            Effect::ClearClipboard => {
+                use std::io::Write;
+                if stdout().is_terminal() {
+                    let _ = write!(stdout(), "{}", crate::connect::clipboard::CLEAR_SEQUENCE);
+                    let _ = stdout().flush();
+                }
+                if let Some(copied) = self.copied.take() {
+                    tokio::task::spawn_blocking(move || {
+                        crate::connect::clipboard::forget_in_tmux(&copied)
+                    });
+                }
+            }
+            Effect::Copy { value } => {
+                use std::io::Write;
+                if stdout().is_terminal() {
+                    let _ = write!(stdout(), "{}", clipboard_sequence(&value));
+                    let _ = stdout().flush();
+                }
+            }
+            Effect::StandIn { request, what } => self.stand_in(request, what),
+            Effect::Save {
+                request,
+                verified,
+                store,
+                old,
+                replace,
+            } => self.save(request, verified, store, old, replace),
+            Effect::LoadConnection { request, name } => self.load(request, name),
+            Effect::RemoveConnection {
+                request,
+                name,
+                revoke,
+            } => self.remove(request, name, revoke),
+            Effect::RevokePrevious { request } => self.revoke_previous(request),
+            Effect::UsePassphrase { passphrase } => self.profiles.set_passphrase(Some(passphrase)),
+            Effect::ReloadConnections => post(
+                &self.tx,
+                Msg::ConnectionsLoaded(connection_rows(&self.profiles)),
+            ),
+            Effect::Quit => return None,
+        }
+        Some(())
+    }
+}
+
+fn generated_key(g: crate::profile::jwt_key::Generated, reused: bool) -> GeneratedKey {
+    GeneratedKey {
+        key_file: g.key_file,
+        certificate_file: g.certificate_file,
+        certificate_pem: g.certificate_pem,
+        valid: g.valid,
+        reused,
+    }
+}
+
+/// The rows of the home screen, from what is saved now.
+pub fn connection_rows(profiles: &Profiles) -> Vec<crate::wizard::ConnectionRow> {
+    match profiles.config() {
+        Ok(config) => crate::wizard::screens::home::rows(&config, std::time::SystemTime::now()),
+        Err(_) => Vec::new(),
+    }
+}

@@ -1,0 +1,131 @@
+//! What is wrong with a saved connection, and what re-authenticating it asks.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Color;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::super::chrome::*;
+use super::super::theme::*;
+use crate::profile::Flow;
+use crate::wizard::App;
+
+/// The password's age, in words that agree with what is known to be wrong.
+pub(crate) fn password_age(days: u64, problem: Option<&str>) -> String {
+    let expired = problem.is_some_and(|p| p.contains("expired"));
+    match days {
+        0 => "The password was changed today (passwords expire after 90 days by default).".into(),
+        _ if expired && days < 90 => format!(
+            "The password was last changed {days} days ago: sooner than the default 90 days, so the org's password policy is shorter, or an admin expired it."
+        ),
+        _ => format!(
+            "The password was last changed {days} days ago (passwords expire after 90 days by default)."
+        ),
+    }
+}
+
+pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
+    let Some(loaded) = &app.reauth else {
+        return;
+    };
+    let asked: Vec<&str> = crate::wizard::methods::fields(loaded.draft.flow)
+        .iter()
+        .map(|f| f.label)
+        .collect();
+    let plan = crate::wizard::methods::reauth_plan(loaded.draft.flow);
+    let mut lines = vec![
+        Line::from(format!(
+            "'{}' · {} · {}",
+            loaded.name,
+            app.method().label,
+            loaded.draft.login_url
+        )),
+        Line::from(""),
+    ];
+    if let Some(problem) = &loaded.problem {
+        lines.push(Line::from(vec![
+            Span::raw("What is known to be wrong: "),
+            Span::styled(problem.clone(), style(look, Color::Yellow)),
+        ]));
+    }
+    if let Some(days) = loaded.password_age_days {
+        lines.push(Line::from(password_age(days, loaded.problem.as_deref())));
+    }
+    if loaded.draft.flow == Flow::Jwt {
+        let key = loaded
+            .draft
+            .key_file
+            .as_ref()
+            .map(|k| k.display().to_string())
+            .unwrap_or_default();
+        lines.push(Line::from(match &loaded.certificate {
+            Some((crt, Some(valid))) => format!(
+                "Certificate in use: {} (for the key {key}), {}.",
+                crt.display(),
+                valid.describe(std::time::SystemTime::now())
+            ),
+            Some((crt, None)) => format!(
+                "Certificate in use: {} (for the key {key}); its dates cannot be read.",
+                crt.display()
+            ),
+            None => format!(
+                "Key in use: {key}. No certificate is kept beside it, so its expiry is not known here: the app's page shows it."
+            ),
+        }));
+    }
+    if lines.len() > 2 {
+        lines.push(Line::from(""));
+    }
+    lines.extend([
+        Line::from(plan.why),
+        Line::from(""),
+        Line::from(plan.next),
+        Line::from(format!("The form asks for: {}.", asked.join(", "))),
+        match &loaded.secrets_problem {
+            Some(why) => Line::from(Span::styled(
+                format!("The saved secrets cannot be opened ({why}), so none are kept: type every value."),
+                style(look, Color::Yellow),
+            )),
+            None if crate::wizard::methods::fields(loaded.draft.flow)
+                .iter()
+                .any(|f| f.secret.is_some()) =>
+            {
+                Line::from("Leave a secret empty to keep its saved value; type only what changed.")
+            }
+            None => Line::from("Fields you leave as they are keep their saved values."),
+        },
+        Line::from(""),
+    ]);
+    if app.interactive() {
+        lines.push(Line::from(
+            "Log out of Salesforce in your browser first, so you log in as the integration user.",
+        ));
+    }
+    lines.extend([Line::from(
+        "The saved connection stays exactly as it is until the new credentials pass.",
+    )]);
+    // A login method Salesforce is retiring is said, and the move offered, for every method.
+    lines.push(Line::from(""));
+    let now = std::time::SystemTime::now();
+    for advisory in crate::connect::advisories::advisories(loaded.draft.flow, now) {
+        lines.push(Line::from(Span::styled(
+            format!("⚠ {}.", advisory.short),
+            style(look, Color::Yellow),
+        )));
+    }
+    // JWT bearer is the move to suggest, except to a connection that already uses it.
+    lines.push(Line::from(if loaded.draft.flow == crate::profile::Flow::Jwt {
+        "Press m to move it to another login method instead (client credentials, where no user context is needed); it keeps its name and settings."
+    } else {
+        "Press m to move it to another login method instead (JWT bearer suits an unattended integration); it keeps its name and settings."
+    }));
+    scrolled(
+        app,
+        frame,
+        area,
+        Paragraph::new(lines).wrap(Wrap { trim: true }),
+        outset(area),
+        look,
+    );
+}

@@ -1,0 +1,60 @@
+//! Where the secrets go.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Color;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::super::chrome::*;
+use super::super::theme::*;
+use crate::profile::StoreKind;
+use crate::wizard::App;
+
+pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
+    let options = vec![
+        "OS keyring (Keychain, Credential Manager, Secret Service): best on a desktop".to_string(),
+        "Encrypted file in the config dir: works over SSH, in cron and for services".to_string(),
+    ];
+    let selected = usize::from(app.store == StoreKind::File);
+    let mut lines = list(&options, selected, look);
+    if let Some(why) = &app.keyring_note {
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(
+            match app.store {
+                StoreKind::File => format!(
+                    "The OS keyring cannot work here ({why}), so the encrypted file is chosen."
+                ),
+                StoreKind::Keyring => format!(
+                    "The OS keyring cannot work here ({why}): press f for the encrypted file."
+                ),
+            },
+            style(look, Color::Yellow),
+        )));
+    }
+    // Not trimmed: the row not chosen keeps its indent.
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+/// What was saved, and this connection's own commands for what comes next.
+pub(crate) fn draw_done(app: &App, frame: &mut Frame, area: Rect, look: Look) {
+    scrolled(
+        app,
+        frame,
+        area,
+        Paragraph::new(
+            [
+                app.message.clone().unwrap_or_default(),
+                String::new(),
+                "Next:".into(),
+            ]
+            .into_iter()
+            .chain(app.next_steps().into_iter().map(|s| format!("- {s}")))
+            .map(Line::from)
+            .collect::<Vec<_>>(),
+        )
+        .wrap(Wrap { trim: true }),
+        unbordered(area),
+        look,
+    );
+}

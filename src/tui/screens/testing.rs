@@ -1,0 +1,77 @@
+//! The checks as they finish, each failure with its fix and Setup path.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Color;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::super::chrome::*;
+use super::super::theme::*;
+use crate::check::Status;
+use crate::profile::Ui;
+use crate::wizard::App;
+
+pub(crate) const SPINNER: &[&str] = &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
+    let mut lines = Vec::new();
+    for c in &app.checks {
+        lines.push(Line::from(vec![
+            mark(c.status, look),
+            Span::raw(format!(" {}: {}", c.title, c.detail)),
+        ]));
+        if matches!(c.status, Status::Fail | Status::Warn) {
+            fix_lines(c, app.ui, look, &mut lines);
+        }
+    }
+    // The verdict keeps its place at the bottom, however many lines the checks take.
+    let verdict = if app.running {
+        Line::from(format!("{} checking…", SPINNER[look.tick % SPINNER.len()]))
+    } else {
+        match app.passed {
+            Some(true) => Line::from(Span::styled(
+                "All required checks passed.",
+                style(look, Color::Green),
+            )),
+            Some(false) => Line::from(Span::styled(
+                "A check failed: fix what it says, then test again. Nothing was saved.",
+                style(look, Color::Red),
+            )),
+            None => Line::from(""),
+        }
+    };
+    let verdict = Paragraph::new(verdict).wrap(Wrap { trim: true });
+    let verdict_height = u16::try_from(verdict.line_count(area.width).clamp(1, 3)).unwrap_or(3);
+    let [checks, bottom] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(verdict_height)]).areas(area);
+    let text = Paragraph::new(lines).wrap(Wrap { trim: false });
+    scrolled(app, frame, checks, text, outset(area), look);
+    frame.render_widget(verdict, bottom);
+}
+
+/// A failed check's fix, with the Setup paths of the user interface chosen.
+pub(crate) fn fix_lines(
+    c: &crate::check::CheckResult,
+    ui: Ui,
+    look: Look,
+    lines: &mut Vec<Line<'static>>,
+) {
+    let fix = &c.fix;
+    if !fix.is_empty() {
+        lines.push(Line::from(Span::styled(
+            format!("   fix: {fix}"),
+            style(look, Color::Yellow),
+        )));
+    }
+    for path in c.setup {
+        let (name, route) = match ui {
+            Ui::Lightning => ("Lightning", path.lightning.to_string()),
+            Ui::Classic => ("Classic", path.classic_route()),
+        };
+        lines.push(Line::from(Span::styled(
+            format!("   {} ({name}): {route}", path.task),
+            style(look, Color::Yellow),
+        )));
+    }
+}

@@ -1,0 +1,87 @@
+//! The wizard's words for what the service reports: problems, removals, saves. The one place
+//! where the terminal face turns facts into sentences.
+
+use crate::profile::{ProfileError, StoreError};
+use crate::wizard::{Problem, Retry};
+
+/// Whether the file store needs its passphrase (missing or mistyped).
+pub(crate) fn needs_passphrase(e: &ProfileError) -> bool {
+    matches!(
+        e,
+        ProfileError::Store(
+            StoreError::PassphraseNeeded { .. } | StoreError::WrongPassphrase { .. }
+        )
+    )
+}
+
+/// A problem in words for the wizard; a passphrase the file store needs makes it retryable.
+pub(crate) fn problem(e: &ProfileError, retry: Retry) -> Problem {
+    let needs_passphrase = needs_passphrase(e);
+    Problem {
+        message: match e {
+            ProfileError::Store(StoreError::PassphraseNeeded { path }) => {
+                format!("{} is protected by a passphrase.", path.display())
+            }
+            ProfileError::Store(StoreError::WrongPassphrase { path }) => format!(
+                "That passphrase does not open {}; nothing was changed. Type it again.",
+                path.display()
+            ),
+            // The command line's advice names flags; the wizard names its own keys.
+            ProfileError::Store(StoreError::KeyringUnavailable { reason }) => keyring_advice(
+                &retry,
+                &format!("the OS keyring is not available here: {reason}"),
+            ),
+            ProfileError::Store(StoreError::KeyringTimeout(after)) => keyring_advice(
+                &retry,
+                &format!(
+                    "the OS keyring did not answer within {} seconds; it may be locked behind a prompt nobody can see",
+                    after.as_secs()
+                ),
+            ),
+            ProfileError::Store(StoreError::KeyringFailed(why)) => {
+                keyring_advice(&retry, &format!("the OS keyring refused: {why}"))
+            }
+            ProfileError::ChangedMeanwhile(name) => format!(
+                "Not saved: another sfconnect saved '{name}' while this test ran, and what it saved is kept. To save this one as well, go back (Esc) to the name and choose another; everything typed is kept."
+            ),
+            _ => e.to_string(),
+        },
+        retry: needs_passphrase.then_some(retry),
+    }
+}
+
+/// What to do when the keyring fails: on the save screen, the encrypted file is one key away.
+pub(crate) fn keyring_advice(retry: &Retry, what: &str) -> String {
+    match retry {
+        Retry::Save => format!(
+            "Not saved: {what}. Press f to save to the encrypted file instead (it works over SSH and for unattended jobs), then Enter."
+        ),
+        _ => format!("{what}. Unlock the keyring, then try again."),
+    }
+}
+
+/// What the home screen says after a removal.
+pub(crate) fn removed_message(name: &str, removal: &crate::connect::remove::Removal) -> String {
+    use crate::connect::remove::Revocation;
+    let mut said = match &removal.secrets_left {
+        None => format!("Removed '{name}' and its secrets."),
+        Some((store, why)) => format!(
+            "Removed '{name}', but not its secrets in the {} store ({why}): they are deleted the next time sfconnect opens that store.",
+            store.as_str()
+        ),
+    };
+    match &removal.revocation {
+        Revocation::Revoked => said.push_str(" Its token was revoked at Salesforce."),
+        Revocation::Failed(e) => said.push_str(&format!(
+            " Its token could not be revoked ({e}): it stays valid until it expires or an admin revokes it."
+        )),
+        Revocation::Skipped | Revocation::NoToken | Revocation::AlreadyInvalid => {}
+    }
+    if let Some((key, _)) = &removal.key_pair {
+        said.push_str(&format!(
+            " Its key pair ({}) was deleted: remove the certificate from the app too.",
+            key.display()
+        ));
+    }
+    said
+}

@@ -1,0 +1,81 @@
+//! How things look: colour only where allowed, and ASCII where the locale is not UTF-8.
+
+use ratatui::style::{Color, Style};
+use ratatui::text::Span;
+
+use crate::check::Status;
+
+/// Drawing options decided by the runtime.
+#[derive(Debug, Clone, Copy)]
+pub struct Look {
+    pub colour: bool,
+    /// Spinner frame while checks run.
+    pub tick: usize,
+    /// The terminal's locale is not UTF-8: draw with ASCII only.
+    pub ascii: bool,
+}
+
+/// Whether the locale names a character set other than UTF-8 ("C", "POSIX", ISO-8859-1…).
+/// With no locale set at all, UTF-8 is assumed, as most terminals use it.
+pub fn ascii_locale(var: impl Fn(&str) -> Option<String>) -> bool {
+    let locale = ["LC_ALL", "LC_CTYPE", "LANG"]
+        .into_iter()
+        .find_map(|name| var(name).filter(|v| !v.is_empty()));
+    locale.is_some_and(|l| {
+        let l = l.to_ascii_lowercase();
+        !(l.contains("utf-8") || l.contains("utf8"))
+    })
+}
+
+/// Replace every cell's non-ASCII symbol with an ASCII one of the same width.
+pub(crate) fn asciify(buffer: &mut ratatui::buffer::Buffer, tick: usize) {
+    for cell in buffer.content.iter_mut() {
+        let symbol = cell.symbol();
+        if symbol.is_ascii() {
+            continue;
+        }
+        let c = symbol.chars().next().unwrap_or(' ');
+        let ascii = match c {
+            '─' | '━' | '═' => "-",
+            '│' | '┃' | '║' | '▏' => "|",
+            '┌' | '┐' | '└' | '┘' | '├' | '┤' | '┬' | '┴' | '┼' => "+",
+            '▶' | '›' => ">",
+            '✓' => "+",
+            '✗' => "x",
+            '⚠' => "!",
+            'ℹ' => "i",
+            '☐' => "o",
+            '•' => "*",
+            '·' => "-",
+            '…' => ".",
+            '×' => "x",
+            '↑' => "^",
+            '↓' => "v",
+            '←' => "<",
+            '→' => ">",
+            '█' => "#",
+            '▀' | '▄' => ":",
+            '\u{2800}'..='\u{28ff}' => ["|", "/", "-", "\\"][tick % 4],
+            _ => "?",
+        };
+        cell.set_symbol(ascii);
+    }
+}
+
+pub(crate) fn style(look: Look, colour: Color) -> Style {
+    if look.colour {
+        Style::new().fg(colour)
+    } else {
+        Style::new()
+    }
+}
+
+pub(crate) fn mark(status: Status, look: Look) -> Span<'static> {
+    let (text, colour) = match status {
+        Status::Pass => ("✓", Color::Green),
+        Status::Warn => ("⚠", Color::Yellow),
+        Status::Fail => ("✗", Color::Red),
+        Status::Skip => ("-", Color::DarkGray),
+    };
+    Span::styled(text, style(look, colour))
+}
