@@ -135,18 +135,18 @@ pub(crate) fn list<'a>(items: &[String], selected: usize, look: Look) -> Vec<Lin
 
 pub(crate) fn hints(app: &App) -> String {
     let demo = app.demo_url.is_some();
-    let failed = app.authorizing.as_ref().is_some_and(|a| a.failed.is_some());
+    let failed = app.authorizing().is_some_and(|a| a.failed.is_some());
     let jwt = app.method().flow == Flow::Jwt;
-    let hint = match app.screen {
-        Screen::Authorize if failed => "Enter try again · Esc back to the form",
-        Screen::Authorize if app.method().flow == Flow::Device && demo => {
+    let hint = match &app.screen {
+        Screen::Authorize(_) if failed => "Enter try again · Esc back to the form",
+        Screen::Authorize(_) if app.method().flow == Flow::Device && demo => {
             "F3 demo: approve the code · y copy the link · Esc cancel"
         }
-        Screen::Authorize if app.method().flow == Flow::Device => "y copy the link · Esc cancel",
-        Screen::Authorize if demo => {
+        Screen::Authorize(_) if app.method().flow == Flow::Device => "y copy the link · Esc cancel",
+        Screen::Authorize(_) if demo => {
             "paste the address · Enter use it · F5 copy the address · F3 demo: log in · Esc cancel"
         }
-        Screen::Authorize => {
+        Screen::Authorize(_) => {
             "paste the address · Enter use it · F5 copy the address · F2 reveal · Esc cancel"
         }
         Screen::Certificate if demo => {
@@ -157,7 +157,7 @@ pub(crate) fn hints(app: &App) -> String {
         Screen::Home => {
             "↑↓ choose · t test · r re-auth · h hand-off · x remove · n new · ? help · q quit"
         }
-        Screen::Name => "type a name · Enter next · Esc back · Ctrl-C quit",
+        Screen::Name { .. } => "type a name · Enter next · Esc back · Ctrl-C quit",
         Screen::Environment if app.environment == app.environments().len() - 1 => {
             "type the My Domain URL · ↑↓ choose · Enter next · Esc back · F1 help"
         }
@@ -173,26 +173,28 @@ pub(crate) fn hints(app: &App) -> String {
             "Tab next field · F4 certificate · Enter test · Esc back · F1 help"
         }
         Screen::Credentials => "Tab next field · F2 reveal · paste works · Enter test · Esc back",
-        Screen::Testing if app.running => "Esc cancel",
-        Screen::Testing if app.testing_saved && app.passed == Some(false) => {
+        Screen::Testing(run) if run.running => "Esc cancel",
+        Screen::Testing(run) if run.saved.is_some() && run.passed == Some(false) => {
             "r re-authenticate · Enter back to connections"
         }
-        Screen::Testing if app.testing_saved => "Enter back to connections",
-        Screen::Testing if app.passed == Some(true) => {
+        Screen::Testing(run) if run.saved.is_some() => "Enter back to connections",
+        Screen::Testing(run) if run.passed == Some(true) => {
             "Enter save · r test again · Esc fix a field"
         }
-        Screen::Testing if jwt => "r test again · F4 certificate · Esc fix a field",
-        Screen::Testing => "r test again · Esc fix a field",
-        Screen::Save if app.saving => "Saving… · Esc back",
-        Screen::Save => "k keyring · f encrypted file · Enter save · Esc back",
-        Screen::Done if app.previous_token => {
+        Screen::Testing(_) if jwt => "r test again · F4 certificate · Esc fix a field",
+        Screen::Testing(_) => "r test again · Esc fix a field",
+        Screen::Save(step) if step.saving => "Saving… · Esc back",
+        Screen::Save(_) => "k keyring · f encrypted file · Enter save · Esc back",
+        Screen::Done(saved) if saved.previous_token => {
             "h hand-off · v revoke the old token · Enter connections · q quit"
         }
-        Screen::Done => "h hand-off: copy values into the integration · Enter connections · q quit",
+        Screen::Done(_) => {
+            "h hand-off: copy values into the integration · Enter connections · q quit"
+        }
         Screen::Reauth => "Enter continue · m move to another method · Esc back",
-        Screen::Handoff => "↑↓ choose · F2 reveal · Enter/y copy · Esc back",
+        Screen::Handoff(_) => "↑↓ choose · F2 reveal · Enter/y copy · Esc back",
         Screen::ConfirmRemove => "y remove and revoke · k remove, keep token · other keys cancel",
-        Screen::Passphrase => "type the passphrase · F2 reveal · Enter use it · Esc cancel",
+        Screen::Passphrase(_) => "type the passphrase · F2 reveal · Enter use it · Esc cancel",
     };
     hint.to_string()
 }
@@ -253,28 +255,23 @@ pub(crate) fn help(app: &App, frame: &mut Frame, look: Look) {
 }
 
 pub(crate) fn title(app: &App) -> String {
-    let step = match app.screen {
+    let step = match &app.screen {
         Screen::Home => return "Saved connections".into(),
-        Screen::Testing => {
-            let name = if app.testing_saved {
-                app.selected_connection().unwrap_or_default()
-            } else {
-                app.name.text().to_string()
-            };
+        Screen::Testing(run) => {
+            let name = run.saved.as_deref().unwrap_or(app.name.text());
             return format!("Testing '{name}'");
         }
-        Screen::Save => return "Save: where should the secrets live?".into(),
-        Screen::Done => return "Saved".into(),
+        Screen::Save(_) => return "Save: where should the secrets live?".into(),
+        Screen::Done(_) => return "Saved".into(),
         Screen::ConfirmRemove => return "Remove a connection".into(),
-        Screen::Passphrase => return "Passphrase for the secrets file".into(),
-        Screen::Handoff => {
-            let name = app.handoff.as_ref().map(|h| h.name.as_str()).unwrap_or("");
-            return format!("Hand-off: '{name}' into the integration's form");
+        Screen::Passphrase(_) => return "Passphrase for the secrets file".into(),
+        Screen::Handoff(h) => {
+            return format!("Hand-off: '{}' into the integration's form", h.name);
         }
-        Screen::Authorize if app.method().flow == Flow::Device => "log in with a device code",
-        Screen::Authorize => "log in with a browser",
+        Screen::Authorize(_) if app.method().flow == Flow::Device => "log in with a device code",
+        Screen::Authorize(_) => "log in with a browser",
         Screen::Certificate => "JWT bearer certificate",
-        Screen::Name => "name",
+        Screen::Name { .. } => "name",
         Screen::Environment => "where is the org?",
         Screen::Method => "how to log in",
         Screen::Prerequisites => "before you start",

@@ -90,7 +90,7 @@ pub async fn run_loop<B: Backend>(
                     None
                 }
             },
-            _ = ticker.tick(), if app.running || app.authorizing.is_some() || app.saving => {
+            _ = ticker.tick(), if app.animating() => {
                 tick += 1;
                 None
             }

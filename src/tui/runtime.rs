@@ -15,7 +15,7 @@ use crate::connect::web_login::{Pasted, Received, clipboard_sequence};
 use crate::profile::Profiles;
 use crate::salesforce::Http;
 use crate::salesforce::oauth::ClientApp;
-use crate::wizard::{Effect, GeneratedKey, Msg, Problem, Retry, StandIn};
+use crate::wizard::{Effect, GeneratedKey, Msg, Problem, Purpose, Retry, StandIn};
 
 /// What background tasks send the runtime: a message for the wizard, or (a browser login
 /// being ready) where pasted addresses go, which the runtime keeps for itself.
@@ -118,10 +118,13 @@ impl Runtime {
 
     /// Load a saved connection for re-authentication. Secrets that cannot be opened are no
     /// reason to refuse: the wizard says why and asks for every value.
-    pub(crate) fn load(&self, request: u64, name: String) {
+    pub(crate) fn load(&self, request: u64, name: String, purpose: Purpose) {
         let (profiles, tx) = (self.profiles.clone(), self.tx.clone());
         tokio::spawn(async move {
-            let retry = || Retry::Load { name: name.clone() };
+            let retry = || Retry::Load {
+                name: name.clone(),
+                purpose,
+            };
             let msg = match crate::connect::reauth::load(&profiles, &name).await {
                 Ok((mut loaded, secrets_error)) => {
                     match secrets_error.map(|e| problem(&e, retry())) {
@@ -135,6 +138,7 @@ impl Runtime {
                             Msg::ConnectionLoaded {
                                 request,
                                 loaded: Box::new(loaded),
+                                purpose,
                             }
                         }
                     }
@@ -199,13 +203,11 @@ impl Runtime {
         };
         let tx = self.tx.clone();
         tokio::spawn(async move {
-            let message = match crate::connect::save::revoke_previous(&previous).await {
-                Revocation::Failed(e) => format!(
-                    "The previous refresh token could not be revoked ({e}): it stays valid until it expires; revoke it in Setup > Connected Apps OAuth Usage."
-                ),
-                _ => "The previous refresh token was revoked at Salesforce.".to_string(),
+            let failed = match crate::connect::save::revoke_previous(&previous).await {
+                Revocation::Failed(e) => Some(e.to_string()),
+                _ => None,
             };
-            post(&tx, Msg::PreviousRevoked { request, message });
+            post(&tx, Msg::PreviousRevoked { request, failed });
         });
     }
 
@@ -226,21 +228,13 @@ impl Runtime {
             }
             .await;
             let msg = match saved {
-                Ok(report) => Msg::Saved {
+                Ok(mut report) => Msg::Saved {
                     request,
-                    previous_token: report.previous.is_some_and(|previous| {
+                    // The replaced token stays here in the runtime, never in the wizard's state.
+                    previous_token: report.previous.take().is_some_and(|previous| {
                         tx.send(Inbound::PreviousKept { request, previous }).is_ok()
                     }),
-                    message: format!(
-                        "{} '{}'. Secrets are in: {}.",
-                        if report.replaced {
-                            "Re-authenticated"
-                        } else {
-                            "Saved connection"
-                        },
-                        report.name,
-                        report.store
-                    ),
+                    report,
                 },
                 Err(e) => Msg::Failed {
                     request,
@@ -373,7 +367,11 @@ impl Runtime {
                 old,
                 replace,
             } => self.save(request, verified, store, old, replace),
-            Effect::LoadConnection { request, name } => self.load(request, name),
+            Effect::LoadConnection {
+                request,
+                name,
+                purpose,
+            } => self.load(request, name, purpose),
             Effect::RemoveConnection {
                 request,
                 name,

@@ -2,7 +2,7 @@
 //! where the terminal face turns facts into sentences.
 
 use crate::profile::{ProfileError, StoreError};
-use crate::wizard::{Problem, Retry};
+use crate::wizard::{Problem, Retry, Saved};
 
 /// Whether the file store needs its passphrase (missing or mistyped).
 pub(crate) fn needs_passphrase(e: &ProfileError) -> bool {
@@ -82,6 +82,32 @@ pub(crate) fn removed_message(name: &str, removal: &crate::connect::remove::Remo
             " Its key pair ({}) was deleted: remove the certificate from the app too.",
             key.display()
         ));
+    }
+    said
+}
+
+/// What the Saved screen says the save did, and what revoking the token it replaced came to.
+pub(crate) fn saved(saved: &Saved) -> String {
+    let report = &saved.report;
+    let did = match saved.moved_to {
+        Some(flow) => format!(
+            "Moved '{}' to {}",
+            report.name,
+            crate::wizard::methods::METHODS
+                .iter()
+                .find(|m| m.flow == flow)
+                .map_or(flow.as_str(), |m| m.label)
+        ),
+        None if report.replaced => format!("Re-authenticated '{}'", report.name),
+        None => format!("Saved connection '{}'", report.name),
+    };
+    let mut said = format!("{did}. Secrets are in: {}.", report.store);
+    match &saved.revoked {
+        Some(None) => said.push_str(" The previous refresh token was revoked at Salesforce."),
+        Some(Some(why)) => said.push_str(&format!(
+            " The previous refresh token could not be revoked ({why}): it stays valid until it expires; revoke it in Setup > Connected Apps OAuth Usage."
+        )),
+        None => {}
     }
     said
 }

@@ -27,7 +27,7 @@ pub fn draw(app: &App, frame: &mut Frame, look: Look) {
     let said = app
         .message
         .as_deref()
-        .filter(|_| app.screen != Screen::Done)
+        .filter(|_| !matches!(app.screen, Screen::Done(_)))
         .map(|text| {
             Paragraph::new(Text::styled(text.to_string(), style(look, Color::Yellow)))
                 .wrap(Wrap { trim: true })
@@ -64,7 +64,7 @@ pub fn draw(app: &App, frame: &mut Frame, look: Look) {
     // a selection must not pick up `│` from wrapped lines.
     let block = if matches!(
         app.screen,
-        Screen::Authorize | Screen::Certificate | Screen::Done
+        Screen::Authorize(_) | Screen::Certificate | Screen::Done(_)
     ) {
         Block::new().borders(Borders::TOP | Borders::BOTTOM)
     } else {
@@ -73,23 +73,23 @@ pub fn draw(app: &App, frame: &mut Frame, look: Look) {
     .title(format!(" {} ", title(app)));
     let inner = block.inner(body);
     frame.render_widget(block, body);
-    match app.screen {
+    match &app.screen {
         Screen::Home => screens::home::draw(app, frame, inner, look),
-        Screen::Name => screens::name::draw(app, frame, inner),
+        Screen::Name { .. } => screens::name::draw(app, frame, inner),
         Screen::Environment => screens::environment::draw(app, frame, inner, look),
         Screen::Method => screens::method::draw(app, frame, inner, look),
         Screen::Prerequisites => screens::guide::draw_prerequisites(app, frame, inner, look),
         Screen::Guide => screens::guide::draw(app, frame, inner, look),
         Screen::Credentials => screens::credentials::draw(app, frame, inner, look),
-        Screen::Testing => screens::testing::draw(app, frame, inner, look),
-        Screen::Authorize => screens::authorize::draw(app, frame, inner, look),
+        Screen::Testing(run) => screens::testing::draw(app, run, frame, inner, look),
+        Screen::Authorize(a) => screens::authorize::draw(app, a, frame, inner, look),
         Screen::Certificate => screens::certificate::draw(app, frame, inner, look),
-        Screen::Save => screens::save::draw(app, frame, inner, look),
+        Screen::Save(_) => screens::save::draw(app, frame, inner, look),
         Screen::Reauth => screens::reauth::draw(app, frame, inner, look),
-        Screen::Handoff => screens::handoff::draw(app, frame, inner, look),
-        Screen::Passphrase => screens::passphrase::draw(app, frame, inner),
+        Screen::Handoff(h) => screens::handoff::draw(app, h, frame, inner, look),
+        Screen::Passphrase(asking) => screens::passphrase::draw(asking, frame, inner),
         Screen::ConfirmRemove => screens::remove::draw(app, frame, inner),
-        Screen::Done => screens::save::draw_done(app, frame, inner, look),
+        Screen::Done(saved) => screens::save::draw_done(app, saved, frame, inner, look),
     }
     if let Some(said) = said {
         frame.render_widget(said, message);

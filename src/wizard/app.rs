@@ -1,13 +1,8 @@
 //! The wizard's state: what every screen shares, and what the screen shown holds.
 
-use std::sync::Arc;
-
 use super::field::Field;
-use super::handoff;
 use super::methods::{self, METHODS};
-use super::{Authorizing, ConnectionRow, ENVIRONMENTS, GeneratedKey, Key, Loaded, Retry, Screen};
-use crate::check::CheckResult;
-use crate::connect::save::Verified;
+use super::{ConnectionRow, ENVIRONMENTS, GeneratedKey, Key, Loaded, Screen, TestRun};
 use crate::profile::{SecretBundle, StoreKind, Ui};
 
 pub struct App {
@@ -37,12 +32,7 @@ pub struct App {
     /// Secrets that need not be typed: a re-authenticated connection's saved ones, and the
     /// refresh token a browser or device login just brought.
     pub kept: SecretBundle,
-    /// The test under way was started with a new password and the saved security token.
-    pub tested_with_kept_token: bool,
     pub request: u64,
-    pub checks: Vec<CheckResult>,
-    pub running: bool,
-    pub passed: Option<bool>,
     pub store: StoreKind,
     pub message: Option<String>,
     pub help: bool,
@@ -54,24 +44,11 @@ pub struct App {
     /// A re-authentication that moves the connection to another login method (`m` on the
     /// re-authentication screen): the method's own setup guides, nothing of the old secrets.
     pub moving: bool,
-    /// The hand-off screen's values, while it is open.
-    pub handoff: Option<handoff::Handoff>,
-    /// The connection being loaded is for the hand-off, not a re-authentication.
-    pub handoff_after_load: bool,
     /// Counts copies of secrets, so that only the latest is cleared.
     pub clipboard_generation: u64,
-    /// What was just saved, while the Saved screen shows (its hand-off).
-    pub last_saved: Option<Arc<Verified>>,
-    /// The save replaced a refresh token that is still valid at Salesforce (the Saved screen
-    /// offers to revoke it).
-    pub previous_token: bool,
     /// Revoke a replaced refresh token as soon as the new credentials are saved
     /// (`reauth --revoke-old`).
     pub revoke_old: bool,
-    /// Set while testing a saved connection from the home screen.
-    pub testing_saved: bool,
-    /// A browser or device login under way.
-    pub authorizing: Option<Authorizing>,
     /// The key pair made for JWT bearer in this session.
     pub generated: Option<GeneratedKey>,
     /// Where this runs (SSH, no display, container) and which logins suit it.
@@ -81,19 +58,9 @@ pub struct App {
     pub command: String,
     /// Why the OS keyring cannot work here, when that is known before trying.
     pub keyring_note: Option<String>,
-    /// What the last passing test verified, until it is saved or tested again.
-    pub verified: Option<Arc<Verified>>,
-    /// The name screen has said the typed name is taken (Enter now re-authenticates it).
-    pub message_was_taken: bool,
     /// The form has said that a browser or device login without the consumer secret fails
     /// where the app requires it (Enter now goes on without it).
     pub warned_no_secret: bool,
-    /// A save under way (Enter on the save screen waits for it).
-    pub saving: bool,
-    /// The passphrase being typed, the screen to return to, and what to do then.
-    pub passphrase: Field,
-    pub passphrase_return: Screen,
-    pub retry: Option<Retry>,
 }
 
 impl App {
@@ -113,7 +80,7 @@ impl App {
         demo_url: Option<String>,
     ) -> Self {
         let screen = if connections.is_empty() {
-            Screen::Name
+            Screen::Name { taken_said: false }
         } else {
             Screen::Home
         };
@@ -139,11 +106,7 @@ impl App {
             spare: Vec::new(),
             focus: 0,
             kept: SecretBundle::default(),
-            tested_with_kept_token: false,
             request: 0,
-            checks: Vec::new(),
-            running: false,
-            passed: None,
             store,
             message: None,
             help: false,
@@ -151,25 +114,31 @@ impl App {
             help_scroll_max: std::cell::Cell::new(0),
             reauth: None,
             moving: false,
-            handoff: None,
-            handoff_after_load: false,
             clipboard_generation: 0,
-            last_saved: None,
-            previous_token: false,
             revoke_old: false,
-            testing_saved: false,
-            authorizing: None,
             generated: None,
             place_advice: None,
             command: "sfconnect".into(),
             keyring_note: None,
-            verified: None,
-            message_was_taken: false,
             warned_no_secret: false,
-            saving: false,
-            passphrase: Field::secret("Passphrase"),
-            passphrase_return: Screen::Home,
-            retry: None,
+        }
+    }
+
+    /// The test on screen, while the Testing screen shows.
+    pub fn test_run(&self) -> Option<&TestRun> {
+        match &self.screen {
+            Screen::Testing(run) => Some(run),
+            _ => None,
+        }
+    }
+
+    /// Something on screen moves while it waits: a test, a login, a save.
+    pub fn animating(&self) -> bool {
+        match &self.screen {
+            Screen::Testing(run) => run.running,
+            Screen::Authorize(_) => true,
+            Screen::Save(step) => step.saving,
+            _ => false,
         }
     }
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use super::field::Field;
 use super::methods::{self, CONSUMER_KEY, KEY_FILE, PASSWORD, SECURITY_TOKEN, USERNAME};
-use super::{App, Effect, Screen};
+use super::{App, Effect, Screen, TestRun};
 use crate::check::Status;
 use crate::profile::{Draft, key};
 use crate::salesforce::LoginUrl;
@@ -128,7 +128,6 @@ impl App {
                 secrets.set(name, value);
             }
         }
-        self.tested_with_kept_token = self.token_kept_with_new_password();
         Ok(Draft {
             flow: self.method().flow,
             login_url,
@@ -157,9 +156,9 @@ impl App {
     /// After a failed test, put the cursor in the field the failure names, its value
     /// selected so that typing or pasting replaces it; a login URL the method cannot use
     /// goes back to "where is the org?".
-    pub(crate) fn back_to_failure(&mut self) {
+    pub(crate) fn back_to_failure(&mut self, run: &TestRun) {
         use crate::salesforce::error::Cause::*;
-        let Some(cause) = self
+        let Some(cause) = run
             .checks
             .iter()
             .find(|c| c.status == Status::Fail)
@@ -172,7 +171,7 @@ impl App {
         let label = match cause {
             SecurityTokenRequired => SECURITY_TOKEN,
             InvalidLogin | AuthenticationFailure if token_empty => SECURITY_TOKEN,
-            InvalidLogin | AuthenticationFailure if self.tested_with_kept_token => SECURITY_TOKEN,
+            InvalidLogin | AuthenticationFailure if run.with_kept_token => SECURITY_TOKEN,
             InvalidLogin | AuthenticationFailure | PasswordExpired | PasswordLockout => PASSWORD,
             ClientIdInvalid | AppNotInstalled | ExternalClientAppNotInstalled => CONSUMER_KEY,
             ClientSecretInvalid | ClientSecretMissing => methods::CONSUMER_SECRET,
@@ -203,7 +202,8 @@ impl App {
     pub(crate) fn start_check(&mut self) -> Vec<Effect> {
         match self.submit() {
             Ok(draft) => {
-                self.begin_test();
+                let with_kept_token = self.token_kept_with_new_password();
+                self.begin_test(None, with_kept_token);
                 vec![Effect::StartCheck {
                     request: self.request,
                     name: self.name.text().to_string(),

@@ -21,7 +21,7 @@ impl App {
     /// The keys of the screen shown now, each with what it does there.
     pub fn screen_keys(&self) -> Vec<(&'static str, &'static str)> {
         let demo = self.demo_url.is_some();
-        let mut keys: Vec<(&str, &str)> = match self.screen {
+        let mut keys: Vec<(&str, &str)> = match &self.screen {
             Screen::Home => vec![
                 ("↑ ↓", "choose a connection"),
                 ("Enter / r", "re-authenticate the chosen connection"),
@@ -38,7 +38,7 @@ impl App {
                 ("n", "add a new connection"),
                 ("q", "quit"),
             ],
-            Screen::Name => vec![
+            Screen::Name { .. } => vec![
                 (
                     "Enter",
                     "use this name (a saved name offers its re-authentication)",
@@ -106,34 +106,34 @@ impl App {
                 ),
                 ("Esc", "back to the guides (the values are kept)"),
             ],
-            Screen::Testing if self.running => vec![("Esc", "stop the test")],
-            Screen::Testing if self.testing_saved && self.passed == Some(false) => vec![
+            Screen::Testing(run) if run.running => vec![("Esc", "stop the test")],
+            Screen::Testing(run) if run.saved.is_some() && run.passed == Some(false) => vec![
                 ("r", "re-authenticate this connection"),
                 ("Enter / Esc", "back to the connections"),
             ],
-            Screen::Testing if self.testing_saved => {
+            Screen::Testing(run) if run.saved.is_some() => {
                 vec![("Enter / Esc", "back to the connections")]
             }
-            Screen::Testing => {
+            Screen::Testing(run) => {
                 let mut k = vec![
                     ("↑ ↓", "scroll the results"),
                     ("r", "test again"),
                     ("Esc", "back to the form, at the field a failure names"),
                 ];
-                if self.passed == Some(true) {
+                if run.passed == Some(true) {
                     k.insert(0, ("Enter", "go on to save"));
                 } else if self.method().flow == Flow::Jwt {
                     k.push(("F4", "the certificate, to upload it again"));
                 }
                 k
             }
-            Screen::Save => vec![
+            Screen::Save(_) => vec![
                 ("k / f", "the OS keyring or the encrypted file"),
                 ("↑ ↓ / Tab", "switch between them"),
                 ("Enter", "save"),
                 ("Esc", "back to the results"),
             ],
-            Screen::Done => vec![
+            Screen::Done(_) => vec![
                 (
                     "h",
                     "the hand-off: copy each value into the integration's own form",
@@ -145,7 +145,7 @@ impl App {
                 ("Enter / Esc", "back to the connections"),
                 ("q", "quit"),
             ],
-            Screen::Handoff => vec![
+            Screen::Handoff(_) => vec![
                 ("↑↓", "choose a value"),
                 ("F2", "show or hide the chosen value"),
                 (
@@ -154,7 +154,7 @@ impl App {
                 ),
                 ("Esc", "back; the values are forgotten"),
             ],
-            Screen::Authorize if self.method().flow == Flow::Device => {
+            Screen::Authorize(_) if self.method().flow == Flow::Device => {
                 let mut k = vec![
                     ("y / F5", "copy the link (through the terminal, OSC 52)"),
                     ("Enter", "after a failure: try again"),
@@ -165,7 +165,7 @@ impl App {
                 }
                 k
             }
-            Screen::Authorize => {
+            Screen::Authorize(_) => {
                 let mut k = vec![
                     ("paste", "the address the browser ended on (or its code)"),
                     ("Enter", "use what was pasted; after a failure: try again"),
@@ -217,7 +217,7 @@ impl App {
                 ),
                 ("any other key", "keep the connection"),
             ],
-            Screen::Passphrase => vec![
+            Screen::Passphrase(_) => vec![
                 ("Enter", "open the secrets file"),
                 ("F2", "show or hide the passphrase"),
                 ("Esc", "cancel"),
@@ -233,8 +233,8 @@ impl App {
     /// A text field has the keys: letters type, `?` is a character.
     pub fn typing(&self) -> bool {
         match self.screen {
-            Screen::Name | Screen::Credentials | Screen::Passphrase => true,
-            Screen::Authorize => self.method().flow != Flow::Device,
+            Screen::Name { .. } | Screen::Credentials | Screen::Passphrase(_) => true,
+            Screen::Authorize(_) => self.method().flow != Flow::Device,
             Screen::Environment => self.uses_my_domain_field(),
             _ => false,
         }

@@ -12,40 +12,55 @@ pub mod screens;
 
 pub use app::App;
 use field::Field;
-pub use msg::{Effect, Key, Loaded, Msg, Problem, Retry};
+pub use msg::{Effect, Key, Loaded, Msg, Problem, Purpose, Retry};
 pub use screens::authorize::{Authorizing, StandIn};
 pub use screens::certificate::GeneratedKey;
 pub use screens::environment::ENVIRONMENTS;
-pub use screens::handoff;
+pub use screens::handoff::{self, Handoff};
 pub use screens::home::ConnectionRow;
+pub use screens::passphrase::Asking;
+pub use screens::save::{SaveStep, Saved};
+pub use screens::testing::TestRun;
 
 use crate::check::CheckEvent;
 pub use crate::connect::interactive::Prompt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The screen shown, with the state that only it has.
+#[derive(Debug)]
 pub enum Screen {
     Home,
-    Name,
+    /// `taken_said`: the screen has said the typed name is saved already (Enter now
+    /// re-authenticates it).
+    Name {
+        taken_said: bool,
+    },
     Environment,
     Method,
     /// What must be true in Salesforce before this method can work.
     Prerequisites,
     Guide,
     Credentials,
-    Testing,
-    Save,
-    Done,
+    Testing(TestRun),
+    Save(SaveStep),
+    Done(Saved),
     /// A browser login or device code under way.
-    Authorize,
+    Authorize(Authorizing),
     /// The certificate made for JWT bearer, with what to do with it.
     Certificate,
     /// Re-authentication: what is wrong with a saved connection and what will be asked.
     Reauth,
     ConfirmRemove,
     /// The encrypted secrets file needs its passphrase.
-    Passphrase,
+    Passphrase(Asking),
     /// The tested values, to copy one by one into the integration's own form.
-    Handoff,
+    Handoff(Handoff),
+}
+
+impl Screen {
+    /// Whether `other` is the same screen, whatever each holds.
+    pub fn same_as(&self, other: &Screen) -> bool {
+        std::mem::discriminant(self) == std::mem::discriminant(other)
+    }
 }
 
 /// Keys that edit the focused text field.
@@ -77,29 +92,28 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::KeyPressed(key) => on_key(app, key),
         Msg::Pasted(text) => {
-            match app.screen {
-                Screen::Name => app.name.insert(&text),
-                Screen::Environment if app.uses_my_domain_field() => app.my_domain.insert(&text),
+            let my_domain = app.uses_my_domain_field();
+            match &mut app.screen {
+                Screen::Name { .. } => app.name.insert(&text),
+                Screen::Environment if my_domain => app.my_domain.insert(&text),
                 Screen::Credentials => {
                     if let Some(f) = app.fields.get_mut(app.focus) {
                         f.insert(text.trim());
                     }
                 }
-                Screen::Authorize => {
-                    if let Some(a) = &mut app.authorizing {
-                        a.paste.insert(text.trim());
-                    }
-                }
+                Screen::Authorize(a) => a.paste.insert(text.trim()),
                 _ => {}
             }
             Vec::new()
         }
         Msg::CheckProgressed { request, event } if request == app.request => {
-            if let CheckEvent::Finished(mut result) = event {
-                if app.tested_with_kept_token {
+            if let (CheckEvent::Finished(mut result), Screen::Testing(run)) =
+                (event, &mut app.screen)
+            {
+                if run.with_kept_token {
                     screens::testing::say_the_token_was_reset(&mut result);
                 }
-                app.checks.push(result);
+                run.checks.push(result);
             }
             Vec::new()
         }
@@ -108,43 +122,43 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             ok,
             verified,
         } if request == app.request => {
-            app.running = false;
-            app.passed = Some(ok);
-            app.verified = verified;
+            if let Screen::Testing(run) = &mut app.screen {
+                run.running = false;
+                run.passed = Some(ok);
+                run.verified = verified;
+            }
             Vec::new()
         }
         Msg::CheckProgressed { .. } | Msg::CheckFinished { .. } => Vec::new(),
         Msg::Saved {
             request,
-            message,
+            report,
             previous_token,
         } if request == app.request => {
-            app.saving = false;
-            app.previous_token = previous_token;
             // Kept while the Saved screen shows, for its hand-off (`h`).
-            app.last_saved = app.verified.take();
-            // A move says where the connection went.
-            let message = match (&app.reauth, app.moving) {
-                (Some(loaded), true) => message.replacen(
-                    &format!("Re-authenticated '{}'", loaded.name),
-                    &format!("Moved '{}' to {}", loaded.name, app.method().label),
-                    1,
-                ),
-                _ => message,
+            let verified = match &mut app.screen {
+                Screen::Save(step) => step.run.verified.take(),
+                _ => None,
             };
-            app.message = Some(message);
-            app.screen = Screen::Done;
+            let moved_to = app.moving.then(|| app.method().flow);
+            app.message = None;
+            app.screen = Screen::Done(Saved {
+                report,
+                moved_to,
+                verified,
+                previous_token,
+                revoked: None,
+            });
             if previous_token && app.revoke_old {
                 return vec![Effect::RevokePrevious { request }];
             }
             Vec::new()
         }
-        Msg::PreviousRevoked { request, message } if request == app.request => {
-            app.previous_token = false;
-            app.message = Some(match app.message.take() {
-                Some(saved) => format!("{saved} {message}"),
-                None => message,
-            });
+        Msg::PreviousRevoked { request, failed } if request == app.request => {
+            if let Screen::Done(saved) = &mut app.screen {
+                saved.previous_token = false;
+                saved.revoked = Some(failed);
+            }
             Vec::new()
         }
         Msg::PreviousRevoked { .. } => Vec::new(),
@@ -153,11 +167,16 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.cursor = app.cursor.min(app.connections.len().saturating_sub(1));
             Vec::new()
         }
-        Msg::ConnectionLoaded { request, loaded } if request == app.request => {
-            if std::mem::take(&mut app.handoff_after_load) {
-                app.open_handoff(&loaded.name, &loaded.draft, None, Screen::Home);
-            } else {
-                app.begin_reauth(*loaded);
+        Msg::ConnectionLoaded {
+            request,
+            loaded,
+            purpose,
+        } if request == app.request => {
+            match purpose {
+                Purpose::HandOff => {
+                    app.open_handoff(&loaded.name, &loaded.draft, None, Screen::Home)
+                }
+                Purpose::Reauthenticate => app.begin_reauth(*loaded),
             }
             Vec::new()
         }
@@ -173,7 +192,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         // A save the user walked away from may still have landed: show what is saved now.
         Msg::Saved { .. } | Msg::Removed { .. } => vec![Effect::ReloadConnections],
         Msg::Failed { request, problem } if request == app.request => {
-            app.saving = false;
+            if let Screen::Save(step) = &mut app.screen {
+                step.saving = false;
+            }
             match problem.retry {
                 Some(retry) => app.ask_passphrase(retry, problem.message),
                 None => app.message = Some(problem.message),
@@ -186,13 +207,13 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 Prompt::Browser { url, .. } => vec![Effect::Copy { value: url.clone() }],
                 Prompt::Device { .. } => Vec::new(),
             };
-            if let Some(a) = &mut app.authorizing {
+            if let Screen::Authorize(a) = &mut app.screen {
                 a.prompt = Some(prompt);
             }
             effects
         }
         Msg::AuthorizeCountdown { request, left_secs } if request == app.request => {
-            if let Some(a) = &mut app.authorizing {
+            if let Screen::Authorize(a) = &mut app.screen {
                 a.left_secs = Some(left_secs);
             }
             Vec::new()
@@ -246,13 +267,17 @@ impl App {
         self.request += 1;
         let request = self.request;
         match retry {
-            Retry::Load { name } => {
+            Retry::Load { name, purpose } => {
                 // Opening the secrets can take a moment (a passphrase is slow to check).
                 self.message = Some(format!("Opening '{name}'…"));
-                vec![Effect::LoadConnection { request, name }]
+                vec![Effect::LoadConnection {
+                    request,
+                    name,
+                    purpose,
+                }]
             }
             Retry::Test { name } => {
-                self.begin_test();
+                self.begin_test(Some(name.clone()), false);
                 vec![Effect::TestSaved {
                     request: self.request,
                     name,
@@ -272,17 +297,17 @@ impl App {
 }
 
 fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
-    let before = app.screen;
+    let before = std::mem::discriminant(&app.screen);
     let effects = on_screen_key(app, key);
-    if app.screen != before {
+    let moved = std::mem::discriminant(&app.screen) != before;
+    if moved {
         app.scroll = 0;
         app.scroll_max.set(0);
     }
     // Leaving a screen abandons whatever it was waiting for: a late result carries the old
     // id and is dropped, unless the key itself started the next request.
-    if app.screen != before && !effects.iter().any(Effect::starts_request) {
+    if moved && !effects.iter().any(Effect::starts_request) {
         app.request += 1;
-        app.saving = false;
     }
     effects
 }
@@ -305,23 +330,35 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
         return Vec::new();
     }
     app.message = None;
-    match app.screen {
-        Screen::Home => screens::home::on_key(app, key),
-        Screen::Name => screens::name::on_key(app, key),
-        Screen::Environment => screens::environment::on_key(app, key),
-        Screen::Method => screens::method::on_key(app, key),
-        Screen::Prerequisites => screens::guide::on_prerequisites_key(app, key),
-        Screen::Guide => screens::guide::on_key(app, key),
-        Screen::Credentials => screens::credentials::on_key(app, key),
-        Screen::Testing => screens::testing::on_key(app, key),
-        Screen::Save => screens::save::on_key(app, key),
-        Screen::Done => screens::save::on_done_key(app, key),
-        Screen::Authorize => app.on_authorize_key(key),
-        Screen::Certificate => app.on_certificate_key(key),
-        Screen::Reauth => screens::reauth::on_key(app, key),
-        Screen::ConfirmRemove => screens::remove::on_key(app, key),
-        Screen::Passphrase => app.on_passphrase_key(key),
-        Screen::Handoff => app.on_handoff_key(key),
+    // A screen with state of its own gets it by value and puts it back when it stays; the
+    // login screen keeps its state in place (the copy and the demo's stand-in read it there).
+    match std::mem::replace(&mut app.screen, Screen::Home) {
+        Screen::Testing(run) => screens::testing::on_key(app, run, key),
+        Screen::Save(step) => screens::save::on_key(app, step, key),
+        Screen::Done(saved) => screens::save::on_done_key(app, saved, key),
+        Screen::Passphrase(asking) => screens::passphrase::on_key(app, asking, key),
+        Screen::Handoff(h) => screens::handoff::on_key(app, h, key),
+        shown => {
+            app.screen = shown;
+            match app.screen {
+                Screen::Home => screens::home::on_key(app, key),
+                Screen::Name { taken_said } => screens::name::on_key(app, taken_said, key),
+                Screen::Environment => screens::environment::on_key(app, key),
+                Screen::Method => screens::method::on_key(app, key),
+                Screen::Prerequisites => screens::guide::on_prerequisites_key(app, key),
+                Screen::Guide => screens::guide::on_key(app, key),
+                Screen::Credentials => screens::credentials::on_key(app, key),
+                Screen::Authorize(_) => app.on_authorize_key(key),
+                Screen::Certificate => app.on_certificate_key(key),
+                Screen::Reauth => screens::reauth::on_key(app, key),
+                Screen::ConfirmRemove => screens::remove::on_key(app, key),
+                Screen::Testing(_)
+                | Screen::Save(_)
+                | Screen::Done(_)
+                | Screen::Passphrase(_)
+                | Screen::Handoff(_) => Vec::new(),
+            }
+        }
     }
 }
 

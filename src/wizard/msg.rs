@@ -65,15 +65,16 @@ pub enum Msg {
     },
     Saved {
         request: u64,
-        message: String,
+        /// What the save did (its words are the face's to choose).
+        report: crate::connect::save::SaveReport,
         /// The connection held a refresh token the new credentials do not use: it stays valid
         /// at Salesforce until revoked (`v` on the Saved screen).
         previous_token: bool,
     },
-    /// The previous refresh token was revoked, or could not be (said in `message`).
+    /// The previous refresh token was revoked (`failed`: why it could not be).
     PreviousRevoked {
         request: u64,
-        message: String,
+        failed: Option<String>,
     },
     ConnectionsLoaded(Vec<ConnectionRow>),
     /// The clipboard copy `generation` has been there long enough: clear it, unless
@@ -85,6 +86,7 @@ pub enum Msg {
     ConnectionLoaded {
         request: u64,
         loaded: Box<Loaded>,
+        purpose: Purpose,
     },
     Removed {
         request: u64,
@@ -148,11 +150,21 @@ impl Problem {
     }
 }
 
+/// What a saved connection is loaded for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Re-authenticate it (or move it to another login method).
+    Reauthenticate,
+    /// Copy its saved values into an integration's own form.
+    HandOff,
+}
+
 /// What to do again after the passphrase is given.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Retry {
     Load {
         name: String,
+        purpose: Purpose,
     },
     Test {
         name: String,
@@ -191,6 +203,7 @@ pub enum Effect {
     LoadConnection {
         request: u64,
         name: String,
+        purpose: Purpose,
     },
     RemoveConnection {
         request: u64,

@@ -83,6 +83,17 @@ fn typed(app: &mut App, text: &str) {
     }
 }
 
+/// What the save of a new connection `name` reports.
+fn report(name: &str, store: &str) -> sfconnect::connect::save::SaveReport {
+    sfconnect::connect::save::SaveReport {
+        name: name.into(),
+        instance_url: "https://acme.my.salesforce.com".into(),
+        store: store.into(),
+        replaced: false,
+        previous: None,
+    }
+}
+
 fn new_app() -> App {
     App::new(Vec::new(), StoreKind::Keyring, None)
 }
@@ -336,7 +347,10 @@ fn credentials_testing_save_and_help() {
     keys(&mut app, &[Key::Char('?')]);
     snap_both(&mut app, "help");
     keys(&mut app, &[Key::Esc]);
-    app.passed = Some(true);
+    // The same results, as if they had passed: the Save screen follows.
+    if let sfconnect::wizard::Screen::Testing(run) = &mut app.screen {
+        run.passed = Some(true);
+    }
     keys(&mut app, &[Key::Enter]);
     snap_both(&mut app, "save");
 }
@@ -382,6 +396,7 @@ fn reauthentication_overview() {
         Msg::ConnectionLoaded {
             request,
             loaded: Box::new(loaded),
+            purpose: sfconnect::wizard::Purpose::Reauthenticate,
         },
     );
     let screen = snap_both(&mut app, "reauth");
@@ -429,6 +444,7 @@ fn reauth_of(flow: sfconnect::profile::Flow, problem: Option<&str>) -> App {
         Msg::ConnectionLoaded {
             request,
             loaded: Box::new(loaded),
+            purpose: sfconnect::wizard::Purpose::Reauthenticate,
         },
     );
     app
@@ -598,7 +614,17 @@ fn consumer_details_guide_in_both_interfaces_and_remove_confirmation() {
     );
     let request = home.request;
     home.name = sfconnect::wizard::field::Field::new("Connection name").with_value("prod");
-    update(&mut home, Msg::Saved { request, message: "Saved connection 'prod'. Secrets are in: encrypted file /home/u/.config/sfconnect/secrets.age.".into(), previous_token: false });
+    update(
+        &mut home,
+        Msg::Saved {
+            request,
+            report: report(
+                "prod",
+                "encrypted file /home/u/.config/sfconnect/secrets.age",
+            ),
+            previous_token: false,
+        },
+    );
     let done = snap_both(&mut home, "done");
     assert!(done.contains("`sfconnect token prod`"), "{done}");
     assert!(
@@ -632,7 +658,10 @@ fn the_saved_screen_gives_this_connections_commands() {
         &mut app,
         Msg::Saved {
             request,
-            message: "Saved connection 'demo-jwt'.".into(),
+            report: report(
+                "demo-jwt",
+                "encrypted file /tmp/sfconnect-demo-x1/secrets.age",
+            ),
             previous_token: false,
         },
     );

@@ -9,12 +9,9 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::super::chrome::*;
 use super::super::theme::*;
 use super::testing::{SPINNER, fix_lines};
-use crate::wizard::{App, Prompt};
+use crate::wizard::{App, Authorizing, Prompt};
 
-pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
-    let Some(a) = &app.authorizing else {
-        return;
-    };
+pub(crate) fn draw(app: &App, a: &Authorizing, frame: &mut Frame, area: Rect, look: Look) {
     let mut lines: Vec<Line<'static>> = Vec::new();
     let waiting = |what: &str| Line::from(format!("{} {what}", SPINNER[look.tick % SPINNER.len()]));
     match &a.prompt {

@@ -8,14 +8,11 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::super::chrome::*;
 use super::super::theme::*;
-use crate::wizard::App;
+use crate::wizard::{App, Handoff};
 
 /// The tested values, one per line, masked unless revealed; the selected one marked.
-pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
+pub(crate) fn draw(app: &App, h: &Handoff, frame: &mut Frame, area: Rect, look: Look) {
     use secrecy::ExposeSecret;
-    let Some(h) = &app.handoff else {
-        return;
-    };
     let mut lines = vec![
         Line::from(
             "The integration's own form asks for these (its Re-Authenticate or Settings screen). Copy one at a time and paste it there:",

@@ -4,13 +4,13 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use super::super::chrome::{editing, form_line};
-use crate::wizard::App;
+use crate::wizard::Asking;
 
-pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect) {
+pub(crate) fn draw(asking: &Asking, frame: &mut Frame, area: Rect) {
     form_line(
         frame,
         area,
         "The encrypted secrets file is protected by a passphrase. Type it to open the file (it is kept only while sfconnect runs):",
-        &editing(&app.passphrase),
+        &editing(&asking.field),
     );
 }

@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::super::chrome::*;
 use super::super::theme::*;
 use crate::profile::StoreKind;
-use crate::wizard::App;
+use crate::wizard::{App, Saved};
 
 pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
     let options = vec![
@@ -37,19 +37,19 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
 }
 
 /// What was saved, and this connection's own commands for what comes next.
-pub(crate) fn draw_done(app: &App, frame: &mut Frame, area: Rect, look: Look) {
+pub(crate) fn draw_done(app: &App, saved: &Saved, frame: &mut Frame, area: Rect, look: Look) {
     scrolled(
         app,
         frame,
         area,
         Paragraph::new(
             [
-                app.message.clone().unwrap_or_default(),
+                super::super::text::saved(saved),
                 String::new(),
                 "Next:".into(),
             ]
             .into_iter()
-            .chain(app.next_steps().into_iter().map(|s| format!("- {s}")))
+            .chain(app.next_steps(saved).into_iter().map(|s| format!("- {s}")))
             .map(Line::from)
             .collect::<Vec<_>>(),
         )

@@ -10,13 +10,13 @@ use super::super::chrome::*;
 use super::super::theme::*;
 use crate::check::Status;
 use crate::profile::Ui;
-use crate::wizard::App;
+use crate::wizard::{App, TestRun};
 
 pub(crate) const SPINNER: &[&str] = &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
-pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
+pub(crate) fn draw(app: &App, run: &TestRun, frame: &mut Frame, area: Rect, look: Look) {
     let mut lines = Vec::new();
-    for c in &app.checks {
+    for c in &run.checks {
         lines.push(Line::from(vec![
             mark(c.status, look),
             Span::raw(format!(" {}: {}", c.title, c.detail)),
@@ -26,10 +26,10 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
         }
     }
     // The verdict keeps its place at the bottom, however many lines the checks take.
-    let verdict = if app.running {
+    let verdict = if run.running {
         Line::from(format!("{} checking…", SPINNER[look.tick % SPINNER.len()]))
     } else {
-        match app.passed {
+        match run.passed {
             Some(true) => Line::from(Span::styled(
                 "All required checks passed.",
                 style(look, Color::Green),

@@ -52,11 +52,10 @@ impl App {
             }
         };
         self.request += 1;
-        self.authorizing = Some(Authorizing {
+        self.screen = Screen::Authorize(Authorizing {
             paste: Field::secret("Address the browser landed on (or the code)"),
             ..Authorizing::default()
         });
-        self.screen = Screen::Authorize;
         vec![Effect::StartAuthorize {
             request: self.request,
             flow: draft.flow,
@@ -71,7 +70,6 @@ impl App {
         match result {
             Ok(refresh) => {
                 self.kept.set(key::REFRESH_TOKEN, refresh);
-                self.authorizing = None;
                 self.start_check()
             }
             Err(mut failure) => {
@@ -81,7 +79,7 @@ impl App {
                     failure.detail = "The consumer secret was left empty, and the app requires it for this login (its 'Require Secret for Refresh Token Flow' is on, the default)".into();
                     failure.fix = "Esc back to the form, type the consumer secret (Manage Consumer Details shows it), then log in again".into();
                 }
-                if let Some(a) = &mut self.authorizing {
+                if let Screen::Authorize(a) = &mut self.screen {
                     a.failed = Some(failure);
                 }
                 Vec::new()
@@ -91,8 +89,8 @@ impl App {
 
     pub(crate) fn stand_in(&self) -> Option<StandIn> {
         let org = self.demo_url.clone()?;
-        match self.screen {
-            Screen::Authorize => match self.authorizing.as_ref()?.prompt.as_ref()? {
+        match &self.screen {
+            Screen::Authorize(a) => match a.prompt.as_ref()? {
                 Prompt::Browser { url, .. } => Some(StandIn::Browser { url: url.clone() }),
                 Prompt::Device { user_code, .. } => Some(StandIn::Device {
                     org,
@@ -117,16 +115,22 @@ impl App {
         }
     }
 
+    /// The login under way, while its screen shows.
+    pub fn authorizing(&self) -> Option<&Authorizing> {
+        match &self.screen {
+            Screen::Authorize(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// Keys on the login's screen. Its state stays in place: the demo's stand-in and the copy
+    /// read it from there.
     pub(crate) fn on_authorize_key(&mut self, key: Key) -> Vec<Effect> {
-        let failed = self
-            .authorizing
-            .as_ref()
-            .is_some_and(|a| a.failed.is_some());
+        let failed = self.authorizing().is_some_and(|a| a.failed.is_some());
         match key {
             Key::Esc => {
                 // Whatever the abandoned login still sends carries an old id and is dropped.
                 self.request += 1;
-                self.authorizing = None;
                 self.screen = Screen::Credentials;
                 return vec![Effect::CancelCheck];
             }
@@ -143,7 +147,7 @@ impl App {
             }
             Key::ShowAlone => {
                 if let Some(Prompt::Browser { url, .. }) =
-                    self.authorizing.as_ref().and_then(|a| a.prompt.as_ref())
+                    self.authorizing().and_then(|a| a.prompt.as_ref())
                 {
                     return vec![Effect::ShowAlone { text: url.clone() }];
                 }
@@ -158,7 +162,7 @@ impl App {
             }
             _ => {}
         }
-        let Some(a) = &mut self.authorizing else {
+        let Screen::Authorize(a) = &mut self.screen else {
             return Vec::new();
         };
         if !matches!(a.prompt, Some(Prompt::Browser { .. })) {
@@ -221,7 +225,7 @@ impl App {
 
     /// What the Authorize screen offers to copy: the address to open, or the device link.
     pub(crate) fn copyable(&self) -> Option<(&'static str, String)> {
-        match self.authorizing.as_ref()?.prompt.as_ref()? {
+        match self.authorizing()?.prompt.as_ref()? {
             Prompt::Browser { url, .. } => Some(("the address", url.clone())),
             Prompt::Device { complete, .. } => Some(("the link", complete.clone())),
         }

@@ -15,7 +15,7 @@ pub(crate) fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
             Ok(_) => app.screen = Screen::Method,
             Err(e) => app.message = Some(e),
         },
-        Key::Esc => app.screen = Screen::Name,
+        Key::Esc => app.screen = Screen::Name { taken_said: false },
         _ if editing(key) && app.uses_my_domain_field() => {
             app.my_domain.edit(key);
         }

@@ -8,6 +8,7 @@ use super::super::{App, Effect, Key, Screen, step};
 use crate::profile::{Draft, Flow, key};
 
 /// One value the integration's form asks for.
+#[derive(Debug)]
 pub struct Item {
     pub label: &'static str,
     pub value: SecretString,
@@ -16,6 +17,7 @@ pub struct Item {
 }
 
 /// The hand-off screen's state.
+#[derive(Debug)]
 pub struct Handoff {
     pub name: String,
     pub items: Vec<Item>,
@@ -23,7 +25,7 @@ pub struct Handoff {
     /// The selected value is shown (F2).
     pub revealed: bool,
     /// Where Esc returns: the Saved screen or the connections.
-    pub back: Screen,
+    pub back: Box<Screen>,
 }
 
 /// How long a copied value stays on the clipboard before it is cleared (where the terminal
@@ -90,7 +92,8 @@ pub fn items(draft: &Draft, instance_url: Option<&str>) -> Vec<Item> {
 }
 
 impl App {
-    /// The hand-off screen for `draft` (just tested, or loaded from what is saved).
+    /// The hand-off screen for `draft` (just tested, or loaded from what is saved); Esc shows
+    /// `back` again.
     pub(crate) fn open_handoff(
         &mut self,
         name: &str,
@@ -98,50 +101,46 @@ impl App {
         instance: Option<&str>,
         back: Screen,
     ) {
-        self.handoff = Some(Handoff {
+        self.message = None;
+        self.screen = Screen::Handoff(Handoff {
             name: name.to_string(),
             items: items(draft, instance),
             cursor: 0,
             revealed: false,
-            back,
+            back: Box::new(back),
         });
-        self.message = None;
-        self.screen = Screen::Handoff;
     }
+}
 
-    pub(crate) fn on_handoff_key(&mut self, key: Key) -> Vec<Effect> {
-        let Some(h) = &mut self.handoff else {
-            self.screen = Screen::Home;
-            return Vec::new();
-        };
-        match key {
-            Key::Up | Key::Down => {
-                step(&mut h.cursor, h.items.len(), key);
-                h.revealed = false;
-            }
-            Key::Reveal => h.revealed = !h.revealed,
-            Key::Enter | Key::Char('y') => {
-                if let Some(item) = h.items.get(h.cursor) {
-                    self.clipboard_generation += 1;
-                    self.message = Some(format!(
-                        "Copied the {} to the clipboard (through the terminal: over SSH too). Paste it into the integration's form; sfconnect asks the terminal to clear it in {} seconds (tmux keeps its own copy).",
-                        item.label.to_lowercase(),
-                        CLEAR_AFTER.as_secs()
-                    ));
-                    return vec![Effect::CopySecret {
-                        value: item.value.clone(),
-                        generation: self.clipboard_generation,
-                    }];
-                }
-            }
-            Key::Esc => {
-                // The values go (zeroized as they drop); the screen it came from comes back.
-                self.screen = h.back;
-                self.handoff = None;
-                self.message = None;
-            }
-            _ => {}
+pub(crate) fn on_key(app: &mut App, mut h: Handoff, key: Key) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    match key {
+        Key::Up | Key::Down => {
+            step(&mut h.cursor, h.items.len(), key);
+            h.revealed = false;
         }
-        Vec::new()
+        Key::Reveal => h.revealed = !h.revealed,
+        Key::Enter | Key::Char('y') => {
+            if let Some(item) = h.items.get(h.cursor) {
+                app.clipboard_generation += 1;
+                app.message = Some(format!(
+                    "Copied the {} to the clipboard (through the terminal: over SSH too). Paste it into the integration's form; sfconnect asks the terminal to clear it in {} seconds (tmux keeps its own copy).",
+                    item.label.to_lowercase(),
+                    CLEAR_AFTER.as_secs()
+                ));
+                effects.push(Effect::CopySecret {
+                    value: item.value.clone(),
+                    generation: app.clipboard_generation,
+                });
+            }
+        }
+        Key::Esc => {
+            // The values go (zeroized as they drop); the screen it came from comes back.
+            app.screen = *h.back;
+            return Vec::new();
+        }
+        _ => {}
     }
+    app.screen = Screen::Handoff(h);
+    effects
 }

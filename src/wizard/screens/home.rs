@@ -1,7 +1,7 @@
 //! The saved connections: choose one to re-authenticate, test, hand off or remove, or start a new one.
 
 use super::super::field::Field;
-use super::super::{App, Effect, Key, Retry, Screen, step};
+use super::super::{App, Effect, Key, Purpose, Retry, Screen, step};
 use std::time::SystemTime;
 
 use crate::check::Status;
@@ -36,8 +36,7 @@ impl App {
         self.generated = None;
         self.reauth = None;
         self.moving = false;
-        self.verified = None;
-        self.screen = Screen::Name;
+        self.screen = Screen::Name { taken_said: false };
     }
 
     pub fn selected_connection(&self) -> Option<String> {
@@ -59,21 +58,22 @@ pub(crate) fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
         Key::Char('n') => app.start_new(""),
         Key::Char('r') | Key::Enter => {
             if let Some(name) = app.selected_connection() {
-                app.testing_saved = false;
-                app.handoff_after_load = false;
-                return app.redo(Retry::Load { name });
+                return app.redo(Retry::Load {
+                    name,
+                    purpose: Purpose::Reauthenticate,
+                });
             }
         }
         Key::Char('h') => {
             if let Some(name) = app.selected_connection() {
-                app.testing_saved = false;
-                app.handoff_after_load = true;
-                return app.redo(Retry::Load { name });
+                return app.redo(Retry::Load {
+                    name,
+                    purpose: Purpose::HandOff,
+                });
             }
         }
         Key::Char('t') => {
             if let Some(name) = app.selected_connection() {
-                app.testing_saved = true;
                 return app.redo(Retry::Test { name });
             }
         }

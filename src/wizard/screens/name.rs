@@ -1,6 +1,6 @@
 //! The connection's name: a saved name is never silently replaced.
 
-use super::super::{App, Effect, Key, Retry, Screen, editing};
+use super::super::{App, Effect, Key, Purpose, Retry, Screen, editing};
 
 impl App {
     /// The name typed for a new connection belongs to a saved one.
@@ -9,17 +9,22 @@ impl App {
     }
 }
 
-pub(crate) fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
+/// Keys on the name; `taken_said`: the screen has said the typed name is saved already (Enter
+/// now re-authenticates it).
+pub(crate) fn on_key(app: &mut App, taken_said: bool, key: Key) -> Vec<Effect> {
+    let mut said = false;
     match key {
         // A saved name is never silently replaced: Enter again re-authenticates it.
-        Key::Enter if app.name_taken() && app.message_was_taken => {
-            app.message_was_taken = false;
+        Key::Enter if app.name_taken() && taken_said => {
             let name = app.name.text().to_string();
-            app.testing_saved = false;
-            return app.redo(Retry::Load { name });
+            app.screen = Screen::Name { taken_said: false };
+            return app.redo(Retry::Load {
+                name,
+                purpose: Purpose::Reauthenticate,
+            });
         }
         Key::Enter if app.name_taken() => {
-            app.message_was_taken = true;
+            said = true;
             app.message = Some(format!(
                 "'{}' is already saved: Enter re-authenticates it, or edit the name.",
                 app.name.text()
@@ -32,10 +37,12 @@ pub(crate) fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
         // Esc goes back, never out: with nothing saved yet, back is the empty list.
         Key::Esc => app.screen = Screen::Home,
         _ if editing(key) => {
-            app.message_was_taken = false;
             app.name.edit(key);
         }
-        _ => {}
+        _ => said = taken_said,
+    }
+    if matches!(app.screen, Screen::Name { .. }) {
+        app.screen = Screen::Name { taken_said: said };
     }
     Vec::new()
 }

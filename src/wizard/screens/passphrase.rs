@@ -3,39 +3,53 @@
 use super::super::field::Field;
 use super::super::{App, Effect, Key, Retry, Screen};
 
+/// The Passphrase screen's state.
+#[derive(Debug)]
+pub struct Asking {
+    /// The passphrase being typed (masked).
+    pub field: Field,
+    /// The screen it was asked from, shown again after Enter or Esc.
+    pub back: Box<Screen>,
+    /// What to do again once the file opens.
+    pub retry: Option<Retry>,
+}
+
 impl App {
     /// Ask for the secrets file's passphrase, then do `retry` again.
     pub(crate) fn ask_passphrase(&mut self, retry: Retry, why: String) {
-        self.passphrase = Field::secret("Passphrase");
-        self.passphrase_return = self.screen;
-        self.retry = Some(retry);
+        let back = std::mem::replace(&mut self.screen, Screen::Home);
         self.message = Some(why);
-        self.screen = Screen::Passphrase;
+        self.screen = Screen::Passphrase(Asking {
+            field: Field::secret("Passphrase"),
+            back: Box::new(back),
+            retry: Some(retry),
+        });
     }
+}
 
-    pub(crate) fn on_passphrase_key(&mut self, key: Key) -> Vec<Effect> {
-        match key {
-            Key::Enter if !self.passphrase.is_empty() => {
-                let Some(passphrase) = self.passphrase.take_secret() else {
-                    return Vec::new();
-                };
-                self.screen = self.passphrase_return;
-                let mut effects = vec![Effect::UsePassphrase { passphrase }];
-                if let Some(retry) = self.retry.take() {
-                    effects.extend(self.redo(retry));
-                }
-                effects
+pub(crate) fn on_key(app: &mut App, mut asking: Asking, key: Key) -> Vec<Effect> {
+    match key {
+        Key::Enter if !asking.field.is_empty() => {
+            let Some(passphrase) = asking.field.take_secret() else {
+                app.screen = Screen::Passphrase(asking);
+                return Vec::new();
+            };
+            app.screen = *asking.back;
+            let mut effects = vec![Effect::UsePassphrase { passphrase }];
+            if let Some(retry) = asking.retry {
+                effects.extend(app.redo(retry));
             }
-            Key::Esc => {
-                self.retry = None;
-                self.passphrase = Field::secret("Passphrase");
-                self.screen = self.passphrase_return;
-                Vec::new()
-            }
-            _ => {
-                self.passphrase.edit(key);
-                Vec::new()
-            }
+            effects
+        }
+        // The typed passphrase goes with the screen (zeroized as it drops).
+        Key::Esc => {
+            app.screen = *asking.back;
+            Vec::new()
+        }
+        _ => {
+            asking.field.edit(key);
+            app.screen = Screen::Passphrase(asking);
+            Vec::new()
         }
     }
 }

@@ -1,19 +1,50 @@
 //! Where the secrets go, the save, and what was saved with its next steps.
 
+use std::sync::Arc;
+
 use super::super::methods;
 use super::super::{App, Effect, Key, Screen};
-use crate::connect::save::Replace;
-use crate::profile::StoreKind;
+use super::testing::TestRun;
+use crate::connect::save::{Replace, SaveReport, Verified};
+use crate::profile::{Flow, StoreKind};
+
+/// The Save screen's state: the passing run (Esc shows it again), and a save under way.
+#[derive(Debug)]
+pub struct SaveStep {
+    pub run: TestRun,
+    /// A save under way (Enter waits for it).
+    pub saving: bool,
+}
+
+/// The Saved screen's state: what the save reported, for the face to put in words.
+#[derive(Debug)]
+pub struct Saved {
+    pub report: SaveReport,
+    /// A re-authentication that moved the connection to this login method.
+    pub moved_to: Option<Flow>,
+    /// What was just saved, for its hand-off (`h`).
+    pub verified: Option<Arc<Verified>>,
+    /// The save replaced a refresh token that is still valid at Salesforce (`v` revokes it).
+    pub previous_token: bool,
+    /// What revoking that token came to: `Some(None)` revoked, `Some(Some(why))` not.
+    pub revoked: Option<Option<String>>,
+}
 
 impl App {
-    /// Save what the last passing test verified.
+    /// Save what the passing test verified (on the Save screen, the only place a save starts).
     pub(crate) fn save(&mut self) -> Vec<Effect> {
-        let Some(verified) = self.verified.clone() else {
+        let verified = match &mut self.screen {
+            Screen::Save(step) => {
+                step.saving = step.run.verified.is_some();
+                step.run.verified.clone()
+            }
+            _ => None,
+        };
+        let Some(verified) = verified else {
             self.message = Some("test the connection again before saving".into());
             return Vec::new();
         };
         self.request += 1;
-        self.saving = true;
         vec![Effect::Save {
             request: self.request,
             verified,
@@ -27,11 +58,11 @@ impl App {
     }
 
     /// What to do with the connection just saved: its own commands, ready to paste.
-    pub fn next_steps(&self) -> Vec<String> {
+    pub fn next_steps(&self, saved: &Saved) -> Vec<String> {
         let (cmd, name) = (&self.command, self.name.text());
         let plan = methods::reauth_plan(self.method().flow);
         let mut steps = Vec::new();
-        if self.previous_token {
+        if saved.previous_token {
             steps.push(
                 "The previous refresh token is still valid at Salesforce. Once the integration has the new one (h), press v to revoke the old one: anything still using it stops then.".to_string(),
             );
@@ -52,7 +83,7 @@ impl App {
     }
 }
 
-pub(crate) fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
+pub(crate) fn on_key(app: &mut App, step: SaveStep, key: Key) -> Vec<Effect> {
     match key {
         Key::Char('k') => app.store = StoreKind::Keyring,
         Key::Char('f') => app.store = StoreKind::File,
@@ -63,33 +94,43 @@ pub(crate) fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
                 StoreKind::Keyring
             }
         }
-        Key::Enter if app.saving => {}
-        Key::Enter => return app.save(),
-        Key::Esc => app.screen = Screen::Testing,
+        Key::Enter if step.saving => {}
+        Key::Enter => {
+            app.screen = Screen::Save(step);
+            return app.save();
+        }
+        Key::Esc => {
+            app.screen = Screen::Testing(step.run);
+            return Vec::new();
+        }
         _ => {}
     }
+    app.screen = Screen::Save(step);
     Vec::new()
 }
 
-pub(crate) fn on_done_key(app: &mut App, key: Key) -> Vec<Effect> {
+pub(crate) fn on_done_key(app: &mut App, saved: Saved, key: Key) -> Vec<Effect> {
     match key {
-        Key::Char('q') => return vec![Effect::Quit],
-        Key::Char('v') if app.previous_token => {
+        Key::Char('q') => {
+            app.screen = Screen::Done(saved);
+            return vec![Effect::Quit];
+        }
+        Key::Char('v') if saved.previous_token => {
+            app.screen = Screen::Done(saved);
             return vec![Effect::RevokePrevious {
                 request: app.request,
             }];
         }
-        Key::Char('h') => {
-            if let Some(v) = app.last_saved.clone() {
+        Key::Char('h') if saved.verified.is_some() => {
+            if let Some(v) = saved.verified.clone() {
                 let instance = v.session.auth.session.instance_url.clone();
-                app.open_handoff(&v.name, &v.draft, Some(&instance), Screen::Done);
+                app.open_handoff(&v.name, &v.draft, Some(&instance), Screen::Done(saved));
             }
+            return Vec::new();
         }
         Key::Enter | Key::Esc => {
             app.reauth = None;
             app.moving = false;
-            app.last_saved = None;
-            app.previous_token = false;
             app.screen = Screen::Home;
             return vec![Effect::ReloadConnections];
         }
@@ -97,5 +138,6 @@ pub(crate) fn on_done_key(app: &mut App, key: Key) -> Vec<Effect> {
             app.scroll_by(key);
         }
     }
+    app.screen = Screen::Done(saved);
     Vec::new()
 }

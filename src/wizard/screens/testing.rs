@@ -1,19 +1,53 @@
 //! The connection test: each check as it finishes, then on to save, or back to the failing field.
 
-use super::super::{App, Effect, Key, Retry, Screen};
+use std::sync::Arc;
+
+use super::super::{App, Effect, Key, Purpose, Retry, Screen};
+use super::save::SaveStep;
 use crate::check::CheckResult;
+use crate::connect::save::Verified;
 use crate::profile::Flow;
+
+/// A test under way or ended: the Testing screen's state.
+#[derive(Debug, Default)]
+pub struct TestRun {
+    pub checks: Vec<CheckResult>,
+    pub running: bool,
+    /// Whether every required check passed, once the run has ended.
+    pub passed: Option<bool>,
+    /// What a passing test verified: what the save stores.
+    pub verified: Option<Arc<Verified>>,
+    /// The saved connection tested as it is, from the connections (its verdict is recorded;
+    /// nothing is saved); `None` for the connection being built.
+    pub saved: Option<String>,
+    /// Started with a new password and the saved security token: the password change has
+    /// reset that token, which a refused login says first.
+    pub with_kept_token: bool,
+}
+
+impl TestRun {
+    /// A run just started.
+    pub fn started(saved: Option<String>, with_kept_token: bool) -> Self {
+        Self {
+            running: true,
+            saved,
+            with_kept_token,
+            ..Self::default()
+        }
+    }
+
+    /// Whether the run ended with a failed check.
+    pub fn failed(&self) -> bool {
+        !self.running && self.passed == Some(false)
+    }
+}
 
 impl App {
     /// A fresh test screen for a new request.
-    pub(crate) fn begin_test(&mut self) {
+    pub(crate) fn begin_test(&mut self, saved: Option<String>, with_kept_token: bool) {
         self.request += 1;
-        self.checks.clear();
-        self.running = true;
-        self.passed = None;
-        self.verified = None;
         self.message = None;
-        self.screen = Screen::Testing;
+        self.screen = Screen::Testing(TestRun::started(saved, with_kept_token));
     }
 }
 
@@ -29,33 +63,30 @@ pub(crate) fn say_the_token_was_reset(result: &mut CheckResult) {
 }
 
 /// Keys while testing: a saved connection (from the connections) or the one being built.
-pub(crate) fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
-    if app.testing_saved {
-        on_saved_key(app, key)
-    } else {
-        on_new_key(app, key)
+/// The run is handed over by value: a key that stays on this screen puts it back.
+pub(crate) fn on_key(app: &mut App, run: TestRun, key: Key) -> Vec<Effect> {
+    match run.saved.clone() {
+        Some(name) => on_saved_key(app, run, name, key),
+        None => on_new_key(app, run, key),
     }
 }
 
-fn on_saved_key(app: &mut App, key: Key) -> Vec<Effect> {
+fn on_saved_key(app: &mut App, run: TestRun, name: String, key: Key) -> Vec<Effect> {
     match key {
         // A saved connection that failed its test: straight on to re-authenticating it.
-        Key::Char('r') if !app.running && app.passed == Some(false) => {
-            if let Some(name) = app.selected_connection() {
-                app.testing_saved = false;
-                app.handoff_after_load = false;
-                return app.redo(Retry::Load { name });
-            }
+        Key::Char('r') if run.failed() => {
+            app.screen = Screen::Testing(run);
+            return app.redo(Retry::Load {
+                name,
+                purpose: Purpose::Reauthenticate,
+            });
         }
-        Key::Esc | Key::Enter if !app.running => {
-            app.testing_saved = false;
+        Key::Esc | Key::Enter if !run.running => {
             app.screen = Screen::Home;
             return vec![Effect::ReloadConnections];
         }
         Key::Esc => {
             app.request += 1;
-            app.running = false;
-            app.testing_saved = false;
             app.screen = Screen::Home;
             return vec![Effect::CancelCheck];
         }
@@ -63,29 +94,31 @@ fn on_saved_key(app: &mut App, key: Key) -> Vec<Effect> {
             app.scroll_by(key);
         }
     }
+    app.screen = Screen::Testing(run);
     Vec::new()
 }
 
-fn on_new_key(app: &mut App, key: Key) -> Vec<Effect> {
+fn on_new_key(app: &mut App, run: TestRun, key: Key) -> Vec<Effect> {
     match key {
         Key::Esc => {
-            let running = app.running;
             // A result for the abandoned request will be dropped: the id moves on.
             app.request += 1;
-            app.running = false;
             app.screen = Screen::Credentials;
-            if !running {
-                app.back_to_failure();
+            if run.running {
+                return vec![Effect::CancelCheck];
             }
-            return if running {
-                vec![Effect::CancelCheck]
-            } else {
-                Vec::new()
-            };
+            app.back_to_failure(&run);
+            return Vec::new();
         }
-        Key::Enter if app.passed == Some(true) => app.screen = Screen::Save,
-        Key::Char('r') if !app.running => return app.start_check(),
-        Key::Certificate if !app.running && app.method().flow == Flow::Jwt => {
+        Key::Enter if run.passed == Some(true) => {
+            app.screen = Screen::Save(SaveStep { run, saving: false });
+            return Vec::new();
+        }
+        Key::Char('r') if !run.running => {
+            app.screen = Screen::Testing(run);
+            return app.start_check();
+        }
+        Key::Certificate if !run.running && app.method().flow == Flow::Jwt => {
             app.screen = Screen::Credentials;
             return app.show_certificate();
         }
@@ -93,5 +126,6 @@ fn on_new_key(app: &mut App, key: Key) -> Vec<Effect> {
             app.scroll_by(key);
         }
     }
+    app.screen = Screen::Testing(run);
     Vec::new()
 }

@@ -34,7 +34,11 @@ fn browser_login_pastes_back_then_tests_with_the_new_refresh_token() {
         }
         other => panic!("expected StartAuthorize, got {other:?}"),
     };
-    assert_eq!(app.screen, Screen::Authorize);
+    assert!(
+        matches!(app.screen, Screen::Authorize(_)),
+        "{:?}",
+        app.screen
+    );
     // A stale start (an older request) is ignored; the current one offers the URL to copy.
     assert!(
         update(
@@ -46,7 +50,7 @@ fn browser_login_pastes_back_then_tests_with_the_new_refresh_token() {
         )
         .is_empty()
     );
-    assert!(app.authorizing.as_ref().unwrap().prompt.is_none());
+    assert!(app.authorizing().unwrap().prompt.is_none());
     let effects = update(
         &mut app,
         Msg::AuthorizeStarted {
@@ -62,7 +66,7 @@ fn browser_login_pastes_back_then_tests_with_the_new_refresh_token() {
         Msg::Pasted("http://localhost:1717/OauthRedirect?code=aPrx%3D%3D&state=s".into()),
     );
     assert!(
-        app.authorizing
+        app.authorizing()
             .as_ref()
             .unwrap()
             .paste
@@ -99,7 +103,7 @@ fn browser_login_pastes_back_then_tests_with_the_new_refresh_token() {
             .expose_secret(),
         "client-secret"
     );
-    assert_eq!(app.screen, Screen::Testing);
+    assert!(matches!(app.screen, Screen::Testing(_)), "{:?}", app.screen);
 }
 
 #[test]
@@ -132,20 +136,28 @@ fn a_failed_or_cancelled_browser_login_can_be_retried() {
             result: Err(failure),
         },
     );
-    assert_eq!(app.screen, Screen::Authorize);
-    assert!(app.authorizing.as_ref().unwrap().failed.is_some());
+    assert!(
+        matches!(app.screen, Screen::Authorize(_)),
+        "{:?}",
+        app.screen
+    );
+    assert!(app.authorizing().unwrap().failed.is_some());
     let second = match press(&mut app, &[Key::Enter]).as_slice() {
         [Effect::StartAuthorize { request, .. }] => *request,
         other => panic!("{other:?}"),
     };
     assert!(second > first);
-    assert!(app.authorizing.as_ref().unwrap().failed.is_none());
+    assert!(app.authorizing().unwrap().failed.is_none());
     // Esc cancels; a late token for the cancelled login is dropped.
     assert!(matches!(
         press(&mut app, &[Key::Esc]).as_slice(),
         [Effect::CancelCheck]
     ));
-    assert_eq!(app.screen, Screen::Credentials);
+    assert!(
+        matches!(app.screen, Screen::Credentials),
+        "{:?}",
+        app.screen
+    );
     let late = update(
         &mut app,
         Msg::Authorized {
@@ -188,7 +200,7 @@ fn device_login_counts_down_and_the_demo_can_approve() {
             left_secs: 599,
         },
     );
-    assert_eq!(app.authorizing.as_ref().unwrap().left_secs, Some(599));
+    assert_eq!(app.authorizing().unwrap().left_secs, Some(599));
     // Typing does nothing here; F3 in the demo approves the code.
     assert!(press(&mut app, &[Key::Char('x')]).is_empty());
     match press(&mut app, &[Key::Assist]).as_slice() {
@@ -242,7 +254,11 @@ fn jwt_without_a_key_file_makes_one_and_shows_the_certificate() {
             problem: Problem::new("keys/demo.key already exists; move it aside"),
         },
     );
-    assert_eq!(app.screen, Screen::Credentials);
+    assert!(
+        matches!(app.screen, Screen::Credentials),
+        "{:?}",
+        app.screen
+    );
     assert!(app.message.as_deref().unwrap().contains("already exists"));
     let generated = GeneratedKey {
         key_file: "/cfg/keys/demo.key".into(),
@@ -258,7 +274,11 @@ fn jwt_without_a_key_file_makes_one_and_shows_the_certificate() {
             key: generated,
         },
     );
-    assert_eq!(app.screen, Screen::Certificate);
+    assert!(
+        matches!(app.screen, Screen::Certificate),
+        "{:?}",
+        app.screen
+    );
     match press(&mut app, &[Key::Assist]).as_slice() {
         [
             Effect::StandIn {
@@ -302,7 +322,7 @@ fn esc_while_a_key_pair_is_made_drops_it() {
         other => panic!("{other:?}"),
     };
     press(&mut app, &[Key::Esc]);
-    assert_eq!(app.screen, Screen::Guide);
+    assert!(matches!(app.screen, Screen::Guide), "{:?}", app.screen);
     let key = GeneratedKey {
         key_file: "/cfg/keys/demo.key".into(),
         certificate_file: "/cfg/keys/demo.crt".into(),
@@ -311,6 +331,9 @@ fn esc_while_a_key_pair_is_made_drops_it() {
         reused: false,
     };
     update(&mut app, Msg::KeyGenerated { request, key });
-    assert_eq!(app.screen, Screen::Guide, "a late key pair moves no screen");
+    assert!(
+        matches!(app.screen, Screen::Guide),
+        "a late key pair moves no screen"
+    );
     assert!(app.generated.is_none());
 }

@@ -39,19 +39,26 @@ fn demo_app() -> App {
 
 /// Walk a new SOAP connection up to the credentials form.
 fn to_credentials(app: &mut App) {
-    assert_eq!(
-        app.screen,
-        Screen::Name,
+    assert!(
+        matches!(app.screen, Screen::Name { .. }),
         "no connections: straight to a new one"
     );
     press(app, &[Key::Enter, Key::Enter]);
-    assert_eq!(app.screen, Screen::Method);
+    assert!(matches!(app.screen, Screen::Method), "{:?}", app.screen);
     press(app, &[Key::Enter]);
-    assert_eq!(app.screen, Screen::Prerequisites);
+    assert!(
+        matches!(app.screen, Screen::Prerequisites),
+        "{:?}",
+        app.screen
+    );
     press(app, &[Key::Enter]);
-    assert_eq!(app.screen, Screen::Guide);
+    assert!(matches!(app.screen, Screen::Guide), "{:?}", app.screen);
     press(app, &[Key::Enter]);
-    assert_eq!(app.screen, Screen::Credentials);
+    assert!(
+        matches!(app.screen, Screen::Credentials),
+        "{:?}",
+        app.screen
+    );
 }
 
 /// What a passing test of `draft` hands the wizard (a session that was never on the wire).
@@ -98,7 +105,11 @@ fn to_method_form(app: &mut App, index: usize) {
         press(app, &[Key::Down]);
     }
     press(app, &[Key::Enter, Key::Enter, Key::Enter]);
-    assert_eq!(app.screen, Screen::Credentials);
+    assert!(
+        matches!(app.screen, Screen::Credentials),
+        "{:?}",
+        app.screen
+    );
 }
 
 fn browser_prompt() -> Prompt {
@@ -157,7 +168,7 @@ fn loaded() -> Loaded {
 /// Press `r` on the home screen and deliver the loaded connection.
 fn reauth_loaded(app: &mut App, loaded: Loaded) {
     let request = match press(app, &[Key::Char('r')]).as_slice() {
-        [Effect::LoadConnection { request, name }] if name == "prod" => *request,
+        [Effect::LoadConnection { request, name, .. }] if name == "prod" => *request,
         other => panic!("expected LoadConnection, got {other:?}"),
     };
     update(
@@ -165,11 +176,31 @@ fn reauth_loaded(app: &mut App, loaded: Loaded) {
         Msg::ConnectionLoaded {
             request,
             loaded: Box::new(loaded),
+            purpose: Purpose::Reauthenticate,
         },
     );
 }
 
 /// Submit the form and let its test pass.
+/// What a save of `name` reports (`replaced`: a re-authentication).
+fn report(name: &str, replaced: bool) -> crate::connect::save::SaveReport {
+    crate::connect::save::SaveReport {
+        name: name.into(),
+        instance_url: "https://acme.my.salesforce.com".into(),
+        store: "encrypted file /tmp/secrets.age (key file /tmp/secrets.key)".into(),
+        replaced,
+        previous: None,
+    }
+}
+
+/// The Saved screen's state, while it shows.
+fn saved_screen(app: &App) -> &Saved {
+    match &app.screen {
+        Screen::Done(saved) => saved,
+        other => panic!("not on the Saved screen: {other:?}"),
+    }
+}
+
 fn pass_the_test(app: &mut App) {
     let effects = press(app, &[Key::Enter]);
     let (request, draft) = started(&effects);
@@ -227,5 +258,5 @@ fn secret_refused(app: &mut App) -> CheckResult {
             result: Err(CheckResult::from_error("login", Status::Fail, &refused)),
         },
     );
-    app.authorizing.as_ref().unwrap().failed.clone().unwrap()
+    app.authorizing().unwrap().failed.clone().unwrap()
 }

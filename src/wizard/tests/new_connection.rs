@@ -28,7 +28,7 @@ fn a_soap_connection_from_name_to_save() {
         "p&<>\"'%+ /\\{}[]é",
         "the form keeps its values for Back and retry"
     );
-    assert_eq!(app.screen, Screen::Testing);
+    assert!(matches!(app.screen, Screen::Testing(_)), "{:?}", app.screen);
     update(
         &mut app,
         Msg::CheckProgressed {
@@ -36,7 +36,7 @@ fn a_soap_connection_from_name_to_save() {
             event: CheckEvent::Finished(CheckResult::new("login", Status::Pass, "ok", "")),
         },
     );
-    assert_eq!(app.checks.len(), 1);
+    assert_eq!(app.test_run().unwrap().checks.len(), 1);
     update(
         &mut app,
         Msg::CheckFinished {
@@ -46,7 +46,7 @@ fn a_soap_connection_from_name_to_save() {
         },
     );
     press(&mut app, &[Key::Enter]);
-    assert_eq!(app.screen, Screen::Save);
+    assert!(matches!(app.screen, Screen::Save(_)), "{:?}", app.screen);
     let effects = press(&mut app, &[Key::Char('k'), Key::Enter]);
     let request = match effects.as_slice() {
         [
@@ -68,16 +68,16 @@ fn a_soap_connection_from_name_to_save() {
         &mut app,
         Msg::Saved {
             request,
-            message: "saved".into(),
+            report: report("prod", false),
             previous_token: false,
         },
     );
-    assert_eq!(app.screen, Screen::Done);
+    assert!(matches!(app.screen, Screen::Done(_)), "{:?}", app.screen);
     assert!(matches!(
         press(&mut app, &[Key::Enter]).as_slice(),
         [Effect::ReloadConnections]
     ));
-    assert_eq!(app.screen, Screen::Home);
+    assert!(matches!(app.screen, Screen::Home), "{:?}", app.screen);
     assert!(matches!(
         press(&mut app, &[Key::Char('q')]).as_slice(),
         [Effect::Quit]
@@ -91,7 +91,11 @@ fn missing_fields_are_named_and_nothing_starts() {
     let effects = press(&mut app, &[Key::Enter]);
     assert!(effects.is_empty());
     assert_eq!(app.message.as_deref(), Some("Username is needed"));
-    assert_eq!(app.screen, Screen::Credentials);
+    assert!(
+        matches!(app.screen, Screen::Credentials),
+        "{:?}",
+        app.screen
+    );
 }
 
 #[test]
@@ -107,7 +111,11 @@ fn cancel_and_retry_fixing_one_field_keeps_the_others() {
     // Esc while running cancels; a late result of that run is dropped.
     let effects = press(&mut app, &[Key::Esc]);
     assert!(matches!(effects.as_slice(), [Effect::CancelCheck]));
-    assert_eq!(app.screen, Screen::Credentials);
+    assert!(
+        matches!(app.screen, Screen::Credentials),
+        "{:?}",
+        app.screen
+    );
     update(
         &mut app,
         Msg::CheckFinished {
@@ -116,7 +124,11 @@ fn cancel_and_retry_fixing_one_field_keeps_the_others() {
             verified: None,
         },
     );
-    assert_eq!(app.passed, None, "stale results are dropped");
+    assert_eq!(
+        app.test_run().and_then(|r| r.passed),
+        None,
+        "stale results are dropped"
+    );
     // Fix only the token; the password was kept.
     app.focus = 2;
     press(&mut app, &[Key::Ctrl('u')]);
@@ -155,7 +167,10 @@ fn a_failed_test_offers_retry_not_save() {
         },
     );
     press(&mut app, &[Key::Enter]);
-    assert_eq!(app.screen, Screen::Testing, "no save after a failure");
+    assert!(
+        matches!(app.screen, Screen::Testing(_)),
+        "no save after a failure"
+    );
     let effects = press(&mut app, &[Key::Char('r')]);
     assert_eq!(started(&effects).0, request + 1);
 }
@@ -174,23 +189,31 @@ fn environment_and_methods_validate_and_explain() {
             .unwrap()
             .contains("https://acme.my.salesforce.com")
     );
-    assert_eq!(app.screen, Screen::Environment);
+    assert!(
+        matches!(app.screen, Screen::Environment),
+        "{:?}",
+        app.screen
+    );
     for _ in 0.."acme.lightning.force.com".len() {
         press(&mut app, &[Key::Backspace]);
     }
     typed(&mut app, "acme.my.salesforce.com");
     press(&mut app, &[Key::Enter]);
-    assert_eq!(app.screen, Screen::Method);
+    assert!(matches!(app.screen, Screen::Method), "{:?}", app.screen);
     press(&mut app, &[Key::Down, Key::Down, Key::Enter]);
     assert_eq!(app.method().flow, Flow::Web);
-    assert_eq!(app.screen, Screen::Prerequisites);
+    assert!(
+        matches!(app.screen, Screen::Prerequisites),
+        "{:?}",
+        app.screen
+    );
 }
 
 #[test]
 fn guides_toggle_lightning_and_classic_and_help_overlays() {
     let mut app = demo_app();
     press(&mut app, &[Key::Enter, Key::Enter, Key::Enter, Key::Enter]);
-    assert_eq!(app.screen, Screen::Guide);
+    assert!(matches!(app.screen, Screen::Guide), "{:?}", app.screen);
     assert_eq!(app.ui, Ui::Lightning);
     press(&mut app, &[Key::Char('c')]);
     assert_eq!(app.ui, Ui::Classic);
@@ -214,9 +237,17 @@ fn values_survive_back_to_the_guide_and_forward() {
     press(&mut app, &[Key::Tab]);
     typed(&mut app, "pw");
     press(&mut app, &[Key::Esc, Key::Esc]);
-    assert_eq!(app.screen, Screen::Prerequisites);
+    assert!(
+        matches!(app.screen, Screen::Prerequisites),
+        "{:?}",
+        app.screen
+    );
     press(&mut app, &[Key::Enter, Key::Enter]);
-    assert_eq!(app.screen, Screen::Credentials);
+    assert!(
+        matches!(app.screen, Screen::Credentials),
+        "{:?}",
+        app.screen
+    );
     assert_eq!(app.fields[0].text(), "u@x.example");
     assert_eq!(
         app.fields[1].secret_value().unwrap().expose_secret(),
@@ -241,17 +272,29 @@ fn fixing_the_url_keeps_the_consumer_key_and_secret() {
         press(&mut app, &[Key::Down]);
     }
     press(&mut app, &[Key::Enter, Key::Enter, Key::Enter]);
-    assert_eq!(app.screen, Screen::Credentials);
+    assert!(
+        matches!(app.screen, Screen::Credentials),
+        "{:?}",
+        app.screen
+    );
     typed(&mut app, "3MVGkey");
     press(&mut app, &[Key::Tab]);
     typed(&mut app, "s3cret");
     // Back to "where is the org?", change the URL, forward again.
     press(&mut app, &[Key::Esc, Key::Esc, Key::Esc, Key::Esc]);
-    assert_eq!(app.screen, Screen::Environment);
+    assert!(
+        matches!(app.screen, Screen::Environment),
+        "{:?}",
+        app.screen
+    );
     press(&mut app, &[Key::Ctrl('u')]);
     typed(&mut app, "acme2.my.salesforce.com");
     press(&mut app, &[Key::Enter, Key::Enter, Key::Enter, Key::Enter]);
-    assert_eq!(app.screen, Screen::Credentials);
+    assert!(
+        matches!(app.screen, Screen::Credentials),
+        "{:?}",
+        app.screen
+    );
     assert_eq!(app.fields[0].text(), "3MVGkey");
     assert_eq!(
         app.fields[1].secret_value().unwrap().expose_secret(),
@@ -266,7 +309,7 @@ fn switching_methods_keeps_the_shared_fields() {
     typed(&mut app, "u@x.example");
     // Back to the method list; pick password with an app (username + consumer key).
     press(&mut app, &[Key::Esc, Key::Esc, Key::Esc]);
-    assert_eq!(app.screen, Screen::Method);
+    assert!(matches!(app.screen, Screen::Method), "{:?}", app.screen);
     press(&mut app, &[Key::Down, Key::Enter, Key::Enter, Key::Enter]);
     assert_eq!(app.method().flow, Flow::Password);
     assert_eq!(app.field(USERNAME).unwrap().text(), "u@x.example");
@@ -313,7 +356,11 @@ fn esc_after_a_failed_test_goes_to_the_field_it_names() {
     let (request, _) = started(&press(&mut app, &[Key::Enter])).to_owned();
     fail_login(&mut app, request, Cause::InvalidLogin);
     press(&mut app, &[Key::Esc]);
-    assert_eq!(app.screen, Screen::Credentials);
+    assert!(
+        matches!(app.screen, Screen::Credentials),
+        "{:?}",
+        app.screen
+    );
     assert_eq!(app.fields[app.focus].label, SECURITY_TOKEN);
     typed(&mut app, "TOKEN");
     // With a token, a refused login points at the password, selected for replacing.
@@ -348,12 +395,20 @@ fn a_login_url_failure_goes_back_to_where_the_org_is() {
     let (request, _) = started(&press(&mut app, &[Key::Enter])).to_owned();
     fail_login(&mut app, request, Cause::Dns);
     press(&mut app, &[Key::Esc]);
-    assert_eq!(app.screen, Screen::Environment);
+    assert!(
+        matches!(app.screen, Screen::Environment),
+        "{:?}",
+        app.screen
+    );
     assert!(app.my_domain.selected, "the URL is selected for replacing");
     typed(&mut app, "acme2.my.salesforce.com");
     assert_eq!(app.my_domain.text(), "acme2.my.salesforce.com");
     press(&mut app, &[Key::Enter, Key::Enter, Key::Enter, Key::Enter]);
-    assert_eq!(app.screen, Screen::Credentials);
+    assert!(
+        matches!(app.screen, Screen::Credentials),
+        "{:?}",
+        app.screen
+    );
     assert_eq!(
         app.fields[2].secret_value().unwrap().expose_secret(),
         "TOKEN"
@@ -366,7 +421,11 @@ fn a_new_password_with_the_saved_token_is_warned_and_diagnosed() {
     let mut app = App::new(vec![saved_row()], StoreKind::Keyring, None);
     reauth_loaded(&mut app, loaded());
     press(&mut app, &[Key::Enter, Key::Enter]);
-    assert_eq!(app.screen, Screen::Credentials);
+    assert!(
+        matches!(app.screen, Screen::Credentials),
+        "{:?}",
+        app.screen
+    );
     assert!(!app.token_kept_with_new_password(), "nothing typed yet");
     app.focus = 1;
     typed(&mut app, "new-password");
@@ -382,7 +441,7 @@ fn a_new_password_with_the_saved_token_is_warned_and_diagnosed() {
         "OLDTOKEN"
     );
     fail_login(&mut app, request, Cause::AuthenticationFailure);
-    let fix = &app.checks[0].fix;
+    let fix = &app.test_run().unwrap().checks[0].fix;
     assert!(
         fix.contains("Either the new password is wrong, or changing it reset the security token"),
         "both causes are said: {fix}"
@@ -449,14 +508,22 @@ fn l_and_c_choose_rather_than_toggle_and_esc_on_home_does_not_quit() {
         StoreKind::File,
         Some("http://127.0.0.1:1".into()),
     );
-    assert_eq!(demo.screen, Screen::Name);
+    assert!(
+        matches!(demo.screen, Screen::Name { .. }),
+        "{:?}",
+        demo.screen
+    );
     assert!(
         press(&mut demo, &[Key::Esc]).is_empty(),
         "Esc does not quit"
     );
-    assert_eq!(demo.screen, Screen::Home);
+    assert!(matches!(demo.screen, Screen::Home), "{:?}", demo.screen);
     press(&mut demo, &[Key::Char('n')]);
-    assert_eq!(demo.screen, Screen::Name);
+    assert!(
+        matches!(demo.screen, Screen::Name { .. }),
+        "{:?}",
+        demo.screen
+    );
     app.screen = Screen::Guide;
     for (key, ui) in [
         ('l', Ui::Lightning),

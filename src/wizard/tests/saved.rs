@@ -14,11 +14,15 @@ fn home_lists_connections_and_starts_a_new_one() {
         username: None,
     }];
     let mut app = App::new(rows, StoreKind::File, None);
-    assert_eq!(app.screen, Screen::Home);
+    assert!(matches!(app.screen, Screen::Home), "{:?}", app.screen);
     press(&mut app, &[Key::Char('n')]);
-    assert_eq!(app.screen, Screen::Name);
+    assert!(
+        matches!(app.screen, Screen::Name { .. }),
+        "{:?}",
+        app.screen
+    );
     press(&mut app, &[Key::Esc]);
-    assert_eq!(app.screen, Screen::Home);
+    assert!(matches!(app.screen, Screen::Home), "{:?}", app.screen);
     assert!(matches!(
         press(&mut app, &[Key::Char('q')]).as_slice(),
         [Effect::Quit]
@@ -29,7 +33,7 @@ fn home_lists_connections_and_starts_a_new_one() {
 fn reauthentication_asks_only_for_what_changed() {
     let mut app = App::new(vec![saved_row()], StoreKind::Keyring, None);
     reauth_loaded(&mut app, loaded());
-    assert_eq!(app.screen, Screen::Reauth);
+    assert!(matches!(app.screen, Screen::Reauth), "{:?}", app.screen);
     assert_eq!(
         app.method().flow,
         Flow::Password,
@@ -42,7 +46,11 @@ fn reauthentication_asks_only_for_what_changed() {
     );
     assert_eq!(app.store, StoreKind::File, "the saved store is preselected");
     press(&mut app, &[Key::Enter, Key::Enter]);
-    assert_eq!(app.screen, Screen::Credentials);
+    assert!(
+        matches!(app.screen, Screen::Credentials),
+        "{:?}",
+        app.screen
+    );
     assert_eq!(
         app.fields[0].text(),
         "integration@acme.example",
@@ -84,9 +92,13 @@ fn reauthentication_asks_only_for_what_changed() {
 fn removing_asks_for_confirmation() {
     let mut app = App::new(vec![saved_row()], StoreKind::Keyring, None);
     press(&mut app, &[Key::Char('x')]);
-    assert_eq!(app.screen, Screen::ConfirmRemove);
+    assert!(
+        matches!(app.screen, Screen::ConfirmRemove),
+        "{:?}",
+        app.screen
+    );
     assert!(press(&mut app, &[Key::Char('n')]).is_empty());
-    assert_eq!(app.screen, Screen::Home);
+    assert!(matches!(app.screen, Screen::Home), "{:?}", app.screen);
     // k removes but keeps the token valid; y removes and revokes.
     let mut keeping = App::new(vec![saved_row()], StoreKind::Keyring, None);
     assert!(matches!(
@@ -122,7 +134,7 @@ fn testing_a_saved_connection_records_and_returns_home() {
         [Effect::TestSaved { request, name }] if name == "prod" => *request,
         other => panic!("expected TestSaved, got {other:?}"),
     };
-    assert_eq!(app.screen, Screen::Testing);
+    assert!(matches!(app.screen, Screen::Testing(_)), "{:?}", app.screen);
     update(
         &mut app,
         Msg::CheckFinished {
@@ -151,9 +163,8 @@ fn testing_a_saved_connection_records_and_returns_home() {
     ));
     let effects = press(&mut app, &[Key::Enter]);
     assert!(matches!(effects.as_slice(), [Effect::ReloadConnections]));
-    assert_eq!(
-        app.screen,
-        Screen::Home,
+    assert!(
+        matches!(app.screen, Screen::Home),
         "no save screen for a saved connection's test"
     );
 }
@@ -185,15 +196,23 @@ fn leaving_home_while_a_connection_loads_drops_it() {
         other => panic!("{other:?}"),
     };
     press(&mut app, &[Key::Char('n')]);
-    assert_eq!(app.screen, Screen::Name);
+    assert!(
+        matches!(app.screen, Screen::Name { .. }),
+        "{:?}",
+        app.screen
+    );
     update(
         &mut app,
         Msg::ConnectionLoaded {
             request,
             loaded: Box::new(loaded()),
+            purpose: Purpose::Reauthenticate,
         },
     );
-    assert_eq!(app.screen, Screen::Name, "a late load moves no screen");
+    assert!(
+        matches!(app.screen, Screen::Name { .. }),
+        "a late load moves no screen"
+    );
     assert!(app.reauth.is_none());
     update(
         &mut app,
@@ -218,16 +237,19 @@ fn esc_while_a_save_runs_drops_its_result_and_refreshes_home() {
         other => panic!("{other:?}"),
     };
     press(&mut app, &[Key::Esc]);
-    assert_eq!(app.screen, Screen::Testing);
+    assert!(matches!(app.screen, Screen::Testing(_)), "{:?}", app.screen);
     let effects = update(
         &mut app,
         Msg::Saved {
             request: save,
-            message: "Saved".into(),
+            report: report("prod", false),
             previous_token: false,
         },
     );
-    assert_eq!(app.screen, Screen::Testing, "a late save moves no screen");
+    assert!(
+        matches!(app.screen, Screen::Testing(_)),
+        "a late save moves no screen"
+    );
     assert!(matches!(effects.as_slice(), [Effect::ReloadConnections]));
 }
 
@@ -246,13 +268,21 @@ fn a_passphrase_protected_store_is_asked_for_and_the_action_retried() {
                 message: "secrets.age is protected by a passphrase.".into(),
                 retry: Some(Retry::Load {
                     name: "prod".into(),
+                    purpose: Purpose::Reauthenticate,
                 }),
             },
         },
     );
-    assert_eq!(app.screen, Screen::Passphrase);
+    assert!(
+        matches!(app.screen, Screen::Passphrase(_)),
+        "{:?}",
+        app.screen
+    );
     typed(&mut app, "q?x");
-    assert!(!app.passphrase.display().contains("q?x"), "masked");
+    let Screen::Passphrase(asking) = &app.screen else {
+        panic!("{:?}", app.screen)
+    };
+    assert!(!asking.field.display().contains("q?x"), "masked");
     let effects = press(&mut app, &[Key::Enter]);
     match effects.as_slice() {
         [
@@ -264,7 +294,7 @@ fn a_passphrase_protected_store_is_asked_for_and_the_action_retried() {
         }
         other => panic!("expected the passphrase, then the load again: {other:?}"),
     }
-    assert_eq!(app.screen, Screen::Home);
+    assert!(matches!(app.screen, Screen::Home), "{:?}", app.screen);
 }
 
 #[test]
@@ -274,9 +304,13 @@ fn unopenable_secrets_ask_for_everything() {
     broken.draft.secrets = SecretBundle::default();
     broken.secrets_problem = Some("the key file is missing".into());
     reauth_loaded(&mut app, broken);
-    assert_eq!(app.screen, Screen::Reauth);
+    assert!(matches!(app.screen, Screen::Reauth), "{:?}", app.screen);
     press(&mut app, &[Key::Enter, Key::Enter]);
-    assert_eq!(app.screen, Screen::Credentials);
+    assert!(
+        matches!(app.screen, Screen::Credentials),
+        "{:?}",
+        app.screen
+    );
     assert!(press(&mut app, &[Key::Enter]).is_empty());
     assert_eq!(
         app.message.as_deref(),
@@ -291,12 +325,15 @@ fn a_saved_name_is_never_replaced_by_a_new_connection() {
     press(&mut app, &[Key::Char('n')]);
     typed(&mut app, "prod");
     assert!(press(&mut app, &[Key::Enter]).is_empty());
-    assert_eq!(app.screen, Screen::Name, "a taken name goes no further");
+    assert!(
+        matches!(app.screen, Screen::Name { .. }),
+        "a taken name goes no further"
+    );
     assert!(app.message.as_deref().unwrap().contains("already saved"));
     // Editing the name is choosing another one.
     press(&mut app, &[Key::Char('2')]);
     press(&mut app, &[Key::Enter]);
-    assert_eq!(app.screen, Screen::Environment, "'prod2' is free");
+    assert!(matches!(app.screen, Screen::Environment), "'prod2' is free");
     press(&mut app, &[Key::Esc, Key::Backspace, Key::Enter]);
     // Enter again on the taken name re-authenticates the saved connection.
     match press(&mut app, &[Key::Enter]).as_slice() {
@@ -310,7 +347,13 @@ fn the_hand_off_lists_the_forms_values_in_order_and_clears_only_the_latest_copy(
     use secrecy::ExposeSecret;
     let mut app = App::new(vec![saved_row()], StoreKind::File, None);
     let request = match press(&mut app, &[Key::Char('h')]).as_slice() {
-        [Effect::LoadConnection { request, name }] if name == "prod" => *request,
+        [
+            Effect::LoadConnection {
+                request,
+                name,
+                purpose: Purpose::HandOff,
+            },
+        ] if name == "prod" => *request,
         other => panic!("expected LoadConnection, got {other:?}"),
     };
     update(
@@ -318,22 +361,18 @@ fn the_hand_off_lists_the_forms_values_in_order_and_clears_only_the_latest_copy(
         Msg::ConnectionLoaded {
             request,
             loaded: Box::new(loaded()),
+            purpose: Purpose::HandOff,
         },
     );
-    assert_eq!(
-        app.screen,
-        Screen::Handoff,
+    assert!(
+        matches!(app.screen, Screen::Handoff(_)),
         "the hand-off, not a re-authentication"
     );
     assert!(app.reauth.is_none());
-    let labels: Vec<&str> = app
-        .handoff
-        .as_ref()
-        .unwrap()
-        .items
-        .iter()
-        .map(|i| i.label)
-        .collect();
+    let Screen::Handoff(handoff) = &app.screen else {
+        panic!("{:?}", app.screen)
+    };
+    let labels: Vec<&str> = handoff.items.iter().map(|i| i.label).collect();
     assert_eq!(
         labels,
         [
@@ -371,8 +410,10 @@ fn the_hand_off_lists_the_forms_values_in_order_and_clears_only_the_latest_copy(
         [Effect::ClearClipboard]
     ));
     press(&mut app, &[Key::Esc]);
-    assert_eq!(app.screen, Screen::Home);
-    assert!(app.handoff.is_none(), "the values are forgotten");
+    assert!(
+        matches!(app.screen, Screen::Home),
+        "the values are forgotten with their screen"
+    );
 }
 
 #[test]
@@ -391,20 +432,26 @@ fn h_on_the_saved_screen_opens_the_hand_off_of_what_was_just_saved() {
         &mut app,
         Msg::Saved {
             request,
-            message: "Re-authenticated 'prod'.".into(),
+            report: report("prod", true),
             previous_token: false,
         },
     );
-    assert_eq!(app.screen, Screen::Done);
+    // Scrolling keeps what the save said (it is the screen's, not a passing message).
+    press(&mut app, &[Key::Down]);
+    assert!(saved_screen(&app).report.replaced);
     press(&mut app, &[Key::Char('h')]);
-    assert_eq!(app.screen, Screen::Handoff);
-    let handoff = app.handoff.as_ref().unwrap();
+    let Screen::Handoff(handoff) = &app.screen else {
+        panic!("{:?}", app.screen)
+    };
     assert_eq!(handoff.items[0].label, "Consumer key");
-    // Esc comes back to the Saved screen; leaving it forgets what was saved.
+    // Esc comes back to the Saved screen as it was: what was saved, its hand-off again.
     press(&mut app, &[Key::Esc]);
-    assert_eq!(app.screen, Screen::Done);
-    press(&mut app, &[Key::Enter]);
-    assert!(app.last_saved.is_none());
+    assert_eq!(saved_screen(&app).report.name, "prod");
+    assert!(saved_screen(&app).verified.is_some());
+    press(&mut app, &[Key::Char('h')]);
+    assert!(matches!(app.screen, Screen::Handoff(_)), "{:?}", app.screen);
+    press(&mut app, &[Key::Esc, Key::Enter]);
+    assert!(matches!(app.screen, Screen::Home), "{:?}", app.screen);
 }
 
 #[test]
@@ -412,7 +459,7 @@ fn moving_to_the_method_in_use_is_refused_in_words() {
     let mut app = App::new(vec![saved_row()], StoreKind::Keyring, None);
     reauth_loaded(&mut app, loaded());
     press(&mut app, &[Key::Char('m')]);
-    assert_eq!(app.screen, Screen::Method);
+    assert!(matches!(app.screen, Screen::Method), "{:?}", app.screen);
     assert_eq!(app.method().flow, Flow::Jwt, "JWT bearer is offered first");
     // The loaded connection uses the OAuth password flow: choosing it again is no move.
     app.method = crate::wizard::methods::METHODS
@@ -420,7 +467,7 @@ fn moving_to_the_method_in_use_is_refused_in_words() {
         .position(|m| m.flow == Flow::Password)
         .unwrap();
     press(&mut app, &[Key::Enter]);
-    assert_eq!(app.screen, Screen::Method);
+    assert!(matches!(app.screen, Screen::Method), "{:?}", app.screen);
     assert!(
         app.message
             .as_deref()
@@ -428,7 +475,7 @@ fn moving_to_the_method_in_use_is_refused_in_words() {
             .contains("method it uses now")
     );
     press(&mut app, &[Key::Esc]);
-    assert_eq!(app.screen, Screen::Reauth);
+    assert!(matches!(app.screen, Screen::Reauth), "{:?}", app.screen);
     assert!(!app.moving);
     assert!(
         app.kept.get(key::PASSWORD).is_some(),
@@ -446,15 +493,15 @@ fn a_replaced_refresh_token_is_offered_for_revocation_on_the_saved_screen() {
             app,
             Msg::Saved {
                 request: 7,
-                message: "Re-authenticated 'prod'.".into(),
+                report: report("prod", true),
                 previous_token: true,
             },
         )
     };
     let mut app = App::new(vec![saved_row()], StoreKind::File, None);
     assert!(saved(&mut app).is_empty(), "not revoked unless asked");
-    assert_eq!(app.screen, Screen::Done);
-    assert!(app.next_steps()[0].contains("press v to revoke the old one"));
+    assert!(matches!(app.screen, Screen::Done(_)), "{:?}", app.screen);
+    assert!(app.next_steps(saved_screen(&app))[0].contains("press v to revoke the old one"));
     assert!(matches!(
         press(&mut app, &[Key::Char('v')]).as_slice(),
         [Effect::RevokePrevious { request: 7 }]
@@ -463,12 +510,11 @@ fn a_replaced_refresh_token_is_offered_for_revocation_on_the_saved_screen() {
         &mut app,
         Msg::PreviousRevoked {
             request: 7,
-            message: "The previous refresh token was revoked at Salesforce.".into(),
+            failed: None,
         },
     );
-    assert!(!app.previous_token);
-    let said = app.message.clone().unwrap_or_default();
-    assert!(said.ends_with("revoked at Salesforce."), "{said}");
+    assert!(!saved_screen(&app).previous_token);
+    assert_eq!(saved_screen(&app).revoked, Some(None));
     assert!(
         press(&mut app, &[Key::Char('v')]).is_empty(),
         "nothing left to revoke"
@@ -494,22 +540,25 @@ fn client_credentials_on_a_login_host_is_refused_where_the_org_is_chosen() {
     let mut app = demo_app();
     app.demo_hints = vec![("My Domain URL".into(), "http://127.0.0.1:4001".into())];
     press(&mut app, &[Key::Enter, Key::Enter]);
-    assert_eq!(app.screen, Screen::Method);
+    assert!(matches!(app.screen, Screen::Method), "{:?}", app.screen);
     for _ in 0..index {
         press(&mut app, &[Key::Down]);
     }
     assert!(press(&mut app, &[Key::Enter]).is_empty(), "nothing sent");
-    assert_eq!(app.screen, Screen::Environment);
+    assert!(
+        matches!(app.screen, Screen::Environment),
+        "{:?}",
+        app.screen
+    );
     assert_eq!(app.my_domain.text(), "http://127.0.0.1:4001");
     assert!(app.message.as_deref().unwrap().contains("My Domain URL"));
     // A login host typed as the My Domain URL is refused the same way.
     app.my_domain = Field::new("My Domain URL").with_value("https://login.salesforce.com");
     press(&mut app, &[Key::Enter]);
-    assert_eq!(app.screen, Screen::Method);
+    assert!(matches!(app.screen, Screen::Method), "{:?}", app.screen);
     press(&mut app, &[Key::Enter]);
-    assert_eq!(
-        app.screen,
-        Screen::Environment,
+    assert!(
+        matches!(app.screen, Screen::Environment),
         "refused: {:?}",
         app.message
     );
@@ -530,7 +579,7 @@ fn f3_in_a_demo_reauthentication_knows_the_connections_org() {
         refresh.problem = None;
         reauth_loaded(&mut app, refresh);
         press(&mut app, &[Key::Enter, Key::Enter]);
-        assert_eq!(app.screen, Screen::Credentials, "{url}");
+        assert!(matches!(app.screen, Screen::Credentials), "{url}");
         let effects = press(&mut app, &[Key::Assist]);
         if works {
             assert!(
