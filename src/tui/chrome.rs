@@ -133,70 +133,25 @@ pub(crate) fn list<'a>(items: &[String], selected: usize, look: Look) -> Vec<Lin
         .collect()
 }
 
-pub(crate) fn hints(app: &App) -> String {
-    let demo = app.demo_url.is_some();
-    let failed = app.authorizing().is_some_and(|a| a.failed.is_some());
-    let jwt = app.method().flow == Flow::Jwt;
-    let hint = match &app.screen {
-        Screen::Authorize(_) if failed => "Enter try again · Esc back to the form",
-        Screen::Authorize(_) if app.method().flow == Flow::Device && demo => {
-            "F3 demo: approve the code · y copy the link · Esc cancel"
-        }
-        Screen::Authorize(_) if app.method().flow == Flow::Device => "y copy the link · Esc cancel",
-        Screen::Authorize(_) if demo => {
-            "paste the address · Enter use it · F5 copy the address · F3 demo: log in · Esc cancel"
-        }
-        Screen::Authorize(_) => {
-            "paste the address · Enter use it · F5 copy the address · F2 reveal · Esc cancel"
-        }
-        Screen::Certificate if demo => {
-            "↑↓ scroll · y copy · F3 demo: upload it · Enter test · Esc back"
-        }
-        Screen::Certificate => "↑↓ scroll · y copy · Enter test · Esc back to the form",
-        Screen::Home if app.connections.is_empty() => "n new · ? help · q quit",
-        Screen::Home => {
-            "↑↓ choose · t test · r re-auth · h hand-off · x remove · n new · ? help · q quit"
-        }
-        Screen::Name { .. } => "type a name · Enter next · Esc back · Ctrl-C quit",
-        Screen::Environment if app.environment == app.environments().len() - 1 => {
-            "type the My Domain URL · ↑↓ choose · Enter next · Esc back · F1 help"
-        }
-        Screen::Environment | Screen::Method => "↑↓ choose · Enter next · Esc back · ? help",
-        Screen::Prerequisites => "Enter show me how · Esc back · ? help",
-        Screen::Guide => {
-            "Tab next guide · ↑↓ scroll · l/c Lightning/Classic · Enter I'm ready · Esc back"
-        }
-        Screen::Credentials if demo && app.method().flow == Flow::RefreshToken => {
-            "Tab next field · F3 demo: get a refresh token · Enter test · Esc back"
-        }
-        Screen::Credentials if jwt => {
-            "Tab next field · F4 certificate · Enter test · Esc back · F1 help"
-        }
-        Screen::Credentials => "Tab next field · F2 reveal · paste works · Enter test · Esc back",
-        Screen::Testing(run) if run.running => "Esc cancel",
-        Screen::Testing(run) if run.saved.is_some() && run.passed == Some(false) => {
-            "r re-authenticate · Enter back to connections"
-        }
-        Screen::Testing(run) if run.saved.is_some() => "Enter back to connections",
-        Screen::Testing(run) if run.passed == Some(true) => {
-            "Enter save · r test again · Esc fix a field"
-        }
-        Screen::Testing(_) if jwt => "r test again · F4 certificate · Esc fix a field",
-        Screen::Testing(_) => "r test again · Esc fix a field",
-        Screen::Save(step) if step.saving => "Saving… · Esc back",
-        Screen::Save(_) => "k keyring · f encrypted file · Enter save · Esc back",
-        Screen::Done(saved) if saved.previous_token => {
-            "h hand-off · v revoke the old token · Enter connections · q quit"
-        }
-        Screen::Done(_) => {
-            "h hand-off: copy values into the integration · Enter connections · q quit"
-        }
-        Screen::Reauth => "Enter continue · m move to another method · Esc back",
-        Screen::Handoff(_) => "↑↓ choose · F2 reveal · Enter/y copy · Esc back",
-        Screen::ConfirmRemove => "y remove and revoke · k remove, keep token · other keys cancel",
-        Screen::Passphrase(_) => "type the passphrase · F2 reveal · Enter use it · Esc cancel",
+/// The footer: the screen's bindings that have a short form, in their order. The help's own
+/// (the same on every screen) goes when it would take the footer past one line of `width`.
+pub(crate) fn hints(app: &App, width: u16) -> String {
+    use crate::wizard::keys::{HELP, HELP_TYPING};
+    let bindings = app.bindings();
+    let all = |with_help: bool| {
+        bindings
+            .iter()
+            .filter(|b| with_help || (**b != HELP && **b != HELP_TYPING))
+            .filter_map(|b| b.footer)
+            .collect::<Vec<_>>()
+            .join(" · ")
     };
-    hint.to_string()
+    let footer = all(true);
+    if footer.chars().count() <= usize::from(width) {
+        footer
+    } else {
+        all(false)
+    }
 }
 
 /// The smallest window every screen fits in (its text scrolls when longer).
@@ -204,7 +159,7 @@ pub const MIN_SIZE: (u16, u16) = (50, 14);
 
 /// The keys of the screen it was opened on, then what holds everywhere.
 pub(crate) fn help(app: &App, frame: &mut Frame, look: Look) {
-    let keys = app.screen_keys();
+    let keys: Vec<(&str, &str)> = app.bindings().iter().map(|b| (b.key, b.does)).collect();
     let width_of = |k: &str| k.chars().count();
     let key_width = keys.iter().map(|(k, _)| width_of(k)).max().unwrap_or(0);
     let mut lines: Vec<Line> = keys

@@ -20,8 +20,11 @@ pub fn draw(app: &App, frame: &mut Frame, look: Look) {
         too_small(frame, look);
         return;
     }
-    let hints = Paragraph::new(Span::styled(hints(app), style(look, Color::DarkGray)))
-        .wrap(Wrap { trim: true });
+    let hints = Paragraph::new(Span::styled(
+        hints(app, area.width),
+        style(look, Color::DarkGray),
+    ))
+    .wrap(Wrap { trim: true });
     let footer_height = u16::try_from(hints.line_count(area.width).clamp(1, 2)).unwrap_or(2);
     // A message gets the lines it needs (up to 5): a cut-off error is no help.
     let said = app
@@ -84,7 +87,7 @@ pub fn draw(app: &App, frame: &mut Frame, look: Look) {
         Screen::Testing(run) => screens::testing::draw(app, run, frame, inner, look),
         Screen::Authorize(a) => screens::authorize::draw(app, a, frame, inner, look),
         Screen::Certificate => screens::certificate::draw(app, frame, inner, look),
-        Screen::Save(_) => screens::save::draw(app, frame, inner, look),
+        Screen::Save(step) => screens::save::draw(app, step, frame, inner, look),
         Screen::Reauth => screens::reauth::draw(app, frame, inner, look),
         Screen::Handoff(h) => screens::handoff::draw(app, h, frame, inner, look),
         Screen::Passphrase(asking) => screens::passphrase::draw(asking, frame, inner),

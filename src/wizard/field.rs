@@ -198,10 +198,15 @@ impl Field {
         }
     }
 
+    /// Whether the cursor is drawn where it is (a value shortened for display has it last).
+    pub fn cursor_shown(&self) -> bool {
+        self.display().chars().count() == self.len()
+    }
+
     /// What the screen shows for a focused field: the value with a bar at the cursor.
     pub fn display_at_cursor(&self) -> String {
         let shown = self.display();
-        if self.cursor >= self.len() || shown.chars().count() != self.len() {
+        if self.cursor >= self.len() || !self.cursor_shown() {
             // At the end, or shortened for display: the bar goes last.
             return format!("{shown}▏");
         }

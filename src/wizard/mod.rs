@@ -5,7 +5,7 @@ mod app;
 mod draft;
 pub mod field;
 pub mod guides;
-mod keys;
+pub mod keys;
 pub mod methods;
 mod msg;
 pub mod screens;
@@ -101,7 +101,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                         f.insert(text.trim());
                     }
                 }
-                Screen::Authorize(a) => a.paste.insert(text.trim()),
+                Screen::Authorize(a) if a.failed.is_none() => a.paste.insert(text.trim()),
                 _ => {}
             }
             Vec::new()

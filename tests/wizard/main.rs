@@ -2,6 +2,7 @@
 //! binary driven in a pseudo terminal through `sfconnect demo`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod bindings;
 mod looped;
 mod pty;
 mod saved;

@@ -11,7 +11,7 @@ fn render(app: &App) -> String {
     render_sized(app, 80, 24)
 }
 
-fn render_sized(app: &App, width: u16, height: u16) -> String {
+pub(crate) fn render_sized(app: &App, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal
         .draw(|f| {
@@ -60,7 +60,7 @@ fn snap_both(app: &mut App, name: &str) -> String {
     last
 }
 
-fn keys(app: &mut App, keys: &[Key]) {
+pub(crate) fn keys(app: &mut App, keys: &[Key]) {
     for k in keys {
         update(app, Msg::KeyPressed(*k));
     }
@@ -77,7 +77,7 @@ fn flat(screen: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn typed(app: &mut App, text: &str) {
+pub(crate) fn typed(app: &mut App, text: &str) {
     for c in text.chars() {
         update(app, Msg::KeyPressed(Key::Char(c)));
     }
@@ -94,7 +94,7 @@ fn report(name: &str, store: &str) -> sfconnect::connect::save::SaveReport {
     }
 }
 
-fn new_app() -> App {
+pub(crate) fn new_app() -> App {
     App::new(Vec::new(), StoreKind::Keyring, None)
 }
 
@@ -404,7 +404,7 @@ fn reauthentication_overview() {
 }
 
 /// Press `r` on a saved connection of `flow` and deliver it as loaded.
-fn reauth_of(flow: sfconnect::profile::Flow, problem: Option<&str>) -> App {
+pub(crate) fn reauth_of(flow: sfconnect::profile::Flow, problem: Option<&str>) -> App {
     use sfconnect::profile::{Draft, SecretBundle};
     use sfconnect::salesforce::LoginUrl;
     use sfconnect::wizard::Loaded;
@@ -744,7 +744,7 @@ fn help_lists_the_keys_of_its_screen() {
 }
 
 /// The form of the method at `index`, for a new connection named prod.
-fn method_form(index: usize) -> App {
+pub(crate) fn method_form(index: usize) -> App {
     let mut app = new_app();
     typed(&mut app, "prod");
     keys(&mut app, &[Key::Enter, Key::Enter]);

@@ -9,9 +9,9 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::super::chrome::*;
 use super::super::theme::*;
 use crate::profile::StoreKind;
-use crate::wizard::{App, Saved};
+use crate::wizard::{App, SaveStep, Saved};
 
-pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
+pub(crate) fn draw(app: &App, step: &SaveStep, frame: &mut Frame, area: Rect, look: Look) {
     let options = vec![
         "OS keyring (Keychain, Credential Manager, Secret Service): best on a desktop".to_string(),
         "Encrypted file in the config dir: works over SSH, in cron and for services".to_string(),
@@ -31,6 +31,10 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
             },
             style(look, Color::Yellow),
         )));
+    }
+    if step.saving {
+        lines.push(Line::from(""));
+        lines.push(Line::from("Saving…"));
     }
     // Not trimmed: the row not chosen keeps its indent.
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);

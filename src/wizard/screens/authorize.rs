@@ -4,6 +4,7 @@
 use secrecy::SecretString;
 
 use super::super::field::Field;
+use super::super::keys::Binding;
 use super::super::methods::CALLBACK_PORT;
 use super::super::{App, Effect, Key, Prompt, Screen};
 use crate::check::CheckResult;
@@ -139,6 +140,9 @@ impl App {
                 self.scroll_by(key);
                 return Vec::new();
             }
+            // The login has ended: its address and code are spent, and nothing waits for a
+            // paste. Enter starts a new one.
+            _ if failed => return Vec::new(),
             Key::Copy | Key::Char('y') if key == Key::Copy || !self.typing() => {
                 if let Some((what, value)) = self.copyable() {
                     self.message = Some(COPIED.replace("{what}", what));
@@ -234,3 +238,82 @@ impl App {
 
 /// Said after a copy: the terminal may or may not pass OSC 52 on.
 pub const COPIED: &str = "Sent {what} to the clipboard through the terminal (OSC 52). If nothing was copied, your terminal blocks it: select the lines above instead.";
+
+pub(crate) fn bindings(app: &App, a: &Authorizing) -> Vec<Binding> {
+    let demo = app.demo_url.is_some();
+    let mut keys = Vec::new();
+    if a.failed.is_some() {
+        return vec![
+            Binding::new(&[Key::Enter], "Enter", "try again: a new login")
+                .footer("Enter try again"),
+            Binding::scroll("scroll"),
+            Binding::new(&[Key::Esc], "Esc", "back to the form").footer("Esc back to the form"),
+        ];
+    }
+    match &a.prompt {
+        Some(Prompt::Device { .. }) => {
+            if demo && app.stand_in().is_some() {
+                keys.push(
+                    Binding::new(
+                        &[Key::Assist],
+                        "F3",
+                        "demo: approve the code as the user would",
+                    )
+                    .footer("F3 demo: approve the code"),
+                );
+            }
+            keys.push(
+                Binding::new(
+                    &[Key::Char('y'), Key::Copy],
+                    "y / F5",
+                    "copy the link (through the terminal, OSC 52)",
+                )
+                .footer("y copy the link"),
+            );
+        }
+        Some(Prompt::Browser { .. }) => {
+            keys.extend([
+                Binding::paste("the address the browser ended on (or its code)")
+                    .footer("paste the address"),
+                Binding::typing("the address, or its code"),
+            ]);
+            if !a.paste.is_empty() {
+                keys.push(
+                    Binding::new(&[Key::Enter], "Enter", "use what was pasted")
+                        .footer("Enter use it"),
+                );
+            }
+            if !a.paste.is_empty() {
+                keys.push(
+                    Binding::new(&[Key::Reveal], "F2", "show or hide what was pasted")
+                        .footer("F2 reveal"),
+                );
+            }
+            keys.extend([
+                Binding::new(
+                    &[Key::Copy],
+                    "F5",
+                    "copy the address (through the terminal, OSC 52)",
+                )
+                .footer("F5 copy the address"),
+                Binding::new(
+                    &[Key::ShowAlone],
+                    "F6",
+                    "show the address alone on the terminal's normal screen, to select it whole",
+                ),
+            ]);
+            if demo && app.stand_in().is_some() {
+                keys.push(
+                    Binding::new(&[Key::Assist], "F3", "demo: log in as the user would")
+                        .footer("F3 demo: log in"),
+                );
+            }
+        }
+        None => {}
+    }
+    keys.extend([
+        Binding::scroll("scroll"),
+        Binding::new(&[Key::Esc], "Esc", "cancel and go back to the form").footer("Esc cancel"),
+    ]);
+    keys
+}

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use super::super::keys::Binding;
 use super::super::methods::KEY_FILE;
 use super::super::{App, Effect, Key, Screen};
 use super::authorize::COPIED;
@@ -123,4 +124,38 @@ impl App {
             fresh: true,
         }]
     }
+}
+
+pub(crate) fn bindings(app: &App) -> Vec<Binding> {
+    let mut keys = vec![Binding::scroll("scroll").footer("↑↓ scroll")];
+    if app.generated.is_some() {
+        keys.push(
+            Binding::new(
+                &[Key::Char('y'), Key::Copy],
+                "y / F5",
+                "copy the certificate (through the terminal, OSC 52)",
+            )
+            .footer("y copy"),
+        );
+    }
+    if app.stand_in().is_some() {
+        keys.push(
+            Binding::new(
+                &[Key::Assist],
+                "F3",
+                "demo: upload the certificate to the app",
+            )
+            .footer("F3 demo: upload it"),
+        );
+    }
+    keys.extend([
+        Binding::new(
+            &[Key::Char('n')],
+            "n",
+            "make a new key pair instead (the one shown stays on disk)",
+        ),
+        Binding::new(&[Key::Enter], "Enter", "test with this key").footer("Enter test"),
+        Binding::new(&[Key::Esc], "Esc", "back to the form").footer("Esc back"),
+    ]);
+    keys
 }

@@ -1,6 +1,7 @@
 //! The method's form: its fields, masked secrets, and Enter to test (or to log in first).
 
 use super::super::field::Field;
+use super::super::keys::Binding;
 use super::super::methods::{self, CONSUMER_KEY};
 use super::super::{App, Effect, Key, Screen, editing, step};
 use crate::profile::{Flow, key};
@@ -62,4 +63,67 @@ pub(crate) fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
         _ => step(&mut app.focus, app.fields.len(), key),
     }
     Vec::new()
+}
+
+pub(crate) fn bindings(app: &App) -> Vec<Binding> {
+    let flow = app.method().flow;
+    let mut keys = vec![
+        Binding::new(
+            &[Key::Tab, Key::BackTab, Key::Up, Key::Down],
+            "Tab / ↑↓",
+            "next or previous field",
+        )
+        .footer("Tab next field"),
+        Binding::typing("into the chosen field"),
+    ];
+    if app
+        .fields
+        .get(app.focus)
+        .is_some_and(|f| f.secret && !f.is_empty())
+    {
+        keys.push(
+            Binding::new(&[Key::Reveal], "F2", "show or hide this secret field")
+                .footer("F2 reveal"),
+        );
+    }
+    keys.push(Binding::paste("long tokens and keys: paste rather than type").footer("paste works"));
+    if flow == Flow::Jwt {
+        keys.push(
+            Binding::new(
+                &[Key::Certificate],
+                "F4",
+                "the certificate of this key, and how to upload it",
+            )
+            .footer("F4 certificate"),
+        );
+    }
+    if app.demo_url.is_some() && flow == Flow::RefreshToken {
+        keys.push(
+            Binding::new(
+                &[Key::Assist],
+                "F3",
+                "demo: log in to the demo org and put its refresh token in the form",
+            )
+            .footer("F3 demo: get a refresh token"),
+        );
+    }
+    keys.extend([
+        Binding::new(
+            &[Key::Enter],
+            "Enter",
+            if flow == Flow::Jwt {
+                "test (an empty key file: this connection's key pair, found or made)"
+            } else {
+                "test these values (nothing is saved before it passes)"
+            },
+        )
+        .footer("Enter test"),
+        Binding::new(
+            &[Key::Esc],
+            "Esc",
+            "back to the guides (the values are kept)",
+        )
+        .footer("Esc back"),
+    ]);
+    keys
 }

@@ -1,5 +1,6 @@
 //! Where the org is: production, sandbox, its My Domain URL (or the demo org).
 
+use super::super::keys::Binding;
 use super::super::{App, Effect, Key, Screen, editing, step};
 
 /// Where the org is.
@@ -25,4 +26,23 @@ pub(crate) fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
         }
     }
     Vec::new()
+}
+
+pub(crate) fn bindings(app: &App) -> Vec<Binding> {
+    let mut keys = vec![
+        Binding::new(
+            &[Key::Up, Key::Down, Key::Tab, Key::BackTab],
+            "↑↓",
+            "choose where the org is",
+        )
+        .footer("↑↓ choose"),
+    ];
+    if app.uses_my_domain_field() {
+        keys.push(Binding::typing("the org's My Domain URL").footer("type the My Domain URL"));
+    }
+    keys.extend([
+        Binding::new(&[Key::Enter], "Enter", "next: how to log in").footer("Enter next"),
+        Binding::new(&[Key::Esc], "Esc", "back to the name").footer("Esc back"),
+    ]);
+    keys
 }

@@ -4,6 +4,7 @@
 
 use secrecy::{ExposeSecret, SecretString};
 
+use super::super::keys::Binding;
 use super::super::{App, Effect, Key, Screen, step};
 use crate::profile::{Draft, Flow, key};
 
@@ -143,4 +144,30 @@ pub(crate) fn on_key(app: &mut App, mut h: Handoff, key: Key) -> Vec<Effect> {
     }
     app.screen = Screen::Handoff(h);
     effects
+}
+
+pub(crate) fn bindings(h: &Handoff) -> Vec<Binding> {
+    let mut keys = Vec::new();
+    if h.items.len() > 1 {
+        keys.push(Binding::new(&[Key::Up, Key::Down], "↑↓", "choose a value").footer("↑↓ choose"));
+    }
+    if h.items.get(h.cursor).is_some_and(|i| i.secret) {
+        keys.push(
+            Binding::new(&[Key::Reveal], "F2", "show or hide the chosen value").footer("F2 reveal"),
+        );
+    }
+    if !h.items.is_empty() {
+        keys.push(
+            Binding::new(
+                &[Key::Enter, Key::Char('y')],
+                "Enter / y",
+                "copy it to the clipboard (through the terminal; cleared after 45 seconds where the terminal allows)",
+            )
+            .footer("Enter/y copy"),
+        );
+    }
+    keys.push(
+        Binding::new(&[Key::Esc], "Esc", "back; the values are forgotten").footer("Esc back"),
+    );
+    keys
 }

@@ -1,6 +1,7 @@
 //! The saved connections: choose one to re-authenticate, test, hand off or remove, or start a new one.
 
 use super::super::field::Field;
+use super::super::keys::Binding;
 use super::super::{App, Effect, Key, Purpose, Retry, Screen, step};
 use std::time::SystemTime;
 
@@ -114,4 +115,40 @@ pub fn rows(config: &Config, now: SystemTime) -> Vec<ConnectionRow> {
             }
         })
         .collect()
+}
+
+/// The connections' keys; those for a chosen connection only when there is one.
+pub(crate) fn bindings(app: &App) -> Vec<Binding> {
+    let mut keys = Vec::new();
+    if !app.connections.is_empty() {
+        keys.extend([
+            Binding::new(&[Key::Up, Key::Down, Key::Tab, Key::BackTab], "↑↓", "choose a connection")
+                .footer("↑↓ choose"),
+            Binding::new(&[Key::Char('t')], "t", "test the chosen connection now").footer("t test"),
+            Binding::new(
+                &[Key::Char('r'), Key::Enter],
+                "r / Enter",
+                "re-authenticate the chosen connection; m there moves it to another login method (a retiring one says so on its row)",
+            )
+            .footer("r re-auth"),
+            Binding::new(
+                &[Key::Char('h')],
+                "h",
+                "hand-off: copy its saved values into the integration's own form",
+            )
+            .footer("h hand-off"),
+            Binding::new(&[Key::Char('x')], "x", "remove the chosen connection (asks first)")
+                .footer("x remove"),
+        ]);
+    }
+    keys.extend([
+        Binding::new(&[Key::Char('n')], "n", "add a new connection").footer("n new"),
+        Binding::new(&[Key::Char('q')], "q", "quit").footer("q quit"),
+        Binding::new(
+            &[Key::Esc],
+            "Esc",
+            "says how to quit (one Esc too many never ends the session)",
+        ),
+    ]);
+    keys
 }

@@ -1,6 +1,7 @@
 //! How to log in: the method, and moving a saved connection to another one.
 
 use super::super::field::Field;
+use super::super::keys::Binding;
 use super::super::methods::METHODS;
 use super::super::{App, Effect, Key, Screen, step};
 use crate::profile::{Flow, SecretBundle};
@@ -84,4 +85,35 @@ pub(crate) fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
         _ => step(&mut app.method, METHODS.len(), key),
     }
     Vec::new()
+}
+
+pub(crate) fn bindings(app: &App) -> Vec<Binding> {
+    let choose = Binding::new(&[Key::Up, Key::Down, Key::Tab, Key::BackTab], "↑↓", "");
+    if app.moving {
+        return vec![
+            Binding {
+                does: "choose the method to move to",
+                ..choose
+            }
+            .footer("↑↓ choose"),
+            Binding::new(
+                &[Key::Enter],
+                "Enter",
+                "next: its setup guides, then the form",
+            )
+            .footer("Enter next"),
+            Binding::new(&[Key::Esc], "Esc", "back: re-authenticate it as it is")
+                .footer("Esc back"),
+        ];
+    }
+    vec![
+        Binding {
+            does: "choose how to log in",
+            ..choose
+        }
+        .footer("↑↓ choose"),
+        Binding::new(&[Key::Enter], "Enter", "next: what it needs in Salesforce")
+            .footer("Enter next"),
+        Binding::new(&[Key::Esc], "Esc", "back to where the org is").footer("Esc back"),
+    ]
 }

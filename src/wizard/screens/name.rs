@@ -1,5 +1,6 @@
 //! The connection's name: a saved name is never silently replaced.
 
+use super::super::keys::Binding;
 use super::super::{App, Effect, Key, Purpose, Retry, Screen, editing};
 
 impl App {
@@ -45,4 +46,17 @@ pub(crate) fn on_key(app: &mut App, taken_said: bool, key: Key) -> Vec<Effect> {
         app.screen = Screen::Name { taken_said: said };
     }
     Vec::new()
+}
+
+pub(crate) fn bindings() -> Vec<Binding> {
+    vec![
+        Binding::typing("the connection's name").footer("type a name"),
+        Binding::new(
+            &[Key::Enter],
+            "Enter",
+            "use this name (a saved name offers its re-authentication)",
+        )
+        .footer("Enter next"),
+        Binding::new(&[Key::Esc], "Esc", "back to the connections").footer("Esc back"),
+    ]
 }

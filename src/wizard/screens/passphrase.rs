@@ -1,6 +1,7 @@
 //! The encrypted secrets file's passphrase, asked when an action needs it, then that action again.
 
 use super::super::field::Field;
+use super::super::keys::Binding;
 use super::super::{App, Effect, Key, Retry, Screen};
 
 /// The Passphrase screen's state.
@@ -52,4 +53,16 @@ pub(crate) fn on_key(app: &mut App, mut asking: Asking, key: Key) -> Vec<Effect>
             Vec::new()
         }
     }
+}
+
+pub(crate) fn bindings(asking: &Asking) -> Vec<Binding> {
+    let mut keys = vec![Binding::typing("the passphrase (masked)").footer("type the passphrase")];
+    if !asking.field.is_empty() {
+        keys.extend([
+            Binding::new(&[Key::Reveal], "F2", "show or hide the passphrase").footer("F2 reveal"),
+            Binding::new(&[Key::Enter], "Enter", "open the secrets file").footer("Enter use it"),
+        ]);
+    }
+    keys.push(Binding::new(&[Key::Esc], "Esc", "cancel").footer("Esc cancel"));
+    keys
 }

@@ -1,6 +1,7 @@
 //! Re-authentication: what is wrong with a saved connection, what will be asked, or a move.
 
 use super::super::field::Field;
+use super::super::keys::Binding;
 use super::super::methods::METHODS;
 use super::super::{App, Effect, Key, Loaded, Screen};
 
@@ -43,4 +44,24 @@ pub(crate) fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
         }
     }
     Vec::new()
+}
+
+pub(crate) fn bindings() -> Vec<Binding> {
+    vec![
+        Binding::new(&[Key::Enter], "Enter", "go on: the guides, then the form")
+            .footer("Enter continue"),
+        Binding::new(
+            &[Key::Char('m')],
+            "m",
+            "move it to another login method (kept as it is until the new one passes)",
+        )
+        .footer("m move to another method"),
+        Binding::scroll("scroll"),
+        Binding::new(
+            &[Key::Esc],
+            "Esc",
+            "back to the connections; nothing changes",
+        )
+        .footer("Esc back"),
+    ]
 }

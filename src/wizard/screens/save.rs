@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use super::super::keys::Binding;
 use super::super::methods;
 use super::super::{App, Effect, Key, Screen};
 use super::testing::TestRun;
@@ -140,4 +141,60 @@ pub(crate) fn on_done_key(app: &mut App, saved: Saved, key: Key) -> Vec<Effect> 
     }
     app.screen = Screen::Done(saved);
     Vec::new()
+}
+
+pub(crate) fn bindings(step: &SaveStep) -> Vec<Binding> {
+    let mut keys = vec![
+        Binding::new(
+            &[Key::Char('k'), Key::Char('f')],
+            "k / f",
+            "the OS keyring or the encrypted file",
+        )
+        .footer("k keyring · f encrypted file"),
+        Binding::new(
+            &[Key::Up, Key::Down, Key::Tab],
+            "↑↓ / Tab",
+            "switch between them",
+        ),
+    ];
+    if !step.saving {
+        keys.push(Binding::new(&[Key::Enter], "Enter", "save").footer("Enter save"));
+    }
+    keys.push(Binding::new(&[Key::Esc], "Esc", "back to the results").footer("Esc back"));
+    keys
+}
+
+pub(crate) fn done_bindings(saved: &Saved) -> Vec<Binding> {
+    let mut keys = Vec::new();
+    if saved.verified.is_some() {
+        keys.push(
+            Binding::new(
+                &[Key::Char('h')],
+                "h",
+                "the hand-off: copy each value into the integration's own form",
+            )
+            .footer("h hand-off"),
+        );
+    }
+    if saved.previous_token {
+        keys.push(
+            Binding::new(
+                &[Key::Char('v')],
+                "v",
+                "revoke the refresh token this replaced, once the integration has the new one",
+            )
+            .footer("v revoke the old token"),
+        );
+    }
+    keys.extend([
+        Binding::scroll("scroll"),
+        Binding::new(
+            &[Key::Enter, Key::Esc],
+            "Enter / Esc",
+            "back to the connections",
+        )
+        .footer("Enter connections"),
+        Binding::new(&[Key::Char('q')], "q", "quit").footer("q quit"),
+    ]);
+    keys
 }

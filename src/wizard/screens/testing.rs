@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use super::super::keys::Binding;
 use super::super::{App, Effect, Key, Purpose, Retry, Screen};
 use super::save::SaveStep;
 use crate::check::CheckResult;
@@ -128,4 +129,56 @@ fn on_new_key(app: &mut App, run: TestRun, key: Key) -> Vec<Effect> {
     }
     app.screen = Screen::Testing(run);
     Vec::new()
+}
+
+pub(crate) fn bindings(app: &App, run: &TestRun) -> Vec<Binding> {
+    if run.running {
+        return vec![Binding::new(&[Key::Esc], "Esc", "stop the test").footer("Esc cancel")];
+    }
+    if run.saved.is_some() {
+        let mut keys = Vec::new();
+        if run.failed() {
+            keys.push(
+                Binding::new(&[Key::Char('r')], "r", "re-authenticate this connection")
+                    .footer("r re-authenticate"),
+            );
+        }
+        keys.extend([
+            Binding::scroll("scroll the results"),
+            Binding::new(
+                &[Key::Enter, Key::Esc],
+                "Enter / Esc",
+                "back to the connections",
+            )
+            .footer("Enter back to connections"),
+        ]);
+        return keys;
+    }
+    let mut keys = Vec::new();
+    if run.passed == Some(true) {
+        keys.push(Binding::new(&[Key::Enter], "Enter", "go on to save").footer("Enter save"));
+    }
+    keys.extend([
+        Binding::new(&[Key::Char('r')], "r", "test again").footer("r test again"),
+        Binding::scroll("scroll the results"),
+    ]);
+    if app.method().flow == Flow::Jwt {
+        keys.push(
+            Binding::new(
+                &[Key::Certificate],
+                "F4",
+                "the certificate, to upload it again",
+            )
+            .footer("F4 certificate"),
+        );
+    }
+    keys.push(
+        Binding::new(
+            &[Key::Esc],
+            "Esc",
+            "back to the form, at the field a failure names",
+        )
+        .footer("Esc fix a field"),
+    );
+    keys
 }
