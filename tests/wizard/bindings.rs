@@ -322,9 +322,12 @@ fn handoff() -> App {
     app
 }
 
+/// A way to reach one state of a screen, afresh for each key pressed there.
+type Make = Box<dyn Fn() -> App>;
+
 /// Every screen, in the states that change its keys.
-fn states() -> Vec<(&'static str, Box<dyn Fn() -> App>)> {
-    let with = |keys_first: &'static [Key], make: fn() -> App| -> Box<dyn Fn() -> App> {
+fn states() -> Vec<(&'static str, Make)> {
+    let with = |keys_first: &'static [Key], make: fn() -> App| -> Make {
         Box::new(move || {
             let mut app = make();
             keys(&mut app, keys_first);
