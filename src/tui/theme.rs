@@ -13,6 +13,9 @@ pub struct Look {
     pub tick: usize,
     /// The terminal's locale is not UTF-8: draw with ASCII only.
     pub ascii: bool,
+    /// The time the frame is drawn at: days left, validity and deadlines are counted from it,
+    /// never from the clock (a test draws at a fixed time).
+    pub now: std::time::SystemTime,
 }
 
 /// Whether the locale names a character set other than UTF-8 ("C", "POSIX", ISO-8859-1…).

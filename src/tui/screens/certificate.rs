@@ -32,7 +32,7 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
     if let Some(valid) = &g.valid {
         lines.push(Line::from(format!(
             "The certificate is {}.",
-            valid.describe(std::time::SystemTime::now())
+            valid.describe(look.now)
         )));
     }
     if g.reused {

@@ -63,7 +63,7 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
             Some((crt, Some(valid))) => format!(
                 "Certificate in use: {} (for the key {key}), {}.",
                 crt.display(),
-                valid.describe(std::time::SystemTime::now())
+                valid.describe(look.now)
             ),
             Some((crt, None)) => format!(
                 "Certificate in use: {} (for the key {key}); its dates cannot be read.",
@@ -107,8 +107,7 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
     )]);
     // A login method Salesforce is retiring is said, and the move offered, for every method.
     lines.push(Line::from(""));
-    let now = std::time::SystemTime::now();
-    for advisory in crate::connect::advisories::advisories(loaded.draft.flow, now) {
+    for advisory in crate::connect::advisories::advisories(loaded.draft.flow, look.now) {
         lines.push(Line::from(Span::styled(
             format!("⚠ {}.", advisory.short),
             style(look, Color::Yellow),
