@@ -3,13 +3,12 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use super::theme::{Look, asciify, style};
-use crate::profile::Flow;
-use crate::wizard::{App, Screen};
+use super::theme::{Look, asciify, focus, muted, warn};
+use crate::wizard::App;
 
 /// A window too small for any screen: say so rather than cut the content.
 pub(crate) fn too_small(frame: &mut Frame, look: Look) {
@@ -19,7 +18,7 @@ pub(crate) fn too_small(frame: &mut Frame, look: Look) {
         MIN_SIZE.0, MIN_SIZE.1, area.width, area.height
     );
     frame.render_widget(
-        Paragraph::new(Span::styled(text, style(look, Color::Yellow))).wrap(Wrap { trim: true }),
+        Paragraph::new(Span::styled(text, warn(look))).wrap(Wrap { trim: true }),
         area,
     );
     if look.ascii {
@@ -104,7 +103,7 @@ pub(crate) fn at_offset(
             .min(frame_box.width.saturating_sub(2));
         let at = Rect::new(frame_box.right().saturating_sub(width + 1), y, width, 1);
         frame.render_widget(
-            Paragraph::new(Span::styled(text.to_string(), style(look, Color::Yellow))),
+            Paragraph::new(Span::styled(text.to_string(), warn(look))),
             at,
         );
     };
@@ -124,7 +123,7 @@ pub(crate) fn list<'a>(items: &[String], selected: usize, look: Look) -> Vec<Lin
             if i == selected {
                 Line::from(Span::styled(
                     format!("▶ {item}"),
-                    style(look, Color::Cyan).add_modifier(Modifier::BOLD),
+                    focus(look).add_modifier(Modifier::BOLD),
                 ))
             } else {
                 Line::from(format!("  {item}"))
@@ -168,7 +167,7 @@ pub(crate) fn help(app: &App, frame: &mut Frame, look: Look) {
             Line::from(vec![
                 Span::styled(
                     format!("{k:<key_width$}  "),
-                    style(look, Color::Cyan).add_modifier(Modifier::BOLD),
+                    focus(look).add_modifier(Modifier::BOLD),
                 ),
                 Span::raw(*what),
             ])
@@ -180,7 +179,7 @@ pub(crate) fn help(app: &App, frame: &mut Frame, look: Look) {
     ));
     lines.push(Line::from(Span::styled(
         "↑↓ scroll this help; any other key closes it.",
-        style(look, Color::DarkGray),
+        muted(look),
     )));
     let area = frame.area();
     let width = area.width.min(76);
@@ -196,7 +195,7 @@ pub(crate) fn help(app: &App, frame: &mut Frame, look: Look) {
         height,
     );
     frame.render_widget(Clear, popup);
-    let block = Block::bordered().title(format!(" Keys: {} ", title(app)));
+    let block = Block::bordered().title(format!(" Keys: {} ", super::screens::title(app)));
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     scroll_within(
@@ -207,40 +206,6 @@ pub(crate) fn help(app: &App, frame: &mut Frame, look: Look) {
         popup,
         look,
     );
-}
-
-pub(crate) fn title(app: &App) -> String {
-    let step = match &app.screen {
-        Screen::Home => return "Saved connections".into(),
-        Screen::Testing(run) => {
-            let name = run.saved.as_deref().unwrap_or(app.name.text());
-            return format!("Testing '{name}'");
-        }
-        Screen::Save(_) => return "Save: where should the secrets live?".into(),
-        Screen::Done(_) => return "Saved".into(),
-        Screen::ConfirmRemove => return "Remove a connection".into(),
-        Screen::Passphrase(_) => return "Passphrase for the secrets file".into(),
-        Screen::Handoff(h) => {
-            return format!("Hand-off: '{}' into the integration's form", h.name);
-        }
-        Screen::Authorize(_) if app.method().flow == Flow::Device => "log in with a device code",
-        Screen::Authorize(_) => "log in with a browser",
-        Screen::Certificate => "JWT bearer certificate",
-        Screen::Name { .. } => "name",
-        Screen::Environment => "where is the org?",
-        Screen::Method => "how to log in",
-        Screen::Prerequisites => "before you start",
-        Screen::Guide => "prepare Salesforce",
-        Screen::Credentials => "credentials",
-        Screen::Reauth => "what happened",
-    };
-    match &app.reauth {
-        Some(loaded) if app.moving => {
-            format!("Move '{}' to another login method: {step}", loaded.name)
-        }
-        Some(loaded) => format!("Re-authenticate '{}': {step}", loaded.name),
-        None => format!("New connection: {step}"),
-    }
 }
 
 /// A focused field: its value with a bar at the cursor, and a word when it is all selected.

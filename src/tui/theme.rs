@@ -65,7 +65,9 @@ pub(crate) fn asciify(buffer: &mut ratatui::buffer::Buffer, tick: usize) {
     }
 }
 
-pub(crate) fn style(look: Look, colour: Color) -> Style {
+/// `colour` where colour is allowed (not under NO_COLOR, nor when output is not a colour
+/// terminal); plain text otherwise, which every meaning below must still read as.
+fn style(look: Look, colour: Color) -> Style {
     if look.colour {
         Style::new().fg(colour)
     } else {
@@ -73,12 +75,47 @@ pub(crate) fn style(look: Look, colour: Color) -> Style {
     }
 }
 
+/// Passed, valid, done.
+pub(crate) fn ok(look: Look) -> Style {
+    style(look, Color::Green)
+}
+
+/// Needs attention: a warning, a problem said, a scroll mark.
+pub(crate) fn warn(look: Look) -> Style {
+    style(look, Color::Yellow)
+}
+
+/// Failed.
+pub(crate) fn fail(look: Look) -> Style {
+    style(look, Color::Red)
+}
+
+/// What the keys act on: the chosen row, the focused field, the product's name.
+pub(crate) fn focus(look: Look) -> Style {
+    style(look, Color::Cyan)
+}
+
+/// A value to copy or type elsewhere: an address, a code, a command line.
+pub(crate) fn value(look: Look) -> Style {
+    style(look, Color::Cyan)
+}
+
+/// A secret value, masked unless revealed (the hand-off).
+pub(crate) fn secret(look: Look) -> Style {
+    style(look, Color::Cyan)
+}
+
+/// Background detail: hints, notes, the certificate text.
+pub(crate) fn muted(look: Look) -> Style {
+    style(look, Color::DarkGray)
+}
+
 pub(crate) fn mark(status: Status, look: Look) -> Span<'static> {
     let (text, colour) = match status {
-        Status::Pass => ("✓", Color::Green),
-        Status::Warn => ("⚠", Color::Yellow),
-        Status::Fail => ("✗", Color::Red),
-        Status::Skip => ("-", Color::DarkGray),
+        Status::Pass => ("✓", ok(look)),
+        Status::Warn => ("⚠", warn(look)),
+        Status::Fail => ("✗", fail(look)),
+        Status::Skip => ("-", muted(look)),
     };
-    Span::styled(text, style(look, colour))
+    Span::styled(text, colour)
 }

@@ -2,15 +2,16 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
-use ratatui::style::{Color, Modifier};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 pub use super::chrome::MIN_SIZE;
-use super::chrome::{cut, help, hints, title, too_small};
+use super::chrome::{cut, help, hints, too_small};
 use super::screens;
+use super::screens::title;
 pub use super::theme::{Look, ascii_locale};
-use super::theme::{asciify, style};
+use super::theme::{asciify, focus, muted, warn};
 use crate::profile::Ui;
 use crate::wizard::{App, Screen};
 
@@ -20,11 +21,8 @@ pub fn draw(app: &App, frame: &mut Frame, look: Look) {
         too_small(frame, look);
         return;
     }
-    let hints = Paragraph::new(Span::styled(
-        hints(app, area.width),
-        style(look, Color::DarkGray),
-    ))
-    .wrap(Wrap { trim: true });
+    let hints =
+        Paragraph::new(Span::styled(hints(app, area.width), muted(look))).wrap(Wrap { trim: true });
     let footer_height = u16::try_from(hints.line_count(area.width).clamp(1, 2)).unwrap_or(2);
     // A message gets the lines it needs (up to 5): a cut-off error is no help.
     let said = app
@@ -32,8 +30,7 @@ pub fn draw(app: &App, frame: &mut Frame, look: Look) {
         .as_deref()
         .filter(|_| !matches!(app.screen, Screen::Done(_)))
         .map(|text| {
-            Paragraph::new(Text::styled(text.to_string(), style(look, Color::Yellow)))
-                .wrap(Wrap { trim: true })
+            Paragraph::new(Text::styled(text.to_string(), warn(look))).wrap(Wrap { trim: true })
         });
     let message_height = said.as_ref().map_or(2, |p| {
         u16::try_from(p.line_count(area.width).clamp(2, 5)).unwrap_or(5)
@@ -55,10 +52,7 @@ pub fn draw(app: &App, frame: &mut Frame, look: Look) {
         .saturating_sub(" sfconnect · ".chars().count() + choice.chars().count());
     frame.render_widget(
         Paragraph::new(Line::from(vec![
-            Span::styled(
-                " sfconnect ",
-                style(look, Color::Cyan).add_modifier(Modifier::BOLD),
-            ),
+            Span::styled(" sfconnect ", focus(look).add_modifier(Modifier::BOLD)),
             Span::raw(format!("· {}{choice}", cut(&title(app), room))),
         ])),
         header,
@@ -76,24 +70,7 @@ pub fn draw(app: &App, frame: &mut Frame, look: Look) {
     .title(format!(" {} ", title(app)));
     let inner = block.inner(body);
     frame.render_widget(block, body);
-    match &app.screen {
-        Screen::Home => screens::home::draw(app, frame, inner, look),
-        Screen::Name { .. } => screens::name::draw(app, frame, inner),
-        Screen::Environment => screens::environment::draw(app, frame, inner, look),
-        Screen::Method => screens::method::draw(app, frame, inner, look),
-        Screen::Prerequisites => screens::guide::draw_prerequisites(app, frame, inner, look),
-        Screen::Guide => screens::guide::draw(app, frame, inner, look),
-        Screen::Credentials => screens::credentials::draw(app, frame, inner, look),
-        Screen::Testing(run) => screens::testing::draw(app, run, frame, inner, look),
-        Screen::Authorize(a) => screens::authorize::draw(app, a, frame, inner, look),
-        Screen::Certificate => screens::certificate::draw(app, frame, inner, look),
-        Screen::Save(step) => screens::save::draw(app, step, frame, inner, look),
-        Screen::Reauth => screens::reauth::draw(app, frame, inner, look),
-        Screen::Handoff(h) => screens::handoff::draw(app, h, frame, inner, look),
-        Screen::Passphrase(asking) => screens::passphrase::draw(asking, frame, inner),
-        Screen::ConfirmRemove => screens::remove::draw(app, frame, inner),
-        Screen::Done(saved) => screens::save::draw_done(app, saved, frame, inner, look),
-    }
+    screens::draw(app, frame, inner, look);
     if let Some(said) = said {
         frame.render_widget(said, message);
     }

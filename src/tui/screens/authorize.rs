@@ -2,12 +2,13 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::super::chrome::*;
-use super::super::theme::*;
+use super::super::chrome::{editing, scrolled, unbordered};
+use super::super::theme::{Look, mark, muted, value, warn};
+use super::Title;
 use super::testing::{SPINNER, fix_lines};
 use crate::wizard::{App, Authorizing, Prompt};
 
@@ -26,21 +27,15 @@ pub(crate) fn draw(app: &App, a: &Authorizing, frame: &mut Frame, area: Rect, lo
             opened,
             advice,
         }) => {
-            lines.push(Line::from(Span::styled(
-                advice.to_string(),
-                style(look, Color::DarkGray),
-            )));
+            lines.push(Line::from(Span::styled(advice.to_string(), muted(look))));
             lines.push(Line::from(
                 "Open this address in a browser on any machine, log in as the integration user and Allow:",
             ));
-            lines.push(Line::from(Span::styled(
-                url.clone(),
-                style(look, Color::Cyan),
-            )));
+            lines.push(Line::from(Span::styled(url.clone(), value(look))));
             // A long address is drawn as several rows, which a mouse selection does not join.
             lines.push(Line::from(Span::styled(
                 "(F5 copies it whole; F6 shows it alone on the terminal's normal screen, where selecting it with the mouse takes all of it.)",
-                style(look, Color::DarkGray),
+                muted(look),
             )));
             if *opened {
                 lines.push(Line::from("✓ Opened it in your browser here."));
@@ -53,21 +48,18 @@ pub(crate) fn draw(app: &App, a: &Authorizing, frame: &mut Frame, area: Rect, lo
             match taken {
                 Some(warning) => lines.push(Line::from(Span::styled(
                     format!("⚠ The callback {warning}."),
-                    style(look, Color::Yellow),
+                    warn(look),
                 ))),
                 None if !*listening => lines.push(Line::from(Span::styled(
                     format!("⚠ Nothing listens for the redirect: paste the address back. The app's callback URL must be {redirect}"),
-                    style(look, Color::Yellow),
+                    warn(look),
                 ))),
                 None => {}
             }
             if let Some(line) = ssh_line {
                 // On a line of its own, so that it is selected whole.
                 lines.push(Line::from("Over SSH, first run this on your laptop:"));
-                lines.push(Line::from(Span::styled(
-                    line.clone(),
-                    style(look, Color::Cyan),
-                )));
+                lines.push(Line::from(Span::styled(line.clone(), value(look))));
             }
             lines.push(Line::from(
                 "Or paste the address the browser lands on (or the code, or the error its page shows), then Enter:",
@@ -77,7 +69,7 @@ pub(crate) fn draw(app: &App, a: &Authorizing, frame: &mut Frame, area: Rect, lo
             if !said.is_empty() {
                 lines.push(Line::from(Span::styled(
                     format!("  pasted: {said}"),
-                    style(look, Color::DarkGray),
+                    muted(look),
                 )));
             }
             if a.failed.is_none() {
@@ -95,7 +87,7 @@ pub(crate) fn draw(app: &App, a: &Authorizing, frame: &mut Frame, area: Rect, lo
             )));
             lines.push(Line::from(Span::styled(
                 format!("    {user_code}"),
-                style(look, Color::Cyan).add_modifier(Modifier::BOLD),
+                value(look).add_modifier(Modifier::BOLD),
             )));
             // The QR code only where it fits beside the rest; else the direct link as text.
             let room = usize::from(area.height).saturating_sub(6);
@@ -128,4 +120,12 @@ pub(crate) fn draw(app: &App, a: &Authorizing, frame: &mut Frame, area: Rect, lo
     }
     let text = Paragraph::new(lines).wrap(Wrap { trim: false });
     scrolled(app, frame, area, text, unbordered(area), look);
+}
+
+pub(crate) fn title(app: &App) -> Title {
+    Title::Step(if app.method().flow == crate::profile::Flow::Device {
+        "log in with a device code"
+    } else {
+        "log in with a browser"
+    })
 }

@@ -2,12 +2,12 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Color;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::super::chrome::*;
-use super::super::theme::*;
+use super::super::chrome::{scrolled, unbordered};
+use super::super::theme::{Look, muted};
+use super::Title;
 use crate::wizard::{App, guides};
 
 pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
@@ -54,8 +54,12 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
     lines.extend(
         g.certificate_pem
             .lines()
-            .map(|l| Line::from(Span::styled(l.to_string(), style(look, Color::DarkGray)))),
+            .map(|l| Line::from(Span::styled(l.to_string(), muted(look)))),
     );
     let text = Paragraph::new(lines).wrap(Wrap { trim: false });
     scrolled(app, frame, area, text, unbordered(area), look);
+}
+
+pub(crate) fn title() -> Title {
+    Title::Step("JWT bearer certificate")
 }

@@ -2,12 +2,12 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Color;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::super::chrome::*;
-use super::super::theme::*;
+use super::super::chrome::{at_offset, editing, outset};
+use super::super::theme::{Look, focus, warn};
+use super::Title;
 use crate::wizard::App;
 
 pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
@@ -38,21 +38,21 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
             focus_line = Some(lines.len());
         }
         lines.push(Line::from(if focused {
-            Span::styled(text, style(look, Color::Cyan))
+            Span::styled(text, focus(look))
         } else {
             Span::raw(text)
         }));
         if let Some(hint) = f.hint() {
             lines.push(Line::from(Span::styled(
                 format!("    ⚠ {hint}"),
-                style(look, Color::Yellow),
+                warn(look),
             )));
         }
     }
     if app.token_kept_with_new_password() {
         lines.push(Line::from(Span::styled(
             "⚠ Changing the password resets the security token: Salesforce emails a new one to the user. Type the new token too, or the saved one will be rejected.",
-            style(look, Color::Yellow),
+            warn(look),
         )));
     }
     if !app.demo_hints.is_empty() {
@@ -84,4 +84,8 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
     };
     let below = " ↓ more below: Tab to the last field ";
     at_offset(frame, area, text, (offset, max, below), outset(area), look);
+}
+
+pub(crate) fn title() -> Title {
+    Title::Step("credentials")
 }

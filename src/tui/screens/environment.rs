@@ -2,12 +2,12 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Color;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::super::chrome::*;
-use super::super::theme::*;
+use super::super::chrome::{editing, list};
+use super::super::theme::{Look, ok, warn};
+use super::Title;
 use crate::wizard::App;
 
 pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
@@ -21,9 +21,13 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
         let typed = app.my_domain.text();
         lines.push(match crate::salesforce::LoginUrl::parse(typed) {
             _ if typed.is_empty() => Line::from("  e.g. https://acme.my.salesforce.com or https://acme--uat.sandbox.my.salesforce.com"),
-            Ok(url) => Line::from(Span::styled(format!("  ✓ {url}"), style(look, Color::Green))),
-            Err(e) => Line::from(Span::styled(format!("  ⚠ {e}"), style(look, Color::Yellow))),
+            Ok(url) => Line::from(Span::styled(format!("  ✓ {url}"), ok(look))),
+            Err(e) => Line::from(Span::styled(format!("  ⚠ {e}"), warn(look))),
         });
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+pub(crate) fn title() -> Title {
+    Title::Step("where is the org?")
 }

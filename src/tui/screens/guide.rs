@@ -2,12 +2,13 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::super::chrome::*;
-use super::super::theme::*;
+use super::super::chrome::{outset, scrolled};
+use super::super::theme::{Look, muted, warn};
+use super::Title;
 use crate::profile::Ui;
 use crate::wizard::{App, guides};
 
@@ -25,23 +26,20 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
         Line::from(""),
     ];
     if g.lightning_only && app.ui == Ui::Classic {
-        lines.push(Line::from(Span::styled(
-            guides::LIGHTNING_ONLY,
-            style(look, Color::Yellow),
-        )));
+        lines.push(Line::from(Span::styled(guides::LIGHTNING_ONLY, warn(look))));
     }
     for (i, step) in g.steps.iter().enumerate() {
         lines.push(Line::from(format!("{}. {}", i + 1, step.text(app.ui))));
         if let Some(note) = &step.note {
             lines.push(Line::from(Span::styled(
                 format!("   ℹ {note}"),
-                style(look, Color::DarkGray),
+                muted(look),
             )));
         }
         if let Some(sandbox) = &step.sandbox {
             lines.push(Line::from(Span::styled(
                 format!("   Sandbox: {sandbox}"),
-                style(look, Color::DarkGray),
+                muted(look),
             )));
         }
     }
@@ -69,4 +67,12 @@ pub(crate) fn draw_prerequisites(app: &App, frame: &mut Frame, area: Rect, look:
         outset(area),
         look,
     );
+}
+
+pub(crate) fn prerequisites_title() -> Title {
+    Title::Step("before you start")
+}
+
+pub(crate) fn title() -> Title {
+    Title::Step("prepare Salesforce")
 }

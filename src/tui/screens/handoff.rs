@@ -2,12 +2,12 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Color;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::super::chrome::*;
-use super::super::theme::*;
+use super::super::chrome::help;
+use super::super::theme::{Look, asciify, secret};
+use super::Title;
 use crate::wizard::{App, Handoff};
 
 /// The tested values, one per line, masked unless revealed; the selected one marked.
@@ -32,7 +32,7 @@ pub(crate) fn draw(app: &App, h: &Handoff, frame: &mut Frame, area: Rect, look: 
         let pointer = if i == h.cursor { "▶ " } else { "  " };
         lines.push(Line::from(vec![
             Span::raw(format!("{pointer}{}: ", item.label)),
-            Span::styled(shown, style(look, Color::Cyan)),
+            Span::styled(shown, secret(look)),
         ]));
     }
     if h.items.is_empty() {
@@ -45,4 +45,11 @@ pub(crate) fn draw(app: &App, h: &Handoff, frame: &mut Frame, area: Rect, look: 
     if look.ascii {
         asciify(frame.buffer_mut(), look.tick);
     }
+}
+
+pub(crate) fn title(h: &Handoff) -> Title {
+    Title::Whole(format!(
+        "Hand-off: '{}' into the integration's form",
+        h.name
+    ))
 }

@@ -5,8 +5,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::super::chrome::*;
-use super::super::theme::*;
+use super::super::chrome::cut;
+use super::super::theme::{Look, mark};
+use super::Title;
 use crate::profile::StoreKind;
 use crate::wizard::App;
 
@@ -49,4 +50,8 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
         lines.push(Line::from(format!("     {}", cut(&c.summary, room))));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+pub(crate) fn title() -> Title {
+    Title::Whole("Saved connections".into())
 }

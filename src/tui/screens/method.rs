@@ -2,12 +2,12 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Color;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::super::chrome::*;
-use super::super::theme::*;
+use super::super::chrome::{at_offset, list, outset};
+use super::super::theme::{Look, focus, muted, warn};
+use super::Title;
 use crate::wizard::App;
 use crate::wizard::methods::METHODS;
 
@@ -31,21 +31,15 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
                     .find(|x| x.flow == loaded.draft.flow)
                     .map_or("its method", |x| x.label),
             ),
-            style(look, Color::Cyan),
+            focus(look),
         )));
     }
     about_lines.extend([
         Line::from(m.recommendation),
-        Line::from(Span::styled(
-            format!("Note: {}", m.caveat),
-            style(look, Color::Yellow),
-        )),
+        Line::from(Span::styled(format!("Note: {}", m.caveat), warn(look))),
     ]);
     if let Some(advice) = app.place_advice {
-        about_lines.push(Line::from(Span::styled(
-            advice.to_string(),
-            style(look, Color::DarkGray),
-        )));
+        about_lines.push(Line::from(Span::styled(advice.to_string(), muted(look))));
     }
     // On a small window the description scrolls (↑↓ choose the method, so it is marked).
     let text = Paragraph::new(about_lines).wrap(Wrap { trim: true });
@@ -54,4 +48,8 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
         .saturating_sub(usize::from(about.height));
     let below = " ↓ more: a taller window shows it ";
     at_offset(frame, about, text, (0, max, below), outset(area), look);
+}
+
+pub(crate) fn title() -> Title {
+    Title::Step("how to log in")
 }

@@ -4,6 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use super::super::chrome::{editing, form_line};
+use super::Title;
 use crate::wizard::App;
 
 pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect) {
@@ -13,4 +14,8 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect) {
         "Name this connection (e.g. prod, uat-sandbox):",
         &editing(&app.name),
     );
+}
+
+pub(crate) fn title() -> Title {
+    Title::Step("name")
 }

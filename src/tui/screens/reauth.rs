@@ -2,12 +2,12 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Color;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::super::chrome::*;
-use super::super::theme::*;
+use super::super::chrome::{outset, scrolled};
+use super::super::theme::{Look, warn};
+use super::Title;
 use crate::profile::Flow;
 use crate::wizard::App;
 
@@ -46,7 +46,7 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
     if let Some(problem) = &loaded.problem {
         lines.push(Line::from(vec![
             Span::raw("What is known to be wrong: "),
-            Span::styled(problem.clone(), style(look, Color::Yellow)),
+            Span::styled(problem.clone(), warn(look)),
         ]));
     }
     if let Some(days) = loaded.password_age_days {
@@ -85,7 +85,7 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
         match &loaded.secrets_problem {
             Some(why) => Line::from(Span::styled(
                 format!("The saved secrets cannot be opened ({why}), so none are kept: type every value."),
-                style(look, Color::Yellow),
+                warn(look),
             )),
             None if crate::wizard::methods::fields(loaded.draft.flow)
                 .iter()
@@ -110,7 +110,7 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
     for advisory in crate::connect::advisories::advisories(loaded.draft.flow, look.now) {
         lines.push(Line::from(Span::styled(
             format!("⚠ {}.", advisory.short),
-            style(look, Color::Yellow),
+            warn(look),
         )));
     }
     // JWT bearer is the move to suggest, except to a connection that already uses it.
@@ -127,4 +127,8 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
         outset(area),
         look,
     );
+}
+
+pub(crate) fn title() -> Title {
+    Title::Step("what happened")
 }

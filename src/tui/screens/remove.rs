@@ -4,6 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::widgets::{Paragraph, Wrap};
 
+use super::Title;
 use crate::wizard::App;
 
 /// The removal question: what revoking ends at Salesforce, said before it is done.
@@ -27,4 +28,8 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect) {
         Paragraph::new(remove_question(app.connections.get(app.cursor))).wrap(Wrap { trim: true }),
         area,
     );
+}
+
+pub(crate) fn title() -> Title {
+    Title::Whole("Remove a connection".into())
 }

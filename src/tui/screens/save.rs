@@ -2,12 +2,12 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Color;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::super::chrome::*;
-use super::super::theme::*;
+use super::super::chrome::{list, scrolled, unbordered};
+use super::super::theme::{Look, warn};
+use super::Title;
 use crate::profile::StoreKind;
 use crate::wizard::{App, SaveStep, Saved};
 
@@ -29,7 +29,7 @@ pub(crate) fn draw(app: &App, step: &SaveStep, frame: &mut Frame, area: Rect, lo
                     "The OS keyring cannot work here ({why}): press f for the encrypted file."
                 ),
             },
-            style(look, Color::Yellow),
+            warn(look),
         )));
     }
     if step.saving {
@@ -61,4 +61,12 @@ pub(crate) fn draw_done(app: &App, saved: &Saved, frame: &mut Frame, area: Rect,
         unbordered(area),
         look,
     );
+}
+
+pub(crate) fn title() -> Title {
+    Title::Whole("Save: where should the secrets live?".into())
+}
+
+pub(crate) fn done_title() -> Title {
+    Title::Whole("Saved".into())
 }

@@ -2,12 +2,12 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Color;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::super::chrome::*;
-use super::super::theme::*;
+use super::super::chrome::{outset, scrolled};
+use super::super::theme::{Look, fail, mark, ok, warn};
+use super::Title;
 use crate::check::Status;
 use crate::profile::Ui;
 use crate::wizard::{App, TestRun};
@@ -30,13 +30,10 @@ pub(crate) fn draw(app: &App, run: &TestRun, frame: &mut Frame, area: Rect, look
         Line::from(format!("{} checking…", SPINNER[look.tick % SPINNER.len()]))
     } else {
         match run.passed {
-            Some(true) => Line::from(Span::styled(
-                "All required checks passed.",
-                style(look, Color::Green),
-            )),
+            Some(true) => Line::from(Span::styled("All required checks passed.", ok(look))),
             Some(false) => Line::from(Span::styled(
                 "A check failed: fix what it says, then test again. Nothing was saved.",
-                style(look, Color::Red),
+                fail(look),
             )),
             None => Line::from(""),
         }
@@ -61,7 +58,7 @@ pub(crate) fn fix_lines(
     if !fix.is_empty() {
         lines.push(Line::from(Span::styled(
             format!("   fix: {fix}"),
-            style(look, Color::Yellow),
+            warn(look),
         )));
     }
     for path in c.setup {
@@ -71,7 +68,12 @@ pub(crate) fn fix_lines(
         };
         lines.push(Line::from(Span::styled(
             format!("   {} ({name}): {route}", path.task),
-            style(look, Color::Yellow),
+            warn(look),
         )));
     }
+}
+
+pub(crate) fn title(app: &App, run: &TestRun) -> Title {
+    let name = run.saved.as_deref().unwrap_or(app.name.text());
+    Title::Whole(format!("Testing '{name}'"))
 }
