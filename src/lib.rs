@@ -21,6 +21,8 @@ pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod connect;
+#[cfg(test)]
+mod floors;
 pub mod hardening;
 pub mod log;
 pub mod profile;
