@@ -32,46 +32,65 @@ pub enum StandIn {
     },
 }
 
-/// What the demo org did for the user; a refresh token when it issued one for the form.
+/// What the demo org did in place of the user.
+#[derive(Debug)]
+pub enum Assisted {
+    /// Logged in through a browser login and issued this refresh token, for the form.
+    TokenIssued(SecretString),
+    /// Played the browser: the login under way has its redirect.
+    LoggedIn,
+    /// Approved the device code.
+    Approved,
+    /// Uploaded the certificate to the app.
+    Uploaded,
+}
+
+/// Why the demo org could not do it.
+#[derive(Debug, thiserror::Error)]
+pub enum AssistError {
+    #[error("the simulated org did not answer: {0}")]
+    NoAnswer(String),
+    #[error("the simulated org showed an error page instead of redirecting")]
+    ErrorPage,
+    #[error("the browser login is no longer waiting")]
+    NotWaiting,
+    #[error("the simulated org refused the code")]
+    CodeRefused,
+    #[error("the demo org has no app with that consumer key")]
+    NoSuchApp,
+    #[error("no refresh token: {0}")]
+    NoRefreshToken(String),
+}
+
+/// Do `what` as the demo's user would, against the simulated org.
 pub async fn stand_in(
     http: &Http,
     what: StandIn,
     paste: Option<Pasted>,
-) -> Result<(String, Option<SecretString>), String> {
-    let done = |text: &str| (text.to_string(), None);
-    let failed = |e: &dyn std::fmt::Display| format!("the simulated org did not answer: {e}");
+) -> Result<Assisted, AssistError> {
+    let failed = |e: reqwest::Error| AssistError::NoAnswer(e.to_string());
     match what {
         StandIn::RefreshToken {
             org,
             consumer_key,
             consumer_secret,
-        } => match demo_refresh_token(http, &org, consumer_key, consumer_secret).await {
-            Ok(token) => Ok((
-                "Demo: logged in as the demo user; the refresh token the demo org issued is in the form. Press Enter to test.".into(),
-                Some(token),
-            )),
-            Err(e) => Err(format!("Demo: no refresh token: {e}")),
-        },
+        } => demo_refresh_token(http, &org, consumer_key, consumer_secret)
+            .await
+            .map(Assisted::TokenIssued)
+            .map_err(AssistError::NoRefreshToken),
         StandIn::Browser { url } => {
-            let reply = http
-                .client()
-                .get(&url)
-                .send()
-                .await
-                .map_err(|e| failed(&e))?;
+            let reply = http.client().get(&url).send().await.map_err(failed)?;
             let location = reply
                 .headers()
                 .get("location")
                 .and_then(|l| l.to_str().ok())
-                .ok_or_else(|| {
-                    "the simulated org showed an error page instead of redirecting".to_string()
-                })?
+                .ok_or(AssistError::ErrorPage)?
                 .to_string();
             match paste {
-                Some(tx) if tx.send(Received::Redirected(location)).is_ok() => Ok(done(
-                    "Demo: logged in as the demo user in place of a browser.",
-                )),
-                _ => Err("the browser login is no longer waiting".into()),
+                Some(tx) if tx.send(Received::Redirected(location)).is_ok() => {
+                    Ok(Assisted::LoggedIn)
+                }
+                _ => Err(AssistError::NotWaiting),
             }
         }
         StandIn::Device { org, user_code } => {
@@ -81,11 +100,11 @@ pub async fn stand_in(
                 .form(&[("user_code", user_code.as_str())])
                 .send()
                 .await
-                .map_err(|e| failed(&e))?;
+                .map_err(failed)?;
             if reply.status().is_success() {
-                Ok(done("Demo: approved the code as the demo user."))
+                Ok(Assisted::Approved)
             } else {
-                Err("the simulated org refused the code".into())
+                Err(AssistError::CodeRefused)
             }
         }
         StandIn::Certificate {
@@ -102,13 +121,11 @@ pub async fn stand_in(
                 ])
                 .send()
                 .await
-                .map_err(|e| failed(&e))?;
+                .map_err(failed)?;
             if reply.status().is_success() {
-                Ok(done(
-                    "Demo: uploaded the certificate to the demo org's app. Press Enter to test.",
-                ))
+                Ok(Assisted::Uploaded)
             } else {
-                Err("the demo org has no app with that consumer key".into())
+                Err(AssistError::NoSuchApp)
             }
         }
     }

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
-use super::text::{needs_passphrase, problem, removed_message};
+use super::text::{assist_failed, assisted, needs_passphrase, problem, removed_message};
+use crate::connect::assist::Assisted;
 use crate::connect::open_store;
 use crate::connect::reauth::LoadError;
 use crate::connect::save::{Previous, Replace, Verified, save};
@@ -254,18 +255,20 @@ impl Runtime {
             .map(|(_, p)| p.clone());
         tokio::spawn(async move {
             let result = match crate::connect::assist::stand_in(&http, what, paste).await {
-                Ok((done, Some(refresh_token))) => {
-                    post(
-                        &tx,
-                        Msg::TokenIssued {
-                            request,
-                            refresh_token,
-                        },
-                    );
-                    Ok(done)
+                Ok(done) => {
+                    let said = assisted(&done);
+                    if let Assisted::TokenIssued(refresh_token) = done {
+                        post(
+                            &tx,
+                            Msg::TokenIssued {
+                                request,
+                                refresh_token,
+                            },
+                        );
+                    }
+                    Ok(said)
                 }
-                Ok((done, None)) => Ok(done),
-                Err(e) => Err(e),
+                Err(e) => Err(assist_failed(&e)),
             };
             post(&tx, Msg::StoodIn { request, result });
         });

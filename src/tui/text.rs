@@ -1,6 +1,7 @@
 //! The wizard's words for what the service reports: problems, removals, saves. The one place
 //! where the terminal face turns facts into sentences.
 
+use crate::connect::assist::{AssistError, Assisted};
 use crate::profile::{ProfileError, StoreError};
 use crate::wizard::{Problem, Retry, Saved};
 
@@ -110,4 +111,23 @@ pub(crate) fn saved(saved: &Saved) -> String {
         None => {}
     }
     said
+}
+
+/// What the demo org did for the user, said on the screen it was asked from.
+pub(crate) fn assisted(done: &Assisted) -> String {
+    match done {
+        Assisted::TokenIssued(_) => "Demo: logged in as the demo user; the refresh token the demo org issued is in the form. Press Enter to test.",
+        Assisted::LoggedIn => "Demo: logged in as the demo user in place of a browser.",
+        Assisted::Approved => "Demo: approved the code as the demo user.",
+        Assisted::Uploaded => "Demo: uploaded the certificate to the demo org's app. Press Enter to test.",
+    }
+    .to_string()
+}
+
+/// Why the demo org could not do it.
+pub(crate) fn assist_failed(e: &AssistError) -> String {
+    match e {
+        AssistError::NoRefreshToken(_) => format!("Demo: {e}"),
+        _ => e.to_string(),
+    }
 }
