@@ -11,7 +11,6 @@ mod msg;
 pub mod screens;
 
 pub use app::App;
-use field::Field;
 pub use msg::{Effect, Key, Loaded, Msg, Problem, Purpose, Retry};
 pub use screens::authorize::{Authorizing, StandIn};
 pub use screens::certificate::GeneratedKey;
@@ -22,7 +21,6 @@ pub use screens::passphrase::Asking;
 pub use screens::save::{SaveStep, Saved};
 pub use screens::testing::TestRun;
 
-use crate::check::CheckEvent;
 pub use crate::connect::interactive::Prompt;
 
 /// The screen shown, with the state that only it has.
@@ -88,177 +86,95 @@ pub(crate) fn step(cursor: &mut usize, len: usize, key: Key) {
 }
 
 /// Apply one message; return what the runtime must do.
+///
+/// The request-id rule: a background result carries the id of the request that asked for it,
+/// and one for a request the user has left (`App::request` moved on) is dropped. A save or a
+/// removal the user walked away from may still have landed: the connections are read again.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    if msg.request().is_some_and(|request| request != app.request) {
+        return match msg {
+            Msg::Saved { .. } | Msg::Removed { .. } => vec![Effect::ReloadConnections],
+            _ => Vec::new(),
+        };
+    }
     match msg {
         Msg::KeyPressed(key) => on_key(app, key),
-        Msg::Pasted(text) => {
-            let my_domain = app.uses_my_domain_field();
-            match &mut app.screen {
-                Screen::Name { .. } => app.name.insert(&text),
-                Screen::Environment if my_domain => app.my_domain.insert(&text),
-                Screen::Credentials => {
-                    if let Some(f) = app.fields.get_mut(app.focus) {
-                        f.insert(text.trim());
-                    }
-                }
-                Screen::Authorize(a) if a.failed.is_none() => a.paste.insert(text.trim()),
-                _ => {}
-            }
-            Vec::new()
-        }
-        Msg::CheckProgressed { request, event } if request == app.request => {
-            if let (CheckEvent::Finished(mut result), Screen::Testing(run)) =
-                (event, &mut app.screen)
-            {
-                if run.with_kept_token {
-                    screens::testing::say_the_token_was_reset(&mut result);
-                }
-                run.checks.push(result);
-            }
-            Vec::new()
-        }
-        Msg::CheckFinished {
-            request,
-            ok,
-            verified,
-        } if request == app.request => {
-            if let Screen::Testing(run) = &mut app.screen {
-                run.running = false;
-                run.passed = Some(ok);
-                run.verified = verified;
-            }
-            Vec::new()
-        }
-        Msg::CheckProgressed { .. } | Msg::CheckFinished { .. } => Vec::new(),
+        Msg::Pasted(text) => on_paste(app, &text),
+        Msg::CheckProgressed { event, .. } => screens::testing::progressed(app, event),
+        Msg::CheckFinished { ok, verified, .. } => screens::testing::finished(app, ok, verified),
         Msg::Saved {
             request,
             report,
             previous_token,
-        } if request == app.request => {
-            // Kept while the Saved screen shows, for its hand-off (`h`).
-            let verified = match &mut app.screen {
-                Screen::Save(step) => step.run.verified.take(),
-                _ => None,
-            };
-            let moved_to = app.moving.then(|| app.method().flow);
-            app.message = None;
-            app.screen = Screen::Done(Saved {
-                report,
-                moved_to,
-                verified,
-                previous_token,
-                revoked: None,
-            });
-            if previous_token && app.revoke_old {
-                return vec![Effect::RevokePrevious { request }];
-            }
-            Vec::new()
-        }
-        Msg::PreviousRevoked { request, failed } if request == app.request => {
-            if let Screen::Done(saved) = &mut app.screen {
-                saved.previous_token = false;
-                saved.revoked = Some(failed);
-            }
-            Vec::new()
-        }
-        Msg::PreviousRevoked { .. } => Vec::new(),
-        Msg::ConnectionsLoaded(rows) => {
-            app.connections = rows;
-            app.cursor = app.cursor.min(app.connections.len().saturating_sub(1));
-            Vec::new()
-        }
+        } => screens::save::saved(app, request, report, previous_token),
+        Msg::PreviousRevoked { failed, .. } => screens::save::revoked(app, failed),
+        Msg::ConnectionsLoaded(rows) => screens::home::listed(app, rows),
         Msg::ConnectionLoaded {
-            request,
-            loaded,
-            purpose,
-        } if request == app.request => {
-            match purpose {
-                Purpose::HandOff => {
-                    app.open_handoff(&loaded.name, &loaded.draft, None, Screen::Home)
-                }
-                Purpose::Reauthenticate => app.begin_reauth(*loaded),
+            loaded, purpose, ..
+        } => match purpose {
+            Purpose::HandOff => {
+                app.open_handoff(&loaded.name, &loaded.draft, None, Screen::Home);
+                Vec::new()
             }
-            Vec::new()
-        }
-        Msg::ClipboardExpired { generation } if generation == app.clipboard_generation => {
-            vec![Effect::ClearClipboard]
-        }
-        Msg::ClipboardExpired { .. } => Vec::new(),
-        Msg::Removed { request, message } if request == app.request => {
-            app.message = Some(message);
-            app.screen = Screen::Home;
-            vec![Effect::ReloadConnections]
-        }
-        // A save the user walked away from may still have landed: show what is saved now.
-        Msg::Saved { .. } | Msg::Removed { .. } => vec![Effect::ReloadConnections],
-        Msg::Failed { request, problem } if request == app.request => {
-            if let Screen::Save(step) = &mut app.screen {
-                step.saving = false;
+            Purpose::Reauthenticate => {
+                app.begin_reauth(*loaded);
+                Vec::new()
             }
-            match problem.retry {
-                Some(retry) => app.ask_passphrase(retry, problem.message),
-                None => app.message = Some(problem.message),
-            }
-            Vec::new()
-        }
-        Msg::ConnectionLoaded { .. } | Msg::Failed { .. } => Vec::new(),
-        Msg::AuthorizeStarted { request, prompt } if request == app.request => {
-            let effects = match &prompt {
-                Prompt::Browser { url, .. } => vec![Effect::Copy { value: url.clone() }],
-                Prompt::Device { .. } => Vec::new(),
-            };
-            if let Screen::Authorize(a) = &mut app.screen {
-                a.prompt = Some(prompt);
-            }
-            effects
-        }
-        Msg::AuthorizeCountdown { request, left_secs } if request == app.request => {
-            if let Screen::Authorize(a) = &mut app.screen {
-                a.left_secs = Some(left_secs);
-            }
-            Vec::new()
-        }
-        Msg::Authorized { request, result } if request == app.request => app.authorized(result),
-        Msg::PasteRefused { request, why } if request == app.request => {
+        },
+        Msg::ClipboardExpired { generation } => screens::handoff::expired(app, generation),
+        Msg::Removed { message, .. } => screens::remove::removed(app, message),
+        Msg::Failed { problem, .. } => failed(app, problem),
+        Msg::AuthorizeStarted { prompt, .. } => screens::authorize::started(app, prompt),
+        Msg::AuthorizeCountdown { left_secs, .. } => screens::authorize::counted(app, left_secs),
+        Msg::Authorized { result, .. } => app.authorized(result),
+        Msg::PasteRefused { why, .. } => {
             app.message = Some(format!(
                 "Not this login's redirect: {why}. Paste the whole address the browser shows after Allow."
             ));
             Vec::new()
         }
-        Msg::AuthorizeStarted { .. }
-        | Msg::AuthorizeCountdown { .. }
-        | Msg::Authorized { .. }
-        | Msg::PasteRefused { .. } => Vec::new(),
-        Msg::KeyGenerated { request, key } if request == app.request => {
-            app.generated = Some(key);
-            app.message = None;
-            app.scroll = 0;
-            app.screen = Screen::Certificate;
-            Vec::new()
-        }
-        Msg::StoodIn { request, result } if request == app.request => {
+        Msg::KeyGenerated { key, .. } => screens::certificate::generated(app, key),
+        Msg::StoodIn { result, .. } => {
             app.message = Some(match result {
                 Ok(done) | Err(done) => done,
             });
             Vec::new()
         }
-        Msg::TokenIssued {
-            request,
-            refresh_token,
-        } if request == app.request => {
-            use secrecy::ExposeSecret;
-            if let Some(f) = app
-                .fields
-                .iter_mut()
-                .find(|f| f.label == methods::REFRESH_TOKEN)
-            {
-                *f =
-                    Field::secret(methods::REFRESH_TOKEN).with_value(refresh_token.expose_secret());
-            }
-            Vec::new()
+        Msg::TokenIssued { refresh_token, .. } => {
+            screens::credentials::token_issued(app, &refresh_token)
         }
-        Msg::KeyGenerated { .. } | Msg::StoodIn { .. } | Msg::TokenIssued { .. } => Vec::new(),
     }
+}
+
+/// A paste goes to the text field that has the keys, trimmed where a value cannot end in
+/// spaces.
+fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
+    let my_domain = app.uses_my_domain_field();
+    match &mut app.screen {
+        Screen::Name { .. } => app.name.insert(text),
+        Screen::Environment if my_domain => app.my_domain.insert(text),
+        Screen::Credentials => {
+            if let Some(f) = app.fields.get_mut(app.focus) {
+                f.insert(text.trim());
+            }
+        }
+        Screen::Authorize(a) if a.failed.is_none() => a.paste.insert(text.trim()),
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// A save, load, removal or key generation went wrong: said, or the passphrase asked for and
+/// the action done again.
+fn failed(app: &mut App, problem: Problem) -> Vec<Effect> {
+    if let Screen::Save(step) = &mut app.screen {
+        step.saving = false;
+    }
+    match problem.retry {
+        Some(retry) => app.ask_passphrase(retry, problem.message),
+        None => app.message = Some(problem.message),
+    }
+    Vec::new()
 }
 
 impl App {

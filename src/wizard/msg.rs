@@ -133,6 +133,33 @@ pub enum Msg {
     },
 }
 
+impl Msg {
+    /// The request a background result answers; `None` for what the user did and for results
+    /// that are not answers to a request.
+    pub fn request(&self) -> Option<u64> {
+        match self {
+            Msg::KeyPressed(_)
+            | Msg::Pasted(_)
+            | Msg::ConnectionsLoaded(_)
+            | Msg::ClipboardExpired { .. } => None,
+            Msg::CheckProgressed { request, .. }
+            | Msg::CheckFinished { request, .. }
+            | Msg::Saved { request, .. }
+            | Msg::PreviousRevoked { request, .. }
+            | Msg::ConnectionLoaded { request, .. }
+            | Msg::Removed { request, .. }
+            | Msg::Failed { request, .. }
+            | Msg::AuthorizeStarted { request, .. }
+            | Msg::PasteRefused { request, .. }
+            | Msg::AuthorizeCountdown { request, .. }
+            | Msg::Authorized { request, .. }
+            | Msg::KeyGenerated { request, .. }
+            | Msg::StoodIn { request, .. }
+            | Msg::TokenIssued { request, .. } => Some(*request),
+        }
+    }
+}
+
 /// What went wrong in the runtime, in words; `retry` is set when the encrypted secrets file
 /// needs its passphrase, to do again once the user has typed it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -317,3 +317,23 @@ pub(crate) fn bindings(app: &App, a: &Authorizing) -> Vec<Binding> {
     ]);
     keys
 }
+
+/// The login is ready for the user: its address (copied at once) or its device code.
+pub(crate) fn started(app: &mut App, prompt: Prompt) -> Vec<Effect> {
+    let effects = match &prompt {
+        Prompt::Browser { url, .. } => vec![Effect::Copy { value: url.clone() }],
+        Prompt::Device { .. } => Vec::new(),
+    };
+    if let Screen::Authorize(a) = &mut app.screen {
+        a.prompt = Some(prompt);
+    }
+    effects
+}
+
+/// The device code's remaining lifetime, for the countdown.
+pub(crate) fn counted(app: &mut App, left_secs: u64) -> Vec<Effect> {
+    if let Screen::Authorize(a) = &mut app.screen {
+        a.left_secs = Some(left_secs);
+    }
+    Vec::new()
+}

@@ -159,3 +159,12 @@ pub(crate) fn bindings(app: &App) -> Vec<Binding> {
     ]);
     keys
 }
+
+/// The key pair is made (or found): its certificate, with how to upload it.
+pub(crate) fn generated(app: &mut App, key: GeneratedKey) -> Vec<Effect> {
+    app.generated = Some(key);
+    app.message = None;
+    app.scroll = 0;
+    app.screen = Screen::Certificate;
+    Vec::new()
+}

@@ -4,6 +4,8 @@ use super::super::field::Field;
 use super::super::keys::Binding;
 use super::super::methods::{self, CONSUMER_KEY};
 use super::super::{App, Effect, Key, Screen, editing, step};
+use secrecy::SecretString;
+
 use crate::profile::{Flow, key};
 
 /// Said on Enter when a browser or device login's consumer secret is empty.
@@ -126,4 +128,17 @@ pub(crate) fn bindings(app: &App) -> Vec<Binding> {
         .footer("Esc back"),
     ]);
     keys
+}
+
+/// The demo org issued a refresh token: it goes into the form's field for it.
+pub(crate) fn token_issued(app: &mut App, refresh_token: &SecretString) -> Vec<Effect> {
+    use secrecy::ExposeSecret;
+    if let Some(f) = app
+        .fields
+        .iter_mut()
+        .find(|f| f.label == methods::REFRESH_TOKEN)
+    {
+        *f = Field::secret(methods::REFRESH_TOKEN).with_value(refresh_token.expose_secret());
+    }
+    Vec::new()
 }

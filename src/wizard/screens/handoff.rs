@@ -171,3 +171,13 @@ pub(crate) fn bindings(h: &Handoff) -> Vec<Binding> {
     );
     keys
 }
+
+/// The copy `generation` has been on the clipboard long enough: cleared, unless something was
+/// copied since.
+pub(crate) fn expired(app: &mut App, generation: u64) -> Vec<Effect> {
+    if generation == app.clipboard_generation {
+        vec![Effect::ClearClipboard]
+    } else {
+        Vec::new()
+    }
+}

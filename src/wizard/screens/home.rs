@@ -152,3 +152,10 @@ pub(crate) fn bindings(app: &App) -> Vec<Binding> {
     ]);
     keys
 }
+
+/// The saved connections, read again; the chosen row stays chosen where it can.
+pub(crate) fn listed(app: &mut App, rows: Vec<ConnectionRow>) -> Vec<Effect> {
+    app.connections = rows;
+    app.cursor = app.cursor.min(app.connections.len().saturating_sub(1));
+    Vec::new()
+}

@@ -37,3 +37,10 @@ pub(crate) fn bindings() -> Vec<Binding> {
         Binding::others("keep the connection").footer("other keys cancel"),
     ]
 }
+
+/// The connection is gone: back to the connections, read again.
+pub(crate) fn removed(app: &mut App, message: String) -> Vec<Effect> {
+    app.message = Some(message);
+    app.screen = Screen::Home;
+    vec![Effect::ReloadConnections]
+}

@@ -198,3 +198,40 @@ pub(crate) fn done_bindings(saved: &Saved) -> Vec<Binding> {
     ]);
     keys
 }
+
+/// The save has landed: the Saved screen, with what it did (a re-authentication that moved the
+/// connection says where to); `reauth --revoke-old` revokes a replaced token at once.
+pub(crate) fn saved(
+    app: &mut App,
+    request: u64,
+    report: SaveReport,
+    previous_token: bool,
+) -> Vec<Effect> {
+    // Kept while the Saved screen shows, for its hand-off (`h`).
+    let verified = match &mut app.screen {
+        Screen::Save(step) => step.run.verified.take(),
+        _ => None,
+    };
+    let moved_to = app.moving.then(|| app.method().flow);
+    app.message = None;
+    app.screen = Screen::Done(Saved {
+        report,
+        moved_to,
+        verified,
+        previous_token,
+        revoked: None,
+    });
+    if previous_token && app.revoke_old {
+        return vec![Effect::RevokePrevious { request }];
+    }
+    Vec::new()
+}
+
+/// The replaced refresh token was revoked, or could not be (`failed` says why).
+pub(crate) fn revoked(app: &mut App, failed: Option<String>) -> Vec<Effect> {
+    if let Screen::Done(saved) = &mut app.screen {
+        saved.previous_token = false;
+        saved.revoked = Some(failed);
+    }
+    Vec::new()
+}

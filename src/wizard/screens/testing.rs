@@ -5,7 +5,7 @@ use std::sync::Arc;
 use super::super::keys::Binding;
 use super::super::{App, Effect, Key, Purpose, Retry, Screen};
 use super::save::SaveStep;
-use crate::check::CheckResult;
+use crate::check::{CheckEvent, CheckResult};
 use crate::connect::save::Verified;
 use crate::profile::Flow;
 
@@ -181,4 +181,26 @@ pub(crate) fn bindings(app: &App, run: &TestRun) -> Vec<Binding> {
         .footer("Esc fix a field"),
     );
     keys
+}
+
+/// A check has finished: shown as it comes (a refused login after a password change that kept
+/// the saved security token says so first).
+pub(crate) fn progressed(app: &mut App, event: CheckEvent) -> Vec<Effect> {
+    if let (CheckEvent::Finished(mut result), Screen::Testing(run)) = (event, &mut app.screen) {
+        if run.with_kept_token {
+            say_the_token_was_reset(&mut result);
+        }
+        run.checks.push(result);
+    }
+    Vec::new()
+}
+
+/// The run has ended; a passing one carries what saving it needs.
+pub(crate) fn finished(app: &mut App, ok: bool, verified: Option<Arc<Verified>>) -> Vec<Effect> {
+    if let Screen::Testing(run) = &mut app.screen {
+        run.running = false;
+        run.passed = Some(ok);
+        run.verified = verified;
+    }
+    Vec::new()
 }

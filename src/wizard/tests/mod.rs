@@ -7,7 +7,7 @@ use secrecy::{ExposeSecret, SecretString};
 use super::field::Field;
 use super::methods::{self, CONSUMER_KEY, PASSWORD, SECURITY_TOKEN, USERNAME};
 use super::*;
-use crate::check::{CheckResult, Status};
+use crate::check::{CheckEvent, CheckResult, Status};
 use crate::connect::save::Verified;
 use crate::profile::{Draft, SecretBundle, StoreKind, Ui};
 use crate::profile::{Flow, key};
@@ -217,7 +217,6 @@ fn pass_the_test(app: &mut App) {
 
 /// A failed login check with `cause`, delivered to the running test, then the test's end.
 fn fail_login(app: &mut App, request: u64, cause: crate::salesforce::error::Cause) {
-    use crate::check::CheckEvent;
     use crate::salesforce::error::SfError;
     let result = CheckResult::from_error("login", Status::Fail, &SfError::new(cause));
     update(
