@@ -9,8 +9,9 @@ use std::sync::Arc;
 
 use secrecy::{ExposeSecret, SecretString};
 
+use super::complete::saved_names;
+use super::global::Global;
 use super::{EXIT_USAGE, fail, profiles};
-use crate::cli::{CopyField, Global};
 use crate::connect::clipboard::{CLEAR_AFTER, CLEAR_SEQUENCE, Fingerprint, forget_in_tmux};
 use crate::connect::place::Place;
 use crate::connect::token::{Freshness, access_token};
@@ -273,4 +274,75 @@ fn desktop_copy(tool: &str, args: &[&str], value: &SecretString) -> std::io::Res
         }
     }
     Ok(())
+}
+
+/// Said under `copy --help`.
+pub const COPY_HELP: &str = "Through the terminal (OSC 52: works over SSH, and in tmux with `set -g set-clipboard on`), or the desktop's clipboard tool (wl-copy, xclip, xsel) on a local desktop. An access token is one the org accepts, as `sfconnect token` gives it.\nExit codes: 0 copied; 1 no access token could be had, or the secrets cannot be opened; 2 usage, unknown name, a field the connection does not hold, or no clipboard.";
+
+/// Put one value of a saved connection on the clipboard, without printing it, to paste
+/// into the integration's own form.
+#[derive(Debug, clap::Args)]
+pub struct CopyArgs {
+    /// The saved connection.
+    #[arg(add = saved_names())]
+    pub name: String,
+    /// Which value.
+    #[arg(value_enum)]
+    pub field: CopyField,
+}
+
+/// Clear a copied value later (started by `copy`; not for people).
+#[derive(Debug, clap::Args)]
+pub struct ClearArgs {
+    /// Where the value went: terminal, wl-copy, xclip or xsel.
+    #[arg(long)]
+    pub via: String,
+    /// Seconds to wait first.
+    #[arg(long)]
+    pub after: u64,
+}
+
+/// A value `copy` can put on the clipboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CopyField {
+    Username,
+    Password,
+    SecurityToken,
+    ConsumerKey,
+    ConsumerSecret,
+    RefreshToken,
+    AccessToken,
+    LoginUrl,
+    InstanceUrl,
+}
+
+impl CopyField {
+    pub fn label(self) -> &'static str {
+        match self {
+            CopyField::Username => "username",
+            CopyField::Password => "password",
+            CopyField::SecurityToken => "security token",
+            CopyField::ConsumerKey => "consumer key",
+            CopyField::ConsumerSecret => "consumer secret",
+            CopyField::RefreshToken => "refresh token",
+            CopyField::AccessToken => "access token",
+            CopyField::LoginUrl => "login URL",
+            CopyField::InstanceUrl => "instance URL",
+        }
+    }
+}
+
+impl CopyArgs {
+    pub async fn run(self, global: &Global) -> ExitCode {
+        run(global, &self.name, self.field).await
+    }
+}
+
+impl ClearArgs {
+    pub async fn run(self, global: &Global) -> ExitCode {
+        match crate::connect::config_dir(global.config_dir.clone()) {
+            Some(dir) => clear(&dir, &self.via, std::time::Duration::from_secs(self.after)).await,
+            None => ExitCode::from(super::EXIT_USAGE),
+        }
+    }
 }

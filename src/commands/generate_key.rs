@@ -3,8 +3,8 @@
 
 use std::process::ExitCode;
 
+use super::login::LoginArgs;
 use super::{EXIT_USAGE, fail};
-use crate::cli::LoginArgs;
 use crate::profile::Flow;
 
 /// `--generate-key`: make the JWT key pair and say exactly what to do with the certificate.

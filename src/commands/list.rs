@@ -6,6 +6,7 @@ use std::time::SystemTime;
 
 use serde_json::{Value, json};
 
+use super::global::Global;
 use super::{profile_failure, profiles};
 use crate::connect::health::password_expires_in_days;
 use crate::profile::{Profile, ProfileError};
@@ -87,7 +88,7 @@ fn print_aligned(rows: &[[String; 6]]) {
     }
 }
 
-pub fn run(global: &crate::cli::Global, json: bool) -> ExitCode {
+pub fn run(global: &super::global::Global, json: bool) -> ExitCode {
     let profiles = match profiles(global) {
         Ok(p) => p,
         Err(code) => return code,
@@ -153,4 +154,22 @@ pub fn run(global: &crate::cli::Global, json: bool) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// Said under `list --help`.
+pub const LIST_HELP: &str =
+    "Exit codes: 0 listed (nothing saved included); 2 the config file cannot be read at all.";
+
+/// List saved connections.
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// One JSON array of connections instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl ListArgs {
+    pub fn run(self, global: &Global) -> ExitCode {
+        run(global, self.json)
+    }
 }

@@ -6,15 +6,17 @@ use std::sync::Arc;
 
 use secrecy::SecretString;
 
+use super::complete::saved_names;
+use super::global::Global;
 use super::saved::{http, run_checks};
 use super::{EXIT_FAILED, EXIT_USAGE, SecretSources, fail, profile_failure, profiles};
-use crate::cli::{Global, LoginArgs};
 use crate::connect::save::{Replace, Verified, save};
 use crate::connect::{blocking, open_store, target};
 use crate::profile::{
     Draft, Flow, Profile, ProfileError, SecretBundle, StoreError, StoreKind, key,
 };
 use crate::salesforce::LoginUrl;
+use std::path::PathBuf;
 
 /// A secret from its sources (stdin, variable, file, prompt), else the saved one (unchanged
 /// since last time).
@@ -562,4 +564,92 @@ async fn previous_token(
             ),
         },
     )
+}
+
+/// Said under `login --help`: where its secrets come from.
+pub const LOGIN_HELP: &str = "\
+Secrets never come from options. Each comes from the first of:
+  1. stdin, with its --…-stdin option: one line per option, in this order:
+     password, security token, consumer secret, refresh token
+  2. its variable: SFCONNECT_PASSWORD, SFCONNECT_SECURITY_TOKEN, SFCONNECT_CLIENT_SECRET,
+     SFCONNECT_REFRESH_TOKEN (and SFCONNECT_PASSPHRASE for a passphrase-protected secrets file)
+  3. the file its VARIABLE_FILE variable names, e.g. SFCONNECT_PASSWORD_FILE=/run/secrets/sf
+  4. a masked prompt, on a terminal
+A re-authentication keeps every saved secret not given anew.
+
+Example: printf '%s\\n%s\\n' \"$PW\" \"$TOKEN\" | sfconnect login prod --flow soap \\
+           --login-url https://login.salesforce.com --username api@acme.com \\
+           --password-stdin --security-token-stdin
+
+Exit codes: 0 saved; 1 the login or a check failed, or another sfconnect saved this name
+meanwhile (nothing changed); 2 usage or input error.";
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct LoginArgs {
+    /// Name of the connection (letters, digits, '-', '_', '.').
+    #[arg(add = saved_names())]
+    pub name: String,
+    /// How to authenticate; defaults to the saved connection's.
+    #[arg(long, value_enum)]
+    pub flow: Option<Flow>,
+    /// https://login.salesforce.com, https://test.salesforce.com or the My Domain URL.
+    #[arg(long)]
+    pub login_url: Option<String>,
+    /// The integration user's username (SOAP, password and JWT bearer logins).
+    #[arg(long)]
+    pub username: Option<String>,
+    /// The consumer key of the connected app or External Client App.
+    #[arg(long)]
+    pub client_id: Option<String>,
+    /// PEM private key for JWT bearer.
+    #[arg(long)]
+    pub key_file: Option<PathBuf>,
+    /// JWT bearer: make a new key pair and certificate (in the config dir) to upload to the app.
+    #[arg(long)]
+    pub generate_key: bool,
+    /// The org is a sandbox (for a My Domain login URL, where the host does not say so).
+    #[arg(long)]
+    pub sandbox: bool,
+    /// Local port for the browser login's callback (default 1717).
+    #[arg(long, value_name = "PORT")]
+    pub callback_port: Option<u16>,
+    /// Do not open a browser (open the printed address yourself); the callback listener and
+    /// paste-back both stay on, and whichever answers first wins.
+    #[arg(long)]
+    pub no_browser: bool,
+    /// Read the password from stdin (one line; see the order below).
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Read the security token from stdin (one line, after the password's).
+    #[arg(long)]
+    pub security_token_stdin: bool,
+    /// Read the consumer secret from stdin (one line, after the token's).
+    #[arg(long)]
+    pub client_secret_stdin: bool,
+    /// Read the refresh token to import from stdin (one line, last).
+    #[arg(long)]
+    pub refresh_token_stdin: bool,
+    /// After the new credentials pass and are saved, revoke the refresh token the connection
+    /// held before (when the reason for re-authenticating is a leak). Off by default: an
+    /// integration that was given the old token stops working the moment it is revoked.
+    #[arg(long)]
+    pub revoke_old: bool,
+    /// One JSON object saying what was saved, instead of text (the checks still go to stderr).
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl LoginArgs {
+    /// The secrets to read from stdin, by their variables' names.
+    pub fn stdin_secrets(&self) -> Vec<&'static str> {
+        [
+            (self.password_stdin, "SFCONNECT_PASSWORD"),
+            (self.security_token_stdin, "SFCONNECT_SECURITY_TOKEN"),
+            (self.client_secret_stdin, "SFCONNECT_CLIENT_SECRET"),
+            (self.refresh_token_stdin, "SFCONNECT_REFRESH_TOKEN"),
+        ]
+        .into_iter()
+        .filter_map(|(wanted, env)| wanted.then_some(env))
+        .collect()
+    }
 }

@@ -7,6 +7,8 @@ use std::path::Path;
 
 use clap_mangen::Man;
 use clap_mangen::roff::{Roff, roman};
+use std::path::PathBuf;
+use std::process::ExitCode;
 
 /// Write `sfconnect.1` and `sfconnect-COMMAND.1` for every command that is not hidden.
 pub fn write_all(top: clap::Command, dir: &Path) -> std::io::Result<()> {
@@ -265,5 +267,34 @@ mod tests {
                 ("2".to_string(), "usage".to_string()),
             ]
         );
+    }
+}
+
+/// Said under `manpages --help`.
+pub const MANPAGES_HELP: &str = "Example: sfconnect manpages ~/.local/share/man/man1, then `man sfconnect-login`.\nExit codes: 0 written; 2 the directory cannot be written.";
+
+/// Write the manual pages (sfconnect.1 and one per command) into a directory.
+#[derive(Debug, clap::Args)]
+pub struct ManpagesArgs {
+    /// Where to write them (made when missing).
+    pub dir: PathBuf,
+}
+
+impl ManpagesArgs {
+    /// Write the pages of `top`, the whole command line.
+    pub fn run(self, top: clap::Command) -> ExitCode {
+        match write_all(top, &self.dir) {
+            Ok(()) => {
+                say!("Wrote the manual pages to {}.", self.dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => super::fail(
+                super::EXIT_USAGE,
+                format!(
+                    "cannot write the manual pages to {}: {e}",
+                    self.dir.display()
+                ),
+            ),
+        }
     }
 }

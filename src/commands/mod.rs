@@ -1,8 +1,10 @@
 //! The scriptable commands: plain output, documented exit codes, never raw mode.
 
+pub mod complete;
 pub mod copy;
 pub mod device_login;
 pub mod generate_key;
+pub mod global;
 pub mod list;
 pub mod login;
 pub mod manpages;
@@ -20,10 +22,10 @@ use std::process::ExitCode;
 
 use secrecy::SecretString;
 
-use crate::cli::Global;
 use crate::connect;
 use crate::profile::{ProfileError, Profiles, StoreError};
 use crate::salesforce::SfError;
+use global::Global;
 
 /// Exit codes shared by the commands (see cli-contract.md).
 pub const EXIT_FAILED: u8 = 1;

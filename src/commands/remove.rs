@@ -6,8 +6,9 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use super::complete::saved_names;
+use super::global::Global;
 use super::{EXIT_FAILED, fail, profile_failure, profiles};
-use crate::cli::Global;
 use crate::connect::remove::{RemoveError, Revocation, remove};
 use crate::profile::Profiles;
 use crate::profile::credentials::uses_refresh_token;
@@ -124,4 +125,32 @@ pub async fn run(global: &Global, name: &str, no_revoke: bool, yes: bool, json: 
         );
     }
     done
+}
+
+/// Said under `remove --help`.
+pub const REMOVE_HELP: &str = "Exit codes: 0 removed (a failed revocation is said, and still 0); 1 not finished: the answer was no, the secrets cannot be opened to revoke the token (nothing removed; --no-revoke removes anyway), or the secrets could not be deleted yet (they are deleted the next time their store opens; it says so); 2 usage or unknown name.";
+
+/// Revoke a connection's tokens (best effort, said first) and delete its settings and
+/// secrets; on a terminal it asks first.
+#[derive(Debug, clap::Args)]
+pub struct RemoveArgs {
+    /// The saved connection to remove.
+    #[arg(add = saved_names())]
+    pub name: String,
+    /// One JSON object saying what was done, instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Do not try to revoke tokens at Salesforce (an integration given the token keeps
+    /// working).
+    #[arg(long)]
+    pub no_revoke: bool,
+    /// Do not ask on a terminal (without a terminal nothing is asked anyway).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+impl RemoveArgs {
+    pub async fn run(self, global: &Global) -> ExitCode {
+        run(global, &self.name, self.no_revoke, self.yes, self.json).await
+    }
 }

@@ -5,9 +5,9 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use super::global::Global;
 use super::{EXIT_FAILED, fail, profile_failure, profiles, report};
 use crate::check::{self, CheckEvent, CheckResult, Outcome, Status, Strategy, Target};
-use crate::cli::Global;
 use crate::connect::{ConnectError, Saved, open_in};
 use crate::salesforce::http::request_timeout;
 use crate::salesforce::{Http, SfError};

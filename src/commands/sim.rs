@@ -135,3 +135,46 @@ fn write_ca(path: &std::path::Path, pem: &str, new: bool) -> std::io::Result<()>
     }
     options.open(path)?.write_all(pem.as_bytes())
 }
+
+/// Run a simulated Salesforce org on loopback until interrupted.
+#[derive(Debug, clap::Args)]
+pub struct SimArgs {
+    /// Port of the login host (0 picks a free one).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Scenario file (TOML or JSON) describing users, apps, settings and faults.
+    #[arg(long)]
+    pub scenario: Option<PathBuf>,
+    /// Round-trip time added to every request, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    pub rtt_ms: u64,
+    /// Serve https, with a certificate signed by a CA made for this run; the CA is written
+    /// to --ca-file (printed as `CA certificate:`) for clients to trust.
+    #[arg(long)]
+    pub tls: bool,
+    /// Where --tls writes its CA certificate (owner-only, never through a symbolic link;
+    /// default: ca.pem in a private directory made in the temp dir, removed at exit).
+    #[arg(long, value_name = "PEM", requires = "tls")]
+    pub ca_file: Option<PathBuf>,
+}
+
+/// `sim --help`'s closing text: what it prints, its exit codes, and its control endpoints.
+pub fn help() -> String {
+    format!(
+        "Prints its login URL and the demo org's credentials, then serves until Ctrl-C or SIGTERM (exit 0). Exit codes: 2 usage, a bad scenario file, or a port that cannot be had.\n\n{}",
+        crate::sim::control::help()
+    )
+}
+
+impl SimArgs {
+    pub async fn run(self) -> ExitCode {
+        run_sim(
+            self.port,
+            self.scenario,
+            self.rtt_ms,
+            self.tls,
+            self.ca_file,
+        )
+        .await
+    }
+}

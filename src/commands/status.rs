@@ -8,11 +8,12 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::{Value, json};
 
+use super::complete::saved_names;
+use super::global::Global;
 use super::list::profile_json;
 use super::saved::{http, run_checks, use_colour};
 use super::test::record;
 use super::{EXIT_FAILED, EXIT_USAGE, fail, profile_failure, profiles};
-use crate::cli::Global;
 use crate::connect::advisories::{Advisory, advisories, fleet_summary};
 use crate::connect::health::{Health, health};
 use crate::connect::saved::open_to_log_in;
@@ -286,17 +287,17 @@ fn print(selection: &Selection, json: bool) -> ExitCode {
     exit_code(alarming)
 }
 
-pub async fn status(
-    global: &Global,
-    name: Option<&str>,
-    json: bool,
-    notify: Option<Notify>,
-    summary: bool,
-    prometheus: bool,
-) -> ExitCode {
-    let connections = match notify {
-        Some(n) => check_and_notify(global, name, &n, &mut |_, _, _, _| {}).await,
-        None => selected(global, name),
+async fn status(global: &Global, args: &StatusArgs) -> ExitCode {
+    let name = args.name.as_deref();
+    let json = args.wants_json();
+    let prometheus = args.format == Some(StatusFormat::Prometheus);
+    let connections = if args.notify {
+        let notify = Notify {
+            command: args.notify_command.clone(),
+        };
+        check_and_notify(global, name, &notify, &mut |_, _, _, _| {}).await
+    } else {
+        selected(global, name)
     };
     let c = match connections {
         Ok(c) => c,
@@ -308,7 +309,7 @@ pub async fn status(
             return code;
         }
     };
-    let code = if summary {
+    let code = if args.summary {
         print_summary(&c, json)
     } else if prometheus {
         print_prometheus(&c)
@@ -383,13 +384,12 @@ fn print_summary(selection: &Selection, json: bool) -> ExitCode {
     exit_code(healthy != total)
 }
 
-pub async fn watch(
-    global: &Global,
-    name: Option<&str>,
-    interval: Duration,
-    notify: Notify,
-    json: bool,
-) -> ExitCode {
+async fn watch(global: &Global, args: WatchArgs) -> ExitCode {
+    let (name, json) = (args.name.as_deref(), args.json);
+    let interval = Duration::from_secs(args.interval);
+    let notify = Notify {
+        command: args.notify_command,
+    };
     if interval.is_zero() {
         return fail(EXIT_USAGE, "--interval must be at least one second");
     }
@@ -441,5 +441,107 @@ pub async fn watch(
             _ = tokio::time::sleep(interval) => {}
             _ = crate::connect::signals::wait_for_stop() => return ExitCode::SUCCESS,
         }
+    }
+}
+
+/// Said under `status --help`.
+pub const STATUS_HELP: &str = "Exit codes: 0 healthy; 1 a connection is failing or its password expires within 14 days; 2 usage or unknown name.";
+
+/// Health of saved connections; exits 1 when one is failing or its password expires soon.
+#[derive(Debug, clap::Args)]
+pub struct StatusArgs {
+    /// One saved connection (default: all).
+    #[arg(add = saved_names())]
+    pub name: Option<String>,
+    /// One JSON array of connections instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Run the checks now, and run the notification command when a connection's health changes.
+    #[arg(long)]
+    pub notify: bool,
+    /// One line for all connections (one JSON object with --json): how many are healthy,
+    /// and how many still use a login method Salesforce is retiring.
+    #[arg(long)]
+    pub summary: bool,
+    /// Output format: text, json (the same as --json) or prometheus (the text exposition
+    /// format, for node_exporter's textfile collector; not with --summary).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<StatusFormat>,
+    /// The notification command (sh -c); default: `notify_command` in the config file.
+    #[arg(
+        long,
+        env = "SFCONNECT_NOTIFY_COMMAND",
+        hide_env_values = true,
+        value_name = "CMD"
+    )]
+    pub notify_command: Option<String>,
+}
+
+/// Said under `watch --help`.
+pub const WATCH_HELP: &str = "Runs until Ctrl-C or SIGTERM (exit 0); a connection saved meanwhile joins at the next round. Exit codes: 2 usage or unknown name.";
+
+/// Check connections every --interval and notify when their health changes.
+#[derive(Debug, clap::Args)]
+pub struct WatchArgs {
+    /// One saved connection (default: all).
+    #[arg(add = saved_names())]
+    pub name: Option<String>,
+    /// Seconds between rounds of checks.
+    #[arg(long, default_value_t = 3600, value_name = "SECS")]
+    pub interval: u64,
+    /// The notification command (sh -c); default: `notify_command` in the config file.
+    #[arg(
+        long,
+        env = "SFCONNECT_NOTIFY_COMMAND",
+        hide_env_values = true,
+        value_name = "CMD"
+    )]
+    pub notify_command: Option<String>,
+    /// One JSON object per line for each change, instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What `status` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StatusFormat {
+    /// A line per connection, for people.
+    Text,
+    /// One JSON array (as --json).
+    Json,
+    /// The Prometheus text exposition format.
+    Prometheus,
+}
+
+impl StatusArgs {
+    /// JSON was asked for, by --json or --format json.
+    pub fn wants_json(&self) -> bool {
+        self.json || self.format == Some(StatusFormat::Json)
+    }
+
+    pub async fn run(self, global: &Global) -> ExitCode {
+        // Every combination either works or is refused with the reason.
+        let refused = match (self.json, self.format, self.summary) {
+            (true, Some(StatusFormat::Text), _) => {
+                Some("--json asks for JSON and --format text for text; give one of them")
+            }
+            (true, Some(StatusFormat::Prometheus), _) => Some(
+                "--json asks for JSON and --format prometheus for the Prometheus text format; give one of them",
+            ),
+            (_, Some(StatusFormat::Prometheus), true) => Some(
+                "--summary is one line (or one JSON object), and the Prometheus format has a sample per connection; drop --summary (alerts count the samples) or give --format text or json",
+            ),
+            _ => None,
+        };
+        if let Some(why) = refused {
+            return fail(EXIT_USAGE, why);
+        }
+        status(global, &self).await
+    }
+}
+
+impl WatchArgs {
+    pub async fn run(self, global: &Global) -> ExitCode {
+        watch(global, self).await
     }
 }

@@ -6,9 +6,10 @@ use std::process::ExitCode;
 use serde_json::json;
 
 use super::EXIT_FAILED;
+use super::complete::saved_names;
+use super::global::Global;
 use super::saved::{http, login_failed, open_to_log_in, print_check, run_checks, use_colour};
 use crate::check::Outcome;
-use crate::cli::Global;
 use crate::connect::{Saved, target};
 
 pub async fn run(global: &Global, name: &str, json_out: bool) -> ExitCode {
@@ -119,4 +120,24 @@ pub fn outcome_json(name: &str, outcome: &Outcome) -> serde_json::Value {
         "checks": checks,
         "licenses": outcome.licenses,
     })
+}
+
+/// Said under `test --help`.
+pub const TEST_HELP: &str = "Exit codes: 0 no check failed (warnings allowed); 1 a check failed, or the secrets cannot be opened; 2 usage or unknown name.";
+
+/// Run the connection checks now.
+#[derive(Debug, clap::Args)]
+pub struct TestArgs {
+    /// The saved connection to test.
+    #[arg(add = saved_names())]
+    pub name: String,
+    /// One JSON report instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl TestArgs {
+    pub async fn run(self, global: &Global) -> ExitCode {
+        run(global, &self.name, self.json).await
+    }
 }

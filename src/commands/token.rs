@@ -7,9 +7,10 @@ use std::sync::Arc;
 use secrecy::ExposeSecret;
 use serde_json::json;
 
+use super::complete::saved_names;
+use super::global::Global;
 use super::saved::service_failed;
 use super::{EXIT_USAGE, fail, profiles};
-use crate::cli::{ExportFormat, Global};
 use crate::connect::Saved;
 use crate::connect::token::{Freshness, Token, access_token};
 use crate::profile::credentials::uses_refresh_token;
@@ -224,5 +225,83 @@ mod tests {
     #[test]
     fn shell_quoting_survives_quotes() {
         assert_eq!(shell_quote("a'b c$d"), r"'a'\''b c$d'");
+    }
+}
+
+/// Said under `token --help`.
+pub const TOKEN_HELP: &str = "Exit codes: 0 printed; 1 no token could be had (the reason and the fix on stderr); 2 usage or unknown name.";
+
+/// Print an access token the org accepts, nothing else: the cached one once the org has
+/// confirmed it (one cheap call), else a new login.
+#[derive(Debug, clap::Args)]
+pub struct TokenArgs {
+    /// The saved connection whose token to print.
+    #[arg(add = saved_names())]
+    pub name: String,
+    #[command(flatten)]
+    pub freshness: FreshnessArgs,
+    /// One JSON object (name, access_token, instance_url) instead of the bare token.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Said under `export --help`.
+pub const EXPORT_HELP: &str = "Exit codes: 0 printed; 1 no token could be had; 2 usage, unknown name, or sfdx-url for a connection that has no refresh token.";
+
+/// Print a connection's credentials for other tools (the access token as `token` gives it).
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// The saved connection to export.
+    #[arg(add = saved_names())]
+    pub name: String,
+    /// What to print: shell variables, JSON, or an sfdx URL for the Salesforce CLI.
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    #[command(flatten)]
+    pub freshness: FreshnessArgs,
+}
+
+/// How far to trust a cached access token.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct FreshnessArgs {
+    /// Log in anew instead of using the cached access token.
+    #[arg(long, conflicts_with = "offline")]
+    pub fresh: bool,
+    /// Use the cached access token without asking the org (no network call while its estimated
+    /// lifetime lasts), for tight loops; it may have been revoked meanwhile.
+    #[arg(long)]
+    pub offline: bool,
+}
+
+impl FreshnessArgs {
+    pub fn freshness(self) -> crate::connect::token::Freshness {
+        use crate::connect::token::Freshness;
+        match (self.fresh, self.offline) {
+            (true, _) => Freshness::Fresh,
+            (_, true) => Freshness::Offline,
+            _ => Freshness::Confirm,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// `export` lines for a POSIX shell: SF_ACCESS_TOKEN, SF_INSTANCE_URL, …
+    Env,
+    /// One JSON object.
+    Json,
+    /// force://clientId:clientSecret:refreshToken@instanceHost, for `sf org login sfdx-url`.
+    SfdxUrl,
+}
+
+impl TokenArgs {
+    pub async fn run(self, global: &Global) -> ExitCode {
+        token(global, &self.name, self.freshness.freshness(), self.json).await
+    }
+}
+
+impl ExportArgs {
+    pub async fn run(self, global: &Global) -> ExitCode {
+        export(global, &self.name, self.format, self.freshness.freshness()).await
     }
 }
