@@ -120,9 +120,7 @@ pub fn prompt_secret(label: &str) -> Option<SecretString> {
     if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
         return None;
     }
-    let _ = write!(std::io::stderr(), "{label}: ");
-    let _ = std::io::stderr().flush();
-    read_unechoed()
+    read_unechoed_after(&format!("{label}: "))
 }
 
 /// Ask on the terminal for a value that is not secret (shown as typed). None without a
@@ -141,7 +139,16 @@ pub fn prompt_line(label: &str) -> Option<String> {
 /// A line typed or pasted on the terminal, with a mark per character and never echoed; None
 /// at Ctrl-C, Ctrl-D or Esc, or when the terminal cannot be put in raw mode.
 pub fn read_unechoed() -> Option<SecretString> {
+    read_unechoed_after("")
+}
+
+/// `read_unechoed`, with `question` shown once the terminal is in raw mode: what is typed as
+/// soon as the question shows is then neither echoed by the terminal nor held as a line the
+/// prompt would not see the end of.
+fn read_unechoed_after(question: &str) -> Option<SecretString> {
     crossterm::terminal::enable_raw_mode().ok()?;
+    let _ = write!(std::io::stderr(), "{question}");
+    let _ = std::io::stderr().flush();
     let typed = read_masked();
     let _ = crossterm::terminal::disable_raw_mode();
     say!();
@@ -161,7 +168,9 @@ fn read_masked() -> Option<SecretString> {
         }
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match key.code {
+            // A newline typed before raw mode began arrives as Ctrl-J.
             KeyCode::Enter => return Some(SecretString::from(value.as_str())),
+            KeyCode::Char('j') if ctrl => return Some(SecretString::from(value.as_str())),
             KeyCode::Esc => return None,
             // Ctrl-C means stop, as it does everywhere else: nothing has been done yet.
             KeyCode::Char('c') if ctrl => {

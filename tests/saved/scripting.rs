@@ -2089,6 +2089,34 @@ async fn a_dash_at_the_token_prompt_clears_the_saved_token() {
     );
 }
 
+/// Answers typed before the masked prompts are up (type-ahead, a paste) are taken as typed:
+/// a newline the terminal held as a line ends the answer rather than hanging the prompt.
+#[tokio::test(flavor = "multi_thread")]
+async fn answers_typed_ahead_of_the_masked_prompts_are_taken() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = run_async(demo_login(d, sim.login_url(), "prod")).await;
+    assert!(out.status.success(), "{}", text(&out));
+    sim.with_state(|l| l.scenario.org.trusted_ip_ranges = vec!["127.0.0.0/8".into()]);
+    let dir_text = d.display().to_string();
+    let mut s = super::session::Session::start_sized(
+        &["login", "prod"],
+        24,
+        200,
+        &[
+            ("SFCONNECT_CONFIG_DIR", &dir_text),
+            ("SFCONNECT_STORE", "file"),
+        ],
+    );
+    // Sent at once, before sfconnect has started: Enter keeps the password, `-` clears the
+    // security token.
+    s.send("\r-\r");
+    assert_eq!(s.exit_code(), 0, "{}", s.contents());
+    let connection = sfconnect::profile::Config::load(d).unwrap().connections["prod"].clone();
+    assert!(connection.last_test.is_some_and(|t| t.ok));
+}
+
 /// On a terminal, `login` asks for a missing login URL and username as it asks for the
 /// password; without a terminal it still says what is missing and exits 2.
 #[tokio::test(flavor = "multi_thread")]
