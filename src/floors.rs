@@ -47,7 +47,13 @@ fn no_floor_imports_one_above_it() {
     let rules: &[(&str, &[&str])] = &[
         (
             "commands",
-            &["crate::tui", "crate::wizard", "super::tui", "super::wizard"],
+            &[
+                "crate::tui",
+                "crate::wizard",
+                "crate::cli",
+                "super::tui",
+                "super::wizard",
+            ],
         ),
         ("tui", &["crate::commands", "crate::cli"]),
         (

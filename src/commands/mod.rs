@@ -7,6 +7,7 @@ pub mod generate_key;
 pub mod global;
 pub mod list;
 pub mod login;
+mod login_input;
 pub mod manpages;
 pub mod prometheus;
 pub mod remove;
