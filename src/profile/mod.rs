@@ -9,13 +9,16 @@ pub mod fsutil;
 pub mod jwt_key;
 pub mod keyring_store;
 mod lock;
+mod name;
 pub mod rescue;
 pub mod store;
+
+use name::new_entry_id;
+pub use name::{NameProblem, check_name, name_problem, valid_name};
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use aws_lc_rs::rand::{SecureRandom, SystemRandom};
 use secrecy::SecretString;
 
 use config::LOCK_TIMEOUT;
@@ -90,74 +93,6 @@ pub enum Applied {
 /// The platform's default config dir for sfconnect.
 pub fn default_config_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "sfconnect").map(|d| d.config_dir().to_path_buf())
-}
-
-/// Which rule a connection name breaks.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NameProblem {
-    Empty,
-    TooLong(usize),
-    /// The first character is not a letter or digit.
-    Start(char),
-    /// A character that is not a letter, digit, '-', '_' or '.'.
-    Character(char),
-}
-
-impl std::fmt::Display for NameProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            NameProblem::Empty => write!(f, "type a name (letters, digits, '-', '_' or '.')"),
-            NameProblem::TooLong(n) => write!(f, "it has {n} characters; at most 64"),
-            NameProblem::Start(c) => write!(
-                f,
-                "it starts with '{}'; a name must start with a letter or digit",
-                c.escape_debug()
-            ),
-            NameProblem::Character(c) => write!(
-                f,
-                "'{}' is not allowed; use letters, digits, '-', '_' or '.'",
-                c.escape_debug()
-            ),
-        }
-    }
-}
-
-/// Which rule `name` breaks, if any. A connection name: letters, digits, '-', '_' and '.',
-/// starting with a letter or digit (so it is never taken for an option, a hidden file or a
-/// parent directory), at most 64.
-pub fn name_problem(name: &str) -> Option<NameProblem> {
-    let allowed = |c: char| c.is_ascii_alphanumeric() || "-_.".contains(c);
-    match name.chars().next() {
-        None => Some(NameProblem::Empty),
-        _ if name.chars().count() > 64 => Some(NameProblem::TooLong(name.chars().count())),
-        Some(c) if !c.is_ascii_alphanumeric() && allowed(c) => Some(NameProblem::Start(c)),
-        _ => name
-            .chars()
-            .find(|c| !allowed(*c))
-            .map(NameProblem::Character),
-    }
-}
-
-pub fn valid_name(name: &str) -> bool {
-    name_problem(name).is_none()
-}
-
-/// The error for a name that breaks a rule, if it does.
-pub fn check_name(name: &str) -> Result<(), ProfileError> {
-    match name_problem(name) {
-        Some(problem) => Err(ProfileError::BadName {
-            name: name.to_string(),
-            problem,
-        }),
-        None => Ok(()),
-    }
-}
-
-fn new_entry_id(name: &str) -> String {
-    let mut bytes = [0u8; 6];
-    let _ = SystemRandom::new().fill(&mut bytes);
-    let suffix: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{name}@{suffix}")
 }
 
 /// Saved connections in one config dir.

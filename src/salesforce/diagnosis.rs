@@ -1,31 +1,11 @@
 //! Plain-words diagnoses for every error cause: what most likely happened and how to fix it.
 
 use super::error::Cause;
-
-/// Where to click in Setup, in both user interfaces.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SetupPath {
-    /// What the path is for, e.g. "Reset the security token".
-    pub task: &'static str,
-    pub lightning: &'static str,
-    /// Empty where the page exists only in Lightning Experience.
-    pub classic: &'static str,
-}
-
-impl SetupPath {
-    /// The way in Salesforce Classic; a Lightning-only page says so once, then gives its
-    /// Lightning path.
-    pub fn classic_route(&self) -> String {
-        if self.classic.is_empty() {
-            format!(
-                "only in Lightning Experience: switch to it, then {}",
-                self.lightning
-            )
-        } else {
-            self.classic.to_string()
-        }
-    }
-}
+pub use super::setup_paths::SetupPath;
+use super::setup_paths::{
+    API_ENABLED, APP_POLICIES, CONSUMER_DETAILS, ENABLE_SOAP_LOGIN, INSTALL_APP, LOGIN_HISTORY,
+    LOGIN_IP_RANGES, OAUTH_ORG_SETTINGS, OBJECT_ACCESS, PASSWORD_POLICY, RESET_TOKEN, USERS,
+};
 
 /// A diagnosis: a one-line title, the likely causes (most likely first) and what to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,67 +15,6 @@ pub struct Diagnosis {
     pub fix: &'static [&'static str],
     pub setup: &'static [SetupPath],
 }
-
-const RESET_TOKEN: SetupPath = SetupPath {
-    task: "Reset the security token",
-    lightning: "your avatar > Settings > My Personal Information > Reset My Security Token > Reset Security Token",
-    classic: "your name > My Settings > Personal > Reset My Security Token > Reset Security Token",
-};
-const API_ENABLED: SetupPath = SetupPath {
-    task: "Grant API Enabled",
-    lightning: "Setup > Users > Profiles > (the user's profile) > System Permissions > Edit > API Enabled",
-    classic: "Setup > Manage Users > Profiles > (the user's profile) > Administrative Permissions > API Enabled",
-};
-const APP_POLICIES: SetupPath = SetupPath {
-    task: "Edit the app's OAuth policies",
-    lightning: "Setup > Apps > Connected Apps > Manage Connected Apps > (the app) > Edit Policies (External Client App: the app's Policies tab > Edit)",
-    classic: "Setup > Administer > Manage Apps > Connected Apps > (the app) > Edit Policies",
-};
-const CONSUMER_DETAILS: SetupPath = SetupPath {
-    task: "See the app's consumer key and secret",
-    lightning: "Setup > Apps > App Manager > (the app) > ▼ > View > Manage Consumer Details (External Client App: Settings > OAuth Settings > Consumer Key and Secret)",
-    classic: "Setup > Build > Create > Apps > (click the app's name) > Manage Consumer Details",
-};
-const OAUTH_ORG_SETTINGS: SetupPath = SetupPath {
-    task: "Allow the OAuth username-password flow",
-    lightning: "Setup > Identity > OAuth and OpenID Connect Settings > Allow OAuth Username-Password Flows",
-    classic: "",
-};
-const INSTALL_APP: SetupPath = SetupPath {
-    task: "Install the connected app",
-    lightning: "Setup > Connected Apps OAuth Usage > (the app) > Install",
-    classic: "Setup > Connected Apps OAuth Usage > (the app) > Install",
-};
-const LOGIN_IP_RANGES: SetupPath = SetupPath {
-    task: "Check login IP ranges and hours",
-    lightning: "Setup > Users > Profiles > (the user's profile) > Login IP Ranges and Login Hours; Setup > Security > Network Access for trusted ranges",
-    classic: "Setup > Manage Users > Profiles > (the user's profile) > Login IP Ranges and Login Hours; Setup > Security Controls > Network Access",
-};
-const PASSWORD_POLICY: SetupPath = SetupPath {
-    task: "See the password policy",
-    lightning: "Setup > Security > Password Policies (User passwords expire in)",
-    classic: "Setup > Security Controls > Password Policies",
-};
-const ENABLE_SOAP_LOGIN: SetupPath = SetupPath {
-    task: "Enable SOAP API login()",
-    lightning: "Setup > User Interface > Enable SOAP API login()",
-    classic: "Setup > Customize > User Interface > Enable SOAP API login()",
-};
-const LOGIN_HISTORY: SetupPath = SetupPath {
-    task: "See why logins failed",
-    lightning: "Setup > Users > Login History",
-    classic: "Setup > Manage Users > Login History",
-};
-const USERS: SetupPath = SetupPath {
-    task: "Edit the user",
-    lightning: "Setup > Users > Users > (the user) > Edit",
-    classic: "Setup > Manage Users > Users > (the user) > Edit",
-};
-const OBJECT_ACCESS: SetupPath = SetupPath {
-    task: "Grant object access",
-    lightning: "Setup > Users > Profiles (or Permission Sets) > Object Settings > (the object) > Edit",
-    classic: "Setup > Manage Users > Profiles > (the profile) > Standard/Custom Object Permissions",
-};
 
 const fn d(
     title: &'static str,

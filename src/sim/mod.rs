@@ -9,6 +9,7 @@ mod reply;
 mod rest;
 pub mod scenario;
 mod soap;
+mod soql;
 pub mod state;
 pub mod tls;
 mod token;
