@@ -13,6 +13,7 @@ use serde_json::Value;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::profile::Flow;
+pub use crate::salesforce::diagnosis::Next;
 use crate::salesforce::rest::{Session, versions};
 use crate::salesforce::{Authenticated, Credentials, Http, LoginUrl, SfError, authenticate};
 pub use objects::ObjectNeed;
@@ -61,6 +62,8 @@ pub struct CheckResult {
     /// The error behind a failure, when one was: lets a display send the user to the field
     /// it names.
     pub cause: Option<crate::salesforce::error::Cause>,
+    /// A step after the fix that goes through sfconnect (each face names its own way to it).
+    pub next: Option<Next>,
 }
 
 /// The JSON shape of a check (`test --json`): `fix` with the Setup paths of both interfaces.
@@ -92,7 +95,14 @@ impl CheckResult {
             fix: fix.into(),
             setup: &[],
             cause: None,
+            next: None,
         }
+    }
+
+    /// With `next` as the step after the fix.
+    pub fn then(mut self, next: Next) -> Self {
+        self.next = Some(next);
+        self
     }
 
     /// A failure explained by the error taxonomy: the diagnosis becomes the fix.
@@ -116,6 +126,7 @@ impl CheckResult {
         Self {
             setup: d.setup,
             cause: Some(e.cause),
+            next: d.next,
             ..Self::new(id, status, detail, d.fix.join("; "))
         }
     }
@@ -147,7 +158,7 @@ pub enum CheckEvent {
 
 /// What to check.
 pub struct Target {
-    /// The connection's name: the commands in fix texts are written out for it.
+    /// The connection's name.
     pub name: String,
     /// For JWT bearer, the certificate kept beside the key: a fix that says to upload it names it.
     pub certificate: Option<std::path::PathBuf>,
@@ -257,43 +268,8 @@ impl Outcome {
     }
 }
 
-/// `text` with the `NAME` in its sfconnect commands replaced by the connection's name, so a
-/// fix can be pasted as it stands (`sfconnect reauth prod`).
-pub fn named(text: &str, name: &str) -> String {
-    if name.is_empty() {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find("sfconnect ") {
-        let (before, command) = rest.split_at(at);
-        out.push_str(before);
-        // `sfconnect WORD NAME`, NAME ending at a space, quote, punctuation or the end.
-        let word_end = command["sfconnect ".len()..]
-            .find(|c: char| !c.is_ascii_lowercase())
-            .map(|i| i + "sfconnect ".len())
-            .unwrap_or(command.len());
-        let after_word = &command[word_end..];
-        match after_word.strip_prefix(" NAME") {
-            Some(tail) if !tail.starts_with(|c: char| c.is_alphanumeric() || c == '_') => {
-                out.push_str(&command[..word_end]);
-                out.push(' ');
-                out.push_str(name);
-                rest = tail;
-            }
-            _ => {
-                out.push_str(&command[..word_end]);
-                rest = after_word;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 struct Progress<'a> {
     events: Option<&'a UnboundedSender<CheckEvent>>,
-    name: &'a str,
 }
 
 impl Progress<'_> {
@@ -305,9 +281,7 @@ impl Progress<'_> {
         }
     }
 
-    fn finished(&self, results: &mut Vec<CheckResult>, mut result: CheckResult) {
-        result.detail = named(&result.detail, self.name);
-        result.fix = named(&result.fix, self.name);
+    fn finished(&self, results: &mut Vec<CheckResult>, result: CheckResult) {
         if let Some(tx) = self.events {
             let _ = tx.send(CheckEvent::Finished(result.clone()));
         }
@@ -386,10 +360,7 @@ pub async fn run(
     events: Option<&UnboundedSender<CheckEvent>>,
 ) -> Outcome {
     let started = Instant::now();
-    let progress = Progress {
-        events,
-        name: &target.name,
-    };
+    let progress = Progress { events };
     let mut results = Vec::new();
     progress.started(&["reach", "login"]);
     let reach = versions(http, target.login_url.as_str());
@@ -500,23 +471,5 @@ pub async fn run(
             password_changed_at: evaluated.password_changed_at,
             api_requests_remaining: evaluated.api_requests_remaining,
         }),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::named;
-
-    #[test]
-    fn commands_in_fix_texts_name_the_connection() {
-        let fix = "set a new password, then re-authenticate: sfconnect reauth NAME; report it with `sfconnect test NAME --json`";
-        assert_eq!(
-            named(fix, "prod"),
-            "set a new password, then re-authenticate: sfconnect reauth prod; report it with `sfconnect test prod --json`"
-        );
-        // Only a whole NAME after a command: examples and other words stay.
-        let other = "https://NAME.my.salesforce.com; sfconnect status; sfconnect reauth NAMES";
-        assert_eq!(named(other, "prod"), other);
-        assert_eq!(named(fix, ""), fix, "no name known: the text is left alone");
     }
 }

@@ -302,14 +302,15 @@ pub(super) fn password_verdict(
             "",
         );
     }
-    let fix = "log in to Salesforce as the integration user and set a new password, reset the security token (a password change resets it), then re-authenticate: sfconnect reauth NAME";
+    let fix = "log in to Salesforce as the integration user and set a new password, reset the security token (a password change resets it), then re-authenticate the connection";
     if expired {
         return CheckResult::new(
             "password_expiry",
             Status::Fail,
             "the password has expired",
             fix,
-        );
+        )
+        .then(super::Next::Reauthenticate);
     }
     let Some(changed) = changed else {
         return CheckResult::new(
@@ -336,6 +337,7 @@ pub(super) fn password_verdict(
     );
     if left <= target.warn_days {
         CheckResult::new("password_expiry", Status::Warn, detail, fix)
+            .then(super::Next::Reauthenticate)
     } else {
         CheckResult::new("password_expiry", Status::Pass, detail, "")
     }

@@ -201,7 +201,7 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
                 EXIT_FAILED,
                 check.cause.map(|c| format!("{c:?}")).as_deref(),
                 &message,
-                &super::saved::for_the_shell(&check.full_fix()),
+                &super::text::fix(check, &args.name),
             ),
             None => fail(EXIT_FAILED, message),
         };
@@ -242,7 +242,7 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
                     },
                     report.name,
                     login_url,
-                    report.store
+                    super::text::store(&report.store)
                 );
             }
             // On stderr with --json too: it is for the person running it.

@@ -15,6 +15,7 @@ pub mod saved;
 pub mod sim;
 pub mod status;
 pub mod test;
+pub mod text;
 pub mod token;
 pub mod web_login;
 
@@ -84,12 +85,10 @@ pub fn fail_with(code: u8, cause: Option<&str>, message: &str, fix: &str) -> Exi
         None if code == EXIT_USAGE => "usage".into(),
         None => "failed".into(),
     };
-    // A message from the service may name the wizard's `reauth`; a shell needs `login`.
-    let message = &saved::for_the_shell(message);
     // A store's error says what happened, then on its next line what to do.
     let (what, advice) = match message.split_once('\n') {
         Some((what, advice)) if fix.is_empty() => (what, advice.trim()),
-        _ => (message.as_str(), fix),
+        _ => (message, fix),
     };
     if !json_error(&cause, what, advice) {
         say!("sfconnect: {message}");
@@ -276,35 +275,25 @@ impl SecretSources {
 pub fn report(e: &SfError, name: &str) {
     tracing::warn!("{:?}: {e}", e.cause);
     let d = e.diagnosis();
-    let fixes: Vec<String> = d
-        .fix
-        .iter()
-        .map(|f| saved::for_the_shell(&crate::check::named(f, name)))
-        .collect();
-    if json_error(
-        &snake(&format!("{:?}", e.cause)),
-        &e.to_string(),
-        &fixes.join("; "),
-    ) {
+    let fixes = text::with_next(&d.fix.join("; "), d.next, name);
+    if json_error(&snake(&format!("{:?}", e.cause)), &e.to_string(), &fixes) {
         return;
     }
     say!("sfconnect: {e}");
     if !d.likely.is_empty() {
         say!("  Most likely:");
         for l in d.likely {
-            say!(
-                "    - {}",
-                saved::for_the_shell(&crate::check::named(l, name))
-            );
+            say!("    - {l}");
         }
     }
     if !d.fix.is_empty() {
         say!("  What to do:");
-        for f in d.fix {
-            say!(
-                "    - {}",
-                saved::for_the_shell(&crate::check::named(f, name))
-            );
+        for (i, f) in d.fix.iter().enumerate() {
+            // The step after the fix follows its last item.
+            match d.next.filter(|_| i + 1 == d.fix.len()) {
+                Some(next) => say!("    - {}", text::with_next(f, Some(next), name)),
+                None => say!("    - {f}"),
+            }
         }
     }
     for s in d.setup {
@@ -324,5 +313,10 @@ pub fn profile_failure(e: &ProfileError) -> ExitCode {
         | ProfileError::RescueWaiting { .. } => EXIT_FAILED,
         _ => EXIT_USAGE,
     };
-    fail(code, e)
+    match e {
+        ProfileError::SecretsMissing { name, .. } => {
+            fail(code, format!("{e}: {}", text::reauthenticate(name)))
+        }
+        _ => fail(code, e),
+    }
 }

@@ -89,7 +89,7 @@ pub async fn run(global: &Global, name: &str, no_revoke: bool, yes: bool, json: 
                 "revocation_error": error,
                 "key_pair_deleted": removal.key_pair.as_ref().map(|(k, c)| [k.display().to_string(), c.display().to_string()]),
                 "secrets_deleted": removal.secrets_left.is_none(),
-                "secrets_left": removal.secrets_left.as_ref().map(|(store, why)| serde_json::json!({"store": store.as_str(), "reason": why})),
+                "secrets_left": removal.secrets_left.as_ref().map(|(store, why)| serde_json::json!({"store": store.as_str(), "reason": super::text::secrets_left(why)})),
             })
         );
         return done;
@@ -110,6 +110,7 @@ pub async fn run(global: &Global, name: &str, no_revoke: bool, yes: bool, json: 
     match &removal.secrets_left {
         None => out!("Removed connection '{name}' and its secrets."),
         Some((store, why)) => {
+            let why = super::text::secrets_left(why);
             out!("Removed connection '{name}', but not its secrets.");
             say!(
                 "sfconnect: its secrets in the {} store could not be deleted now ({why}). They stay listed in connections.toml and are deleted the next time sfconnect opens that store (a login, test or token of a connection kept there); restore what it needs (the key file, the passphrase, the keyring) so that can happen.",

@@ -67,38 +67,17 @@ pub fn symbol(status: Status, colour: bool) -> String {
     }
 }
 
-/// A fix as the command line gives it: `sfconnect reauth NAME` is the full-screen wizard,
-/// which a script or a shell without a terminal cannot use, so the command that re-logs a
-/// saved connection in from the shell is named instead.
-pub fn for_the_shell(text: &str) -> String {
-    const WIZARD: &str = "sfconnect reauth ";
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find(WIZARD) {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + WIZARD.len()..];
-        let end = after
-            .find(|c: char| !(c.is_ascii_alphanumeric() || "-_.".contains(c)))
-            .unwrap_or(after.len());
-        let name = after[..end].trim_end_matches('.');
-        out.push_str(&format!(
-            "sfconnect login {name} (it asks for what changed on a terminal; scripts give it as `sfconnect login --help` says)"
-        ));
-        rest = &after[name.len()..];
-    }
-    out.push_str(rest);
-    out
-}
-
-pub fn print_check(out: &mut dyn std::io::Write, check: &CheckResult, colour: bool) {
+/// One check as a line, and its fix (with the step after it, for connection `name`) when it
+/// did not pass.
+pub fn print_check(out: &mut dyn std::io::Write, check: &CheckResult, name: &str, colour: bool) {
     let _ = writeln!(
         out,
         "{} {}: {}",
         symbol(check.status, colour),
         check.title,
-        for_the_shell(&check.detail)
+        check.detail
     );
-    let fix = for_the_shell(&check.full_fix());
+    let fix = super::text::fix(check, name);
     if !fix.is_empty() && matches!(check.status, Status::Fail | Status::Warn) {
         let _ = writeln!(out, "    fix: {fix}");
     }
@@ -107,11 +86,12 @@ pub fn print_check(out: &mut dyn std::io::Write, check: &CheckResult, colour: bo
 /// Run the checks, printing each as it finishes to stderr when `live`.
 pub async fn run_checks(http: &Http, target: Target, live: bool) -> Outcome {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let name = target.name.clone();
     let printer = tokio::spawn(async move {
         let colour = use_colour(std::io::stderr().is_terminal());
         while let Some(event) = rx.recv().await {
             if let (true, CheckEvent::Finished(check)) = (live, event) {
-                print_check(&mut std::io::stderr(), &check, colour);
+                print_check(&mut std::io::stderr(), &check, &name, colour);
             }
         }
     });
@@ -133,26 +113,5 @@ pub fn service_failed(e: &ConnectError, name: &str) -> ExitCode {
         ConnectError::Profile(e) => unusable(e),
         ConnectError::Salesforce(e) => login_failed(e, name),
         ConnectError::Superseded(_) => fail(EXIT_FAILED, e),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::for_the_shell;
-
-    #[test]
-    fn the_wizards_command_becomes_the_login_that_works_from_a_shell() {
-        let fix =
-            "set a new password, then re-authenticate: sfconnect reauth prod-2.eu. Then test.";
-        let said = for_the_shell(fix);
-        assert!(
-            said.starts_with(
-                "set a new password, then re-authenticate: sfconnect login prod-2.eu (it asks"
-            ),
-            "{said}"
-        );
-        assert!(said.ends_with("says). Then test."), "{said}");
-        assert!(!said.contains("reauth"), "{said}");
-        assert_eq!(for_the_shell("nothing to change"), "nothing to change");
     }
 }

@@ -121,7 +121,8 @@ async fn check_and_notify(
         // Only the settings changed; no need to open the secret store again.
         let after = profiles.get(name).unwrap_or_else(|_| profile.clone());
         let (new, message) = saved_health(profiles.dir(), None, name, &after, SystemTime::now());
-        let message = crate::check::named(&message, name);
+        let message =
+            super::text::health(&message, &advisories(after.flow, SystemTime::now()), name);
         if new != old {
             on_change(name, old, new, &message);
             if let Some(cmd) = &command {
@@ -212,12 +213,12 @@ fn exit_code(alarming: bool) -> ExitCode {
     }
 }
 
-/// A connection's advisories, with its name in their commands.
+/// A connection's advisories, each with the command that makes its move.
 fn advisories_of(name: &str, p: &Profile, now: SystemTime) -> Vec<Advisory> {
     advisories(p.flow, now)
         .into_iter()
         .map(|mut a| {
-            a.message = crate::check::named(&a.message, name);
+            a.message = super::text::advisory(&a, name);
             a
         })
         .collect()
@@ -245,7 +246,7 @@ fn print(selection: &Selection, json: bool) -> ExitCode {
     }
     for (name, p) in connections {
         let (h, message) = selection.health(name, p, now);
-        let message = crate::check::named(&message, name);
+        let message = super::text::health(&message, &advisories(p.flow, now), name);
         alarming |= h.alarming();
         if json {
             let mut row = profile_json(name, p, now);

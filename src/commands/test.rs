@@ -43,7 +43,7 @@ pub async fn run(global: &Global, name: &str, json_out: bool) -> ExitCode {
         let colour = use_colour(std::io::stdout().is_terminal());
         let mut out = std::io::stdout();
         for check in &outcome.checks {
-            print_check(&mut out, check, colour);
+            print_check(&mut out, check, name, colour);
         }
         if let Some(l) = &outcome.licenses {
             out!(
@@ -82,7 +82,7 @@ pub async fn record(saved: &Saved, outcome: &Outcome) -> bool {
             say!(
                 "sfconnect: {}: the test result could not be recorded: {}",
                 saved.name,
-                super::saved::for_the_shell(&e.to_string())
+                e
             );
             false
         }
@@ -106,8 +106,7 @@ pub fn outcome_json(name: &str, outcome: &Outcome) -> serde_json::Value {
         .iter()
         .map(|c| {
             let mut c = c.clone();
-            c.detail = super::saved::for_the_shell(&c.detail);
-            c.fix = super::saved::for_the_shell(&c.fix);
+            c.fix = super::text::with_next(&c.fix, c.next, name);
             c
         })
         .collect();

@@ -56,7 +56,9 @@ pub fn soap_days_left(now: SystemTime) -> i64 {
     }
 }
 
-const MOVE: &str = "move it to JWT bearer (an External Client App with a certificate), client credentials (a Run As user, on My Domain) or browser login (a refresh token); `sfconnect login NAME --flow jwt …` (or another method) makes the move and keeps the old method working until the new one passes";
+/// The move, in words; each face adds its way of making it (a command, a key), which keeps
+/// the old method working until the new one passes.
+const MOVE: &str = "move it to JWT bearer (an External Client App with a certificate), client credentials (a Run As user, on My Domain) or browser login (a refresh token)";
 
 /// The advisories for a connection that logs in with `flow`, as of `now`.
 pub fn advisories(flow: Flow, now: SystemTime) -> Vec<Advisory> {

@@ -33,7 +33,16 @@ pub struct Removal {
     pub key_pair: Option<(PathBuf, PathBuf)>,
     /// Secrets that could not be deleted now: the store they are in, and why. They stay
     /// journalled in the config file, and the next run that opens that store deletes them.
-    pub secrets_left: Option<(StoreKind, String)>,
+    pub secrets_left: Option<(StoreKind, SecretsLeft)>,
+}
+
+/// Why a removal's secrets are still in their store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretsLeft {
+    /// The store could not be opened.
+    Unopenable,
+    /// The store was open and did not delete them.
+    NotDeleted(crate::profile::store::StorePlace),
 }
 
 /// Why a removal did not start.
@@ -123,8 +132,8 @@ pub async fn remove(
     };
     let secrets_left = left.map(|u| {
         let why = match &usable {
-            None => "its store cannot be opened".to_string(),
-            Some(s) => format!("{} did not delete them", s.describe()),
+            None => SecretsLeft::Unopenable,
+            Some(s) => SecretsLeft::NotDeleted(s.place()),
         };
         (u.store, why)
     });

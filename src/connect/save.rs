@@ -48,8 +48,8 @@ impl Verified {
 pub struct SaveReport {
     pub name: String,
     pub instance_url: String,
-    /// Where the secrets went, in words.
-    pub store: String,
+    /// Where the secrets went.
+    pub store: crate::profile::store::StorePlace,
     /// An existing connection of that name was replaced (a re-authentication).
     pub replaced: bool,
     /// The refresh token the connection held before, when the new credentials do not use it:
@@ -189,7 +189,7 @@ pub async fn save(
     let report = SaveReport {
         name: verified.name.clone(),
         instance_url: verified.session.auth.session.instance_url.clone(),
-        store: store.describe(),
+        store: store.place(),
         replaced: existing.is_some(),
         previous: replaced_token(existing.as_ref(), old, &secrets),
     };

@@ -389,7 +389,7 @@ fn rescue_rotation(
             place.display()
         ),
         Err(also) => format!(
-            "It could not be kept anywhere else either ({also}), so '{name}' must be re-authenticated: sfconnect reauth {name}."
+            "It could not be kept anywhere else either ({also}), so '{name}' must be re-authenticated (`sfconnect login {name}` asks for what changed)."
         ),
     };
     ProfileError::RotatedUnsaved {

@@ -13,7 +13,7 @@ use secrecy::zeroize::Zeroizing;
 use secrecy::{ExposeSecret, SecretString};
 
 use super::fsutil;
-use super::store::{SecretBundle, SecretStore, StoreError, StoreKind};
+use super::store::{SecretBundle, SecretStore, StoreError, StoreKind, StorePlace};
 
 pub const SECRETS_FILE: &str = "secrets.age";
 pub const KEY_FILE: &str = "secrets.key";
@@ -245,17 +245,13 @@ impl SecretStore for FileStore {
         StoreKind::File
     }
 
-    fn describe(&self) -> String {
-        match self.unlock {
-            Unlock::KeyFile => format!(
-                "encrypted file {} (key file {})",
-                self.secrets_path().display(),
-                self.key_path().display()
-            ),
-            Unlock::Passphrase(_) => format!(
-                "encrypted file {} (passphrase)",
-                self.secrets_path().display()
-            ),
+    fn place(&self) -> StorePlace {
+        StorePlace::File {
+            path: self.secrets_path(),
+            key_file: match self.unlock {
+                Unlock::KeyFile => Some(self.key_path()),
+                Unlock::Passphrase(_) => None,
+            },
         }
     }
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 use keyring_core::api::CredentialStore;
 use secrecy::zeroize::Zeroizing;
 
-use super::store::{SecretBundle, SecretStore, StoreError, StoreKind};
+use super::store::{SecretBundle, SecretStore, StoreError, StoreKind, StorePlace};
 
 /// Service name under which every sfconnect item is kept.
 pub const SERVICE: &str = "sfconnect";
@@ -146,13 +146,15 @@ impl SecretStore for KeyringStore {
         StoreKind::Keyring
     }
 
-    fn describe(&self) -> String {
-        #[cfg(target_os = "macos")]
-        return "OS keyring (macOS Keychain)".into();
-        #[cfg(target_os = "windows")]
-        return "OS keyring (Windows Credential Manager)".into();
-        #[allow(unreachable_code)]
-        "OS keyring (Secret Service)".into()
+    fn place(&self) -> StorePlace {
+        let backend = if cfg!(target_os = "macos") {
+            "macOS Keychain"
+        } else if cfg!(target_os = "windows") {
+            "Windows Credential Manager"
+        } else {
+            "Secret Service"
+        };
+        StorePlace::Keyring { backend }
     }
 
     fn load(&self, entry: &str) -> Result<Option<SecretBundle>, StoreError> {

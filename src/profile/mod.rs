@@ -29,7 +29,7 @@ pub use draft::Draft;
 use file_store::{FileStore, Unlock};
 use keyring_store::KeyringStore;
 pub use lock::ConfigLock;
-pub use store::{SecretBundle, SecretStore, StoreError, StoreKind, key};
+pub use store::{SecretBundle, SecretStore, StoreError, StoreKind, StorePlace, key};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProfileError {
@@ -39,9 +39,7 @@ pub enum ProfileError {
     Store(#[from] StoreError),
     #[error("no saved connection named '{0}'; `sfconnect list` shows the saved ones")]
     NotFound(String),
-    #[error(
-        "the secrets of '{name}' are missing from the {store} store; re-authenticate it (sfconnect reauth {name})"
-    )]
+    #[error("the secrets of '{name}' are missing from the {store} store; re-authenticate it")]
     SecretsMissing { name: String, store: &'static str },
     #[error("'{}' cannot be a connection name: {problem}", .name.escape_debug())]
     BadName { name: String, problem: NameProblem },

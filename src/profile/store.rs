@@ -141,11 +141,23 @@ pub enum StoreError {
     },
 }
 
+/// Where a store keeps its secrets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StorePlace {
+    /// The OS keyring, by the platform's name for it ("Secret Service", "macOS Keychain", …).
+    Keyring { backend: &'static str },
+    /// The encrypted file, opened by the key file beside it, or by a passphrase (`None`).
+    File {
+        path: std::path::PathBuf,
+        key_file: Option<std::path::PathBuf>,
+    },
+}
+
 /// A place to keep secret bundles. Calls block; callers on an async runtime use `spawn_blocking`.
 pub trait SecretStore: Send + Sync {
     fn kind(&self) -> StoreKind;
-    /// Where the secrets are, in words for `status` and the wizard.
-    fn describe(&self) -> String;
+    /// Where the secrets are (each face puts it in its own words).
+    fn place(&self) -> StorePlace;
     fn load(&self, entry: &str) -> Result<Option<SecretBundle>, StoreError>;
     fn save(&self, entry: &str, bundle: &SecretBundle) -> Result<(), StoreError>;
     /// Delete an entry; deleting a missing entry is not an error.

@@ -14,6 +14,18 @@ pub struct Diagnosis {
     pub likely: &'static [&'static str],
     pub fix: &'static [&'static str],
     pub setup: &'static [SetupPath],
+    /// What to do after the fix, which each face says its own way (a command to run, a key to
+    /// press).
+    pub next: Option<Next>,
+}
+
+/// A step after the fix that goes through sfconnect itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    /// Give the connection new credentials.
+    Reauthenticate,
+    /// Report it, with a test's report (which holds no secrets).
+    Report,
 }
 
 const fn d(
@@ -27,6 +39,15 @@ const fn d(
         likely,
         fix,
         setup,
+        next: None,
+    }
+}
+
+/// `d` with a report as its next step.
+const fn reported(d: Diagnosis) -> Diagnosis {
+    Diagnosis {
+        next: Some(Next::Report),
+        ..d
     }
 }
 
@@ -211,14 +232,12 @@ pub fn diagnose(cause: Cause) -> Diagnosis {
             ],
             &[],
         ),
-        GrantTypeUnsupported => d(
+        GrantTypeUnsupported => reported(d(
             "Salesforce did not accept the request's grant type",
             &["the request was not form-encoded, or the flow is not supported on this host"],
-            &[
-                "report this as a bug in sfconnect, with the output of `sfconnect test NAME --json` (it holds no secrets)",
-            ],
+            &["report this as a bug in sfconnect"],
             &[],
-        ),
+        )),
         UserInactive => d(
             "The user is deactivated",
             &["the integration user was deactivated or frozen"],
@@ -549,28 +568,24 @@ pub fn diagnose(cause: Cause) -> Diagnosis {
             ],
             &[],
         ),
-        MalformedResponse => d(
+        MalformedResponse => reported(d(
             "Salesforce's answer could not be understood",
             &["a truncated or garbled response, or a proxy in between"],
-            &[
-                "try again; if it persists, report it with the output of `sfconnect test NAME --json` (it holds no secrets)",
-            ],
+            &["try again; if it persists, report it"],
             &[],
-        ),
+        )),
         ResponseTooLarge => d(
             "Salesforce's answer was larger than expected",
             &["a wrong host or a proxy answered"],
             &["check the login URL"],
             &[],
         ),
-        UnexpectedStatus => d(
+        UnexpectedStatus => reported(d(
             "Salesforce answered with an unexpected status",
             &["a wrong host or a temporary problem"],
-            &[
-                "try again; if it persists, report it with the output of `sfconnect test NAME --json` (it holds no secrets)",
-            ],
+            &["try again; if it persists, report it"],
             &[],
-        ),
+        )),
         Other => d(
             "Salesforce refused the request",
             &["see what Salesforce said below"],

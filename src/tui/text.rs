@@ -1,8 +1,10 @@
 //! The wizard's words for what the service reports: problems, removals, saves. The one place
 //! where the terminal face turns facts into sentences.
 
+use crate::check::Next;
 use crate::connect::assist::{AssistError, Assisted};
-use crate::profile::{ProfileError, StoreError};
+use crate::connect::remove::SecretsLeft;
+use crate::profile::{ProfileError, StoreError, StorePlace};
 use crate::wizard::{Problem, Retry, Saved};
 
 /// Whether the file store needs its passphrase (missing or mistyped).
@@ -66,9 +68,13 @@ pub(crate) fn removed_message(name: &str, removal: &crate::connect::remove::Remo
     use crate::connect::remove::Revocation;
     let mut said = match &removal.secrets_left {
         None => format!("Removed '{name}' and its secrets."),
-        Some((store, why)) => format!(
-            "Removed '{name}', but not its secrets in the {} store ({why}): they are deleted the next time sfconnect opens that store.",
-            store.as_str()
+        Some((kind, why)) => format!(
+            "Removed '{name}', but not its secrets in the {} store ({}): they are deleted the next time sfconnect opens that store.",
+            kind.as_str(),
+            match why {
+                SecretsLeft::Unopenable => "it cannot be opened".to_string(),
+                SecretsLeft::NotDeleted(place) => format!("{} did not delete them", store(place)),
+            }
         ),
     };
     match &removal.revocation {
@@ -102,7 +108,7 @@ pub(crate) fn saved(saved: &Saved) -> String {
         None if report.replaced => format!("Re-authenticated '{}'", report.name),
         None => format!("Saved connection '{}'", report.name),
     };
-    let mut said = format!("{did}. Secrets are in: {}.", report.store);
+    let mut said = format!("{did}. Secrets are in: {}.", store(&report.store));
     match &saved.revoked {
         Some(None) => said.push_str(" The previous refresh token was revoked at Salesforce."),
         Some(Some(why)) => said.push_str(&format!(
@@ -129,5 +135,32 @@ pub(crate) fn assist_failed(e: &AssistError) -> String {
     match e {
         AssistError::NoRefreshToken(_) => format!("Demo: {e}"),
         _ => e.to_string(),
+    }
+}
+
+/// `fix`, then the step after it as the wizard takes it for connection `name`.
+pub(crate) fn with_next(fix: &str, next: Option<Next>, name: &str) -> String {
+    match next {
+        None => fix.to_string(),
+        Some(Next::Reauthenticate) => {
+            format!("{fix} (r on the connections, or `sfconnect reauth {name}`)")
+        }
+        Some(Next::Report) => format!(
+            "{fix}, with the output of `sfconnect test {name} --json` from a shell (it holds no secrets)"
+        ),
+    }
+}
+
+/// Where secrets are, as the Saved screen says it.
+pub(crate) fn store(place: &StorePlace) -> String {
+    match place {
+        StorePlace::Keyring { backend } => format!("the OS keyring ({backend})"),
+        StorePlace::File { path, key_file } => {
+            let opened = match key_file {
+                Some(key) => format!("its key file is {}", key.display()),
+                None => "opened with its passphrase".to_string(),
+            };
+            format!("the encrypted file {} ({opened})", path.display())
+        }
     }
 }

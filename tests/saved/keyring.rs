@@ -61,7 +61,12 @@ fn keyring_store_against_a_real_secret_service() {
         let tmp = tempfile::tempdir().unwrap();
         let profiles = Profiles::new(tmp.path().to_path_buf());
         let store = profiles.open_store(StoreKind::Keyring).unwrap();
-        assert!(store.describe().contains("Secret Service"));
+        assert_eq!(
+            store.place(),
+            sfconnect::profile::StorePlace::Keyring {
+                backend: "Secret Service"
+            }
+        );
         profiles
             .commit(
                 "prod",

@@ -18,8 +18,10 @@ impl SecretStore for Refusing {
     fn kind(&self) -> StoreKind {
         StoreKind::File
     }
-    fn describe(&self) -> String {
-        "refusing".into()
+    fn place(&self) -> sfconnect::profile::StorePlace {
+        sfconnect::profile::StorePlace::Keyring {
+            backend: "refusing",
+        }
     }
     fn load(&self, entry: &str) -> Result<Option<SecretBundle>, StoreError> {
         self.0.load(entry)

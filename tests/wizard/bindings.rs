@@ -180,7 +180,10 @@ fn done(previous_token: bool) -> App {
     let report = sfconnect::connect::save::SaveReport {
         name: "prod".into(),
         instance_url: "https://acme.my.salesforce.com".into(),
-        store: "encrypted file /tmp/secrets.age".into(),
+        store: sfconnect::profile::StorePlace::File {
+            path: "/tmp/secrets.age".into(),
+            key_file: Some("/tmp/secrets.key".into()),
+        },
         replaced: true,
         previous: None,
     };

@@ -72,12 +72,16 @@ pub(crate) fn typed(app: &mut App, text: &str) {
     }
 }
 
-/// What the save of a new connection `name` reports.
+/// What the save of a new connection `name` into the encrypted file at `store` reports.
 fn report(name: &str, store: &str) -> sfconnect::connect::save::SaveReport {
+    let path = std::path::PathBuf::from(store);
     sfconnect::connect::save::SaveReport {
         name: name.into(),
         instance_url: "https://acme.my.salesforce.com".into(),
-        store: store.into(),
+        store: sfconnect::profile::StorePlace::File {
+            key_file: Some(path.with_file_name("secrets.key")),
+            path,
+        },
         replaced: false,
         previous: None,
     }
@@ -607,10 +611,7 @@ fn consumer_details_guide_in_both_interfaces_and_remove_confirmation() {
         &mut home,
         Msg::Saved {
             request,
-            report: report(
-                "prod",
-                "encrypted file /home/u/.config/sfconnect/secrets.age",
-            ),
+            report: report("prod", "/home/u/.config/sfconnect/secrets.age"),
             previous_token: false,
         },
     );
@@ -647,10 +648,7 @@ fn the_saved_screen_gives_this_connections_commands() {
         &mut app,
         Msg::Saved {
             request,
-            report: report(
-                "demo-jwt",
-                "encrypted file /tmp/sfconnect-demo-x1/secrets.age",
-            ),
+            report: report("demo-jwt", "/tmp/sfconnect-demo-x1/secrets.age"),
             previous_token: false,
         },
     );

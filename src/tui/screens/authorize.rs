@@ -116,7 +116,7 @@ pub(crate) fn draw(app: &App, a: &Authorizing, frame: &mut Frame, area: Rect, lo
             mark(failed.status, look),
             Span::raw(format!(" {}: {}", failed.title, failed.detail)),
         ]));
-        fix_lines(failed, app.ui, look, &mut lines);
+        fix_lines(failed, (app.name.text(), app.ui), look, &mut lines);
     }
     let text = Paragraph::new(lines).wrap(Wrap { trim: false });
     scrolled(app, frame, area, text, unbordered(area), look);

@@ -22,7 +22,12 @@ pub(crate) fn draw(app: &App, run: &TestRun, frame: &mut Frame, area: Rect, look
             Span::raw(format!(" {}: {}", c.title, c.detail)),
         ]));
         if matches!(c.status, Status::Fail | Status::Warn) {
-            fix_lines(c, app.ui, look, &mut lines);
+            fix_lines(
+                c,
+                (run.saved.as_deref().unwrap_or(app.name.text()), app.ui),
+                look,
+                &mut lines,
+            );
         }
     }
     // The verdict keeps its place at the bottom, however many lines the checks take.
@@ -50,12 +55,12 @@ pub(crate) fn draw(app: &App, run: &TestRun, frame: &mut Frame, area: Rect, look
 /// A failed check's fix, with the Setup paths of the user interface chosen.
 pub(crate) fn fix_lines(
     c: &crate::check::CheckResult,
-    ui: Ui,
+    (name, ui): (&str, Ui),
     look: Look,
     lines: &mut Vec<Line<'static>>,
 ) {
-    let fix = &c.fix;
-    if !fix.is_empty() {
+    if !c.fix.is_empty() {
+        let fix = super::super::text::with_next(&c.fix, c.next, name);
         lines.push(Line::from(Span::styled(
             format!("   fix: {fix}"),
             warn(look),

@@ -187,7 +187,10 @@ fn report(name: &str, replaced: bool) -> crate::connect::save::SaveReport {
     crate::connect::save::SaveReport {
         name: name.into(),
         instance_url: "https://acme.my.salesforce.com".into(),
-        store: "encrypted file /tmp/secrets.age (key file /tmp/secrets.key)".into(),
+        store: crate::profile::StorePlace::File {
+            path: "/tmp/secrets.age".into(),
+            key_file: Some("/tmp/secrets.key".into()),
+        },
         replaced,
         previous: None,
     }
