@@ -4,6 +4,8 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use secrecy::SecretString;
+
 use super::complete::saved_names;
 use super::global::Global;
 use super::login_input::{gather, secret_missing};
@@ -11,7 +13,9 @@ use super::saved::{http, run_checks};
 use super::{EXIT_FAILED, EXIT_USAGE, SecretSources, fail, profile_failure, profiles};
 use crate::connect::save::{Replace, Verified, save};
 use crate::connect::{blocking, open_store, target};
-use crate::profile::{Flow, ProfileError, StoreError, StoreKind, key};
+use crate::profile::{
+    Draft, Flow, Profile, ProfileError, SecretBundle, StoreError, StoreKind, key,
+};
 use std::path::PathBuf;
 
 pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
@@ -38,31 +42,9 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
         Ok(s) => s,
         Err(e) => return profile_failure(&e),
     };
-    let old = match &existing {
-        Some(profile) => {
-            // The saved secrets are read from the store they are in: with --store naming the
-            // other one, they move there when this login passes (and are deleted here).
-            let from = if profile.store == store.kind() {
-                store.clone()
-            } else {
-                match open_store(&profiles, profile.store).await {
-                    Ok(s) => s,
-                    Err(e) => return super::saved::unusable(&e),
-                }
-            };
-            let entry = profile.secrets.clone();
-            match blocking(move || Ok(from.load(&entry)?)).await {
-                Ok(b) => b,
-                // For `login`, a passphrase missing or wrong is input (2), as the help says.
-                Err(
-                    e @ ProfileError::Store(
-                        StoreError::PassphraseNeeded { .. } | StoreError::WrongPassphrase { .. },
-                    ),
-                ) => return profile_failure(&e),
-                Err(e) => return super::saved::unusable(&e),
-            }
-        }
-        None => None,
+    let old = match saved_secrets(&profiles, existing.as_ref(), &store).await {
+        Ok(old) => old,
+        Err(code) => return code,
     };
     let keys_dir = profiles.dir().join("keys");
     let sources =
@@ -101,64 +83,9 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
         );
     }
     if matches!(inputs.flow, Flow::Web | Flow::Device) {
-        let app = crate::salesforce::oauth::ClientApp {
-            client_id: inputs.client_id.clone().unwrap_or_default(),
-            client_secret: inputs.secrets.get(key::CLIENT_SECRET).cloned(),
-        };
-        let http = match http() {
-            Ok(h) => h,
+        match authorize(&args, &inputs).await {
+            Ok(refresh) => inputs.secrets.set(key::REFRESH_TOKEN, refresh),
             Err(code) => return code,
-        };
-        let port = args
-            .callback_port
-            .unwrap_or(crate::connect::web_login::DEFAULT_CALLBACK_PORT);
-        let interactive = async {
-            if inputs.flow == Flow::Device {
-                super::device_login::device_login(&http, &inputs.login_url, &app).await
-            } else {
-                let stdin_carried_secrets = !args.stdin_secrets().is_empty();
-                super::web_login::browser_login(
-                    &http,
-                    &inputs.login_url,
-                    &app,
-                    port,
-                    args.no_browser,
-                    stdin_carried_secrets,
-                )
-                .await
-            }
-        };
-        // Ctrl-C (or SIGTERM, SIGHUP) while waiting for the person ends it as a prompt does:
-        // said, exit 130, nothing changed.
-        let token = tokio::select! {
-            token = interactive => token,
-            () = crate::connect::signals::wait_for_stop() => {
-                // A paste reader may have the terminal in raw mode.
-                let _ = crossterm::terminal::disable_raw_mode();
-                say!();
-                say!("sfconnect: interrupted; nothing was changed.");
-                return ExitCode::from(130);
-            }
-        };
-        match token {
-            Ok(token) => match token.refresh_token {
-                Some(refresh) => inputs.secrets.set(key::REFRESH_TOKEN, refresh),
-                None => {
-                    return fail(
-                        EXIT_FAILED,
-                        "the login worked but Salesforce sent no refresh token: add the 'Perform requests at any time (refresh_token, offline_access)' scope to the app",
-                    );
-                }
-            },
-            Err(e) if e.cause == crate::salesforce::Cause::ClientSecretMissing => {
-                return secret_missing();
-            }
-            // Input that ran out is the contract's "stdin that ended early": a usage error.
-            Err(e) if e.cause == crate::salesforce::Cause::InputEnded => {
-                let fix = e.diagnosis().fix.join("; ");
-                return super::fail_with(EXIT_USAGE, None, &format!("{e}. {fix}"), &fix);
-            }
-            Err(e) => return super::saved::login_failed(&e, &args.name),
         }
     }
     let profile = inputs.to_profile(existing.as_ref(), store.kind());
@@ -182,29 +109,7 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
     );
     let outcome = run_checks(&http, target, true).await;
     if !outcome.ok() || outcome.session.is_none() {
-        let kept = if existing.is_some() {
-            format!("the saved connection '{}' is unchanged", args.name)
-        } else {
-            "nothing was saved".to_string()
-        };
-        let first = outcome
-            .checks
-            .iter()
-            .find(|c| c.status == crate::check::Status::Fail);
-        // The app refused a consumer secret that was never given: say it is missing.
-        if first.and_then(|c| c.cause) == Some(crate::salesforce::Cause::ClientSecretMissing) {
-            return secret_missing();
-        }
-        let message = format!("the checks failed; {kept}.");
-        return match first {
-            Some(check) => super::fail_with(
-                EXIT_FAILED,
-                check.cause.map(|c| format!("{c:?}")).as_deref(),
-                &message,
-                &super::text::fix(check, &args.name),
-            ),
-            None => fail(EXIT_FAILED, message),
-        };
+        return checks_failed(&outcome, existing.is_some(), &args.name);
     }
     let Some(verified) = Verified::from_outcome(&args.name, inputs, outcome) else {
         return ExitCode::from(EXIT_FAILED);
@@ -269,6 +174,129 @@ pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
                 }
             ),
         ),
+    }
+}
+
+/// The secrets the connection has now, read from the store they are in: with --store naming
+/// the other one, they move there when this login passes (and are deleted here).
+async fn saved_secrets(
+    profiles: &Arc<crate::profile::Profiles>,
+    existing: Option<&Profile>,
+    store: &Arc<dyn crate::profile::SecretStore>,
+) -> Result<Option<SecretBundle>, ExitCode> {
+    let Some(profile) = existing else {
+        return Ok(None);
+    };
+    let from = if profile.store == store.kind() {
+        store.clone()
+    } else {
+        open_store(profiles, profile.store)
+            .await
+            .map_err(|e| super::saved::unusable(&e))?
+    };
+    let entry = profile.secrets.clone();
+    match blocking(move || Ok(from.load(&entry)?)).await {
+        Ok(b) => Ok(b),
+        // For `login`, a passphrase missing or wrong is input (2), as the help says.
+        Err(
+            e @ ProfileError::Store(
+                StoreError::PassphraseNeeded { .. } | StoreError::WrongPassphrase { .. },
+            ),
+        ) => Err(profile_failure(&e)),
+        Err(e) => Err(super::saved::unusable(&e)),
+    }
+}
+
+/// A browser or device login for the refresh token the connection will keep; Ctrl-C (or
+/// SIGTERM, SIGHUP) while waiting for the person ends it as a prompt does.
+async fn authorize(args: &LoginArgs, inputs: &Draft) -> Result<SecretString, ExitCode> {
+    let app = crate::salesforce::oauth::ClientApp {
+        client_id: inputs.client_id.clone().unwrap_or_default(),
+        client_secret: inputs.secrets.get(key::CLIENT_SECRET).cloned(),
+    };
+    let http = match http() {
+        Ok(h) => h,
+        Err(code) => return Err(code),
+    };
+    let port = args
+        .callback_port
+        .unwrap_or(crate::connect::web_login::DEFAULT_CALLBACK_PORT);
+    let interactive = async {
+        if inputs.flow == Flow::Device {
+            super::device_login::device_login(&http, &inputs.login_url, &app).await
+        } else {
+            let stdin_carried_secrets = !args.stdin_secrets().is_empty();
+            super::web_login::browser_login(
+                &http,
+                &inputs.login_url,
+                &app,
+                port,
+                args.no_browser,
+                stdin_carried_secrets,
+            )
+            .await
+        }
+    };
+    // Ctrl-C (or SIGTERM, SIGHUP) while waiting for the person ends it as a prompt does:
+    // said, exit 130, nothing changed.
+    let token = tokio::select! {
+        token = interactive => token,
+        () = crate::connect::signals::wait_for_stop() => {
+            // A paste reader may have the terminal in raw mode.
+            let _ = crossterm::terminal::disable_raw_mode();
+            say!();
+            say!("sfconnect: interrupted; nothing was changed.");
+            return Err(ExitCode::from(130));
+        }
+    };
+    match token {
+        Ok(token) => token.refresh_token.ok_or_else(|| {
+            fail(
+                EXIT_FAILED,
+                "the login worked but Salesforce sent no refresh token: add the 'Perform requests at any time (refresh_token, offline_access)' scope to the app",
+            )
+        }),
+        Err(e) if e.cause == crate::salesforce::Cause::ClientSecretMissing => {
+            Err(secret_missing())
+        }
+        // Input that ran out is the contract's "stdin that ended early": a usage error.
+        Err(e) if e.cause == crate::salesforce::Cause::InputEnded => {
+            let fix = e.diagnosis().fix.join("; ");
+            Err(super::fail_with(
+                EXIT_USAGE,
+                None,
+                &format!("{e}. {fix}"),
+                &fix,
+            ))
+        }
+        Err(e) => Err(super::saved::login_failed(&e, &args.name)),
+    }
+}
+
+/// The checks failed: the first failure's fix, and that nothing changed.
+fn checks_failed(outcome: &crate::check::Outcome, saved_before: bool, name: &str) -> ExitCode {
+    let kept = if saved_before {
+        format!("the saved connection '{name}' is unchanged")
+    } else {
+        "nothing was saved".to_string()
+    };
+    let first = outcome
+        .checks
+        .iter()
+        .find(|c| c.status == crate::check::Status::Fail);
+    // The app refused a consumer secret that was never given: say it is missing.
+    if first.and_then(|c| c.cause) == Some(crate::salesforce::Cause::ClientSecretMissing) {
+        return secret_missing();
+    }
+    let message = format!("the checks failed; {kept}.");
+    match first {
+        Some(check) => super::fail_with(
+            EXIT_FAILED,
+            check.cause.map(|c| format!("{c:?}")).as_deref(),
+            &message,
+            &super::text::fix(check, name),
+        ),
+        None => fail(EXIT_FAILED, message),
     }
 }
 

@@ -122,20 +122,25 @@ fn own_temp(name: &str) -> Option<&str> {
 /// Owner-only permission bits of a file, for checks and tests (None off Unix).
 pub fn mode(path: &Path) -> Option<u32> {
     #[cfg(unix)]
-    {
+    let mode = {
         use std::os::unix::fs::PermissionsExt;
-        return fs::metadata(path)
+        fs::metadata(path)
             .ok()
-            .map(|m| m.permissions().mode() & 0o777);
-    }
-    #[allow(unreachable_code)]
-    {
+            .map(|m| m.permissions().mode() & 0o777)
+    };
+    #[cfg(not(unix))]
+    let mode = {
         let _ = path;
         None
-    }
+    };
+    mode
 }
 
 /// Test builds can stop the process here (`SFCONNECT_FAILPOINT=name`) to prove crash safety.
+#[allow(
+    clippy::panic,
+    reason = "`panic:NAME` proves a panic leaves nothing half-done; built with the failpoints feature only"
+)]
 pub fn failpoint(name: &str) {
     #[cfg(feature = "failpoints")]
     if let Ok(chosen) = std::env::var("SFCONNECT_FAILPOINT") {

@@ -1,7 +1,13 @@
 //! The real binary in a pseudo terminal, its screen parsed by vt100: shared by the wizard's
 //! end-to-end tests, the hardening tests and the speed benchmark. Every wait is on the
 //! program's output (woken as each chunk arrives), never on a fixed sleep.
-#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    dead_code,
+    reason = "shared by several test crates, each using part of it; a test stops at the first failure"
+)]
 
 use std::io::{Read, Write};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};

@@ -1,7 +1,13 @@
 //! The real binary in a tmux window: for what only a real terminal emulator shows — its window
 //! closing under the program, and OSC 52 copies landing in its clipboard. Each session has its
 //! own tmux server (a private socket), killed when the session is dropped.
-#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    dead_code,
+    reason = "shared by several test crates, each using part of it; a test stops at the first failure"
+)]
 
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};

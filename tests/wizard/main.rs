@@ -1,6 +1,11 @@
 //! The wizard: every screen drawn at 80x24 (snapshots, Lightning and Classic), and the real
 //! binary driven in a pseudo terminal through `sfconnect demo`.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test stops at the first thing that is not as it should be"
+)]
 
 mod bindings;
 mod looped;
