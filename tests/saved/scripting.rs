@@ -2043,20 +2043,20 @@ async fn list_aligns_its_columns_under_a_header_on_a_terminal_and_stays_plain_wh
     }
 }
 
-/// Re-authenticating on a terminal: Enter keeps the saved security token, and `-` clears it
-/// (the org now trusts this network), which the prompt says.
-#[tokio::test(flavor = "multi_thread")]
-async fn a_dash_at_the_token_prompt_clears_the_saved_token() {
-    use secrecy::ExposeSecret;
-    use sfconnect::profile::SecretStore;
+/// A SOAP connection `prod` saved in a new config dir, the org now trusting this network, and
+/// `login prod` started on a terminal to re-authenticate it.
+async fn reauthenticating_on_a_terminal() -> (
+    sfconnect::sim::RunningSim,
+    tempfile::TempDir,
+    super::session::Session,
+) {
     let sim = sim().await;
     let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let out = run_async(demo_login(d, sim.login_url(), "prod")).await;
+    let out = run_async(demo_login(dir.path(), sim.login_url(), "prod")).await;
     assert!(out.status.success(), "{}", text(&out));
     sim.with_state(|l| l.scenario.org.trusted_ip_ranges = vec!["127.0.0.0/8".into()]);
-    let dir_text = d.display().to_string();
-    let mut s = super::session::Session::start_sized(
+    let dir_text = dir.path().display().to_string();
+    let session = super::session::Session::start_sized(
         &["login", "prod"],
         24,
         200,
@@ -2065,6 +2065,17 @@ async fn a_dash_at_the_token_prompt_clears_the_saved_token() {
             ("SFCONNECT_STORE", "file"),
         ],
     );
+    (sim, dir, session)
+}
+
+/// Re-authenticating on a terminal: Enter keeps the saved security token, and `-` clears it
+/// (the org now trusts this network), which the prompt says.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dash_at_the_token_prompt_clears_the_saved_token() {
+    use secrecy::ExposeSecret;
+    use sfconnect::profile::SecretStore;
+    let (_sim, dir, mut s) = reauthenticating_on_a_terminal().await;
+    let d = dir.path();
     s.wait_for("Enter keeps the saved one):");
     s.send("\r");
     s.wait_for("- clears it");
@@ -2093,22 +2104,8 @@ async fn a_dash_at_the_token_prompt_clears_the_saved_token() {
 /// a newline the terminal held as a line ends the answer rather than hanging the prompt.
 #[tokio::test(flavor = "multi_thread")]
 async fn answers_typed_ahead_of_the_masked_prompts_are_taken() {
-    let sim = sim().await;
-    let dir = tempfile::tempdir().unwrap();
+    let (_sim, dir, mut s) = reauthenticating_on_a_terminal().await;
     let d = dir.path();
-    let out = run_async(demo_login(d, sim.login_url(), "prod")).await;
-    assert!(out.status.success(), "{}", text(&out));
-    sim.with_state(|l| l.scenario.org.trusted_ip_ranges = vec!["127.0.0.0/8".into()]);
-    let dir_text = d.display().to_string();
-    let mut s = super::session::Session::start_sized(
-        &["login", "prod"],
-        24,
-        200,
-        &[
-            ("SFCONNECT_CONFIG_DIR", &dir_text),
-            ("SFCONNECT_STORE", "file"),
-        ],
-    );
     // Sent at once, before sfconnect has started: Enter keeps the password, `-` clears the
     // security token.
     s.send("\r-\r");

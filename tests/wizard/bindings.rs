@@ -150,21 +150,26 @@ fn tested(index: usize, ok: Option<bool>) -> App {
     app
 }
 
-/// A saved connection tested from the connections, ended with a failure.
-fn saved_test() -> App {
-    let mut app = home();
-    keys(&mut app, &[Key::Char('t')]);
+/// The test under way ends with a failed login.
+fn fail_the_run(app: &mut App) {
     let request = app.request;
     let event = CheckEvent::Finished(failed_check());
-    update(&mut app, Msg::CheckProgressed { request, event });
+    update(app, Msg::CheckProgressed { request, event });
     update(
-        &mut app,
+        app,
         Msg::CheckFinished {
             request,
             ok: false,
             verified: None,
         },
     );
+}
+
+/// A saved connection tested from the connections, ended with a failure.
+fn saved_test() -> App {
+    let mut app = home();
+    keys(&mut app, &[Key::Char('t')]);
+    fail_the_run(&mut app);
     app
 }
 
@@ -198,16 +203,21 @@ fn done(previous_token: bool) -> App {
     app
 }
 
+/// The demo's form of the method at `index`, on the demo org, its consumer key typed.
+fn demo_form(index: usize) -> App {
+    let mut app = demo();
+    keys(&mut app, &[Key::Enter, Key::Enter]);
+    for _ in 0..index {
+        keys(&mut app, &[Key::Down]);
+    }
+    keys(&mut app, &[Key::Enter, Key::Enter, Key::Enter]);
+    typed(&mut app, "3MVG9demo");
+    app
+}
+
 fn authorizing(index: usize, with_demo: bool, prompt: Option<Prompt>, failed: bool) -> App {
     let mut app = if with_demo {
-        let mut app = demo();
-        keys(&mut app, &[Key::Enter, Key::Enter]);
-        for _ in 0..index {
-            keys(&mut app, &[Key::Down]);
-        }
-        keys(&mut app, &[Key::Enter, Key::Enter, Key::Enter]);
-        typed(&mut app, "3MVG9demo");
-        app
+        demo_form(index)
     } else {
         method_form(index)
     };
@@ -251,13 +261,7 @@ fn device() -> Prompt {
 
 fn certificate(with_demo: bool) -> App {
     let mut app = if with_demo {
-        let mut app = demo();
-        keys(&mut app, &[Key::Enter, Key::Enter]);
-        for _ in 0..4 {
-            keys(&mut app, &[Key::Down]);
-        }
-        keys(&mut app, &[Key::Enter, Key::Enter, Key::Enter]);
-        app
+        demo_form(4)
     } else {
         method_form(4)
     };
@@ -393,19 +397,7 @@ fn states() -> Vec<(&'static str, Make)> {
             }),
         ),
         ("credentials, JWT", Box::new(|| form(4))),
-        (
-            "credentials, demo refresh token",
-            Box::new(|| {
-                let mut app = demo();
-                keys(&mut app, &[Key::Enter, Key::Enter]);
-                for _ in 0..6 {
-                    keys(&mut app, &[Key::Down]);
-                }
-                keys(&mut app, &[Key::Enter, Key::Enter, Key::Enter]);
-                typed(&mut app, "3MVG9demo");
-                app
-            }),
-        ),
+        ("credentials, demo refresh token", Box::new(|| demo_form(6))),
         ("testing, running", Box::new(|| tested(1, None))),
         ("testing, failed", Box::new(|| tested(1, Some(false)))),
         ("testing, passed", Box::new(|| tested(1, Some(true)))),
@@ -417,17 +409,7 @@ fn states() -> Vec<(&'static str, Make)> {
                 keys(&mut app, &[Key::Tab]);
                 typed(&mut app, "/tmp/none.key");
                 keys(&mut app, &[Key::Enter]);
-                let request = app.request;
-                let event = CheckEvent::Finished(failed_check());
-                update(&mut app, Msg::CheckProgressed { request, event });
-                update(
-                    &mut app,
-                    Msg::CheckFinished {
-                        request,
-                        ok: false,
-                        verified: None,
-                    },
-                );
+                fail_the_run(&mut app);
                 app
             }),
         ),
