@@ -16,8 +16,10 @@ pub(crate) fn draw(app: &App, a: &Authorizing, frame: &mut Frame, area: Rect, lo
     let mut lines: Vec<Line<'static>> = Vec::new();
     let waiting = |what: &str| Line::from(format!("{} {what}", SPINNER[look.tick % SPINNER.len()]));
     match &a.prompt {
-        None if a.failed.is_none() => lines.push(waiting("starting the login…")),
-        None => {}
+        // An ended login's address and code are spent: only what went wrong is shown, and
+        // Enter starts a new one.
+        _ if a.failed.is_some() => {}
+        None => lines.push(waiting("starting the login…")),
         Some(Prompt::Browser {
             url,
             redirect,
