@@ -16,7 +16,6 @@ pub struct App {
     pub demo_url: Option<String>,
     pub demo_hints: Vec<(String, String)>,
     pub method: usize,
-    pub guide: usize,
     /// How far the text of the screen shown is scrolled, in lines (guides, results,
     /// certificate, plans); back to the top when the screen changes.
     pub scroll: usize,
@@ -58,9 +57,6 @@ pub struct App {
     pub command: String,
     /// Why the OS keyring cannot work here, when that is known before trying.
     pub keyring_note: Option<String>,
-    /// The form has said that a browser or device login without the consumer secret fails
-    /// where the app requires it (Enter now goes on without it).
-    pub warned_no_secret: bool,
 }
 
 impl App {
@@ -98,7 +94,6 @@ impl App {
             demo_url,
             demo_hints: Vec::new(),
             method: 0,
-            guide: 0,
             scroll: 0,
             scroll_max: std::cell::Cell::new(0),
             ui: Ui::Lightning,
@@ -120,7 +115,6 @@ impl App {
             place_advice: None,
             command: "sfconnect".into(),
             keyring_note: None,
-            warned_no_secret: false,
         }
     }
 

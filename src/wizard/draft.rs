@@ -99,7 +99,9 @@ impl App {
             f.placeholder = spec.placeholder;
         }
         self.focus = self.focus.min(self.fields.len().saturating_sub(1));
-        self.screen = Screen::Credentials;
+        self.screen = Screen::Credentials {
+            warned_no_secret: false,
+        };
     }
 
     pub(crate) fn field_text(&self, label: &str) -> Option<String> {

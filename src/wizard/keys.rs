@@ -149,8 +149,8 @@ impl App {
             Screen::Environment => screens::environment::bindings(self),
             Screen::Method => screens::method::bindings(self),
             Screen::Prerequisites => screens::guide::prerequisites_bindings(),
-            Screen::Guide => screens::guide::bindings(self),
-            Screen::Credentials => screens::credentials::bindings(self),
+            Screen::Guide { .. } => screens::guide::bindings(self),
+            Screen::Credentials { .. } => screens::credentials::bindings(self),
             Screen::Testing(run) => screens::testing::bindings(self, run),
             Screen::Save(step) => screens::save::bindings(step),
             Screen::Done(saved) => screens::save::done_bindings(saved),
@@ -182,7 +182,7 @@ impl App {
         match &self.screen {
             Screen::Name { .. } => Some(&self.name),
             Screen::Environment if self.uses_my_domain_field() => Some(&self.my_domain),
-            Screen::Credentials => self.fields.get(self.focus),
+            Screen::Credentials { .. } => self.fields.get(self.focus),
             Screen::Passphrase(asking) => Some(&asking.field),
             Screen::Authorize(a) if self.typing() => Some(&a.paste),
             _ => None,
@@ -192,7 +192,7 @@ impl App {
     /// A text field has the keys: letters type, `?` is a character.
     pub fn typing(&self) -> bool {
         match &self.screen {
-            Screen::Name { .. } | Screen::Credentials | Screen::Passphrase(_) => true,
+            Screen::Name { .. } | Screen::Credentials { .. } | Screen::Passphrase(_) => true,
             // A browser login takes the address pasted back, until it has ended.
             Screen::Authorize(a) => {
                 a.failed.is_none() && self.method().flow != crate::profile::Flow::Device

@@ -36,8 +36,15 @@ pub enum Screen {
     Method,
     /// What must be true in Salesforce before this method can work.
     Prerequisites,
-    Guide,
-    Credentials,
+    /// `page`: which of the method's guides shows.
+    Guide {
+        page: usize,
+    },
+    /// `warned_no_secret`: the form has said that a browser or device login without the
+    /// consumer secret fails where the app requires it (Enter now goes on without it).
+    Credentials {
+        warned_no_secret: bool,
+    },
     Testing(TestRun),
     Save(SaveStep),
     Done(Saved),
@@ -153,7 +160,7 @@ fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
     match &mut app.screen {
         Screen::Name { .. } => app.name.insert(text),
         Screen::Environment if my_domain => app.my_domain.insert(text),
-        Screen::Credentials => {
+        Screen::Credentials { .. } => {
             if let Some(f) = app.fields.get_mut(app.focus) {
                 f.insert(text.trim());
             }
@@ -262,8 +269,10 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
                 Screen::Environment => screens::environment::on_key(app, key),
                 Screen::Method => screens::method::on_key(app, key),
                 Screen::Prerequisites => screens::guide::on_prerequisites_key(app, key),
-                Screen::Guide => screens::guide::on_key(app, key),
-                Screen::Credentials => screens::credentials::on_key(app, key),
+                Screen::Guide { page } => screens::guide::on_key(app, page, key),
+                Screen::Credentials { warned_no_secret } => {
+                    screens::credentials::on_key(app, warned_no_secret, key)
+                }
                 Screen::Authorize(_) => app.on_authorize_key(key),
                 Screen::Certificate => app.on_certificate_key(key),
                 Screen::Reauth => screens::reauth::on_key(app, key),

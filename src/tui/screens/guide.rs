@@ -12,14 +12,14 @@ use super::Title;
 use crate::profile::Ui;
 use crate::wizard::{App, guides};
 
-pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
+pub(crate) fn draw(app: &App, page: usize, frame: &mut Frame, area: Rect, look: Look) {
     let ids = app.guides();
-    let Some(g) = ids.get(app.guide).and_then(|id| guides::by_id(id)) else {
+    let Some(g) = ids.get(page).and_then(|id| guides::by_id(id)) else {
         return;
     };
     let mut lines = vec![
         Line::from(Span::styled(
-            format!("{} ({} of {})", g.title, app.guide + 1, ids.len()),
+            format!("{} ({} of {})", g.title, page + 1, ids.len()),
             Style::new().add_modifier(Modifier::BOLD),
         )),
         Line::from(g.intro(app.method().flow).to_string()),

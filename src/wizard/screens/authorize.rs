@@ -103,7 +103,7 @@ impl App {
                 consumer_key: self.field_text(super::super::methods::CONSUMER_KEY)?,
                 pem: self.generated.as_ref()?.certificate_pem.clone(),
             }),
-            Screen::Credentials if self.method().flow == Flow::RefreshToken => {
+            Screen::Credentials { .. } if self.method().flow == Flow::RefreshToken => {
                 Some(StandIn::RefreshToken {
                     org,
                     consumer_key: self.field_text(super::super::methods::CONSUMER_KEY)?,
@@ -132,7 +132,9 @@ impl App {
             Key::Esc => {
                 // Whatever the abandoned login still sends carries an old id and is dropped.
                 self.request += 1;
-                self.screen = Screen::Credentials;
+                self.screen = Screen::Credentials {
+                    warned_no_secret: false,
+                };
                 return vec![Effect::CancelCheck];
             }
             Key::Enter if failed => return self.start_authorize(),

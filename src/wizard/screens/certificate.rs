@@ -87,7 +87,9 @@ impl App {
             }
             Key::Esc => {
                 self.use_generated_key();
-                self.screen = Screen::Credentials;
+                self.screen = Screen::Credentials {
+                    warned_no_secret: false,
+                };
             }
             Key::Down | Key::Up => {
                 self.scroll_by(key);

@@ -21,20 +21,23 @@ impl App {
 
     /// Warn of a missing consumer secret only once the form is otherwise complete: an empty
     /// consumer key is said first, by the form's own check.
-    pub(crate) fn warn_of_missing_secret(&self) -> bool {
+    pub(crate) fn warn_of_missing_secret(&self, warned: bool) -> bool {
         self.interactive()
-            && !self.warned_no_secret
+            && !warned
             && self.secret_missing()
             && self.field_text(CONSUMER_KEY).is_some()
     }
 }
 
-pub(crate) fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
+/// Keys on the form; `warned`: it has said the consumer secret is empty.
+pub(crate) fn on_key(app: &mut App, warned: bool, key: Key) -> Vec<Effect> {
     match key {
         // Said before the code is shown or the browser opens: finding out after the user
         // approved wastes their login.
-        Key::Enter if app.warn_of_missing_secret() => {
-            app.warned_no_secret = true;
+        Key::Enter if app.warn_of_missing_secret(warned) => {
+            app.screen = Screen::Credentials {
+                warned_no_secret: true,
+            };
             app.message = Some(NO_SECRET.into());
             if let Some(i) = app
                 .fields
@@ -55,9 +58,12 @@ pub(crate) fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
             return app.stand_in_for_token();
         }
         Key::Enter => return app.start_check(),
-        Key::Esc => app.screen = Screen::Guide,
+        // Back to the guides, from the first.
+        Key::Esc => app.screen = Screen::Guide { page: 0 },
         _ if editing(key) => {
-            app.warned_no_secret = false;
+            app.screen = Screen::Credentials {
+                warned_no_secret: false,
+            };
             if let Some(f) = app.fields.get_mut(app.focus) {
                 f.edit(key);
             }

@@ -7,9 +7,8 @@ use crate::profile::Ui;
 pub(crate) fn on_prerequisites_key(app: &mut App, key: Key) -> Vec<Effect> {
     match key {
         Key::Enter => {
-            app.guide = 0;
             app.scroll = 0;
-            app.screen = Screen::Guide;
+            app.screen = Screen::Guide { page: 0 };
         }
         Key::Esc => app.screen = Screen::Method,
         _ => {
@@ -19,14 +18,16 @@ pub(crate) fn on_prerequisites_key(app: &mut App, key: Key) -> Vec<Effect> {
     Vec::new()
 }
 
-pub(crate) fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
+/// Keys on guide `page` of the method's guides.
+pub(crate) fn on_key(app: &mut App, mut page: usize, key: Key) -> Vec<Effect> {
     match key {
         Key::Char('l') => app.ui = Ui::Lightning,
         Key::Char('c') => app.ui = Ui::Classic,
         Key::Tab | Key::BackTab => {
             let guides = app.guides().len();
-            step(&mut app.guide, guides, key);
+            step(&mut page, guides, key);
             app.scroll = 0;
+            app.screen = Screen::Guide { page };
         }
         // Up and Down scroll a guide longer than the screen.
         Key::Down | Key::Up => {

@@ -22,7 +22,6 @@ impl App {
         self.spare.clear();
         self.kept = loaded.draft.secrets.clone();
         self.generated = None;
-        self.guide = 0;
         self.scroll = 0;
         self.message = None;
         self.moving = false;
@@ -33,7 +32,7 @@ impl App {
 
 pub(crate) fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
     match key {
-        Key::Enter => app.screen = Screen::Guide,
+        Key::Enter => app.screen = Screen::Guide { page: 0 },
         Key::Char('m') => app.begin_move(),
         Key::Esc => {
             app.reauth = None;

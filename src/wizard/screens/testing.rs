@@ -104,7 +104,9 @@ fn on_new_key(app: &mut App, run: TestRun, key: Key) -> Vec<Effect> {
         Key::Esc => {
             // A result for the abandoned request will be dropped: the id moves on.
             app.request += 1;
-            app.screen = Screen::Credentials;
+            app.screen = Screen::Credentials {
+                warned_no_secret: false,
+            };
             if run.running {
                 return vec![Effect::CancelCheck];
             }
@@ -120,7 +122,9 @@ fn on_new_key(app: &mut App, run: TestRun, key: Key) -> Vec<Effect> {
             return app.start_check();
         }
         Key::Certificate if !run.running && app.method().flow == Flow::Jwt => {
-            app.screen = Screen::Credentials;
+            app.screen = Screen::Credentials {
+                warned_no_secret: false,
+            };
             return app.show_certificate();
         }
         _ => {

@@ -154,7 +154,7 @@ fn a_failed_or_cancelled_browser_login_can_be_retried() {
         [Effect::CancelCheck]
     ));
     assert!(
-        matches!(app.screen, Screen::Credentials),
+        matches!(app.screen, Screen::Credentials { .. }),
         "{:?}",
         app.screen
     );
@@ -255,7 +255,7 @@ fn jwt_without_a_key_file_makes_one_and_shows_the_certificate() {
         },
     );
     assert!(
-        matches!(app.screen, Screen::Credentials),
+        matches!(app.screen, Screen::Credentials { .. }),
         "{:?}",
         app.screen
     );
@@ -322,7 +322,11 @@ fn esc_while_a_key_pair_is_made_drops_it() {
         other => panic!("{other:?}"),
     };
     press(&mut app, &[Key::Esc]);
-    assert!(matches!(app.screen, Screen::Guide), "{:?}", app.screen);
+    assert!(
+        matches!(app.screen, Screen::Guide { .. }),
+        "{:?}",
+        app.screen
+    );
     let key = GeneratedKey {
         key_file: "/cfg/keys/demo.key".into(),
         certificate_file: "/cfg/keys/demo.crt".into(),
@@ -332,7 +336,7 @@ fn esc_while_a_key_pair_is_made_drops_it() {
     };
     update(&mut app, Msg::KeyGenerated { request, key });
     assert!(
-        matches!(app.screen, Screen::Guide),
+        matches!(app.screen, Screen::Guide { .. }),
         "a late key pair moves no screen"
     );
     assert!(app.generated.is_none());

@@ -52,10 +52,14 @@ fn to_credentials(app: &mut App) {
         app.screen
     );
     press(app, &[Key::Enter]);
-    assert!(matches!(app.screen, Screen::Guide), "{:?}", app.screen);
+    assert!(
+        matches!(app.screen, Screen::Guide { .. }),
+        "{:?}",
+        app.screen
+    );
     press(app, &[Key::Enter]);
     assert!(
-        matches!(app.screen, Screen::Credentials),
+        matches!(app.screen, Screen::Credentials { .. }),
         "{:?}",
         app.screen
     );
@@ -106,7 +110,7 @@ fn to_method_form(app: &mut App, index: usize) {
     }
     press(app, &[Key::Enter, Key::Enter, Key::Enter]);
     assert!(
-        matches!(app.screen, Screen::Credentials),
+        matches!(app.screen, Screen::Credentials { .. }),
         "{:?}",
         app.screen
     );

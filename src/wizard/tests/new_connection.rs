@@ -92,7 +92,7 @@ fn missing_fields_are_named_and_nothing_starts() {
     assert!(effects.is_empty());
     assert_eq!(app.message.as_deref(), Some("Username is needed"));
     assert!(
-        matches!(app.screen, Screen::Credentials),
+        matches!(app.screen, Screen::Credentials { .. }),
         "{:?}",
         app.screen
     );
@@ -112,7 +112,7 @@ fn cancel_and_retry_fixing_one_field_keeps_the_others() {
     let effects = press(&mut app, &[Key::Esc]);
     assert!(matches!(effects.as_slice(), [Effect::CancelCheck]));
     assert!(
-        matches!(app.screen, Screen::Credentials),
+        matches!(app.screen, Screen::Credentials { .. }),
         "{:?}",
         app.screen
     );
@@ -213,12 +213,20 @@ fn environment_and_methods_validate_and_explain() {
 fn guides_toggle_lightning_and_classic_and_help_overlays() {
     let mut app = demo_app();
     press(&mut app, &[Key::Enter, Key::Enter, Key::Enter, Key::Enter]);
-    assert!(matches!(app.screen, Screen::Guide), "{:?}", app.screen);
+    assert!(
+        matches!(app.screen, Screen::Guide { .. }),
+        "{:?}",
+        app.screen
+    );
     assert_eq!(app.ui, Ui::Lightning);
     press(&mut app, &[Key::Char('c')]);
     assert_eq!(app.ui, Ui::Classic);
     press(&mut app, &[Key::Tab]);
-    assert_eq!(app.guide, 1);
+    assert!(
+        matches!(app.screen, Screen::Guide { page: 1 }),
+        "{:?}",
+        app.screen
+    );
     press(&mut app, &[Key::Char('?')]);
     assert!(app.help);
     press(&mut app, &[Key::Char('x')]);
@@ -244,7 +252,7 @@ fn values_survive_back_to_the_guide_and_forward() {
     );
     press(&mut app, &[Key::Enter, Key::Enter]);
     assert!(
-        matches!(app.screen, Screen::Credentials),
+        matches!(app.screen, Screen::Credentials { .. }),
         "{:?}",
         app.screen
     );
@@ -273,7 +281,7 @@ fn fixing_the_url_keeps_the_consumer_key_and_secret() {
     }
     press(&mut app, &[Key::Enter, Key::Enter, Key::Enter]);
     assert!(
-        matches!(app.screen, Screen::Credentials),
+        matches!(app.screen, Screen::Credentials { .. }),
         "{:?}",
         app.screen
     );
@@ -291,7 +299,7 @@ fn fixing_the_url_keeps_the_consumer_key_and_secret() {
     typed(&mut app, "acme2.my.salesforce.com");
     press(&mut app, &[Key::Enter, Key::Enter, Key::Enter, Key::Enter]);
     assert!(
-        matches!(app.screen, Screen::Credentials),
+        matches!(app.screen, Screen::Credentials { .. }),
         "{:?}",
         app.screen
     );
@@ -357,7 +365,7 @@ fn esc_after_a_failed_test_goes_to_the_field_it_names() {
     fail_login(&mut app, request, Cause::InvalidLogin);
     press(&mut app, &[Key::Esc]);
     assert!(
-        matches!(app.screen, Screen::Credentials),
+        matches!(app.screen, Screen::Credentials { .. }),
         "{:?}",
         app.screen
     );
@@ -405,7 +413,7 @@ fn a_login_url_failure_goes_back_to_where_the_org_is() {
     assert_eq!(app.my_domain.text(), "acme2.my.salesforce.com");
     press(&mut app, &[Key::Enter, Key::Enter, Key::Enter, Key::Enter]);
     assert!(
-        matches!(app.screen, Screen::Credentials),
+        matches!(app.screen, Screen::Credentials { .. }),
         "{:?}",
         app.screen
     );
@@ -422,7 +430,7 @@ fn a_new_password_with_the_saved_token_is_warned_and_diagnosed() {
     reauth_loaded(&mut app, loaded());
     press(&mut app, &[Key::Enter, Key::Enter]);
     assert!(
-        matches!(app.screen, Screen::Credentials),
+        matches!(app.screen, Screen::Credentials { .. }),
         "{:?}",
         app.screen
     );
@@ -524,7 +532,7 @@ fn l_and_c_choose_rather_than_toggle_and_esc_on_home_does_not_quit() {
         "{:?}",
         demo.screen
     );
-    app.screen = Screen::Guide;
+    app.screen = Screen::Guide { page: 0 };
     for (key, ui) in [
         ('l', Ui::Lightning),
         ('l', Ui::Lightning),

@@ -47,7 +47,7 @@ fn reauthentication_asks_only_for_what_changed() {
     assert_eq!(app.store, StoreKind::File, "the saved store is preselected");
     press(&mut app, &[Key::Enter, Key::Enter]);
     assert!(
-        matches!(app.screen, Screen::Credentials),
+        matches!(app.screen, Screen::Credentials { .. }),
         "{:?}",
         app.screen
     );
@@ -307,7 +307,7 @@ fn unopenable_secrets_ask_for_everything() {
     assert!(matches!(app.screen, Screen::Reauth), "{:?}", app.screen);
     press(&mut app, &[Key::Enter, Key::Enter]);
     assert!(
-        matches!(app.screen, Screen::Credentials),
+        matches!(app.screen, Screen::Credentials { .. }),
         "{:?}",
         app.screen
     );
@@ -579,7 +579,7 @@ fn f3_in_a_demo_reauthentication_knows_the_connections_org() {
         refresh.problem = None;
         reauth_loaded(&mut app, refresh);
         press(&mut app, &[Key::Enter, Key::Enter]);
-        assert!(matches!(app.screen, Screen::Credentials), "{url}");
+        assert!(matches!(app.screen, Screen::Credentials { .. }), "{url}");
         let effects = press(&mut app, &[Key::Assist]);
         if works {
             assert!(
