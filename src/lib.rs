@@ -19,6 +19,7 @@ macro_rules! say {
 
 pub mod check;
 pub mod cli;
+pub mod clock;
 pub mod commands;
 pub mod connect;
 #[cfg(test)]

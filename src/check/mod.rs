@@ -268,6 +268,19 @@ impl Outcome {
     }
 }
 
+/// A refused username-password login after the flow's retirement day.
+fn retired_password_flow(e: &SfError) -> CheckResult {
+    CheckResult::new(
+        "login",
+        Status::Fail,
+        format!(
+            "the OAuth username-password flow stopped for every connected app on 20 February 2027, so Salesforce no longer issues tokens for it [Salesforce said: {e}]"
+        ),
+        "move the connection to client credentials (no user context: a Run As user, on My Domain) or JWT bearer (user context, with a certificate), both on an External Client App",
+    )
+    .then(Next::Move)
+}
+
 struct Progress<'a> {
     events: Option<&'a UnboundedSender<CheckEvent>>,
 }
@@ -378,6 +391,13 @@ pub async fn run(
         Err(e) => {
             let likely = no_token_given(&target.credentials, e.cause).then_some(NO_TOKEN_GIVEN);
             let mut failed = CheckResult::from_error_likely("login", Status::Fail, &e, likely);
+            // Once the username-password flow has stopped, any refusal of it is that, whatever
+            // Salesforce's answer says (it is not documented).
+            if target.flow == Flow::Password
+                && crate::salesforce::retirements::password_flow_retired(crate::clock::now())
+            {
+                failed = retired_password_flow(&e);
+            }
             if let Some(crt) = &target.certificate
                 && e.cause == crate::salesforce::error::Cause::JwtInvalidAssertion
             {

@@ -97,7 +97,7 @@ pub fn run(global: &super::global::Global, json: bool) -> ExitCode {
         Ok(c) => c,
         Err(e) => return profile_failure(&ProfileError::from(e)),
     };
-    let now = SystemTime::now();
+    let now = crate::clock::now();
     if json {
         let mut all: Vec<Value> = config
             .connections

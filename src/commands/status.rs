@@ -93,7 +93,7 @@ async fn check_and_notify(
     let mut unrecorded = 0;
     for (name, profile) in &before {
         // What was recorded before this run, against what this run finds.
-        let (old, _) = health(profile, SystemTime::now());
+        let (old, _) = health(profile, crate::clock::now());
         // A connection whose secrets cannot be opened (a lost key file, a deleted keyring item,
         // no session bus under cron), or that cannot even be tried (its JWT key file is gone),
         // is failing, and says why: it is never skipped.
@@ -120,9 +120,9 @@ async fn check_and_notify(
         unrecorded += usize::from(!recorded);
         // Only the settings changed; no need to open the secret store again.
         let after = profiles.get(name).unwrap_or_else(|_| profile.clone());
-        let (new, message) = saved_health(profiles.dir(), None, name, &after, SystemTime::now());
+        let (new, message) = saved_health(profiles.dir(), None, name, &after, crate::clock::now());
         let message =
-            super::text::health(&message, &advisories(after.flow, SystemTime::now()), name);
+            super::text::health(&message, &advisories(after.flow, crate::clock::now()), name);
         if new != old {
             on_change(name, old, new, &message);
             if let Some(cmd) = &command {
@@ -230,7 +230,7 @@ fn print(selection: &Selection, json: bool) -> ExitCode {
         broken,
         ..
     } = selection;
-    let now = SystemTime::now();
+    let now = crate::clock::now();
     let mut alarming = !broken.is_empty();
     let mut rows = Vec::new();
     let colour = use_colour(std::io::stdout().is_terminal());
@@ -332,7 +332,7 @@ async fn status(global: &Global, args: &StatusArgs) -> ExitCode {
 
 /// The Prometheus text format; the exit code is `status`'s.
 fn print_prometheus(selection: &Selection) -> ExitCode {
-    let now = SystemTime::now();
+    let now = crate::clock::now();
     let rows: Vec<(String, &Profile, Health)> = selection
         .connections
         .iter()
@@ -349,7 +349,7 @@ fn print_prometheus(selection: &Selection) -> ExitCode {
 /// The fleet in one line (or one JSON object): how many connections, how many healthy, and
 /// how many still use a retiring login method.
 fn print_summary(selection: &Selection, json: bool) -> ExitCode {
-    let now = SystemTime::now();
+    let now = crate::clock::now();
     let healths: Vec<Health> = selection
         .connections
         .iter()
@@ -376,6 +376,7 @@ fn print_summary(selection: &Selection, json: bool) -> ExitCode {
                 "soap_login": soap,
                 "soap_login_days_left": (soap > 0).then(|| crate::connect::advisories::soap_days_left(now)),
                 "password_flow": password,
+                "password_flow_days_left": (password > 0).then(|| crate::connect::advisories::password_flow_days_left(now)),
                 "message": message,
             })
         );
@@ -410,7 +411,7 @@ async fn watch(global: &Global, args: WatchArgs) -> ExitCode {
         humantime::format_duration(interval)
     );
     let mut on_change = |name: &str, old: Health, new: Health, message: &str| {
-        let at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
+        let at = humantime::format_rfc3339_seconds(crate::clock::now()).to_string();
         if json {
             out!(
                 "{}",

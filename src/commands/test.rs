@@ -37,8 +37,18 @@ pub async fn run(global: &Global, name: &str, json_out: bool) -> ExitCode {
     }
     let outcome = run_checks(&http, target, false).await;
     let recorded = record(&saved, &outcome).await;
+    let advisories: Vec<_> =
+        crate::connect::advisories::advisories(saved.profile.flow, crate::clock::now())
+            .into_iter()
+            .map(|mut a| {
+                a.message = super::text::advisory(&a, name);
+                a
+            })
+            .collect();
     if json_out {
-        out!("{}", outcome_json(name, &outcome));
+        let mut report = outcome_json(name, &outcome);
+        report["advisories"] = json!(advisories);
+        out!("{report}");
     } else {
         let colour = use_colour(std::io::stdout().is_terminal());
         let mut out = std::io::stdout();
@@ -61,6 +71,11 @@ pub async fn run(global: &Global, name: &str, json_out: bool) -> ExitCode {
                     count(license.active_users, "active user")
                 );
             }
+        }
+        // A login method Salesforce is retiring is said after every test that uses it (before
+        // the verdict, which stays the last line).
+        for advisory in &advisories {
+            out!("advisory: {}", advisory.message);
         }
         out!("{}", outcome.tally(name));
     }

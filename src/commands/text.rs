@@ -23,6 +23,9 @@ pub fn with_next(fix: &str, next: Option<Next>, name: &str) -> String {
         Some(Next::Report) => format!(
             "{fix}, with the output of `sfconnect test {name} --json` (it holds no secrets)"
         ),
+        Some(Next::Move) => format!(
+            "{fix}: `sfconnect login {name} --flow client-credentials …` or `--flow jwt …` makes the move and keeps the connection's name"
+        ),
     }
 }
 

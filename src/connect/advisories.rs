@@ -1,17 +1,19 @@
 //! Login methods Salesforce is retiring or blocking: what, until when, and what to move to.
-//! From the protocol reference: SOAP `login()` is retired for API 31.0–64.0 with Summer '27
-//! (Salesforce has not named the day; 1 June 2027 is taken as the deadline), and the OAuth
-//! username-password flow is blocked by default in orgs created since Summer '23, unsupported
-//! by External Client Apps, and needs a connected app, which cannot be created since Spring '26.
+//! The days come from `DEADLINES`, each with its source and whether Salesforce has confirmed it.
+//! Besides its retirement, the OAuth username-password flow is blocked by default in orgs
+//! created since Summer '23, unsupported by External Client Apps, and needs a connected app,
+//! which cannot be created since Spring '26.
 
 use std::time::SystemTime;
 
 use serde::Serialize;
 
 use crate::profile::Flow;
+pub use crate::salesforce::retirements::{
+    DEADLINES, Deadline, PASSWORD_FLOW_RETIRES, SOAP_LOGIN_RETIRES, day_start, days_left,
+    password_flow_days_left, password_flow_retired, soap_days_left,
+};
 
-/// The day taken as SOAP login()'s end (Summer '27; the exact day is not confirmed).
-pub const SOAP_LOGIN_RETIRES: &str = "2027-06-01";
 /// How early a retiring method makes a connection count as expiring: moving an integration
 /// to another method takes an admin's time and, often, a change on the integration's side.
 pub const MIGRATION_WARN_DAYS: i64 = 90;
@@ -35,24 +37,6 @@ impl Advisory {
     /// Whether it makes the connection count as expiring.
     pub fn pressing(&self) -> bool {
         self.days_left.is_some_and(|d| d <= MIGRATION_WARN_DAYS)
-    }
-}
-
-/// The start (UTC) of an advisory's `until` day, e.g. SOAP login()'s end.
-pub fn day_start(until: &str) -> Option<SystemTime> {
-    humantime::parse_rfc3339(&format!("{until}T00:00:00Z")).ok()
-}
-
-fn retirement_day() -> SystemTime {
-    day_start(SOAP_LOGIN_RETIRES).unwrap_or(SystemTime::UNIX_EPOCH)
-}
-
-/// Whole days from `now` to the SOAP login() deadline (negative once it has passed).
-pub fn soap_days_left(now: SystemTime) -> i64 {
-    let day = 86_400;
-    match retirement_day().duration_since(now) {
-        Ok(left) => left.as_secs().div_ceil(day) as i64,
-        Err(past) => -((past.duration().as_secs() / day) as i64),
     }
 }
 
@@ -86,55 +70,92 @@ pub fn advisories(flow: Flow, now: SystemTime) -> Vec<Advisory> {
                 short,
             }]
         }
-        Flow::Password => vec![Advisory {
-            id: "password_flow_blocked",
-            until: None,
-            days_left: None,
-            replace_with: REPLACE_WITH.to_vec(),
-            message: format!(
-                "the OAuth username-password flow is blocked by default in orgs created since Summer '23, External Client Apps do not support it, and no new connected app can be created since Spring '26; {MOVE}"
-            ),
-            short: "the password flow is blocked in new orgs".into(),
-        }],
+        Flow::Password => vec![
+            password_flow_retires(now),
+            Advisory {
+                id: "password_flow_blocked",
+                until: None,
+                days_left: None,
+                replace_with: REPLACE_WITH.to_vec(),
+                message: format!(
+                    "the OAuth username-password flow is blocked by default in orgs created since Summer '23, External Client Apps do not support it, and no new connected app can be created since Spring '26; {MOVE}"
+                ),
+                short: "the password flow is blocked in new orgs".into(),
+            },
+        ],
         _ => Vec::new(),
+    }
+}
+
+/// Salesforce's own migration advice for the username-password flow: client credentials where
+/// no user context is needed, JWT bearer where it is.
+const PASSWORD_MOVE: &str = "move it to client credentials (no user context: a Run As user, on My Domain) or JWT bearer (user context, with a certificate), both on an External Client App";
+
+/// The username-password flow's end, as of `now`.
+fn password_flow_retires(now: SystemTime) -> Advisory {
+    let days = password_flow_days_left(now);
+    let (message, short) = if days > 0 {
+        (
+            format!(
+                "the OAuth username-password flow stops for every connected app on 20 February 2027, in {days} days (a Release Update Salesforce enforces that day); {PASSWORD_MOVE}"
+            ),
+            format!("password flow stops in {days} days"),
+        )
+    } else {
+        (
+            format!(
+                "the OAuth username-password flow stopped for every connected app on 20 February 2027; {PASSWORD_MOVE}"
+            ),
+            "the password flow has stopped".to_string(),
+        )
+    };
+    Advisory {
+        id: "password_flow_retires",
+        until: Some(PASSWORD_FLOW_RETIRES),
+        days_left: Some(days),
+        replace_with: vec!["client-credentials", "jwt", "web"],
+        message,
+        short,
     }
 }
 
 /// One line across connections: how many still use each retiring method. None when none do.
 pub fn fleet_summary(flows: impl IntoIterator<Item = Flow>, now: SystemTime) -> Option<String> {
-    let (mut soap, mut password) = (0, 0);
-    for flow in flows {
-        match flow {
-            Flow::Soap => soap += 1,
-            Flow::Password => password += 1,
-            _ => {}
-        }
-    }
-    let count = |n: usize| match n {
+    let flows: Vec<Flow> = flows.into_iter().collect();
+    let count = |flow: &str| match flows.iter().filter(|f| f.as_str() == flow).count() {
         1 => "1 connection still uses".to_string(),
         n => format!("{n} connections still use"),
     };
-    let mut parts = Vec::new();
-    if soap > 0 {
-        let days = soap_days_left(now);
-        parts.push(if days > 0 {
-            format!("{} SOAP login, which retires in {days} days (1 June 2027, not yet confirmed by Salesforce)", count(soap))
-        } else {
-            format!("{} SOAP login, which has retired", count(soap))
-        });
-    }
-    if password > 0 {
-        parts.push(format!(
-            "{} the OAuth username-password flow, blocked by default in new orgs",
-            count(password)
-        ));
-    }
+    // The earliest deadline first.
+    let parts: Vec<String> = DEADLINES
+        .iter()
+        .filter(|d| flows.iter().any(|f| f.as_str() == d.flow))
+        .map(|d| {
+            let days = days_left(d.day, now);
+            match (d.flow, days > 0) {
+                ("password", true) => format!(
+                    "{} the OAuth username-password flow, which stops on 20 February 2027, in {days} days",
+                    count(d.flow)
+                ),
+                ("password", false) => format!(
+                    "{} the OAuth username-password flow, which stopped on 20 February 2027",
+                    count(d.flow)
+                ),
+                (_, true) => format!(
+                    "{} SOAP login, which retires in {days} days (1 June 2027, not yet confirmed by Salesforce)",
+                    count(d.flow)
+                ),
+                (_, false) => format!("{} SOAP login, which has retired", count(d.flow)),
+            }
+        })
+        .collect();
     (!parts.is_empty()).then(|| format!("{}.", parts.join("; ")))
 }
 
 /// `now` moved by `days` (tests of the warning window).
 #[cfg(test)]
 pub fn days_before_deadline(days: i64) -> SystemTime {
+    let retirement_day = || day_start(SOAP_LOGIN_RETIRES).unwrap_or(SystemTime::UNIX_EPOCH);
     let offset = std::time::Duration::from_secs(days.unsigned_abs() * 86_400);
     if days >= 0 {
         retirement_day() - offset
@@ -162,9 +183,11 @@ mod tests {
         let gone = &advisories(Flow::Soap, days_before_deadline(-3))[0];
         assert_eq!(gone.days_left, Some(-3));
         assert!(gone.message.contains("has retired"), "{}", gone.message);
-        let password = &advisories(Flow::Password, now)[0];
-        assert_eq!(password.days_left, None);
-        assert!(!password.pressing());
+        let password = advisories(Flow::Password, now);
+        assert_eq!(password[0].id, "password_flow_retires");
+        assert_eq!(password[1].id, "password_flow_blocked");
+        assert_eq!(password[1].days_left, None);
+        assert!(!password[1].pressing());
         assert!(advisories(Flow::Jwt, now).is_empty());
     }
 
@@ -172,12 +195,9 @@ mod tests {
     fn the_fleet_line_counts_each_retiring_method() {
         let now = days_before_deadline(181);
         let line = fleet_summary([Flow::Soap, Flow::Soap, Flow::Jwt, Flow::Password], now).unwrap();
+        // The password flow's earlier deadline comes first.
         assert!(
-            line.starts_with("2 connections still use SOAP login, which retires in 181 days"),
-            "{line}"
-        );
-        assert!(
-            line.contains("1 connection still uses the OAuth username-password flow"),
+            line.starts_with("1 connection still uses the OAuth username-password flow, which stops on 20 February 2027, in 80 days; 2 connections still use SOAP login, which retires in 181 days"),
             "{line}"
         );
         assert_eq!(fleet_summary([Flow::Jwt, Flow::Web], now), None);
@@ -206,7 +226,37 @@ mod health_tests {
         assert_eq!(h, Health::Expiring);
         assert!(message.contains("in 60 days"), "{message}");
         assert_eq!(health(&tested_today("jwt", near), near).0, Health::Ok);
-        // No deadline: the password flow's advisory never makes it expiring by itself.
-        assert_eq!(health(&tested_today("password", near), near).0, Health::Ok);
+    }
+
+    #[test]
+    fn the_password_flow_counts_down_to_20_february_2027_and_presses_within_90_days() {
+        let day = day_start(PASSWORD_FLOW_RETIRES).unwrap();
+        let at = |days: i64| {
+            let offset = std::time::Duration::from_secs(days.unsigned_abs() * 86_400);
+            if days >= 0 {
+                day - offset
+            } else {
+                day + offset
+            }
+        };
+        assert_eq!(
+            health(&tested_today("password", at(91)), at(91)).0,
+            Health::Ok
+        );
+        let (h, message) = health(&tested_today("password", at(90)), at(90));
+        assert_eq!(h, Health::Expiring);
+        assert!(
+            message.contains("20 February 2027, in 90 days"),
+            "{message}"
+        );
+        let on_the_day = &advisories(Flow::Password, at(0))[0];
+        assert_eq!(on_the_day.days_left, Some(0));
+        assert!(
+            on_the_day.message.contains("stopped"),
+            "{}",
+            on_the_day.message
+        );
+        assert!(password_flow_retired(at(0)) && !password_flow_retired(at(1)));
+        assert_eq!(on_the_day.replace_with[..2], ["client-credentials", "jwt"]);
     }
 }

@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::SystemTime;
 
 use super::health::health;
 use super::open_in;
@@ -51,7 +50,7 @@ pub async fn load(
     let secrets = open_in(profiles.clone(), name)
         .await
         .map(|saved| saved.secrets);
-    let now = SystemTime::now();
+    let now = crate::clock::now();
     let (health, summary) = health(&profile, now);
     let password_age_days = profile
         .password_changed_at

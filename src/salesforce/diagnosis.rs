@@ -26,6 +26,8 @@ pub enum Next {
     Reauthenticate,
     /// Report it, with a test's report (which holds no secrets).
     Report,
+    /// Move the connection to another login method (the one it uses has retired).
+    Move,
 }
 
 const fn d(

@@ -10,6 +10,7 @@ pub mod jwt;
 pub mod login_url;
 pub mod oauth;
 pub mod rest;
+pub mod retirements;
 pub mod setup_paths;
 pub mod soap;
 pub mod web;

@@ -63,7 +63,7 @@ pub async fn run_loop<B: Backend>(
     }
     loop {
         let look = Look {
-            now: std::time::SystemTime::now(),
+            now: crate::clock::now(),
             colour: look_colour,
             tick,
             ascii,

@@ -405,7 +405,7 @@ fn generated_key(g: crate::profile::jwt_key::Generated, reused: bool) -> Generat
 /// The rows of the home screen, from what is saved now.
 pub fn connection_rows(profiles: &Profiles) -> Vec<crate::wizard::ConnectionRow> {
     match profiles.config() {
-        Ok(config) => crate::wizard::screens::home::rows(&config, std::time::SystemTime::now()),
+        Ok(config) => crate::wizard::screens::home::rows(&config, crate::clock::now()),
         Err(_) => Vec::new(),
     }
 }

@@ -148,6 +148,7 @@ pub(crate) fn with_next(fix: &str, next: Option<Next>, name: &str) -> String {
         Some(Next::Report) => format!(
             "{fix}, with the output of `sfconnect test {name} --json` from a shell (it holds no secrets)"
         ),
+        Some(Next::Move) => format!("{fix} (r, then m, on the connections)"),
     }
 }
 

@@ -36,7 +36,7 @@ pub const METHODS: &[Method] = &[
         flow: Flow::Password,
         label: "Password with a connected app's consumer key and secret",
         recommendation: "For integrations built on the OAuth username-password flow.",
-        caveat: "Blocked by default in orgs created since Summer '23, and External Client Apps do not support it.",
+        caveat: "Stops for every connected app on 20 February 2027 (a Release Update Salesforce enforces that day); blocked by default in orgs created since Summer '23, and External Client Apps do not support it. Choose client credentials or JWT bearer for a new integration.",
         guides: &[
             "api-enabled",
             "create-connected-app",

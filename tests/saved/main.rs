@@ -8,6 +8,7 @@
 
 mod cli;
 mod commands;
+mod deadlines;
 mod file_store;
 mod keyring;
 mod scripting;

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::super::chrome::help;
-use super::super::theme::{Look, asciify, secret};
+use super::super::theme::{Look, asciify, secret, warn};
 use super::Title;
 use crate::wizard::{App, Handoff};
 
@@ -37,6 +37,17 @@ pub(crate) fn draw(app: &App, h: &Handoff, frame: &mut Frame, area: Rect, look: 
     }
     if h.items.is_empty() {
         lines.push(Line::from("Nothing is saved that a form would ask for."));
+    }
+    // Handing over values of a retiring login method: said, with the way to move first.
+    for advisory in crate::connect::advisories::advisories(h.flow, look.now) {
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(
+            format!(
+                "⚠ {}: move the connection first (r, then m, on the connections), then hand over its new values.",
+                advisory.short
+            ),
+            warn(look),
+        )));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
     if app.help {

@@ -27,6 +27,8 @@ pub struct Handoff {
     pub revealed: bool,
     /// Where Esc returns: the Saved screen or the connections.
     pub back: Box<Screen>,
+    /// How the connection logs in (a retiring method is said here too).
+    pub flow: Flow,
 }
 
 /// How long a copied value stays on the clipboard before it is cleared (where the terminal
@@ -109,6 +111,7 @@ impl App {
             cursor: 0,
             revealed: false,
             back: Box::new(back),
+            flow: draft.flow,
         });
     }
 }
