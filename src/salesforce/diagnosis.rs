@@ -4,7 +4,8 @@ use super::error::Cause;
 pub use super::setup_paths::SetupPath;
 use super::setup_paths::{
     API_ENABLED, APP_POLICIES, CONSUMER_DETAILS, ENABLE_SOAP_LOGIN, INSTALL_APP, LOGIN_HISTORY,
-    LOGIN_IP_RANGES, OAUTH_ORG_SETTINGS, OBJECT_ACCESS, PASSWORD_POLICY, RESET_TOKEN, USERS,
+    LOGIN_IP_RANGES, OAUTH_ORG_SETTINGS, OBJECT_ACCESS, PASSWORD_POLICY, RESET_TOKEN,
+    USE_ANY_API_AUTH, USERS,
 };
 
 /// A diagnosis: a one-line title, the likely causes (most likely first) and what to do.
@@ -364,9 +365,13 @@ pub fn diagnose(cause: Cause) -> Diagnosis {
         ),
         UseAnyApiAuthMissing => d(
             "The user lacks the 'Use Any API Auth' permission needed for SOAP login()",
-            &["since Summer '26, SOAP login() requires 'Use Any API Auth' in new orgs"],
-            &["switch to an OAuth method, or grant 'Use Any API Auth' through a permission set"],
-            &[API_ENABLED],
+            &[
+                "since Summer '26, SOAP login() requires 'Use Any API Auth' (enforced by default in new orgs, opt-in in older ones)",
+            ],
+            &[
+                "grant 'Use Any API Auth' to the integration user through a permission set, or better, move the connection off SOAP login(), which retires with Summer '27",
+            ],
+            &[USE_ANY_API_AUTH],
         ),
         ApiVersionRetired => d(
             "This API version is retired",

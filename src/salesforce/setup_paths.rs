@@ -32,6 +32,14 @@ pub const RESET_TOKEN: SetupPath = SetupPath {
     classic: "your name > My Settings > Personal > Reset My Security Token > Reset Security Token",
 };
 
+/// "Use Any API Auth", which SOAP login() needs from Summer '26 where it is enforced (by
+/// default in new orgs): a system permission, granted like API Enabled.
+pub const USE_ANY_API_AUTH: SetupPath = SetupPath {
+    task: "Grant Use Any API Auth",
+    lightning: "Setup > Users > Permission Sets > (a permission set assigned to the user) > System Permissions > Edit > Use Any API Auth (or on the user's profile)",
+    classic: "Setup > Manage Users > Permission Sets > (a permission set assigned to the user) > System Permissions > Edit > Use Any API Auth",
+};
+
 pub const API_ENABLED: SetupPath = SetupPath {
     task: "Grant API Enabled",
     lightning: "Setup > Users > Profiles > (the user's profile) > System Permissions > Edit > API Enabled",

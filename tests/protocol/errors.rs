@@ -143,6 +143,10 @@ async fn soap_login_disabled_retired_and_gated() {
     .await;
     let e = fails(&sim, &soap(DEMO_USERNAME, DEMO_PASSWORD, Some(DEMO_TOKEN))).await;
     assert_eq!(e.cause, Cause::UseAnyApiAuthMissing);
+    // Said as such, with where the permission is granted.
+    let d = e.diagnosis();
+    assert!(d.title.contains("Use Any API Auth"), "{}", d.title);
+    assert_eq!(d.setup[0].task, "Grant Use Any API Auth");
 
     // login() on API 65.0 and later is gone.
     let sim = demo_sim().await;
