@@ -174,3 +174,62 @@ async fn a_refused_password_login_after_the_day_is_the_retirement_with_the_move(
         "{text}"
     );
 }
+
+/// `login NAME --flow client-credentials` on the org's My Domain host, with consumer `secret`.
+fn to_client_credentials(
+    dir: &std::path::Path,
+    sim: &sfconnect::sim::RunningSim,
+    name: &str,
+    secret: &str,
+) -> std::process::Command {
+    let mut c = sfconnect(dir);
+    c.args([
+        "login",
+        name,
+        "--flow",
+        "client-credentials",
+        "--login-url",
+        sim.instance_url(),
+        "--client-id",
+        DEMO_CONSUMER_KEY,
+    ])
+    .env("SFCONNECT_CLIENT_SECRET", secret);
+    c
+}
+
+/// Both retiring methods move to client credentials (the password flow's recommended target),
+/// keeping the connection's name; a move that fails changes nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_password_or_soap_connection_moves_to_client_credentials_and_a_failed_move_changes_nothing()
+ {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    password_connection(d, &sim).await;
+    let out = run_async(demo_login(d, sim.login_url(), "legacy")).await;
+    assert!(out.status.success(), "{}", text(&out));
+    for name in ["prod", "legacy"] {
+        let before = snapshot(d);
+        let out = run_async(to_client_credentials(d, &sim, name, "not-the-secret")).await;
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        assert_eq!(
+            snapshot(d),
+            before,
+            "a failed move of {name} changed nothing"
+        );
+        let out = run_async(to_client_credentials(d, &sim, name, DEMO_CONSUMER_SECRET)).await;
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    }
+    let out = run_async({
+        let mut c = sfconnect(d);
+        c.args(["status", "--json"]);
+        c
+    })
+    .await;
+    let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for row in rows.as_array().unwrap() {
+        assert_eq!(row["flow"], "client-credentials", "{row}");
+        assert_eq!(row["advisories"], serde_json::json!([]), "{row}");
+    }
+    assert_eq!(out.status.code(), Some(0), "{rows}");
+}
