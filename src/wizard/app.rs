@@ -138,10 +138,22 @@ impl App {
 
     /// The guides on the way to the form: the method's setup for a new connection, its
     /// re-authentication plan for a saved one.
-    pub fn guides(&self) -> &'static [&'static str] {
+    pub fn guides(&self) -> Vec<&'static str> {
         match &self.reauth {
-            Some(_) if !self.moving => methods::reauth_plan(self.method().flow).guides,
-            _ => self.method().guides,
+            Some(_) if !self.moving => methods::reauth_plan(self.method().flow).guides.to_vec(),
+            // Moving off the password flow: its connected app can become the External Client
+            // App the new method needs.
+            Some(loaded) if loaded.draft.flow == crate::profile::Flow::Password => {
+                let mut guides = self.method().guides.to_vec();
+                if let Some(at) = guides
+                    .iter()
+                    .position(|g| *g == "create-external-client-app")
+                {
+                    guides.insert(at + 1, "migrate-connected-app");
+                }
+                guides
+            }
+            _ => self.method().guides.to_vec(),
         }
     }
 

@@ -60,6 +60,7 @@ const SOURCES: &[&str] = &[
     include_str!("../../assets/guides/trusted-ip-ranges.toml"),
     include_str!("../../assets/guides/create-external-client-app.toml"),
     include_str!("../../assets/guides/create-connected-app.toml"),
+    include_str!("../../assets/guides/migrate-connected-app.toml"),
     include_str!("../../assets/guides/pre-authorize-users.toml"),
     include_str!("../../assets/guides/upload-certificate.toml"),
     include_str!("../../assets/guides/request-refresh-token.toml"),

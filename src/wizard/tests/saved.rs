@@ -595,3 +595,31 @@ fn f3_in_a_demo_reauthentication_knows_the_connections_org() {
         }
     }
 }
+
+/// Moving a password-flow connection: its connected app can become the External Client App the
+/// new method needs, so that guide comes right after the one that creates an ECA.
+#[test]
+fn moving_off_the_password_flow_offers_to_migrate_its_connected_app() {
+    let mut app = App::new(vec![saved_row()], StoreKind::Keyring, None);
+    reauth_loaded(&mut app, loaded());
+    press(&mut app, &[Key::Char('m')]);
+    assert_eq!(app.method().flow, Flow::Jwt);
+    press(&mut app, &[Key::Enter, Key::Enter]);
+    assert!(
+        matches!(app.screen, Screen::Guide { page: 0 }),
+        "{:?}",
+        app.screen
+    );
+    let guides = app.guides();
+    assert_eq!(
+        guides[..2],
+        ["create-external-client-app", "migrate-connected-app"]
+    );
+    // A new connection is not offered a migration.
+    let mut fresh = App::new(Vec::new(), StoreKind::Keyring, None);
+    fresh.method = methods::METHODS
+        .iter()
+        .position(|m| m.flow == Flow::Jwt)
+        .unwrap();
+    assert!(!fresh.guides().contains(&"migrate-connected-app"));
+}
