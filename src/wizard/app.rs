@@ -5,6 +5,8 @@ use super::methods::{self, METHODS};
 use super::{ConnectionRow, ENVIRONMENTS, GeneratedKey, Key, Loaded, Screen, TestRun};
 use crate::profile::{SecretBundle, StoreKind, Ui};
 
+/// What the wizard holds: the screen shown (with what only it holds), the connection being
+/// built or re-authenticated, and the session's settings.
 pub struct App {
     pub screen: Screen,
     pub connections: Vec<ConnectionRow>,

@@ -61,12 +61,6 @@ pub enum Screen {
     Handoff(Handoff),
 }
 
-impl Screen {
-    /// Whether `other` is the same screen, whatever each holds.
-    pub fn same_as(&self, other: &Screen) -> bool {
-        std::mem::discriminant(self) == std::mem::discriminant(other)
-    }
-}
 
 /// Keys that edit the focused text field.
 pub(crate) fn editing(key: Key) -> bool {
