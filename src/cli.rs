@@ -53,6 +53,9 @@ pub enum Command {
     /// Log in without the wizard, test, and save the connection only when the test passes.
     #[command(after_help = commands::login::LOGIN_HELP)]
     Login(commands::login::LoginArgs),
+    /// Who in the org still logs in with a method Salesforce is retiring (its Login History).
+    #[command(after_help = commands::audit::AUDIT_HELP)]
+    Audit(commands::audit::AuditArgs),
     /// List saved connections.
     #[command(
         after_help = commands::list::LIST_HELP
@@ -140,6 +143,7 @@ impl Command {
     fn json(&self) -> bool {
         match self {
             Command::Login(args) => args.json,
+            Command::Audit(args) => args.json,
             Command::List(args) => args.json,
             Command::Status(args) => args.wants_json(),
             Command::Test(args) => args.json,
@@ -155,6 +159,7 @@ impl Command {
     pub fn name(&self) -> &'static str {
         match self {
             Command::Login(_) => "login",
+            Command::Audit(_) => "audit",
             Command::List(_) => "list",
             Command::Status(_) => "status",
             Command::Test(_) => "test",
@@ -273,6 +278,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Some(Command::Login(args)) => runtime.block_on(commands::login::run(&global, args)),
         Some(Command::List(args)) => args.run(&global),
+        Some(Command::Audit(args)) => runtime.block_on(args.run(&global)),
         Some(Command::Status(args)) => runtime.block_on(args.run(&global)),
         Some(Command::Test(args)) => runtime.block_on(args.run(&global)),
         Some(Command::Token(args)) => runtime.block_on(args.run(&global)),

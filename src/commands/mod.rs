@@ -1,5 +1,6 @@
 //! The scriptable commands: plain output, documented exit codes, never raw mode.
 
+pub mod audit;
 pub mod complete;
 pub mod copy;
 pub mod device_login;

@@ -19,7 +19,11 @@ use crate::salesforce::error::printable;
 use crate::salesforce::rest::API_VERSION;
 
 /// A token the org accepts, per `freshness`; failures reported with their diagnosis.
-async fn valid_token(global: &Global, name: &str, freshness: Freshness) -> Result<Token, ExitCode> {
+pub(super) async fn valid_token(
+    global: &Global,
+    name: &str,
+    freshness: Freshness,
+) -> Result<Token, ExitCode> {
     let profiles = Arc::new(profiles(global)?);
     let token = access_token(&profiles, name, freshness)
         .await

@@ -4,6 +4,7 @@
 
 pub mod advisories;
 pub mod assist;
+pub mod audit;
 pub mod browser;
 pub mod clipboard;
 pub mod health;

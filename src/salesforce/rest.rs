@@ -255,6 +255,12 @@ impl Session {
         self.get_json(url.as_str(), "query result").await
     }
 
+    /// The next page of a query (`nextRecordsUrl`, a path on the instance).
+    pub async fn query_more(&self, next_records_url: &str) -> Result<QueryResult> {
+        let url = format!("{}{next_records_url}", self.instance_url);
+        self.get_json(&url, "query result").await
+    }
+
     /// GET one path below the versioned API (`limits`, `query?q=…`), as JSON.
     pub async fn get_value(&self, path: &str) -> Result<Value> {
         self.get_json(&self.data_url(path), "API response").await

@@ -5,6 +5,7 @@ mod authorize;
 mod certs;
 pub mod control;
 mod faults;
+pub mod login_history;
 mod reply;
 mod rest;
 pub mod scenario;

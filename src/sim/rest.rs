@@ -318,6 +318,14 @@ fn resource(
                 _ => query(live, user, soql),
             }
         }
+        // The next page of a query.
+        ("GET", ["query", locator]) => match super::login_history::from_locator(locator) {
+            Some((soql, offset)) => super::login_history::query(live, user, &soql, offset),
+            None => (
+                StatusCode::BAD_REQUEST,
+                json!([{"message": "invalid query locator", "errorCode": "INVALID_QUERY_LOCATOR"}]),
+            ),
+        },
         ("POST", ["composite", "batch"]) => batch(live, user, body),
         _ => not_found(),
     }

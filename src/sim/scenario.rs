@@ -17,6 +17,45 @@ pub struct Scenario {
     pub authorize: AuthorizeBehaviour,
     pub device: DeviceBehaviour,
     pub faults: Vec<Fault>,
+    /// The org's Login History before the simulated org starts; its own logins are added.
+    pub login_history: Vec<LoginRecord>,
+}
+
+/// Rows of the org's Login History, as a scenario seeds them: `count` logins of one kind by
+/// one user, a day apart, the latest `days_ago` days before the simulated org starts. Field
+/// values as Salesforce writes them (protocol reference §5.7b).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LoginRecord {
+    /// A scenario user's username.
+    pub username: String,
+    pub days_ago: u32,
+    pub count: u32,
+    pub login_type: String,
+    pub login_subtype: Option<String>,
+    pub api_type: Option<String>,
+    pub api_version: Option<String>,
+    pub application: Option<String>,
+    /// "Success", or the failure as Login History words it ("Invalid Password", …).
+    pub status: String,
+    pub source_ip: String,
+}
+
+impl Default for LoginRecord {
+    fn default() -> Self {
+        Self {
+            username: String::new(),
+            days_ago: 1,
+            count: 1,
+            login_type: "Application".into(),
+            login_subtype: None,
+            api_type: None,
+            api_version: None,
+            application: None,
+            status: "Success".into(),
+            source_ip: "203.0.113.10".into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -71,6 +110,8 @@ pub struct User {
     pub objects: BTreeMap<String, String>,
     /// A Salesforce Integration user license rather than a person's.
     pub integration_user: bool,
+    /// "Manage Users": reads other users' Login History.
+    pub manage_users: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -251,6 +292,7 @@ impl Default for User {
             login_ip_ranges: Vec::new(),
             objects: default_object_access(),
             integration_user: true,
+            manage_users: false,
         }
     }
 }
@@ -356,6 +398,84 @@ fn standard_objects() -> Vec<Object> {
     .collect()
 }
 
+/// Six months of the demo org's logins: every method an audit tells apart, successes and
+/// failures, an inactive user and a name beyond ASCII.
+fn demo_login_history() -> Vec<LoginRecord> {
+    let oauth = |user: &str, subtype: &str, count: u32, days_ago: u32| LoginRecord {
+        username: user.into(),
+        days_ago,
+        count,
+        login_type: "Remote Access 2.0".into(),
+        login_subtype: Some(subtype.into()),
+        application: Some("sfconnect Demo".into()),
+        source_ip: "198.51.100.7".into(),
+        ..LoginRecord::default()
+    };
+    let soap = |user: &str, api: &str, version: &str, count: u32, status: &str| LoginRecord {
+        username: user.into(),
+        days_ago: 2,
+        count,
+        login_type: "Other Apex API".into(),
+        api_type: Some(api.into()),
+        api_version: Some(version.into()),
+        status: status.into(),
+        source_ip: "192.0.2.44".into(),
+        ..LoginRecord::default()
+    };
+    vec![
+        oauth(DEMO_USERNAME, "OAuth JWT Bearer", 20, 1),
+        oauth(DEMO_USERNAME, "OAuth Client Credentials", 6, 3),
+        oauth(DEMO_USERNAME, "OAuth Refresh Token", 4, 5),
+        LoginRecord {
+            username: DEMO_USERNAME.into(),
+            days_ago: 9,
+            ..LoginRecord::default()
+        },
+        soap(
+            "expired@acme-demo.example",
+            "SOAP Partner",
+            "50.0",
+            30,
+            "Success",
+        ),
+        soap(
+            "expired@acme-demo.example",
+            "SOAP Enterprise",
+            "64.0",
+            5,
+            "Success",
+        ),
+        soap(
+            "expired@acme-demo.example",
+            "SOAP Partner",
+            "50.0",
+            2,
+            "Invalid Password",
+        ),
+        oauth(
+            "former.sync@acme-demo.example",
+            "OAuth Username-Password",
+            12,
+            40,
+        ),
+        LoginRecord {
+            status: "Invalid Password".into(),
+            ..oauth(
+                "former.sync@acme-demo.example",
+                "OAuth Username-Password",
+                2,
+                41,
+            )
+        },
+        LoginRecord {
+            username: "noapi@acme-demo.example".into(),
+            days_ago: 15,
+            login_type: "SAML Idp Initiated SSO".into(),
+            ..LoginRecord::default()
+        },
+    ]
+}
+
 impl Default for Scenario {
     fn default() -> Self {
         Self::demo()
@@ -381,6 +501,17 @@ impl Scenario {
             security_token: DEMO_TOKEN.into(),
             full_name: "Integration User".into(),
             email: "integration@acme-demo.example".into(),
+            manage_users: true,
+            ..User::default()
+        };
+        // Gone from the org, but still in its Login History: an old password-flow sync.
+        let former = User {
+            username: "former.sync@acme-demo.example".into(),
+            password: "Former-Pass-2026".into(),
+            security_token: "FormerSyncToken012345678".into(),
+            full_name: "Zoë Ångström".into(),
+            email: "zoe@acme-demo.example".into(),
+            active: false,
             ..User::default()
         };
         let expired = User {
@@ -420,7 +551,7 @@ impl Scenario {
                 mode: AuthorizeMode::Approve,
                 username: DEMO_USERNAME.into(),
             },
-            users: vec![integration, expired, no_api],
+            users: vec![integration, expired, no_api, former],
             apps: vec![app],
             objects: standard_objects(),
             licenses: vec![
@@ -439,6 +570,7 @@ impl Scenario {
             ],
             device: DeviceBehaviour::default(),
             faults: Vec::new(),
+            login_history: demo_login_history(),
         }
     }
 

@@ -98,6 +98,8 @@ pub fn handle(host: &Host, ip: IpAddr, version: &str, body: &[u8]) -> Response {
             true,
         );
     }
+    live.login_history
+        .push(super::login_history::served(&user, None, Some(version)));
     let session = live.new_session(SessionInfo {
         username: user.username.clone(),
         consumer_key: None,

@@ -50,6 +50,7 @@ pub(super) fn query(live: &Live, user: &User, soql: &str) -> (StatusCode, Value)
                 "OrganizationType": if org.sandbox { "Developer Edition" } else { "Enterprise Edition" },
             })]
         }
+        "loginhistory" => return super::login_history::query(live, user, soql, 0),
         "userpermissionaccess" => vec![json!({"attributes": {"type": "UserPermissionAccess"}, "PermissionsApiEnabled": user.api_enabled, "PermissionsModifyAllData": false, "PermissionsViewSetup": true})],
         name => {
             if !live.scenario.objects.iter().any(|o| o.name.eq_ignore_ascii_case(name)) {
@@ -128,9 +129,13 @@ fn where_matches(upper: &str, soql: &str, user: &User) -> bool {
         return true;
     };
     let clause = &soql[at + 7..];
-    let id_ok = match clause.find("Id = '") {
-        Some(i) => clause[i + 6..].split('\'').next() == Some(user.user_id.as_str()),
-        None => true,
+    let id_ok = match (clause.find("Id = '"), clause.find("Id IN (")) {
+        (Some(i), _) => clause[i + 6..].split('\'').next() == Some(user.user_id.as_str()),
+        (None, Some(i)) => clause[i + 7..].split(')').next().is_some_and(|ids| {
+            ids.split(',')
+                .any(|id| id.trim().trim_matches('\'') == user.user_id)
+        }),
+        (None, None) => true,
     };
     let active_ok = !upper[at..].contains("ISACTIVE = TRUE") || user.active;
     id_ok && active_ok

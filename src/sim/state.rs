@@ -76,6 +76,8 @@ pub struct Live {
     pub approvals: Vec<(String, String)>,
     /// How many requests each fault (by index) has hit.
     pub fault_hits: Vec<u32>,
+    /// The org's Login History: seeded, then each login served.
+    pub login_history: Vec<super::login_history::LoginRow>,
 }
 
 /// Shared by both simulated hosts.
@@ -125,7 +127,13 @@ impl Live {
             }
         }
         let faults = scenario.faults.len();
+        let login_history = super::login_history::seeded(
+            &scenario.login_history,
+            &scenario.users,
+            std::time::SystemTime::now(),
+        );
         Self {
+            login_history,
             scenario,
             sessions: HashMap::new(),
             refresh_tokens: HashMap::new(),

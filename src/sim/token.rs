@@ -106,12 +106,19 @@ struct Issue<'a> {
     /// Issued for a username and password (the password grant): an expired password gives a
     /// session that no API call accepts.
     password_login: bool,
+    /// The grant, as Login History's LoginSubType names it.
+    subtype: &'static str,
 }
 
 fn issue(host: &Host, live: &mut Live, issue: Issue<'_>) -> Response {
     let Some(user) = live.user(issue.username).cloned() else {
         return oauth_error("invalid_grant", "authentication failure");
     };
+    live.login_history.push(super::login_history::served(
+        &user,
+        Some(issue.subtype),
+        None,
+    ));
     let access = live.new_session(SessionInfo {
         username: user.username.clone(),
         consumer_key: Some(issue.consumer_key.to_string()),
@@ -221,6 +228,7 @@ fn password(
         host,
         live,
         Issue {
+            subtype: "OAuth Username-Password",
             username: &username,
             consumer_key: &key,
             scope: "api web full",
@@ -276,6 +284,7 @@ fn refresh(
         host,
         live,
         Issue {
+            subtype: "OAuth Refresh Token",
             username: &info.username,
             consumer_key: &key,
             scope: &info.scope,
@@ -345,6 +354,7 @@ fn authorization_code(
         host,
         live,
         Issue {
+            subtype: "OAuth Authorization Code",
             username: &info.username,
             consumer_key: &key,
             scope: &info.scope,
@@ -441,6 +451,7 @@ fn device_poll(
                 host,
                 live,
                 Issue {
+                    subtype: "OAuth Device",
                     username: &username,
                     consumer_key: &key,
                     scope: &device.scope,
@@ -479,6 +490,7 @@ fn client_credentials(
         host,
         live,
         Issue {
+            subtype: "OAuth Client Credentials",
             username: &run_as,
             consumer_key: &key,
             scope: "api",
@@ -568,6 +580,7 @@ fn jwt_bearer(host: &Host, live: &mut Live, fields: &Fields) -> Response {
         host,
         live,
         Issue {
+            subtype: "OAuth JWT Bearer",
             username: &user.username,
             consumer_key: &iss,
             scope: "api web full",

@@ -61,7 +61,6 @@ pub enum Screen {
     Handoff(Handoff),
 }
 
-
 /// Keys that edit the focused text field.
 pub(crate) fn editing(key: Key) -> bool {
     matches!(

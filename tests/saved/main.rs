@@ -6,6 +6,7 @@
     reason = "a test stops at the first thing that is not as it should be"
 )]
 
+mod audit;
 mod cli;
 mod commands;
 mod deadlines;

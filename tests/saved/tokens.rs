@@ -274,7 +274,11 @@ async fn a_test_that_outlives_a_reauthentication_writes_nothing_onto_it() {
         scratch.path(),
     );
     let mut login = cmd(dir.path(), &["login", "c", "--username", other]);
-    let token_of_other = sim.with_state(|live| live.scenario.users[3].security_token.clone());
+    let token_of_other = sim.with_state(|live| {
+        live.scenario.users[live.scenario.users.len() - 1]
+            .security_token
+            .clone()
+    });
     login
         .env("SFCONNECT_PASSWORD", "Other-pass-1")
         .env("SFCONNECT_SECURITY_TOKEN", &token_of_other);
