@@ -30,7 +30,7 @@ pub struct LoginRow {
     pub source_ip: String,
 }
 
-/// The rows `records` seed, as of `now`: each record's logins a day apart, going back.
+/// The rows `records` seed, as of `now`: each record's logins its interval apart, going back.
 pub fn seeded(records: &[LoginRecord], users: &[User], now: SystemTime) -> Vec<LoginRow> {
     let day = Duration::from_secs(86_400);
     let mut rows = Vec::new();
@@ -41,10 +41,11 @@ pub fn seeded(records: &[LoginRecord], users: &[User], now: SystemTime) -> Vec<L
         else {
             continue;
         };
+        let step = Duration::from_secs(u64::from(r.interval_minutes) * 60);
         for i in 0..r.count {
             rows.push(LoginRow {
                 user_id: user.user_id.clone(),
-                at: now - day * (r.days_ago + i),
+                at: now - day * r.days_ago - step * i,
                 login_type: r.login_type.clone(),
                 login_subtype: r.login_subtype.clone(),
                 api_type: r.api_type.clone(),

@@ -22,8 +22,8 @@ pub struct Scenario {
 }
 
 /// Rows of the org's Login History, as a scenario seeds them: `count` logins of one kind by
-/// one user, a day apart, the latest `days_ago` days before the simulated org starts. Field
-/// values as Salesforce writes them (protocol reference §5.7b).
+/// one user, `interval_minutes` apart (a day by default), the latest `days_ago` days before the
+/// simulated org starts. Field values as Salesforce writes them (protocol reference §5.7b).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LoginRecord {
@@ -31,6 +31,7 @@ pub struct LoginRecord {
     pub username: String,
     pub days_ago: u32,
     pub count: u32,
+    pub interval_minutes: u32,
     pub login_type: String,
     pub login_subtype: Option<String>,
     pub api_type: Option<String>,
@@ -47,6 +48,7 @@ impl Default for LoginRecord {
             username: String::new(),
             days_ago: 1,
             count: 1,
+            interval_minutes: 1_440,
             login_type: "Application".into(),
             login_subtype: None,
             api_type: None,
