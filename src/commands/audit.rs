@@ -9,11 +9,8 @@ use serde_json::{Value, json};
 
 use super::complete::saved_names;
 use super::global::Global;
-use super::token::valid_token;
 use super::{EXIT_FAILED, profiles};
-use crate::connect::audit::{Audit, Group, audit};
-use crate::connect::token::Freshness;
-use crate::salesforce::rest::Session;
+use crate::connect::audit::{Audit, Group, audit_connection};
 
 /// Said under `audit --help`.
 pub const AUDIT_HELP: &str = "Reads the org's Login History (Salesforce keeps six months) as the connection's user, who needs Manage Users to see other users' logins (without it the report is partial: its own logins). Retiring methods come first, each with its deadline and how to move it.\nExit codes: 0 no login with a retiring method was seen; 1 one was, or the history could not be read; 2 usage or unknown name.";
@@ -35,37 +32,22 @@ pub struct AuditArgs {
 
 impl AuditArgs {
     pub async fn run(self, global: &Global) -> ExitCode {
-        let token = match valid_token(global, &self.name, Freshness::Confirm).await {
-            Ok(t) => t,
+        let profiles = match profiles(global) {
+            Ok(p) => std::sync::Arc::new(p),
             Err(code) => return code,
         };
-        let saved = match profiles(global).and_then(|p| {
-            p.config()
-                .map_err(|e| super::profile_failure(&e.into()))
-                .map(|c| c.connections.into_iter().collect::<Vec<_>>())
-        }) {
-            Ok(saved) => saved,
-            Err(code) => return code,
-        };
-        let http = match super::saved::http() {
-            Ok(h) => h,
-            Err(code) => return code,
-        };
-        let session = Session::new(http, &token.instance_url, token.token.clone());
-        let own = token.saved.profile.user_id.clone().unwrap_or_default();
         let live = !self.json && std::io::stderr().is_terminal();
         let now = crate::clock::now();
-        let found = audit(&session, &own, self.days, now, &saved, |rows| {
+        let found = audit_connection(&profiles, &self.name, self.days, now, |rows| {
             if live && rows > 0 && rows % 10_000 == 0 {
                 say!("… {rows} rows read");
             }
         })
         .await;
-        let found = match found {
+        let (found, org) = match found {
             Ok(f) => f,
-            Err(e) => return super::saved::login_failed(&e, &self.name),
+            Err(e) => return super::saved::service_failed(&e, &self.name),
         };
-        let org = token.saved.profile.org_id.clone().unwrap_or_default();
         if self.json {
             out!("{}", to_json(&self.name, &org, &found, now));
         } else {

@@ -19,11 +19,7 @@ use crate::salesforce::error::printable;
 use crate::salesforce::rest::API_VERSION;
 
 /// A token the org accepts, per `freshness`; failures reported with their diagnosis.
-pub(super) async fn valid_token(
-    global: &Global,
-    name: &str,
-    freshness: Freshness,
-) -> Result<Token, ExitCode> {
+async fn valid_token(global: &Global, name: &str, freshness: Freshness) -> Result<Token, ExitCode> {
     let profiles = Arc::new(profiles(global)?);
     let token = access_token(&profiles, name, freshness)
         .await

@@ -260,6 +260,34 @@ pub async fn audit(
     })
 }
 
+/// An audit through saved connection `name`: a token its org accepts, then `audit` as its
+/// user, with the other saved connections named where they log in as a group's user. Also
+/// the org's id.
+pub async fn audit_connection(
+    profiles: &std::sync::Arc<crate::profile::Profiles>,
+    name: &str,
+    days: u32,
+    now: SystemTime,
+    progress: impl FnMut(u64),
+) -> Result<(Audit, String), super::ConnectError> {
+    let token =
+        super::token::access_token(profiles, name, super::token::Freshness::Confirm).await?;
+    let saved: Vec<(String, Profile)> = profiles
+        .config()
+        .map_err(crate::profile::ProfileError::from)?
+        .connections
+        .into_iter()
+        .collect();
+    let http = crate::salesforce::Http::new(crate::salesforce::http::request_timeout())?;
+    let session = Session::new(http, &token.instance_url, token.token.clone());
+    let own = token.saved.profile.user_id.clone().unwrap_or_default();
+    let found = audit(&session, &own, days, now, &saved, progress).await?;
+    Ok((
+        found,
+        token.saved.profile.org_id.clone().unwrap_or_default(),
+    ))
+}
+
 /// The usernames, names and activity of the groups' users, a hundred ids a query.
 async fn name_users(session: &Session, groups: &mut [Group]) -> Result<(), SfError> {
     let ids: BTreeSet<String> = groups.iter().map(|g| g.user_id.clone()).collect();

@@ -386,6 +386,7 @@ impl Runtime {
                 &self.tx,
                 Msg::ConnectionsLoaded(connection_rows(&self.profiles)),
             ),
+            Effect::Audit { request, name } => self.audit(request, name),
             Effect::Quit => return None,
         }
         Some(())

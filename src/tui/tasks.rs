@@ -59,6 +59,26 @@ fn could_not_check(tx: &UnboundedSender<Inbound>, request: u64, result: CheckRes
 }
 
 impl Runtime {
+    /// Read the Login History of `name`'s org, as the one cancellable task; progress is
+    /// posted a page at a time.
+    pub(crate) fn audit(&mut self, request: u64, name: String) {
+        let (tx, profiles) = (self.tx.clone(), self.profiles.clone());
+        self.replace_running(request, async move {
+            let progress = |rows| post(&tx, Msg::AuditProgressed { request, rows });
+            let result = crate::connect::audit::audit_connection(
+                &profiles,
+                &name,
+                180,
+                crate::clock::now(),
+                progress,
+            )
+            .await
+            .map(|(audit, org)| (org, audit))
+            .map_err(|e| e.to_string().lines().next().unwrap_or_default().to_string());
+            post(&tx, Msg::Audited { request, result });
+        });
+    }
+
     /// Start `task` as the one piece of cancellable work under way (a check or a login).
     /// Run `task` for `request` in place of the one running. Should it panic (a bug), the test
     /// or login ends with that said, never a spinner that turns forever.
@@ -97,6 +117,15 @@ impl Runtime {
                     },
                 );
                 could_not_check(&tx, request, broken);
+                post(
+                    &tx,
+                    Msg::Audited {
+                        request,
+                        result: Err(
+                            "an internal error in sfconnect (a bug; the log says where)".into()
+                        ),
+                    },
+                );
             }
         }));
     }

@@ -134,6 +134,7 @@ impl App {
             Screen::Testing(run) => run.running,
             Screen::Authorize(_) => true,
             Screen::Save(step) => step.saving,
+            Screen::Audit(view) => view.running(),
             _ => false,
         }
     }

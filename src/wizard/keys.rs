@@ -160,6 +160,7 @@ impl App {
             Screen::ConfirmRemove => screens::remove::bindings(),
             Screen::Passphrase(asking) => screens::passphrase::bindings(asking),
             Screen::Handoff(h) => screens::handoff::bindings(h),
+            Screen::Audit(view) => screens::audit::bindings(view),
         };
         if self.typing() {
             // Editing keys only once there is something to edit.

@@ -59,6 +59,8 @@ pub enum Screen {
     Passphrase(Asking),
     /// The tested values, to copy one by one into the integration's own form.
     Handoff(Handoff),
+    /// Who in the org still logs in how.
+    Audit(screens::audit::AuditView),
 }
 
 /// Keys that edit the focused text field.
@@ -120,6 +122,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 app.begin_reauth(*loaded);
                 Vec::new()
             }
+            Purpose::Move => {
+                app.begin_reauth(*loaded);
+                app.begin_move();
+                Vec::new()
+            }
         },
         Msg::ClipboardExpired { generation } => screens::handoff::expired(app, generation),
         Msg::Removed { message, .. } => screens::remove::removed(app, message),
@@ -140,6 +147,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             });
             Vec::new()
         }
+        Msg::AuditProgressed { rows, .. } => screens::audit::progressed(app, rows),
+        Msg::Audited { result, .. } => screens::audit::finished(app, result),
         Msg::TokenIssued { refresh_token, .. } => {
             screens::credentials::token_issued(app, &refresh_token)
         }
@@ -254,6 +263,7 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
         Screen::Done(saved) => screens::save::on_done_key(app, saved, key),
         Screen::Passphrase(asking) => screens::passphrase::on_key(app, asking, key),
         Screen::Handoff(h) => screens::handoff::on_key(app, h, key),
+        Screen::Audit(view) => screens::audit::on_key(app, view, key),
         shown => {
             app.screen = shown;
             match app.screen {
@@ -274,7 +284,8 @@ fn on_screen_key(app: &mut App, key: Key) -> Vec<Effect> {
                 | Screen::Save(_)
                 | Screen::Done(_)
                 | Screen::Passphrase(_)
-                | Screen::Handoff(_) => Vec::new(),
+                | Screen::Handoff(_)
+                | Screen::Audit(_) => Vec::new(),
             }
         }
     }

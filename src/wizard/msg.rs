@@ -121,6 +121,16 @@ pub enum Msg {
         request: u64,
         key: GeneratedKey,
     },
+    /// Rows of Login History read so far by the audit `request`.
+    AuditProgressed {
+        request: u64,
+        rows: u64,
+    },
+    /// The audit ended: the org's id and what was found, or why it could not read.
+    Audited {
+        request: u64,
+        result: Result<(String, crate::connect::audit::Audit), String>,
+    },
     /// What a demo stand-in did.
     StoodIn {
         request: u64,
@@ -155,7 +165,9 @@ impl Msg {
             | Msg::Authorized { request, .. }
             | Msg::KeyGenerated { request, .. }
             | Msg::StoodIn { request, .. }
-            | Msg::TokenIssued { request, .. } => Some(*request),
+            | Msg::TokenIssued { request, .. }
+            | Msg::AuditProgressed { request, .. }
+            | Msg::Audited { request, .. } => Some(*request),
         }
     }
 }
@@ -184,6 +196,8 @@ pub enum Purpose {
     Reauthenticate,
     /// Copy its saved values into an integration's own form.
     HandOff,
+    /// Move it to another login method (from the audit).
+    Move,
 }
 
 /// What to do again after the passphrase is given.
@@ -241,6 +255,12 @@ pub enum Effect {
     /// Revoke the refresh token the save of `request` replaced.
     RevokePrevious {
         request: u64,
+    },
+    /// Read the Login History of `name`'s org (the audit); progress and the end come back as
+    /// messages.
+    Audit {
+        request: u64,
+        name: String,
     },
     /// Open the encrypted secrets file with this passphrase from now on.
     UsePassphrase {
@@ -311,6 +331,7 @@ impl Effect {
                 | Effect::StartAuthorize { .. }
                 | Effect::GenerateKey { .. }
                 | Effect::ShowCertificate { .. }
+                | Effect::Audit { .. }
         )
     }
 }

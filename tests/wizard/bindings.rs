@@ -329,6 +329,47 @@ fn handoff() -> App {
     app
 }
 
+/// An audit that has read its history: a retiring group that is the saved connection `prod`,
+/// and one that is not; `saved_first` chooses which comes first.
+fn audited(saved_first: bool) -> App {
+    use sfconnect::connect::audit::{Audit, Group, Method};
+    let mut app = home();
+    keys(&mut app, &[Key::Char('a')]);
+    let request = app.request;
+    let group = |username: &str, method: Method, saved: &[&str]| Group {
+        user_id: "005000000000001AAA".into(),
+        username: Some(username.into()),
+        active: Some(true),
+        method: Some(method),
+        successes: 3,
+        last_seen: "2026-12-01T00:00:00.000+0000".into(),
+        saved_as: saved.iter().map(|s| s.to_string()).collect(),
+        ..Group::default()
+    };
+    let mut groups = vec![
+        group("legacy@acme.example", Method::Soap, &[]),
+        group("integration@acme.example", Method::Password, &["prod"]),
+        group("integration@acme.example", Method::Jwt, &[]),
+    ];
+    if saved_first {
+        groups.swap(0, 1);
+    }
+    let audit = Audit {
+        since: std::time::UNIX_EPOCH,
+        rows_read: 9,
+        groups,
+        partial: false,
+    };
+    update(
+        &mut app,
+        Msg::Audited {
+            request,
+            result: Ok(("00D000000000001AAA".into(), audit)),
+        },
+    );
+    app
+}
+
 /// A way to reach one state of a screen, afresh for each key pressed there.
 type Make = Box<dyn Fn() -> App>;
 
@@ -474,6 +515,12 @@ fn states() -> Vec<(&'static str, Make)> {
         ("passphrase", Box::new(|| passphrase(false))),
         ("passphrase, typed", Box::new(|| passphrase(true))),
         ("hand-off", Box::new(handoff)),
+        ("audit, reading", with(&[Key::Char('a')], home)),
+        ("audit, read", Box::new(|| audited(false))),
+        (
+            "audit, a saved connection chosen",
+            Box::new(|| audited(true)),
+        ),
     ]
 }
 

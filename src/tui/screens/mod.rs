@@ -1,5 +1,6 @@
 //! The drawing of each screen, under the same names as `wizard/screens`.
 
+pub mod audit;
 pub mod authorize;
 pub mod certificate;
 pub mod credentials;
@@ -47,6 +48,7 @@ pub(crate) fn title(app: &App) -> String {
         Screen::ConfirmRemove => remove::title(),
         Screen::Passphrase(_) => passphrase::title(),
         Screen::Handoff(h) => handoff::title(h),
+        Screen::Audit(view) => audit::title(view),
     };
     let step = match title {
         Title::Whole(text) => return text,
@@ -80,5 +82,6 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
         Screen::Passphrase(asking) => passphrase::draw(asking, frame, area),
         Screen::ConfirmRemove => remove::draw(app, frame, area),
         Screen::Done(saved) => save::draw_done(app, saved, frame, area, look),
+        Screen::Audit(view) => audit::draw(view, frame, area, look),
     }
 }

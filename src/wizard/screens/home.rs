@@ -79,6 +79,11 @@ pub(crate) fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
             }
         }
         Key::Char('x') if app.selected_connection().is_some() => app.screen = Screen::ConfirmRemove,
+        Key::Char('a') => {
+            if let Some(name) = app.selected_connection() {
+                return app.start_audit(name);
+            }
+        }
         _ => step(&mut app.cursor, app.connections.len(), key),
     }
     Vec::new()
@@ -137,6 +142,12 @@ pub(crate) fn bindings(app: &App) -> Vec<Binding> {
                 "hand-off: copy its saved values into the integration's own form",
             )
             .footer("h hand-off"),
+            Binding::new(
+                &[Key::Char('a')],
+                "a",
+                "audit: who in its org still logs in with a retiring method (its Login History)",
+            )
+            .footer("a audit"),
             Binding::new(&[Key::Char('x')], "x", "remove the chosen connection (asks first)")
                 .footer("x remove"),
         ]);

@@ -1,6 +1,7 @@
 //! One module per screen (or small family of screens): its state, its keys, its help. The
 //! drawing of each sits under the same name in `tui/screens`.
 
+pub mod audit;
 pub mod authorize;
 pub mod certificate;
 pub mod credentials;
