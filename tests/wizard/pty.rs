@@ -1128,3 +1128,58 @@ fn f6_shows_the_authorize_address_alone_on_the_normal_screen() {
     s.send("\x03");
     let _ = s.exit_code();
 }
+
+/// A SOAP connection moves to client credentials from the wizard. The saved login host refuses
+/// client credentials; the failure leads to "where is the org?", where the My Domain URL is
+/// typed, and the move then passes and keeps the connection's name.
+#[test]
+fn a_soap_connection_moves_to_client_credentials_by_way_of_its_my_domain_url() {
+    use sfconnect::sim::scenario::{DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET};
+    let org = super::saved::SavedOrg::soap("c");
+    let dir_text = org.dir.path().display().to_string();
+    let env = [
+        ("SFCONNECT_CONFIG_DIR", dir_text.as_str()),
+        ("SFCONNECT_STORE", "file"),
+    ];
+    let mut s = Session::start_sized(&["reauth", "c"], 30, 100, &env);
+    s.wait_for("Press m to move");
+    s.send("m");
+    s.wait_for("Moving 'c' off");
+    s.send("\x1b[B"); // Down: from JWT bearer to client credentials
+    s.wait_for("▶ Client credentials");
+    for shows in ["needs:", "Create an External Client App", "Consumer secret"] {
+        s.send(ENTER);
+        s.wait_for(shows);
+    }
+    s.paste(DEMO_CONSUMER_KEY);
+    s.send(TAB);
+    s.paste(DEMO_CONSUMER_SECRET);
+    s.send(ENTER);
+    s.wait_for("This flow must use the org's My Domain URL");
+    s.wait_for("A check failed");
+    s.send(ESC);
+    s.wait_for("where is the org?");
+    s.paste(org.sim.instance_url());
+    for shows in [
+        "how to log in",
+        "needs:",
+        "Create an External Client App",
+        "Consumer secret",
+    ] {
+        s.send(ENTER);
+        s.wait_for(shows);
+    }
+    s.send(ENTER);
+    s.wait_for("All required checks passed");
+    s.send(ENTER);
+    s.wait_for("where should the secrets live");
+    s.send(ENTER);
+    s.wait_for("Moved 'c' to Client credentials");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+    let listed = org.sfconnect(&["list", "--json"]).output().unwrap();
+    let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(listed[0]["name"], "c");
+    assert_eq!(listed[0]["flow"], "client-credentials");
+    assert_eq!(listed[0]["login_url"], org.sim.instance_url());
+}
