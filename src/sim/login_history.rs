@@ -100,6 +100,12 @@ pub fn query(live: &Live, user: &User, soql: &str, offset: usize) -> (StatusCode
         .split_once("UserId = '")
         .and_then(|(_, rest)| rest.split('\'').next())
         .map(str::to_string);
+    let only = match only {
+        None if !user.manage_users && live.scenario.org.login_history_own_rows_only => {
+            Some(user.user_id.clone())
+        }
+        only => only,
+    };
     if !user.manage_users && only.as_deref() != Some(user.user_id.as_str()) {
         return (
             StatusCode::BAD_REQUEST,

@@ -70,6 +70,9 @@ pub struct OrgSettings {
     pub sandbox: bool,
     /// Orgs created since Summer '23 block the OAuth username-password flow by default.
     pub block_username_password_flow: bool,
+    /// Without Manage Users, Login History answers with the user's own rows instead of
+    /// refusing (Salesforce documents both; protocol reference §5.7b).
+    pub login_history_own_rows_only: bool,
     /// Orgs created since Winter '26 have SOAP login() off by default.
     pub soap_login_enabled: bool,
     /// Summer '26: login() requires "Use Any API Auth".
@@ -261,6 +264,7 @@ impl Default for OrgSettings {
             my_domain: "acme-demo".into(),
             sandbox: false,
             block_username_password_flow: false,
+            login_history_own_rows_only: false,
             soap_login_enabled: true,
             soap_login_requires_use_any_api_auth: false,
             api_enabled: true,

@@ -51,7 +51,7 @@ pub(super) fn query(live: &Live, user: &User, soql: &str) -> (StatusCode, Value)
             })]
         }
         "loginhistory" => return super::login_history::query(live, user, soql, 0),
-        "userpermissionaccess" => vec![json!({"attributes": {"type": "UserPermissionAccess"}, "PermissionsApiEnabled": user.api_enabled, "PermissionsModifyAllData": false, "PermissionsViewSetup": true})],
+        "userpermissionaccess" => vec![json!({"attributes": {"type": "UserPermissionAccess"}, "PermissionsApiEnabled": user.api_enabled, "PermissionsModifyAllData": false, "PermissionsViewSetup": true, "PermissionsManageUsers": user.manage_users})],
         name => {
             if !live.scenario.objects.iter().any(|o| o.name.eq_ignore_ascii_case(name)) {
                 return (StatusCode::BAD_REQUEST, json!([{"message": format!("sObject type '{object}' is not supported."), "errorCode": "INVALID_TYPE"}]));

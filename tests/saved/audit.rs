@@ -153,4 +153,37 @@ async fn a_long_history_is_read_page_by_page_and_without_manage_users_only_ones_
         text.contains("Partial: 'prod' logs in as a user without Manage Users"),
         "{text}"
     );
+    // An org that answers with the user's own rows rather than refusing: partial all the same.
+    sim.with_state(|live| live.scenario.org.login_history_own_rows_only = true);
+    let (_, out) = audit(d, &["prod", "--json"]).await;
+    let report: Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+    assert_eq!(report["partial"], true, "{report}");
+}
+
+/// The simulated org answers both ways Salesforce documents for a user without Manage Users.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_simulated_org_refuses_or_narrows_other_users_login_history() {
+    use sfconnect::salesforce::rest::Session;
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_async(demo_login(dir.path(), sim.login_url(), "prod")).await;
+    assert!(out.status.success(), "{}", text(&out));
+    sim.with_state(|live| live.scenario.users[0].manage_users = false);
+    let mut token = sfconnect(dir.path());
+    token.args(["token", "prod"]);
+    let token = run_async(token).await;
+    let access = String::from_utf8(token.stdout).unwrap().trim().to_string();
+    let http = sfconnect::salesforce::Http::new(std::time::Duration::from_secs(10)).unwrap();
+    let session = Session::new(http, sim.instance_url(), secret(&access));
+    let soql = "SELECT UserId, LoginTime FROM LoginHistory WHERE LoginTime >= 2026-01-01T00:00:00Z ORDER BY LoginTime DESC";
+    let refused = session.query(soql).await.unwrap_err();
+    assert_eq!(
+        refused.cause,
+        sfconnect::salesforce::Cause::InsufficientAccess
+    );
+    sim.with_state(|live| live.scenario.org.login_history_own_rows_only = true);
+    let own = session.query(soql).await.unwrap();
+    let me = sim.with_state(|live| live.scenario.users[0].user_id.clone());
+    assert!(!own.records.is_empty());
+    assert!(own.records.iter().all(|r| r["UserId"] == me.as_str()));
 }
