@@ -1129,13 +1129,21 @@ fn f6_shows_the_authorize_address_alone_on_the_normal_screen() {
     let _ = s.exit_code();
 }
 
-/// A SOAP connection moves to client credentials from the wizard. The saved login host refuses
-/// client credentials; the failure leads to "where is the org?", where the My Domain URL is
-/// typed, and the move then passes and keeps the connection's name.
+/// A SOAP or a password-flow connection moves to client credentials from the wizard. The saved
+/// login host refuses client credentials; the failure leads to "where is the org?", where the
+/// My Domain URL is typed, and the move then passes and keeps the connection's name.
 #[test]
 fn a_soap_connection_moves_to_client_credentials_by_way_of_its_my_domain_url() {
+    moves_to_client_credentials(super::saved::SavedOrg::soap("c"));
+}
+
+#[test]
+fn a_password_flow_connection_moves_to_client_credentials_by_way_of_its_my_domain_url() {
+    moves_to_client_credentials(super::saved::SavedOrg::password("c"));
+}
+
+fn moves_to_client_credentials(org: super::saved::SavedOrg) {
     use sfconnect::sim::scenario::{DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET};
-    let org = super::saved::SavedOrg::soap("c");
     let dir_text = org.dir.path().display().to_string();
     let env = [
         ("SFCONNECT_CONFIG_DIR", dir_text.as_str()),
@@ -1151,6 +1159,8 @@ fn a_soap_connection_moves_to_client_credentials_by_way_of_its_my_domain_url() {
         s.send(ENTER);
         s.wait_for(shows);
     }
+    // A password-flow connection's consumer key is offered again: typed over here.
+    s.send("\x15");
     s.paste(DEMO_CONSUMER_KEY);
     s.send(TAB);
     s.paste(DEMO_CONSUMER_SECRET);

@@ -12,6 +12,31 @@ pub struct SavedOrg {
 }
 
 impl SavedOrg {
+    /// The demo org, and a connection `name` to it that logs in with the OAuth
+    /// username-password flow, in a config dir of its own.
+    pub fn password(name: &str) -> Self {
+        let org = Self::soap(name);
+        let out = org
+            .sfconnect(&["login", name, "--flow", "password", "--login-url"])
+            .arg(org.sim.login_url())
+            .args(["--username", DEMO_USERNAME])
+            .args(["--client-id", sfconnect::sim::scenario::DEMO_CONSUMER_KEY])
+            .env("SFCONNECT_PASSWORD", DEMO_PASSWORD)
+            .env("SFCONNECT_SECURITY_TOKEN", DEMO_TOKEN)
+            .env(
+                "SFCONNECT_CLIENT_SECRET",
+                sfconnect::sim::scenario::DEMO_CONSUMER_SECRET,
+            )
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        org
+    }
+
     /// The demo org, and a SOAP connection `name` to it in a config dir of its own.
     pub fn soap(name: &str) -> Self {
         let rt = tokio::runtime::Runtime::new().unwrap();
