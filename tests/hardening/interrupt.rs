@@ -193,6 +193,19 @@ async fn ctrl_c_during_an_interactive_wait_is_said_and_exits_130() {
     let sim = sim().await;
     let dir = tempfile::tempdir().unwrap();
     let dir_text = dir.path().display().to_string();
+    // A callback port of its own (registered with the app): another program holding the
+    // default one (1717) must not turn the wait into paste-only.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    sim.with_state(|l| {
+        l.scenario.apps[0]
+            .callback_urls
+            .push(format!("http://localhost:{port}/OauthRedirect"))
+    });
+    let port = port.to_string();
     for (flow, waiting) in [
         ("device", "enter the code"),
         ("web", "Waiting for the browser"),
@@ -207,10 +220,14 @@ async fn ctrl_c_during_an_interactive_wait_is_said_and_exits_130() {
             "--client-id",
             DEMO_CONSUMER_KEY,
             "--no-browser",
+            "--callback-port",
+            &port,
         ];
         let args: Vec<&str> = args
             .into_iter()
-            .filter(|a| flow == "web" || *a != "--no-browser")
+            .enumerate()
+            .filter(|(i, _)| flow == "web" || *i < 8)
+            .map(|(_, a)| a)
             .collect();
         let mut s = super::session::Session::start_sized(
             &args,
