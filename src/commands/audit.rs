@@ -126,7 +126,7 @@ fn method_words(g: &Group) -> String {
         Method::Jwt => "JWT bearer".into(),
         Method::ClientCredentials => "client credentials".into(),
         Method::RefreshToken => "refresh token".into(),
-        Method::Web => "browser login".into(),
+        Method::Web => format!("browser or device login ({})", g.login_subtype),
         Method::Ui => "the Salesforce UI".into(),
         Method::Other => format!("other ({} {})", g.login_type, g.login_subtype)
             .trim_end()

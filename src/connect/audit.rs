@@ -117,6 +117,21 @@ impl Group {
     }
 }
 
+/// Whether a connection saved with `flow` shows in Login History as `method`.
+fn logs_in_as(flow: crate::profile::Flow, method: Method) -> bool {
+    use crate::profile::Flow;
+    match flow {
+        Flow::Soap => method == Method::Soap,
+        Flow::Password => method == Method::Password,
+        Flow::Jwt => method == Method::Jwt,
+        Flow::ClientCredentials => method == Method::ClientCredentials,
+        // A browser or device login, and then its refresh token at each later login.
+        Flow::Web | Flow::Device | Flow::RefreshToken => {
+            matches!(method, Method::Web | Method::RefreshToken)
+        }
+    }
+}
+
 /// Source addresses kept per group.
 pub const MAX_IPS: usize = 5;
 
@@ -264,8 +279,11 @@ async fn finish(
     let mut groups: Vec<Group> = groups.into_values().collect();
     name_users(session, &mut groups).await?;
     for g in &mut groups {
+        // The same user and the same way in: a user's connections by other methods are not
+        // this group's (moving one of those would leave this one as it is).
         g.saved_as = saved
             .iter()
+            .filter(|(_, p)| logs_in_as(p.flow, g.method()))
             .filter(|(_, p)| {
                 p.user_id.as_deref() == Some(g.user_id.as_str())
                     || g.username.as_deref().is_some_and(|u| {

@@ -37,14 +37,49 @@ async fn an_audit_groups_the_orgs_logins_with_retiring_ones_first() {
     let d = dir.path();
     let out = run_async(demo_login(d, sim.login_url(), "prod")).await;
     assert!(out.status.success(), "{}", text(&out));
+    // The same user saved a second time, with the password flow.
+    let mut pw = sfconnect(d);
+    pw.args([
+        "login",
+        "pw",
+        "--flow",
+        "password",
+        "--login-url",
+        sim.login_url(),
+        "--username",
+        sfconnect::sim::scenario::DEMO_USERNAME,
+        "--client-id",
+        sfconnect::sim::scenario::DEMO_CONSUMER_KEY,
+    ])
+    .env(
+        "SFCONNECT_PASSWORD",
+        sfconnect::sim::scenario::DEMO_PASSWORD,
+    )
+    .env(
+        "SFCONNECT_SECURITY_TOKEN",
+        sfconnect::sim::scenario::DEMO_TOKEN,
+    )
+    .env(
+        "SFCONNECT_CLIENT_SECRET",
+        sfconnect::sim::scenario::DEMO_CONSUMER_SECRET,
+    );
+    let out = run_async(pw).await;
+    assert!(out.status.success(), "{}", text(&out));
 
     let (code, out) = audit(d, &["prod", "--json"]).await;
     assert_eq!(code, Some(1), "retiring logins were seen: {out}");
     let report: Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
     assert_eq!(report["partial"], false);
     assert!(report["rows_read"].as_u64().unwrap() >= 83, "{report}");
-    // The password flow's deadline is the earliest: its group comes first.
+    // The password flow's deadline is the earliest: its groups come first.
     assert_eq!(report["groups"][0]["method"], "password", "{report}");
+    // Each saved connection is named on the group of its own method only.
+    let own_password = group(&report, sfconnect::sim::scenario::DEMO_USERNAME, "password");
+    assert_eq!(
+        own_password["saved_as"],
+        serde_json::json!(["pw"]),
+        "{report}"
+    );
     let former = group(&report, "former.sync@acme-demo.example", "password");
     assert_eq!(former["name"], "Zoë Ångström");
     assert_eq!(former["active"], false);
@@ -73,7 +108,7 @@ async fn an_audit_groups_the_orgs_logins_with_retiring_ones_first() {
     // Methods that are not retiring, and what cannot be told, are listed after them.
     assert!(group(&report, sfconnect::sim::scenario::DEMO_USERNAME, "jwt")["retiring"].is_null());
     assert!(group(&report, "noapi@acme-demo.example", "other")["retiring"].is_null());
-    assert_eq!(report["retiring"]["password"], 1);
+    assert_eq!(report["retiring"]["password"], 2);
     assert_eq!(report["retiring"]["soap"], 3);
     // Every row read is counted in exactly one group.
     let counted: u64 = report["groups"]

@@ -233,3 +233,60 @@ async fn a_password_or_soap_connection_moves_to_client_credentials_and_a_failed_
     }
     assert_eq!(out.status.code(), Some(0), "{rows}");
 }
+
+/// From the command line a password-flow connection moves to JWT bearer (the other recommended
+/// target) once its certificate is on the app, keeping its name.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_password_connection_moves_to_jwt_bearer_from_the_command_line() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    password_connection(d, &sim).await;
+    let mut make = sfconnect(d);
+    make.args(["login", "prod", "--flow", "jwt", "--generate-key"]);
+    let out = run_async(make).await;
+    assert!(out.status.success(), "{}", text(&out));
+    let to_jwt = || {
+        let mut c = sfconnect(d);
+        c.args([
+            "login",
+            "prod",
+            "--flow",
+            "jwt",
+            "--login-url",
+            sim.login_url(),
+            "--username",
+            DEMO_USERNAME,
+            "--client-id",
+            DEMO_CONSUMER_KEY,
+        ]);
+        c
+    };
+    let before = snapshot(d);
+    let out = run_async(to_jwt()).await;
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "no certificate yet: {}",
+        text(&out)
+    );
+    assert_eq!(snapshot(d), before, "a failed move changes nothing");
+    let certificate = std::fs::read_to_string(d.join("keys/prod.crt")).unwrap();
+    let reply = reqwest::Client::new()
+        .post(format!("{}/__sim/apps/certificate", sim.login_url()))
+        .form(&[
+            ("consumer_key", DEMO_CONSUMER_KEY),
+            ("certificate", certificate.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(reply.status().is_success());
+    let out = run_async(to_jwt()).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let mut list = sfconnect(d);
+    list.args(["list", "--json"]);
+    let listed: Value = serde_json::from_slice(&run_async(list).await.stdout).unwrap();
+    assert_eq!(listed[0]["name"], "prod");
+    assert_eq!(listed[0]["flow"], "jwt");
+}

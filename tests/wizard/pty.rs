@@ -1193,3 +1193,65 @@ fn moves_to_client_credentials(org: super::saved::SavedOrg) {
     assert_eq!(listed[0]["flow"], "client-credentials");
     assert_eq!(listed[0]["login_url"], org.sim.instance_url());
 }
+
+/// A password-flow connection moves to JWT bearer from the wizard: its consumer key is offered
+/// again, a key pair is made, and once its certificate is on the app the move passes.
+#[test]
+fn a_password_flow_connection_moves_to_jwt_bearer() {
+    use sfconnect::sim::scenario::DEMO_CONSUMER_KEY;
+    let org = super::saved::SavedOrg::password("c");
+    let dir_text = org.dir.path().display().to_string();
+    let env = [
+        ("SFCONNECT_CONFIG_DIR", dir_text.as_str()),
+        ("SFCONNECT_STORE", "file"),
+    ];
+    let mut s = Session::start_sized(&["reauth", "c"], 30, 100, &env);
+    s.wait_for("Press m to move");
+    assert!(
+        s.contents().contains("password flow stops in"),
+        "{}",
+        s.contents()
+    );
+    s.send("m");
+    s.wait_for("Moving 'c' off");
+    for shows in [
+        "needs:",
+        "Create an External Client App",
+        "Private key file",
+    ] {
+        s.send(ENTER);
+        s.wait_for(shows);
+    }
+    assert!(
+        s.contents().contains(&DEMO_CONSUMER_KEY[..30]),
+        "the consumer key is offered again: {}",
+        s.contents()
+    );
+    s.send(ENTER);
+    s.wait_for("Made a private key");
+    let certificate = std::fs::read_to_string(org.dir.path().join("keys/c.crt")).unwrap();
+    let uploaded = org.rt.block_on(async {
+        reqwest::Client::new()
+            .post(format!("{}/__sim/apps/certificate", org.sim.login_url()))
+            .form(&[
+                ("consumer_key", DEMO_CONSUMER_KEY),
+                ("certificate", certificate.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap()
+            .status()
+    });
+    assert!(uploaded.is_success());
+    s.send(ENTER);
+    s.wait_for("All required checks passed");
+    s.send(ENTER);
+    s.wait_for("where should the secrets live");
+    s.send(ENTER);
+    s.wait_for("Moved 'c' to JWT bearer");
+    s.send("q");
+    assert_eq!(s.exit_code(), 0);
+    let listed = org.sfconnect(&["list", "--json"]).output().unwrap();
+    let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(listed[0]["flow"], "jwt");
+}

@@ -127,8 +127,12 @@ pub(crate) fn bindings(app: &App) -> Vec<Binding> {
     let mut keys = Vec::new();
     if !app.connections.is_empty() {
         keys.extend([
-            Binding::new(&[Key::Up, Key::Down, Key::Tab, Key::BackTab], "↑↓", "choose a connection")
-                .footer("↑↓ choose"),
+            // Help only: the arrows are plain, and the footer keeps room for the keys that act.
+            Binding::new(
+                &[Key::Up, Key::Down, Key::Tab, Key::BackTab],
+                "↑↓",
+                "choose a connection",
+            ),
             Binding::new(&[Key::Char('t')], "t", "test the chosen connection now").footer("t test"),
             Binding::new(
                 &[Key::Char('r'), Key::Enter],
