@@ -221,6 +221,9 @@ async fn authorize(args: &LoginArgs, inputs: &Draft) -> Result<SecretString, Exi
     let port = args
         .callback_port
         .unwrap_or(crate::connect::web_login::DEFAULT_CALLBACK_PORT);
+    // Listening before anything is shown: a Ctrl-C as soon as the address or code appears
+    // is not lost to the moment before the wait begins.
+    let stop = crate::connect::signals::listen_for_stop();
     let interactive = async {
         if inputs.flow == Flow::Device {
             super::device_login::device_login(&http, &inputs.login_url, &app).await
@@ -241,7 +244,7 @@ async fn authorize(args: &LoginArgs, inputs: &Draft) -> Result<SecretString, Exi
     // said, exit 130, nothing changed.
     let token = tokio::select! {
         token = interactive => token,
-        () = crate::connect::signals::wait_for_stop() => {
+        () = stop => {
             // A paste reader may have the terminal in raw mode.
             let _ = crossterm::terminal::disable_raw_mode();
             say!();
