@@ -276,7 +276,7 @@ pub fn main() -> ExitCode {
         crate::salesforce::http::configure_timeout(std::time::Duration::from_secs(secs));
     }
     match cli.command {
-        Some(Command::Login(args)) => runtime.block_on(commands::login::run(&global, args)),
+        Some(Command::Login(args)) => runtime.block_on(args.run(&global)),
         Some(Command::List(args)) => args.run(&global),
         Some(Command::Audit(args)) => runtime.block_on(args.run(&global)),
         Some(Command::Status(args)) => runtime.block_on(args.run(&global)),

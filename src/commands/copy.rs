@@ -43,43 +43,46 @@ fn clear_after() -> std::time::Duration {
         .map_or(CLEAR_AFTER, std::time::Duration::from_secs)
 }
 
-pub async fn run(global: &Global, name: &str, field: CopyField) -> ExitCode {
-    let value = match value_of(global, name, field).await {
-        Ok(v) => v,
-        Err(code) => return code,
-    };
-    let dir = match profiles(global) {
-        Ok(p) => p.dir().to_path_buf(),
-        Err(code) => return code,
-    };
-    let (via, said) = match put(&value) {
-        Ok(c @ Clipboard::Terminal) => (
-            c,
-            "the clipboard through the terminal (OSC 52; tmux needs `set -g set-clipboard on`)"
-                .to_string(),
-        ),
-        Ok(c @ Clipboard::Desktop(tool)) => (c, format!("the desktop clipboard ({tool})")),
-        Err(why) => return fail(EXIT_USAGE, why),
-    };
-    say!(
-        "Copied the {} of '{name}' to {said}. Paste it into the integration's form.",
-        field.label()
-    );
-    let secs = clear_after().as_secs();
-    match clear_later(&dir, &via, &value) {
-        Ok(()) => say!(
-            "It is cleared in {secs} seconds unless something else is copied with sfconnect first ({}).",
-            match via {
-                Clipboard::Terminal =>
-                    "a terminal that ignores a clear request keeps it until something else is copied; inside tmux its paste buffer is deleted",
-                Clipboard::Desktop(_) => "a clipboard manager may keep its own copy",
-            }
-        ),
-        Err(e) => say!(
-            "sfconnect: it cannot be cleared later ({e}): copy something else over it when the form has it."
-        ),
+impl CopyArgs {
+    pub async fn run(self, global: &Global) -> ExitCode {
+        let (name, field) = (self.name.as_str(), self.field);
+        let value = match value_of(global, name, field).await {
+            Ok(v) => v,
+            Err(code) => return code,
+        };
+        let dir = match profiles(global) {
+            Ok(p) => p.dir().to_path_buf(),
+            Err(code) => return code,
+        };
+        let (via, said) = match put(&value) {
+            Ok(c @ Clipboard::Terminal) => (
+                c,
+                "the clipboard through the terminal (OSC 52; tmux needs `set -g set-clipboard on`)"
+                    .to_string(),
+            ),
+            Ok(c @ Clipboard::Desktop(tool)) => (c, format!("the desktop clipboard ({tool})")),
+            Err(why) => return fail(EXIT_USAGE, why),
+        };
+        say!(
+            "Copied the {} of '{name}' to {said}. Paste it into the integration's form.",
+            field.label()
+        );
+        let secs = clear_after().as_secs();
+        match clear_later(&dir, &via, &value) {
+            Ok(()) => say!(
+                "It is cleared in {secs} seconds unless something else is copied with sfconnect first ({}).",
+                match via {
+                    Clipboard::Terminal =>
+                        "a terminal that ignores a clear request keeps it until something else is copied; inside tmux its paste buffer is deleted",
+                    Clipboard::Desktop(_) => "a clipboard manager may keep its own copy",
+                }
+            ),
+            Err(e) => say!(
+                "sfconnect: it cannot be cleared later ({e}): copy something else over it when the form has it."
+            ),
+        }
+        ExitCode::SUCCESS
     }
-    ExitCode::SUCCESS
 }
 
 /// Leave a process that clears the clipboard after `clear_after()`, unless a newer copy was
@@ -329,12 +332,6 @@ impl CopyField {
             CopyField::LoginUrl => "login URL",
             CopyField::InstanceUrl => "instance URL",
         }
-    }
-}
-
-impl CopyArgs {
-    pub async fn run(self, global: &Global) -> ExitCode {
-        run(global, &self.name, self.field).await
     }
 }
 

@@ -88,72 +88,75 @@ fn print_aligned(rows: &[[String; 6]]) {
     }
 }
 
-pub fn run(global: &super::global::Global, json: bool) -> ExitCode {
-    let profiles = match profiles(global) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let config = match profiles.config() {
-        Ok(c) => c,
-        Err(e) => return profile_failure(&ProfileError::from(e)),
-    };
-    let now = crate::clock::now();
-    if json {
-        let mut all: Vec<Value> = config
+impl ListArgs {
+    pub fn run(self, global: &Global) -> ExitCode {
+        let json = self.json;
+        let profiles = match profiles(global) {
+            Ok(p) => p,
+            Err(code) => return code,
+        };
+        let config = match profiles.config() {
+            Ok(c) => c,
+            Err(e) => return profile_failure(&ProfileError::from(e)),
+        };
+        let now = crate::clock::now();
+        if json {
+            let mut all: Vec<Value> = config
+                .connections
+                .iter()
+                .map(|(name, p)| profile_json(name, p, now))
+                .collect();
+            // An entry the file cannot read is listed too, with where to fix it.
+            all.extend(config.broken.iter().map(|b| broken_json(&b.name, &b.error)));
+            out!("{}", Value::Array(all));
+            return ExitCode::SUCCESS;
+        }
+        if config.connections.is_empty() && config.broken.is_empty() {
+            // On stderr: stdout has a line per connection, and there is none.
+            say!("{}", super::NOTHING_SAVED);
+            return ExitCode::SUCCESS;
+        }
+        // Every entry, readable or not, in name order.
+        let mut rows: Vec<[String; 6]> = config
             .connections
             .iter()
-            .map(|(name, p)| profile_json(name, p, now))
+            .map(|(name, p)| {
+                let test = match &p.last_test {
+                    Some(t) if t.ok => "last test passed".to_string(),
+                    Some(t) => format!("last test FAILED: {}", t.summary),
+                    None => "never tested".to_string(),
+                };
+                [
+                    name.clone(),
+                    p.flow.as_str().to_string(),
+                    printable(p.username.as_deref().unwrap_or("-")),
+                    p.login_url.clone(),
+                    p.store.as_str().to_string(),
+                    test,
+                ]
+            })
+            .chain(config.broken.iter().map(|b| {
+                let dash = || "-".to_string();
+                [
+                    b.name.clone(),
+                    dash(),
+                    dash(),
+                    dash(),
+                    dash(),
+                    format!("cannot be read: {}", b.error),
+                ]
+            }))
             .collect();
-        // An entry the file cannot read is listed too, with where to fix it.
-        all.extend(config.broken.iter().map(|b| broken_json(&b.name, &b.error)));
-        out!("{}", Value::Array(all));
-        return ExitCode::SUCCESS;
-    }
-    if config.connections.is_empty() && config.broken.is_empty() {
-        // On stderr: stdout has a line per connection, and there is none.
-        say!("{}", super::NOTHING_SAVED);
-        return ExitCode::SUCCESS;
-    }
-    // Every entry, readable or not, in name order.
-    let mut rows: Vec<[String; 6]> = config
-        .connections
-        .iter()
-        .map(|(name, p)| {
-            let test = match &p.last_test {
-                Some(t) if t.ok => "last test passed".to_string(),
-                Some(t) => format!("last test FAILED: {}", t.summary),
-                None => "never tested".to_string(),
-            };
-            [
-                name.clone(),
-                p.flow.as_str().to_string(),
-                printable(p.username.as_deref().unwrap_or("-")),
-                p.login_url.clone(),
-                p.store.as_str().to_string(),
-                test,
-            ]
-        })
-        .chain(config.broken.iter().map(|b| {
-            let dash = || "-".to_string();
-            [
-                b.name.clone(),
-                dash(),
-                dash(),
-                dash(),
-                dash(),
-                format!("cannot be read: {}", b.error),
-            ]
-        }))
-        .collect();
-    rows.sort_by(|a, b| a[0].cmp(&b[0]));
-    if std::io::stdout().is_terminal() {
-        print_aligned(&rows);
-    } else {
-        for [name, flow, username, url, store, test] in &rows {
-            out!("{name}  {flow}  {username}  {url}  secrets: {store}  {test}");
+        rows.sort_by(|a, b| a[0].cmp(&b[0]));
+        if std::io::stdout().is_terminal() {
+            print_aligned(&rows);
+        } else {
+            for [name, flow, username, url, store, test] in &rows {
+                out!("{name}  {flow}  {username}  {url}  secrets: {store}  {test}");
+            }
         }
+        ExitCode::SUCCESS
     }
-    ExitCode::SUCCESS
 }
 
 /// Said under `list --help`.
@@ -166,10 +169,4 @@ pub struct ListArgs {
     /// One JSON array of connections instead of text.
     #[arg(long)]
     pub json: bool,
-}
-
-impl ListArgs {
-    pub fn run(self, global: &Global) -> ExitCode {
-        run(global, self.json)
-    }
 }

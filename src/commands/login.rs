@@ -18,162 +18,164 @@ use crate::profile::{
 };
 use std::path::PathBuf;
 
-pub async fn run(global: &Global, args: LoginArgs) -> ExitCode {
-    let profiles = match profiles(global) {
-        Ok(p) => Arc::new(p),
-        Err(code) => return code,
-    };
-    if let Err(e) = crate::profile::check_name(&args.name) {
-        return profile_failure(&e);
-    }
-    if args.generate_key {
-        return super::generate_key::run(&profiles, &args);
-    }
-    let existing = match profiles.config() {
-        Ok(mut c) => c.connections.remove(&args.name),
-        Err(e) => return profile_failure(&e.into()),
-    };
-    // Open the secret store before logging in, so a missing keyring is known up front.
-    let kind = global
-        .store
-        .or(existing.as_ref().map(|p| p.store))
-        .unwrap_or(StoreKind::Keyring);
-    let store = match open_store(&profiles, kind).await {
-        Ok(s) => s,
-        Err(e) => return profile_failure(&e),
-    };
-    let old = match saved_secrets(&profiles, existing.as_ref(), &store).await {
-        Ok(old) => old,
-        Err(code) => return code,
-    };
-    let keys_dir = profiles.dir().join("keys");
-    let sources =
-        match SecretSources::from_lines(&args.stdin_secrets(), &mut std::io::stdin().lock()) {
+impl LoginArgs {
+    pub async fn run(self, global: &Global) -> ExitCode {
+        let profiles = match profiles(global) {
+            Ok(p) => Arc::new(p),
+            Err(code) => return code,
+        };
+        if let Err(e) = crate::profile::check_name(&self.name) {
+            return profile_failure(&e);
+        }
+        if self.generate_key {
+            return super::generate_key::run(&profiles, &self);
+        }
+        let existing = match profiles.config() {
+            Ok(mut c) => c.connections.remove(&self.name),
+            Err(e) => return profile_failure(&e.into()),
+        };
+        // Open the secret store before logging in, so a missing keyring is known up front.
+        let kind = global
+            .store
+            .or(existing.as_ref().map(|p| p.store))
+            .unwrap_or(StoreKind::Keyring);
+        let store = match open_store(&profiles, kind).await {
             Ok(s) => s,
+            Err(e) => return profile_failure(&e),
+        };
+        let old = match saved_secrets(&profiles, existing.as_ref(), &store).await {
+            Ok(old) => old,
+            Err(code) => return code,
+        };
+        let keys_dir = profiles.dir().join("keys");
+        let sources =
+            match SecretSources::from_lines(&self.stdin_secrets(), &mut std::io::stdin().lock()) {
+                Ok(s) => s,
+                Err(e) => return fail(EXIT_USAGE, e),
+            };
+        let inputs = match gather(&self, existing.as_ref(), old.as_ref(), &keys_dir, &sources) {
+            Ok(i) => i,
+            Err(code) => return code,
+        };
+        if inputs.flow == Flow::RefreshToken
+            && let (Some(client_id), Some(refresh)) = (
+                inputs.client_id.as_deref(),
+                inputs.secrets.get(key::REFRESH_TOKEN),
+            )
+            && let Some(other) = crate::connect::saved::holder_of_refresh_token(
+                &profiles, &self.name, client_id, refresh,
+            )
+            .await
+        {
+            return fail(
+                EXIT_USAGE,
+                format!(
+                    "this refresh token is saved already for '{other}': two connections sharing one break each other (removing either revokes it for both, and a rotation by one strands the other). Get a new refresh token for '{}' with a browser login of its own, or use '{other}'. Nothing was saved.",
+                    self.name
+                ),
+            );
+        }
+        let mut inputs = inputs;
+        let no_secret = inputs.secrets.get(key::CLIENT_SECRET).is_none();
+        if matches!(inputs.flow, Flow::Web | Flow::Device) && no_secret {
+            // Said before the browser or device step, not after the user has approved it.
+            say!(
+                "sfconnect: no consumer secret was given (SFCONNECT_CLIENT_SECRET, --client-secret-stdin or SFCONNECT_CLIENT_SECRET_FILE). Apps require it for this login by default; going on without it, as an app whose 'Require Secret for Refresh Token Flow' is off allows."
+            );
+        }
+        if matches!(inputs.flow, Flow::Web | Flow::Device) {
+            match authorize(&self, &inputs).await {
+                Ok(refresh) => inputs.secrets.set(key::REFRESH_TOKEN, refresh),
+                Err(code) => return code,
+            }
+        }
+        let profile = inputs.to_profile(existing.as_ref(), store.kind());
+        let target = match target(&self.name, &profile, &inputs.secrets) {
+            Ok(t) => t,
             Err(e) => return fail(EXIT_USAGE, e),
         };
-    let inputs = match gather(&args, existing.as_ref(), old.as_ref(), &keys_dir, &sources) {
-        Ok(i) => i,
-        Err(code) => return code,
-    };
-    if inputs.flow == Flow::RefreshToken
-        && let (Some(client_id), Some(refresh)) = (
-            inputs.client_id.as_deref(),
-            inputs.secrets.get(key::REFRESH_TOKEN),
-        )
-        && let Some(other) = crate::connect::saved::holder_of_refresh_token(
-            &profiles, &args.name, client_id, refresh,
-        )
-        .await
-    {
-        return fail(
-            EXIT_USAGE,
-            format!(
-                "this refresh token is saved already for '{other}': two connections sharing one break each other (removing either revokes it for both, and a rotation by one strands the other). Get a new refresh token for '{}' with a browser login of its own, or use '{other}'. Nothing was saved.",
-                args.name
-            ),
-        );
-    }
-    let mut inputs = inputs;
-    let no_secret = inputs.secrets.get(key::CLIENT_SECRET).is_none();
-    if matches!(inputs.flow, Flow::Web | Flow::Device) && no_secret {
-        // Said before the browser or device step, not after the user has approved it.
-        say!(
-            "sfconnect: no consumer secret was given (SFCONNECT_CLIENT_SECRET, --client-secret-stdin or SFCONNECT_CLIENT_SECRET_FILE). Apps require it for this login by default; going on without it, as an app whose 'Require Secret for Refresh Token Flow' is off allows."
-        );
-    }
-    if matches!(inputs.flow, Flow::Web | Flow::Device) {
-        match authorize(&args, &inputs).await {
-            Ok(refresh) => inputs.secrets.set(key::REFRESH_TOKEN, refresh),
+        let http = match http() {
+            Ok(h) => h,
             Err(code) => return code,
+        };
+        say!(
+            "Checking {} ({}){}…",
+            inputs.login_url,
+            inputs.flow.as_str(),
+            inputs
+                .username
+                .as_deref()
+                .map(|u| format!(" as {u}"))
+                .unwrap_or_default()
+        );
+        let outcome = run_checks(&http, target, true).await;
+        if !outcome.ok() || outcome.session.is_none() {
+            return checks_failed(&outcome, existing.is_some(), &self.name);
         }
-    }
-    let profile = inputs.to_profile(existing.as_ref(), store.kind());
-    let target = match target(&args.name, &profile, &inputs.secrets) {
-        Ok(t) => t,
-        Err(e) => return fail(EXIT_USAGE, e),
-    };
-    let http = match http() {
-        Ok(h) => h,
-        Err(code) => return code,
-    };
-    say!(
-        "Checking {} ({}){}…",
-        inputs.login_url,
-        inputs.flow.as_str(),
-        inputs
-            .username
-            .as_deref()
-            .map(|u| format!(" as {u}"))
-            .unwrap_or_default()
-    );
-    let outcome = run_checks(&http, target, true).await;
-    if !outcome.ok() || outcome.session.is_none() {
-        return checks_failed(&outcome, existing.is_some(), &args.name);
-    }
-    let Some(verified) = Verified::from_outcome(&args.name, inputs, outcome) else {
-        return ExitCode::from(EXIT_FAILED);
-    };
-    // `login` on a saved name re-authenticates it, but only the connection as it was when
-    // this login began: one another process saved meanwhile is left alone.
-    let replace = Replace::as_now(existing.as_ref());
-    crate::profile::fsutil::failpoint("login-checked");
-    // The URL the connection is listed under (`list`), not where the org happens to live.
-    let login_url = verified.draft.login_url.as_str().to_string();
-    // JSON names the store as `list` does (`keyring`, `file`); the text says where it is.
-    let store_kind = store.kind().as_str();
-    match save(&profiles, store, &verified, old.as_ref(), replace).await {
-        Ok(report) => {
-            let old_token = previous_token(&report, args.revoke_old).await;
-            if args.json {
-                out!(
-                    "{}",
-                    serde_json::json!({
-                        "name": report.name,
-                        "saved": true,
-                        "replaced": report.replaced,
-                        "instance_url": report.instance_url,
-                        "store": store_kind,
-                        "previous_refresh_token": old_token.as_ref().map(|(state, _)| *state),
-                    })
-                );
-            } else {
-                out!(
-                    "{} '{}' ({}). Secrets are in: {}.",
-                    if report.replaced {
-                        "Re-authenticated"
-                    } else {
-                        "Saved connection"
-                    },
-                    report.name,
-                    login_url,
-                    super::text::store(&report.store)
-                );
-            }
-            // On stderr with --json too: it is for the person running it.
-            if let Some((state, said)) = &old_token
-                && *state != "not_revoked"
-            {
-                say!("{said}");
-            }
-            match old_token {
-                Some(("not_revoked", said)) if args.revoke_old => fail(EXIT_FAILED, said),
-                _ => ExitCode::SUCCESS,
-            }
-        }
-        // The credentials are good; only the save failed (a full disk, a read-only dir, a
-        // keyring that did not answer): 1, with both said.
-        Err(e) => fail(
-            EXIT_FAILED,
-            format!(
-                "the login and the checks passed, so the credentials are good, but they could not be saved: {e}{}",
-                if existing.is_some() {
-                    format!(" The saved connection '{}' is unchanged.", args.name)
+        let Some(verified) = Verified::from_outcome(&self.name, inputs, outcome) else {
+            return ExitCode::from(EXIT_FAILED);
+        };
+        // `login` on a saved name re-authenticates it, but only the connection as it was when
+        // this login began: one another process saved meanwhile is left alone.
+        let replace = Replace::as_now(existing.as_ref());
+        crate::profile::fsutil::failpoint("login-checked");
+        // The URL the connection is listed under (`list`), not where the org happens to live.
+        let login_url = verified.draft.login_url.as_str().to_string();
+        // JSON names the store as `list` does (`keyring`, `file`); the text says where it is.
+        let store_kind = store.kind().as_str();
+        match save(&profiles, store, &verified, old.as_ref(), replace).await {
+            Ok(report) => {
+                let old_token = previous_token(&report, self.revoke_old).await;
+                if self.json {
+                    out!(
+                        "{}",
+                        serde_json::json!({
+                            "name": report.name,
+                            "saved": true,
+                            "replaced": report.replaced,
+                            "instance_url": report.instance_url,
+                            "store": store_kind,
+                            "previous_refresh_token": old_token.as_ref().map(|(state, _)| *state),
+                        })
+                    );
                 } else {
-                    " Nothing was saved.".to_string()
+                    out!(
+                        "{} '{}' ({}). Secrets are in: {}.",
+                        if report.replaced {
+                            "Re-authenticated"
+                        } else {
+                            "Saved connection"
+                        },
+                        report.name,
+                        login_url,
+                        super::text::store(&report.store)
+                    );
                 }
+                // On stderr with --json too: it is for the person running it.
+                if let Some((state, said)) = &old_token
+                    && *state != "not_revoked"
+                {
+                    say!("{said}");
+                }
+                match old_token {
+                    Some(("not_revoked", said)) if self.revoke_old => fail(EXIT_FAILED, said),
+                    _ => ExitCode::SUCCESS,
+                }
+            }
+            // The credentials are good; only the save failed (a full disk, a read-only dir, a
+            // keyring that did not answer): 1, with both said.
+            Err(e) => fail(
+                EXIT_FAILED,
+                format!(
+                    "the login and the checks passed, so the credentials are good, but they could not be saved: {e}{}",
+                    if existing.is_some() {
+                        format!(" The saved connection '{}' is unchanged.", self.name)
+                    } else {
+                        " Nothing was saved.".to_string()
+                    }
+                ),
             ),
-        ),
+        }
     }
 }
 

@@ -47,85 +47,89 @@ fn confirmed(name: &str) -> bool {
     matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")
 }
 
-pub async fn run(global: &Global, name: &str, no_revoke: bool, yes: bool, json: bool) -> ExitCode {
-    let profiles = match profiles(global) {
-        Ok(p) => Arc::new(p),
-        Err(code) => return code,
-    };
-    let asking = !yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    if asking || !json {
-        say!("{}", announcement(&profiles, name, !no_revoke));
-    }
-    if asking && !confirmed(name) {
-        return fail(
-            EXIT_FAILED,
-            format!("nothing was removed; '{name}' is as it was"),
-        );
-    }
-    let removal = match remove(&profiles, name, !no_revoke).await {
-        Ok(removal) => removal,
-        Err(RemoveError::Profile(e)) => return profile_failure(&e),
-        Err(e) => return fail(EXIT_FAILED, e),
-    };
-    let done = if removal.secrets_left.is_some() {
-        ExitCode::from(EXIT_FAILED)
-    } else {
-        ExitCode::SUCCESS
-    };
-    if json {
-        let (revocation, error) = match &removal.revocation {
-            Revocation::Revoked => ("revoked", None),
-            Revocation::Skipped => ("skipped", None),
-            Revocation::NoToken => ("no_token", None),
-            Revocation::AlreadyInvalid => ("already_invalid", None),
-            Revocation::Failed(e) => ("failed", Some(e.clone())),
+impl RemoveArgs {
+    pub async fn run(self, global: &Global) -> ExitCode {
+        let (name, no_revoke, yes, json) =
+            (self.name.as_str(), self.no_revoke, self.yes, self.json);
+        let profiles = match profiles(global) {
+            Ok(p) => Arc::new(p),
+            Err(code) => return code,
         };
-        out!(
-            "{}",
-            serde_json::json!({
-                "name": name,
-                "removed": true,
-                "revocation": revocation,
-                "revocation_error": error,
-                "key_pair_deleted": removal.key_pair.as_ref().map(|(k, c)| [k.display().to_string(), c.display().to_string()]),
-                "secrets_deleted": removal.secrets_left.is_none(),
-                "secrets_left": removal.secrets_left.as_ref().map(|(store, why)| serde_json::json!({"store": store.as_str(), "reason": super::text::secrets_left(why)})),
-            })
-        );
-        return done;
-    }
-    match removal.revocation {
-        Revocation::Revoked => say!("Revoked the connection's token at Salesforce."),
-        Revocation::Skipped => {}
-        Revocation::NoToken => {
-            say!("No OAuth token to revoke (this connection logs in with a password).")
+        let asking = !yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+        if asking || !json {
+            say!("{}", announcement(&profiles, name, !no_revoke));
         }
-        Revocation::AlreadyInvalid => {
-            say!("Salesforce says its token was no longer valid: nothing left to revoke.")
-        }
-        Revocation::Failed(e) => say!(
-            "Could not revoke the token at Salesforce ({e}); it stays valid until it expires or an admin revokes it."
-        ),
-    }
-    match &removal.secrets_left {
-        None => out!("Removed connection '{name}' and its secrets."),
-        Some((store, why)) => {
-            let why = super::text::secrets_left(why);
-            out!("Removed connection '{name}', but not its secrets.");
-            say!(
-                "sfconnect: its secrets in the {} store could not be deleted now ({why}). They stay listed in connections.toml and are deleted the next time sfconnect opens that store (a login, test or token of a connection kept there); restore what it needs (the key file, the passphrase, the keyring) so that can happen.",
-                store.as_str()
+        if asking && !confirmed(name) {
+            return fail(
+                EXIT_FAILED,
+                format!("nothing was removed; '{name}' is as it was"),
             );
         }
+        let removal = match remove(&profiles, name, !no_revoke).await {
+            Ok(removal) => removal,
+            Err(RemoveError::Profile(e)) => return profile_failure(&e),
+            Err(e) => return fail(EXIT_FAILED, e),
+        };
+        let done = if removal.secrets_left.is_some() {
+            ExitCode::from(EXIT_FAILED)
+        } else {
+            ExitCode::SUCCESS
+        };
+        if json {
+            let (revocation, error) = match &removal.revocation {
+                Revocation::Revoked => ("revoked", None),
+                Revocation::Skipped => ("skipped", None),
+                Revocation::NoToken => ("no_token", None),
+                Revocation::AlreadyInvalid => ("already_invalid", None),
+                Revocation::Failed(e) => ("failed", Some(e.clone())),
+            };
+            out!(
+                "{}",
+                serde_json::json!({
+                    "name": name,
+                    "removed": true,
+                    "revocation": revocation,
+                    "revocation_error": error,
+                    "key_pair_deleted": removal.key_pair.as_ref().map(|(k, c)| [k.display().to_string(), c.display().to_string()]),
+                    "secrets_deleted": removal.secrets_left.is_none(),
+                    "secrets_left": removal.secrets_left.as_ref().map(|(store, why)| serde_json::json!({"store": store.as_str(), "reason": super::text::secrets_left(why)})),
+                })
+            );
+            return done;
+        }
+        match removal.revocation {
+            Revocation::Revoked => say!("Revoked the connection's token at Salesforce."),
+            Revocation::Skipped => {}
+            Revocation::NoToken => {
+                say!("No OAuth token to revoke (this connection logs in with a password).")
+            }
+            Revocation::AlreadyInvalid => {
+                say!("Salesforce says its token was no longer valid: nothing left to revoke.")
+            }
+            Revocation::Failed(e) => say!(
+                "Could not revoke the token at Salesforce ({e}); it stays valid until it expires or an admin revokes it."
+            ),
+        }
+        match &removal.secrets_left {
+            None => out!("Removed connection '{name}' and its secrets."),
+            Some((store, why)) => {
+                let why = super::text::secrets_left(why);
+                out!("Removed connection '{name}', but not its secrets.");
+                say!(
+                    "sfconnect: its secrets in the {} store could not be deleted now ({why}). They stay listed in connections.toml and are deleted the next time sfconnect opens that store (a login, test or token of a connection kept there); restore what it needs (the key file, the passphrase, the keyring) so that can happen.",
+                    store.as_str()
+                );
+            }
+        }
+        if let Some((key, crt)) = removal.key_pair {
+            out!(
+                "Deleted its key pair {} and {} (remove the certificate from the app too).",
+                key.display(),
+                crt.display()
+            );
+        }
+        done
     }
-    if let Some((key, crt)) = removal.key_pair {
-        out!(
-            "Deleted its key pair {} and {} (remove the certificate from the app too).",
-            key.display(),
-            crt.display()
-        );
-    }
-    done
 }
 
 /// Said under `remove --help`.
@@ -148,10 +152,4 @@ pub struct RemoveArgs {
     /// Do not ask on a terminal (without a terminal nothing is asked anyway).
     #[arg(long, short = 'y')]
     pub yes: bool,
-}
-
-impl RemoveArgs {
-    pub async fn run(self, global: &Global) -> ExitCode {
-        run(global, &self.name, self.no_revoke, self.yes, self.json).await
-    }
 }

@@ -7,113 +7,116 @@ use std::time::Duration;
 
 use crate::sim::{self, Scenario, SimOptions};
 
-pub async fn run_sim(
-    port: u16,
-    scenario: Option<PathBuf>,
-    rtt_ms: u64,
-    tls: bool,
-    ca_file: Option<PathBuf>,
-) -> ExitCode {
-    let scenario = match scenario {
-        Some(path) => match Scenario::load(&path) {
-            Ok(s) => s,
-            Err(e) => {
+impl SimArgs {
+    pub async fn run(self) -> ExitCode {
+        let SimArgs {
+            port,
+            scenario,
+            rtt_ms,
+            tls,
+            ca_file,
+        } = self;
+        let scenario = match scenario {
+            Some(path) => match Scenario::load(&path) {
+                Ok(s) => s,
+                Err(e) => {
+                    say!("sfconnect: {e}");
+                    return ExitCode::from(2);
+                }
+            },
+            None => Scenario::demo(),
+        };
+        let user = scenario.users.first().cloned().unwrap_or_default();
+        let app = scenario.apps.first().cloned().unwrap_or_default();
+        // With --tls, a CA made for this run signs both hosts' certificate; clients trust it
+        // through the file it is written to.
+        let tls = match tls.then(crate::sim::tls::SimTls::generate) {
+            Some(Ok(t)) => Some(std::sync::Arc::new(t)),
+            Some(Err(e)) => {
                 say!("sfconnect: {e}");
-                return ExitCode::from(2);
-            }
-        },
-        None => Scenario::demo(),
-    };
-    let user = scenario.users.first().cloned().unwrap_or_default();
-    let app = scenario.apps.first().cloned().unwrap_or_default();
-    // With --tls, a CA made for this run signs both hosts' certificate; clients trust it
-    // through the file it is written to.
-    let tls = match tls.then(crate::sim::tls::SimTls::generate) {
-        Some(Ok(t)) => Some(std::sync::Arc::new(t)),
-        Some(Err(e)) => {
-            say!("sfconnect: {e}");
-            return ExitCode::from(1);
-        }
-        None => None,
-    };
-    // By default the CA goes into a private directory made for this run (removed at exit),
-    // never to a name in the shared temp dir that another user could have put a link at.
-    let mut builder = tempfile::Builder::new();
-    builder.prefix("sfconnect-sim-");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o700));
-    }
-    let private = match (&tls, &ca_file) {
-        (Some(_), None) => match builder.tempdir() {
-            Ok(dir) => Some(dir),
-            Err(e) => {
-                say!("sfconnect: cannot make a private directory for the CA certificate: {e}");
                 return ExitCode::from(1);
             }
-        },
-        _ => None,
-    };
-    let target = match (&private, ca_file) {
-        (Some(dir), _) => Some((dir.path().join("ca.pem"), true)),
-        (None, Some(path)) => Some((path, false)),
-        (None, None) => None,
-    };
-    let ca_path = match (&tls, target) {
-        (Some(t), Some((path, new))) => {
-            if let Err(e) = write_ca(&path, &t.ca_pem, new) {
-                say!(
-                    "sfconnect: cannot write the CA certificate to {}: {e}",
-                    path.display()
-                );
+            None => None,
+        };
+        // By default the CA goes into a private directory made for this run (removed at exit),
+        // never to a name in the shared temp dir that another user could have put a link at.
+        let mut builder = tempfile::Builder::new();
+        builder.prefix("sfconnect-sim-");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o700));
+        }
+        let private = match (&tls, &ca_file) {
+            (Some(_), None) => match builder.tempdir() {
+                Ok(dir) => Some(dir),
+                Err(e) => {
+                    say!("sfconnect: cannot make a private directory for the CA certificate: {e}");
+                    return ExitCode::from(1);
+                }
+            },
+            _ => None,
+        };
+        let target = match (&private, ca_file) {
+            (Some(dir), _) => Some((dir.path().join("ca.pem"), true)),
+            (None, Some(path)) => Some((path, false)),
+            (None, None) => None,
+        };
+        let ca_path = match (&tls, target) {
+            (Some(t), Some((path, new))) => {
+                if let Err(e) = write_ca(&path, &t.ca_pem, new) {
+                    say!(
+                        "sfconnect: cannot write the CA certificate to {}: {e}",
+                        path.display()
+                    );
+                    return ExitCode::from(2);
+                }
+                Some(path)
+            }
+            _ => None,
+        };
+        let options = SimOptions {
+            port,
+            rtt: Duration::from_millis(rtt_ms),
+            tls,
+        };
+        // Listening before anything is printed: a stop that comes right after still cleans up.
+        let stop = crate::connect::signals::listen_for_stop();
+        let running = match sim::start(scenario, options).await {
+            Ok(r) => r,
+            Err(e) => {
+                say!("sfconnect: cannot start the simulated org on port {port}: {e}");
                 return ExitCode::from(2);
             }
-            Some(path)
+        };
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "login URL: {}", running.login_url());
+        let _ = writeln!(out, "username: {}", user.username);
+        let _ = writeln!(out, "password: {}", user.password);
+        let _ = writeln!(out, "security token: {}", user.security_token);
+        let _ = writeln!(out, "consumer key: {}", app.consumer_key);
+        let _ = writeln!(out, "consumer secret: {}", app.consumer_secret);
+        let _ = writeln!(out, "my domain URL: {}", running.instance_url());
+        if let Some(path) = &ca_path {
+            let _ = writeln!(out, "CA certificate: {}", path.display());
         }
-        _ => None,
-    };
-    let options = SimOptions {
-        port,
-        rtt: Duration::from_millis(rtt_ms),
-        tls,
-    };
-    // Listening before anything is printed: a stop that comes right after still cleans up.
-    let stop = crate::connect::signals::listen_for_stop();
-    let running = match sim::start(scenario, options).await {
-        Ok(r) => r,
-        Err(e) => {
-            say!("sfconnect: cannot start the simulated org on port {port}: {e}");
-            return ExitCode::from(2);
+        let _ = out.flush();
+        drop(out);
+        say!(
+            "Control endpoints (a password expiring, a device approved, a token reset…) are POSTs under {}/__sim/: `sfconnect sim --help` lists them with their fields.",
+            running.login_url()
+        );
+        stop.await;
+        running.stop();
+        match (ca_path, private) {
+            (_, Some(dir)) => drop(dir),
+            (Some(path), None) => {
+                let _ = std::fs::remove_file(path);
+            }
+            (None, None) => {}
         }
-    };
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "login URL: {}", running.login_url());
-    let _ = writeln!(out, "username: {}", user.username);
-    let _ = writeln!(out, "password: {}", user.password);
-    let _ = writeln!(out, "security token: {}", user.security_token);
-    let _ = writeln!(out, "consumer key: {}", app.consumer_key);
-    let _ = writeln!(out, "consumer secret: {}", app.consumer_secret);
-    let _ = writeln!(out, "my domain URL: {}", running.instance_url());
-    if let Some(path) = &ca_path {
-        let _ = writeln!(out, "CA certificate: {}", path.display());
+        ExitCode::SUCCESS
     }
-    let _ = out.flush();
-    drop(out);
-    say!(
-        "Control endpoints (a password expiring, a device approved, a token reset…) are POSTs under {}/__sim/: `sfconnect sim --help` lists them with their fields.",
-        running.login_url()
-    );
-    stop.await;
-    running.stop();
-    match (ca_path, private) {
-        (_, Some(dir)) => drop(dir),
-        (Some(path), None) => {
-            let _ = std::fs::remove_file(path);
-        }
-        (None, None) => {}
-    }
-    ExitCode::SUCCESS
 }
 
 /// Write the CA certificate to `path`, owner-only, never through a symbolic link; `new`: the
@@ -164,17 +167,4 @@ pub fn help() -> String {
         "Prints its login URL and the demo org's credentials, then serves until Ctrl-C or SIGTERM (exit 0). Exit codes: 2 usage, a bad scenario file, or a port that cannot be had.\n\n{}",
         crate::sim::control::help()
     )
-}
-
-impl SimArgs {
-    pub async fn run(self) -> ExitCode {
-        run_sim(
-            self.port,
-            self.scenario,
-            self.rtt_ms,
-            self.tls,
-            self.ca_file,
-        )
-        .await
-    }
 }

@@ -12,77 +12,80 @@ use super::saved::{http, login_failed, open_to_log_in, print_check, run_checks, 
 use crate::check::Outcome;
 use crate::connect::{Saved, target};
 
-pub async fn run(global: &Global, name: &str, json_out: bool) -> ExitCode {
-    let (saved, _hold) = match open_to_log_in(global, name).await {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    // A connection that cannot even be tried (its key file is gone) is failing, and is
-    // recorded as such for `status` and the notifications.
-    let target = match target(name, &saved.profile, &saved.secrets) {
-        Ok(t) => t,
-        Err(e) => {
-            if let Err(not) = saved.record_unusable(&e).await {
-                say!("sfconnect: could not record the result: {not}");
+impl TestArgs {
+    pub async fn run(self, global: &Global) -> ExitCode {
+        let (name, json_out) = (self.name.as_str(), self.json);
+        let (saved, _hold) = match open_to_log_in(global, name).await {
+            Ok(s) => s,
+            Err(code) => return code,
+        };
+        // A connection that cannot even be tried (its key file is gone) is failing, and is
+        // recorded as such for `status` and the notifications.
+        let target = match target(name, &saved.profile, &saved.secrets) {
+            Ok(t) => t,
+            Err(e) => {
+                if let Err(not) = saved.record_unusable(&e).await {
+                    say!("sfconnect: could not record the result: {not}");
+                }
+                return login_failed(&e, name);
             }
-            return login_failed(&e, name);
+        };
+        let http = match http() {
+            Ok(h) => h,
+            Err(code) => return code,
+        };
+        if !json_out {
+            say!("Checking '{name}'…");
         }
-    };
-    let http = match http() {
-        Ok(h) => h,
-        Err(code) => return code,
-    };
-    if !json_out {
-        say!("Checking '{name}'…");
-    }
-    let outcome = run_checks(&http, target, false).await;
-    let recorded = record(&saved, &outcome).await;
-    let advisories: Vec<_> =
-        crate::connect::advisories::advisories(saved.profile.flow, crate::clock::now())
-            .into_iter()
-            .map(|mut a| {
-                a.message = super::text::advisory(&a, name);
-                a
-            })
-            .collect();
-    if json_out {
-        let mut report = outcome_json(name, &outcome);
-        report["advisories"] = json!(advisories);
-        out!("{report}");
-    } else {
-        let colour = use_colour(std::io::stdout().is_terminal());
-        let mut out = std::io::stdout();
-        for check in &outcome.checks {
-            print_check(&mut out, check, name, colour);
-        }
-        if let Some(l) = &outcome.licenses {
-            out!(
-                "Users: {} active, {} in the company domains ({}).",
-                l.active_users,
-                l.matching_users,
-                l.domains.join(", ")
-            );
-            for license in &l.licenses {
+        let outcome = run_checks(&http, target, false).await;
+        let recorded = record(&saved, &outcome).await;
+        let advisories: Vec<_> =
+            crate::connect::advisories::advisories(saved.profile.flow, crate::clock::now())
+                .into_iter()
+                .map(|mut a| {
+                    a.message = super::text::advisory(&a, name);
+                    a
+                })
+                .collect();
+        if json_out {
+            let mut report = outcome_json(name, &outcome);
+            report["advisories"] = json!(advisories);
+            out!("{report}");
+        } else {
+            let colour = use_colour(std::io::stdout().is_terminal());
+            let mut out = std::io::stdout();
+            for check in &outcome.checks {
+                print_check(&mut out, check, name, colour);
+            }
+            if let Some(l) = &outcome.licenses {
                 out!(
-                    "  {}: {} of {} used, {}",
-                    license.name,
-                    license.used,
-                    count(license.total, "license"),
-                    count(license.active_users, "active user")
+                    "Users: {} active, {} in the company domains ({}).",
+                    l.active_users,
+                    l.matching_users,
+                    l.domains.join(", ")
                 );
+                for license in &l.licenses {
+                    out!(
+                        "  {}: {} of {} used, {}",
+                        license.name,
+                        license.used,
+                        count(license.total, "license"),
+                        count(license.active_users, "active user")
+                    );
+                }
             }
+            // A login method Salesforce is retiring is said after every test that uses it (before
+            // the verdict, which stays the last line).
+            for advisory in &advisories {
+                out!("advisory: {}", advisory.message);
+            }
+            out!("{}", outcome.tally(name));
         }
-        // A login method Salesforce is retiring is said after every test that uses it (before
-        // the verdict, which stays the last line).
-        for advisory in &advisories {
-            out!("advisory: {}", advisory.message);
+        if outcome.ok() && recorded {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(EXIT_FAILED)
         }
-        out!("{}", outcome.tally(name));
-    }
-    if outcome.ok() && recorded {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(EXIT_FAILED)
     }
 }
 
@@ -148,10 +151,4 @@ pub struct TestArgs {
     /// One JSON report instead of text.
     #[arg(long)]
     pub json: bool,
-}
-
-impl TestArgs {
-    pub async fn run(self, global: &Global) -> ExitCode {
-        run(global, &self.name, self.json).await
-    }
 }

@@ -30,24 +30,27 @@ async fn valid_token(global: &Global, name: &str, freshness: Freshness) -> Resul
     Ok(token)
 }
 
-pub async fn token(global: &Global, name: &str, freshness: Freshness, json: bool) -> ExitCode {
-    match valid_token(global, name, freshness).await {
-        Ok(t) if json => {
-            out!(
-                "{}",
-                json!({
-                    "name": name,
-                    "access_token": t.token.expose_secret(),
-                    "instance_url": t.instance_url,
-                })
-            );
-            ExitCode::SUCCESS
+impl TokenArgs {
+    pub async fn run(self, global: &Global) -> ExitCode {
+        let (name, freshness, json) = (self.name.as_str(), self.freshness.freshness(), self.json);
+        match valid_token(global, name, freshness).await {
+            Ok(t) if json => {
+                out!(
+                    "{}",
+                    json!({
+                        "name": name,
+                        "access_token": t.token.expose_secret(),
+                        "instance_url": t.instance_url,
+                    })
+                );
+                ExitCode::SUCCESS
+            }
+            Ok(t) => {
+                out!("{}", t.token.expose_secret());
+                ExitCode::SUCCESS
+            }
+            Err(code) => code,
         }
-        Ok(t) => {
-            out!("{}", t.token.expose_secret());
-            ExitCode::SUCCESS
-        }
-        Err(code) => code,
     }
 }
 
@@ -97,75 +100,74 @@ pub fn parse_sfdx_url(text: &str) -> Option<SfdxUrl> {
     })
 }
 
-pub async fn export(
-    global: &Global,
-    name: &str,
-    format: ExportFormat,
-    freshness: Freshness,
-) -> ExitCode {
-    if format == ExportFormat::SfdxUrl {
-        // The same rules as `token`: the org confirms the connection works first (a revoked
-        // refresh token also ends its sessions), and what is printed is what is saved after
-        // that (a rotation included).
-        let saved = match super::saved::open(global, name).await {
-            Ok(saved) => saved,
+impl ExportArgs {
+    pub async fn run(self, global: &Global) -> ExitCode {
+        let (name, format, freshness) =
+            (self.name.as_str(), self.format, self.freshness.freshness());
+        if format == ExportFormat::SfdxUrl {
+            // The same rules as `token`: the org confirms the connection works first (a revoked
+            // refresh token also ends its sessions), and what is printed is what is saved after
+            // that (a rotation included).
+            let saved = match super::saved::open(global, name).await {
+                Ok(saved) => saved,
+                Err(code) => return code,
+            };
+            if !uses_refresh_token(saved.profile.flow) {
+                return export_sfdx_url(&saved);
+            }
+            if let Err(code) = valid_token(global, name, freshness).await {
+                return code;
+            }
+            return match super::saved::open(global, name).await {
+                Ok(saved) => export_sfdx_url(&saved),
+                Err(code) => code,
+            };
+        }
+        let Token {
+            saved,
+            token,
+            instance_url,
+            ..
+        } = match valid_token(global, name, freshness).await {
+            Ok(t) => t,
             Err(code) => return code,
         };
-        if !uses_refresh_token(saved.profile.flow) {
-            return export_sfdx_url(&saved);
-        }
-        if let Err(code) = valid_token(global, name, freshness).await {
-            return code;
-        }
-        return match super::saved::open(global, name).await {
-            Ok(saved) => export_sfdx_url(&saved),
-            Err(code) => code,
-        };
-    }
-    let Token {
-        saved,
-        token,
-        instance_url,
-        ..
-    } = match valid_token(global, name, freshness).await {
-        Ok(t) => t,
-        Err(code) => return code,
-    };
-    let p = &saved.profile;
-    let instance = instance_url.clone();
-    // What the org sent is made printable before it reaches a shell or a terminal.
-    let shown = |v: &Option<String>| printable(v.as_deref().unwrap_or_default());
-    let fields = [
-        ("SF_ACCESS_TOKEN", token.expose_secret().to_string()),
-        ("SF_INSTANCE_URL", printable(&instance)),
-        ("SF_LOGIN_URL", printable(&p.login_url)),
-        ("SF_USERNAME", shown(&p.username)),
-        ("SF_ORG_ID", shown(&p.org_id)),
-        ("SF_API_VERSION", API_VERSION.to_string()),
-    ];
-    match format {
-        ExportFormat::Env => {
-            for (k, v) in fields {
-                out!("export {k}={}", shell_quote(&v));
+        let p = &saved.profile;
+        let instance = instance_url.clone();
+        // What the org sent is made printable before it reaches a shell or a terminal.
+        let shown = |v: &Option<String>| printable(v.as_deref().unwrap_or_default());
+        let fields = [
+            ("SF_ACCESS_TOKEN", token.expose_secret().to_string()),
+            ("SF_INSTANCE_URL", printable(&instance)),
+            ("SF_LOGIN_URL", printable(&p.login_url)),
+            ("SF_USERNAME", shown(&p.username)),
+            ("SF_ORG_ID", shown(&p.org_id)),
+            ("SF_API_VERSION", API_VERSION.to_string()),
+        ];
+        match format {
+            ExportFormat::Env => {
+                for (k, v) in fields {
+                    out!("export {k}={}", shell_quote(&v));
+                }
             }
+            ExportFormat::Json => out!(
+                "{}",
+                json!({
+                    "name": name,
+                    "flow": p.flow.as_str(),
+                    "access_token": token.expose_secret(),
+                    "instance_url": instance,
+                    "login_url": p.login_url,
+                    "username": p.username,
+                    "org_id": p.org_id,
+                    "user_id": p.user_id,
+                    "api_version": API_VERSION,
+                })
+            ),
+            ExportFormat::SfdxUrl => {}
         }
-        ExportFormat::Json => out!(
-            "{}",
-            json!({
-                "name": name,
-                "flow": p.flow.as_str(),
-                "access_token": token.expose_secret(),
-                "instance_url": instance,
-                "login_url": p.login_url,
-                "username": p.username,
-                "org_id": p.org_id,
-                "user_id": p.user_id,
-                "api_version": API_VERSION,
-            })
-        ),
-        ExportFormat::SfdxUrl => {}
+        ExitCode::SUCCESS
     }
-    ExitCode::SUCCESS
 }
 
 /// The refresh token itself is what `sf org login sfdx-url` takes; it needs no confirming.
@@ -292,16 +294,4 @@ pub enum ExportFormat {
     Json,
     /// force://clientId:clientSecret:refreshToken@instanceHost, for `sf org login sfdx-url`.
     SfdxUrl,
-}
-
-impl TokenArgs {
-    pub async fn run(self, global: &Global) -> ExitCode {
-        token(global, &self.name, self.freshness.freshness(), self.json).await
-    }
-}
-
-impl ExportArgs {
-    pub async fn run(self, global: &Global) -> ExitCode {
-        export(global, &self.name, self.format, self.freshness.freshness()).await
-    }
 }
