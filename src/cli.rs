@@ -142,16 +142,24 @@ impl Command {
     /// Whether the command was asked for JSON, so that errors come out as JSON too.
     fn json(&self) -> bool {
         match self {
-            Command::Login(args) => args.json,
-            Command::Audit(args) => args.json,
-            Command::List(args) => args.json,
+            Command::Login(args) => args.wants_json(),
+            Command::Audit(args) => args.wants_json(),
+            Command::List(args) => args.wants_json(),
             Command::Status(args) => args.wants_json(),
-            Command::Test(args) => args.json,
-            Command::Token(args) => args.json,
-            Command::Watch(args) => args.json,
-            Command::Remove(args) => args.json,
-            Command::Export(args) => args.format == commands::token::ExportFormat::Json,
-            _ => false,
+            Command::Test(args) => args.wants_json(),
+            Command::Token(args) => args.wants_json(),
+            Command::Watch(args) => args.wants_json(),
+            Command::Remove(args) => args.wants_json(),
+            Command::Export(args) => args.wants_json(),
+            // Listed, not a wildcard: a new command decides whether it answers in JSON.
+            Command::Copy(_)
+            | Command::ClipboardClear(_)
+            | Command::Completions(_)
+            | Command::Sim(_)
+            | Command::Demo
+            | Command::Manpages(_)
+            | Command::Setup { .. }
+            | Command::Reauth { .. } => false,
         }
     }
 

@@ -31,6 +31,11 @@ pub struct AuditArgs {
 }
 
 impl AuditArgs {
+    /// Whether JSON was asked for, so that errors come out as JSON too.
+    pub fn wants_json(&self) -> bool {
+        self.json
+    }
+
     pub async fn run(self, global: &Global) -> ExitCode {
         let profiles = match profiles(global) {
             Ok(p) => std::sync::Arc::new(p),

@@ -89,6 +89,11 @@ fn print_aligned(rows: &[[String; 6]]) {
 }
 
 impl ListArgs {
+    /// Whether JSON was asked for, so that errors come out as JSON too.
+    pub fn wants_json(&self) -> bool {
+        self.json
+    }
+
     pub fn run(self, global: &Global) -> ExitCode {
         let json = self.json;
         let profiles = match profiles(global) {

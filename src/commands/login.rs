@@ -19,6 +19,11 @@ use crate::profile::{
 use std::path::PathBuf;
 
 impl LoginArgs {
+    /// Whether JSON was asked for, so that errors come out as JSON too.
+    pub fn wants_json(&self) -> bool {
+        self.json
+    }
+
     pub async fn run(self, global: &Global) -> ExitCode {
         let profiles = match profiles(global) {
             Ok(p) => Arc::new(p),

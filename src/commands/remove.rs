@@ -48,6 +48,11 @@ fn confirmed(name: &str) -> bool {
 }
 
 impl RemoveArgs {
+    /// Whether JSON was asked for, so that errors come out as JSON too.
+    pub fn wants_json(&self) -> bool {
+        self.json
+    }
+
     pub async fn run(self, global: &Global) -> ExitCode {
         let (name, no_revoke, yes, json) =
             (self.name.as_str(), self.no_revoke, self.yes, self.json);

@@ -516,7 +516,7 @@ pub enum StatusFormat {
 }
 
 impl StatusArgs {
-    /// JSON was asked for, by --json or --format json.
+    /// Whether JSON was asked for (--json or --format json), so that errors come out as JSON too.
     pub fn wants_json(&self) -> bool {
         self.json || self.format == Some(StatusFormat::Json)
     }
@@ -543,6 +543,11 @@ impl StatusArgs {
 }
 
 impl WatchArgs {
+    /// Whether JSON was asked for, so that errors come out as JSON too.
+    pub fn wants_json(&self) -> bool {
+        self.json
+    }
+
     pub async fn run(self, global: &Global) -> ExitCode {
         watch(global, self).await
     }

@@ -13,6 +13,11 @@ use crate::check::Outcome;
 use crate::connect::{Saved, target};
 
 impl TestArgs {
+    /// Whether JSON was asked for, so that errors come out as JSON too.
+    pub fn wants_json(&self) -> bool {
+        self.json
+    }
+
     pub async fn run(self, global: &Global) -> ExitCode {
         let (name, json_out) = (self.name.as_str(), self.json);
         let (saved, _hold) = match open_to_log_in(global, name).await {

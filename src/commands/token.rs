@@ -31,6 +31,11 @@ async fn valid_token(global: &Global, name: &str, freshness: Freshness) -> Resul
 }
 
 impl TokenArgs {
+    /// Whether JSON was asked for, so that errors come out as JSON too.
+    pub fn wants_json(&self) -> bool {
+        self.json
+    }
+
     pub async fn run(self, global: &Global) -> ExitCode {
         let (name, freshness, json) = (self.name.as_str(), self.freshness.freshness(), self.json);
         match valid_token(global, name, freshness).await {
@@ -101,6 +106,11 @@ pub fn parse_sfdx_url(text: &str) -> Option<SfdxUrl> {
 }
 
 impl ExportArgs {
+    /// Whether JSON was asked for (`--format json`), so that errors come out as JSON too.
+    pub fn wants_json(&self) -> bool {
+        self.format == ExportFormat::Json
+    }
+
     pub async fn run(self, global: &Global) -> ExitCode {
         let (name, format, freshness) =
             (self.name.as_str(), self.format, self.freshness.freshness());
