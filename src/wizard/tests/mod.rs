@@ -14,6 +14,7 @@ use crate::profile::{Flow, key};
 use crate::salesforce::LoginUrl;
 
 mod interactive;
+mod moves;
 mod new_connection;
 mod saved;
 
