@@ -271,17 +271,7 @@ async fn a_password_connection_moves_to_jwt_bearer_from_the_command_line() {
         text(&out)
     );
     assert_eq!(snapshot(d), before, "a failed move changes nothing");
-    let certificate = std::fs::read_to_string(d.join("keys/prod.crt")).unwrap();
-    let reply = reqwest::Client::new()
-        .post(format!("{}/__sim/apps/certificate", sim.login_url()))
-        .form(&[
-            ("consumer_key", DEMO_CONSUMER_KEY),
-            ("certificate", certificate.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert!(reply.status().is_success());
+    upload_certificate(&sim, d, "prod").await;
     let out = run_async(to_jwt()).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let mut list = sfconnect(d);

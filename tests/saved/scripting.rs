@@ -1644,17 +1644,7 @@ async fn login_with_another_flow_moves_a_saved_connection_and_a_failed_move_chan
     let out = run_async(to_jwt()).await;
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert_eq!(snapshot(d), before);
-    let certificate = std::fs::read_to_string(d.join("keys/c.crt")).unwrap();
-    let reply = reqwest::Client::new()
-        .post(format!("{}/__sim/apps/certificate", sim.login_url()))
-        .form(&[
-            ("consumer_key", DEMO_CONSUMER_KEY),
-            ("certificate", &certificate),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert!(reply.status().is_success());
+    upload_certificate(&sim, d, "c").await;
     let out = run_async(to_jwt()).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let listed = run_async(cmd(d, &["list", "--json"])).await;

@@ -225,3 +225,18 @@ pub async fn browser_redirect(url: &str) -> String {
     let response = client.get(url).send().await.unwrap();
     response.headers()["location"].to_str().unwrap().to_string()
 }
+
+/// An admin uploads the key pair `keys/NAME.crt` of `dir` to the demo app, as JWT bearer needs.
+pub async fn upload_certificate(sim: &RunningSim, dir: &Path, name: &str) {
+    let certificate = std::fs::read_to_string(dir.join(format!("keys/{name}.crt"))).unwrap();
+    let reply = reqwest::Client::new()
+        .post(format!("{}/__sim/apps/certificate", sim.login_url()))
+        .form(&[
+            ("consumer_key", sfconnect::sim::scenario::DEMO_CONSUMER_KEY),
+            ("certificate", certificate.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(reply.status().is_success());
+}
