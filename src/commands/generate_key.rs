@@ -17,20 +17,32 @@ pub fn run(profiles: &crate::profile::Profiles, args: &LoginArgs) -> ExitCode {
     // connection keeps its working key until a login with the new one passes.
     match crate::profile::jwt_key::generate_new(&dir, &args.name) {
         Ok(made) => {
+            let users = app_users(profiles, args, &made.key_file);
             let first = made.key_file == dir.join(format!("{}.key", args.name));
-            let then = if first {
+            let then = if first && users.is_empty() {
                 format!(
                     "sfconnect login {} --flow jwt --login-url URL --username USER --client-id KEY\n   (this key is used without --key-file)",
                     args.name
                 )
-            } else {
+            } else if users.is_empty() {
                 format!(
-                    "sfconnect login {} --flow jwt --key-file {}\n   (a key pair for '{}' exists already and was kept: it works until this login passes)",
+                    "sfconnect login {} --flow jwt --key-file {}",
                     args.name,
                     made.key_file.display(),
-                    args.name
+                )
+            } else {
+                format!(
+                    "sfconnect login {} --flow jwt --key-file {} --replace-certificate\n   (right after the upload: the others on the app then move to this key, each after its own test)",
+                    args.name,
+                    made.key_file.display(),
                 )
             };
+            if !users.is_empty() {
+                say!(
+                    "Before you upload: the app holds one certificate, and {} log in with the key whose certificate is in it now. They keep working until this certificate replaces it; from that moment only this new key works, until each of them moves to it.\nTo add a connection on this app, no new pair is needed: leave out --generate-key and --key-file, and it uses theirs.\n",
+                    super::text::names(&users)
+                );
+            }
             say!(
                 "Made a private key {} (readable only by you) and its certificate {}.\n\n\
                  1. Upload the certificate to the app: connected app: App Manager > the app > Edit > Use digital signatures;\n   \
@@ -69,4 +81,47 @@ pub fn run(profiles: &crate::profile::Profiles, args: &LoginArgs) -> ExitCode {
         }
         Err(e) => fail(EXIT_USAGE, e),
     }
+}
+
+/// The saved connections on the app this pair is for (its consumer key from --client-id, or the
+/// saved connection's), noted as pending on the app: once its certificate is uploaded, they
+/// stop until they use the new key. Empty when the app is not known or no connection uses it.
+fn app_users(
+    profiles: &crate::profile::Profiles,
+    args: &LoginArgs,
+    key_file: &std::path::Path,
+) -> Vec<String> {
+    use crate::connect::app_keys::{AppRef, note_pending, on_app};
+    let Ok(config) = profiles.config() else {
+        return Vec::new();
+    };
+    let existing = config.connections.get(&args.name);
+    let Some(client_id) = args
+        .client_id
+        .clone()
+        .or(existing.and_then(|p| p.client_id.clone()))
+    else {
+        return Vec::new();
+    };
+    let app = AppRef {
+        client_id,
+        login_url: args
+            .login_url
+            .clone()
+            .or(existing.map(|p| p.login_url.clone()))
+            .unwrap_or_default(),
+        org_id: existing.and_then(|p| p.org_id.clone()),
+    };
+    let users: Vec<String> = on_app(&config, &app, "")
+        .into_iter()
+        .map(|(name, _)| name.to_string())
+        .collect();
+    if !users.is_empty()
+        && let Err(e) = note_pending(profiles, &app, key_file, &args.name)
+    {
+        say!(
+            "sfconnect: could not note the new pair in the config ({e}); `status` will not warn that the app's certificate may change"
+        );
+    }
+    users
 }

@@ -8,7 +8,9 @@ use serde_json::{Value, json};
 
 use super::global::Global;
 use super::{profile_failure, profiles};
-use crate::connect::health::password_expires_in_days;
+use crate::connect::health::{
+    certificate_expires_at, certificate_expires_in_days, password_expires_in_days,
+};
 use crate::profile::{Profile, ProfileError};
 use crate::salesforce::error::printable;
 
@@ -28,6 +30,8 @@ pub fn profile_json(name: &str, p: &Profile, now: SystemTime) -> Value {
         "store": p.store.as_str(),
         "password_changed_at": p.password_changed_at.map(rfc3339),
         "password_expires_in_days": password_expires_in_days(p, now),
+        "certificate_expires_at": certificate_expires_at(p).map(rfc3339),
+        "certificate_expires_in_days": certificate_expires_in_days(p, now),
         "last_test": p.last_test.as_ref().map(|t| json!({"at": rfc3339(t.at), "ok": t.ok, "summary": t.summary})),
     })
 }

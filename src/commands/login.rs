@@ -35,10 +35,11 @@ impl LoginArgs {
         if self.generate_key {
             return super::generate_key::run(&profiles, &self);
         }
-        let existing = match profiles.config() {
-            Ok(mut c) => c.connections.remove(&self.name),
+        let config = match profiles.config() {
+            Ok(c) => c,
             Err(e) => return profile_failure(&e.into()),
         };
+        let existing = config.connections.get(&self.name).cloned();
         // Open the secret store before logging in, so a missing keyring is known up front.
         let kind = global
             .store
@@ -58,10 +59,20 @@ impl LoginArgs {
                 Ok(s) => s,
                 Err(e) => return fail(EXIT_USAGE, e),
             };
-        let inputs = match gather(&self, existing.as_ref(), old.as_ref(), &keys_dir, &sources) {
+        let inputs = match gather(
+            &self,
+            &config,
+            existing.as_ref(),
+            old.as_ref(),
+            &keys_dir,
+            &sources,
+        ) {
             Ok(i) => i,
             Err(code) => return code,
         };
+        if let Err(code) = self.one_certificate(&config, existing.as_ref(), &inputs) {
+            return code;
+        }
         if inputs.flow == Flow::RefreshToken
             && let (Some(client_id), Some(refresh)) = (
                 inputs.client_id.as_deref(),
@@ -128,9 +139,14 @@ impl LoginArgs {
         let login_url = verified.draft.login_url.as_str().to_string();
         // JSON names the store as `list` does (`keyring`, `file`); the text says where it is.
         let store_kind = store.kind().as_str();
+        let previous_key = existing
+            .as_ref()
+            .and_then(|p| p.key_file.clone())
+            .filter(|k| Some(k) != verified.draft.key_file.as_ref());
         match save(&profiles, store, &verified, old.as_ref(), replace).await {
             Ok(report) => {
                 let old_token = previous_token(&report, self.revoke_old).await;
+                let settled = settle(&profiles, &http, &self.name, previous_key).await;
                 if self.json {
                     out!(
                         "{}",
@@ -141,6 +157,12 @@ impl LoginArgs {
                             "instance_url": report.instance_url,
                             "store": store_kind,
                             "previous_refresh_token": old_token.as_ref().map(|(state, _)| *state),
+                            "moved": settled.moved.iter().map(|m| serde_json::json!({
+                                "name": m.name,
+                                "ok": m.result.is_ok(),
+                                "detail": m.result.as_ref().err(),
+                            })).collect::<Vec<_>>(),
+                            "deleted_keys": settled.deleted,
                         })
                     );
                 } else {
@@ -162,8 +184,22 @@ impl LoginArgs {
                 {
                     say!("{said}");
                 }
+                let stranded: Vec<String> = settled
+                    .moved
+                    .iter()
+                    .filter(|m| m.result.is_err())
+                    .map(|m| m.name.clone())
+                    .collect();
                 match old_token {
                     Some(("not_revoked", said)) if self.revoke_old => fail(EXIT_FAILED, said),
+                    _ if !stranded.is_empty() => fail(
+                        EXIT_FAILED,
+                        format!(
+                            "'{}' is saved, but {} could not move to its key (above): the app no longer holds their certificate, so re-authenticate them",
+                            self.name,
+                            super::text::names(&stranded)
+                        ),
+                    ),
                     _ => ExitCode::SUCCESS,
                 }
             }
@@ -182,6 +218,83 @@ impl LoginArgs {
             ),
         }
     }
+}
+
+impl LoginArgs {
+    /// A JWT key new to its app (a new connection's, or another than the connection had) stops
+    /// every connection on the app with another key once its certificate is uploaded: that
+    /// takes --replace-certificate, and the refusal names them.
+    fn one_certificate(
+        &self,
+        config: &crate::profile::Config,
+        existing: Option<&Profile>,
+        inputs: &Draft,
+    ) -> Result<(), ExitCode> {
+        use crate::connect::app_keys::{AppRef, displaced, same_key};
+        let (Flow::Jwt, Some(client_id), Some(key)) =
+            (inputs.flow, &inputs.client_id, &inputs.key_file)
+        else {
+            return Ok(());
+        };
+        let kept = existing
+            .and_then(|p| p.key_file.as_deref())
+            .is_some_and(|k| same_key(k, key));
+        let app = AppRef {
+            client_id: client_id.clone(),
+            login_url: inputs.login_url.to_string(),
+            org_id: existing.and_then(|p| p.org_id.clone()),
+        };
+        let stopped = displaced(config, &app, &self.name, key);
+        if kept || stopped.is_empty() || self.replace_certificate {
+            return Ok(());
+        }
+        Err(fail(
+            EXIT_USAGE,
+            format!(
+                "{} log in through this app with another key. An app holds one certificate: once the certificate of {} replaces it, they stop working until they use this key too. To add a connection on this app without replacing anything, leave out --key-file: it uses their key. To replace the certificate (it is uploaded, or you will upload it now), add --replace-certificate: once this login passes, each of them is tested with this key and moved to it. Nothing was changed.",
+                super::text::names(&stopped),
+                key.display()
+            ),
+        ))
+    }
+}
+
+/// After a JWT login passed and was saved: the others on the app move to its key (each after
+/// its own test), and pairs nothing uses any more are deleted; each said on stderr.
+async fn settle(
+    profiles: &Arc<crate::profile::Profiles>,
+    http: &crate::salesforce::Http,
+    name: &str,
+    previous_key: Option<PathBuf>,
+) -> crate::connect::app_keys::Settled {
+    let settled = match crate::connect::app_keys::settle(profiles, http, name, previous_key).await {
+        Ok(s) => s,
+        Err(e) => {
+            say!(
+                "sfconnect: the other connections on this app could not be read to move them to this key: {e}"
+            );
+            return Default::default();
+        }
+    };
+    for moved in &settled.moved {
+        match &moved.result {
+            Ok(()) => say!(
+                "Moved '{}' to the key of '{name}': its test with it passed.",
+                moved.name
+            ),
+            Err(why) => say!(
+                "'{}' could not move to the key of '{name}' ({why}); it keeps its old key.",
+                moved.name
+            ),
+        }
+    }
+    for key in &settled.deleted {
+        say!(
+            "Deleted the key pair {} (and its certificate): no connection uses it any more.",
+            key.display()
+        );
+    }
+    settled
 }
 
 /// The secrets the connection has now, read from the store they are in: with --store naming
@@ -390,6 +503,11 @@ pub struct LoginArgs {
     /// JWT bearer: make a new key pair and certificate (in the config dir) to upload to the app.
     #[arg(long)]
     pub generate_key: bool,
+    /// JWT bearer: use this key though other saved connections on the app use another one.
+    /// Its certificate replaces theirs in the app; once this login passes, each of them is
+    /// tested with this key and moved to it.
+    #[arg(long)]
+    pub replace_certificate: bool,
     /// The org is a sandbox (for a My Domain login URL, where the host does not say so).
     #[arg(long)]
     pub sandbox: bool,

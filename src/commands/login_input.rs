@@ -8,7 +8,7 @@ use secrecy::SecretString;
 
 use super::login::LoginArgs;
 use super::{EXIT_FAILED, EXIT_USAGE, SecretSources, fail};
-use crate::profile::{Draft, Flow, Profile, SecretBundle, key};
+use crate::profile::{Config, Draft, Flow, Profile, SecretBundle, key};
 use crate::salesforce::LoginUrl;
 
 /// A secret from its sources (stdin, variable, file, prompt), else the saved one (unchanged
@@ -129,8 +129,44 @@ fn check_private_key(path: &std::path::Path) -> Result<(), ExitCode> {
         })
 }
 
+/// JWT bearer with no key given, for a connection that has none yet: the pair the app's other
+/// saved connections use (the app holds one certificate, theirs), else the pair made for this
+/// name (`--generate-key`).
+fn default_key(
+    name: &str,
+    saved: &Config,
+    client_id: Option<&str>,
+    login_url: &str,
+    keys_dir: &std::path::Path,
+) -> Option<std::path::PathBuf> {
+    use crate::connect::app_keys::{AppRef, shared_key};
+    let own = crate::profile::jwt_key::existing(keys_dir, name).map(|made| made.key_file);
+    let app = AppRef {
+        client_id: client_id?.to_string(),
+        login_url: login_url.to_string(),
+        org_id: None,
+    };
+    let Some(shared) = shared_key(saved, &app, name) else {
+        return own;
+    };
+    say!(
+        "sfconnect: using the key pair of {} ({}): an app holds one certificate, and theirs is in it.",
+        super::text::names(&shared.users),
+        shared.key_file.display()
+    );
+    if let Some(own) = own.filter(|k| !crate::connect::app_keys::same_key(k, &shared.key_file)) {
+        say!(
+            "sfconnect: the pair made for '{name}' ({}) is not used. If its certificate is the one in the app now, pass --key-file {} --replace-certificate instead.",
+            own.display(),
+            own.display()
+        );
+    }
+    Some(shared.key_file)
+}
+
 pub(super) fn gather(
     args: &LoginArgs,
+    saved: &Config,
     existing: Option<&Profile>,
     old: Option<&SecretBundle>,
     keys_dir: &std::path::Path,
@@ -191,14 +227,17 @@ pub(super) fn gather(
         })?),
         None => None,
     };
-    let key_file = given_key
-        .or(existing.and_then(|p| p.key_file.clone()))
-        .or_else(|| {
-            (flow == Flow::Jwt)
-                .then(|| crate::profile::jwt_key::existing(keys_dir, &args.name))
-                .flatten()
-                .map(|made| made.key_file)
-        });
+    let key_file = match given_key.or(existing.and_then(|p| p.key_file.clone())) {
+        Some(key) => Some(key),
+        None if flow == Flow::Jwt => default_key(
+            &args.name,
+            saved,
+            client_id.as_deref(),
+            login_url.as_str(),
+            keys_dir,
+        ),
+        None => None,
+    };
     let sandbox = args.sandbox || login_url.is_sandbox() || existing.is_some_and(|p| p.sandbox);
     let mut secrets = SecretBundle::default();
     match flow {

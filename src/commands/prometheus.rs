@@ -90,6 +90,11 @@ pub fn render(
             samples: Vec::new(),
         },
         Family {
+            name: "sfconnect_certificate_expiry_timestamp_seconds",
+            help: "When the certificate of a JWT bearer connection's key expires (where sfconnect knows it), in seconds since the Unix epoch.",
+            samples: Vec::new(),
+        },
+        Family {
             name: "sfconnect_api_requests_remaining",
             help: "Daily API requests the org had left at the connection's last test.",
             samples: Vec::new(),
@@ -117,8 +122,11 @@ pub fn render(
                 .samples
                 .push((l.clone(), if t.ok { 1.0 } else { 0.0 }));
             if let Some(left) = t.api_requests_remaining {
-                families[5].samples.push((l.clone(), left as f64));
+                families[6].samples.push((l.clone(), left as f64));
             }
+        }
+        if let Some(ends) = crate::connect::health::certificate_expires_at(p) {
+            families[5].samples.push((l.clone(), seconds(ends)));
         }
         if let Some(ends) = advisories(p.flow, now)
             .iter()

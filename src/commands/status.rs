@@ -33,6 +33,8 @@ struct Selection {
     unrecorded: usize,
     /// The config dir, where a connection's rescued refresh token would wait.
     dir: std::path::PathBuf,
+    /// New key pairs made for an app that have not passed yet (`connect::app_keys`).
+    pending: Vec<crate::profile::PendingCertificate>,
 }
 
 fn selected(global: &Global, name: Option<&str>) -> Result<Selection, ExitCode> {
@@ -54,6 +56,7 @@ fn selected(global: &Global, name: Option<&str>) -> Result<Selection, ExitCode> 
         },
         None => config.connections.into_iter().collect(),
     };
+    let pending = config.pending_certificates;
     let file_store_problem = connections
         .iter()
         .any(|(_, p)| p.store == crate::profile::StoreKind::File)
@@ -66,6 +69,7 @@ fn selected(global: &Global, name: Option<&str>) -> Result<Selection, ExitCode> 
         file_store_problem,
         unrecorded: 0,
         dir: profiles.dir().to_path_buf(),
+        pending,
     })
 }
 
@@ -80,7 +84,14 @@ async fn check_and_notify(
     notify: &Notify,
     on_change: &mut dyn FnMut(&str, Health, Health, &str),
 ) -> Result<Selection, ExitCode> {
-    let before = selected(global, name)?.connections;
+    let selection = selected(global, name)?;
+    let before = selection.connections;
+    // What the health after a check is read against: the saved state, not the store's.
+    let context = Selection {
+        connections: Vec::new(),
+        file_store_problem: None,
+        ..selection
+    };
     let command = match &notify.command {
         Some(c) => Some(c.clone()),
         None => profiles(global)?
@@ -120,7 +131,7 @@ async fn check_and_notify(
         unrecorded += usize::from(!recorded);
         // Only the settings changed; no need to open the secret store again.
         let after = profiles.get(name).unwrap_or_else(|_| profile.clone());
-        let (new, message) = saved_health(profiles.dir(), None, name, &after, crate::clock::now());
+        let (new, message) = saved_health(&context, name, &after, crate::clock::now());
         let message =
             super::text::health(&message, &advisories(after.flow, crate::clock::now()), name);
         if new != old {
@@ -163,7 +174,7 @@ impl Selection {
     /// Health from what is saved; a connection in the file store whose secrets file or key
     /// file is gone is failing, though its last test passed (nothing is decrypted to tell).
     fn health(&self, name: &str, p: &Profile, now: SystemTime) -> (Health, String) {
-        saved_health(&self.dir, self.file_store_problem.as_deref(), name, p, now)
+        saved_health(self, name, p, now)
     }
 }
 
@@ -171,13 +182,12 @@ impl Selection {
 /// connection (a stat or two, nothing decrypted): a JWT key file that cannot be read, a rotated
 /// refresh token that waits to be saved, or a file store that cannot open is failing.
 fn saved_health(
-    dir: &std::path::Path,
-    file_store_problem: Option<&str>,
+    selection: &Selection,
     name: &str,
     p: &Profile,
     now: SystemTime,
 ) -> (Health, String) {
-    if let Some(place) = crate::profile::rescue::pending(dir, name) {
+    if let Some(place) = crate::profile::rescue::pending(&selection.dir, name) {
         return (
             Health::Failing,
             format!(
@@ -198,9 +208,9 @@ fn saved_health(
             ),
         );
     }
-    match (p.store, file_store_problem) {
+    match (p.store, selection.file_store_problem.as_deref()) {
         (crate::profile::StoreKind::File, Some(why)) => (Health::Failing, why.to_string()),
-        _ => health(p, now),
+        _ => crate::connect::health::health_on_app(&selection.pending, p, now),
     }
 }
 
@@ -447,7 +457,7 @@ async fn watch(global: &Global, args: WatchArgs) -> ExitCode {
 }
 
 /// Said under `status --help`.
-pub const STATUS_HELP: &str = "Exit codes: 0 healthy; 1 a connection is failing or its password expires within 14 days; 2 usage or unknown name.";
+pub const STATUS_HELP: &str = "Exit codes: 0 healthy; 1 a connection is failing, or its password or certificate expires within 14 days; 2 usage or unknown name.";
 
 /// Health of saved connections; exits 1 when one is failing or its password expires soon.
 #[derive(Debug, clap::Args)]

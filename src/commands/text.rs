@@ -84,6 +84,16 @@ pub fn health(message: &str, advisories: &[Advisory], name: &str) -> String {
     }
 }
 
+/// Connection names in a sentence: 'a', 'a' and 'b', 'a', 'b' and 'c'.
+pub fn names(names: &[String]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
+    match quoted.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -26,6 +26,26 @@ pub fn password_expires_in_days(profile: &Profile, now: SystemTime) -> Option<i6
     Some(policy - age)
 }
 
+/// When a JWT connection's certificate stops being valid: the date recorded when it was saved,
+/// else the certificate kept beside its key; None when neither says (or not JWT bearer).
+pub fn certificate_expires_at(profile: &Profile) -> Option<SystemTime> {
+    if profile.flow != crate::profile::Flow::Jwt {
+        return None;
+    }
+    profile
+        .certificate_expires_at
+        .or_else(|| super::app_keys::trial_expiry(profile.key_file.as_deref()?))
+}
+
+/// Days until a JWT connection's certificate expires (negative: it has); None when unknown.
+pub fn certificate_expires_in_days(profile: &Profile, now: SystemTime) -> Option<i64> {
+    let ends = certificate_expires_at(profile)?;
+    Some(match ends.duration_since(now) {
+        Ok(left) => (left.as_secs() / 86_400) as i64,
+        Err(past) => -((past.duration().as_secs() / 86_400) as i64) - 1,
+    })
+}
+
 /// A connection's health.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Health {
@@ -66,17 +86,48 @@ pub fn health(p: &Profile, now: SystemTime) -> (Health, String) {
     }
 }
 
+/// As `health`, and a JWT connection whose app may hold another certificate by now (a new pair
+/// made for the app that has not passed, `pending`) is at least expiring, with why.
+pub fn health_on_app(
+    pending: &[crate::profile::PendingCertificate],
+    p: &Profile,
+    now: SystemTime,
+) -> (Health, String) {
+    let (h, message) = health(p, now);
+    match (h, super::app_keys::pending_for(pending, p)) {
+        (Health::Ok | Health::Untested, Some(new)) => {
+            let day = humantime::format_rfc3339_seconds(new.made_at).to_string();
+            (
+                Health::Expiring,
+                format!(
+                    "the app's certificate may have changed: a new key pair ({}) was made for '{}' on {} and has not passed a test. Once its certificate is in the app, this connection stops until it uses that key: finish re-authenticating '{}' (the others on the app then move to it); if the certificate was never uploaded, delete {} and its .crt",
+                    new.key_file.display(),
+                    new.made_for,
+                    &day[..10],
+                    new.made_for,
+                    new.key_file.display()
+                ),
+            )
+        }
+        (h, _) => (h, message),
+    }
+}
+
 fn saved_health(p: &Profile, now: SystemTime) -> (Health, String) {
-    let expiry = password_expires_in_days(p, now);
+    // A connection logs in with a password or with a certificate, never both.
+    let (what, expiry) = match password_expires_in_days(p, now) {
+        Some(days) => ("password", Some(days)),
+        None => ("certificate", certificate_expires_in_days(p, now)),
+    };
     let tested = p.last_test.as_ref().map(|t| {
         let age = now.duration_since(t.at).unwrap_or(Duration::ZERO).as_secs() / 86_400;
         (t, age)
     });
     match (tested, expiry) {
         (Some((t, _)), _) if !t.ok => (Health::Failing, t.summary.clone()),
-        (_, Some(days)) if days <= 0 => (Health::Failing, "the password has expired".into()),
+        (_, Some(days)) if days <= 0 => (Health::Failing, format!("the {what} has expired")),
         (_, Some(days)) if days <= WARN_DAYS => {
-            (Health::Expiring, format!("password expires in {days} days"))
+            (Health::Expiring, format!("{what} expires in {days} days"))
         }
         (None, _) => (Health::Untested, "never tested".into()),
         (Some((_, age)), expiry) => {
@@ -85,10 +136,23 @@ fn saved_health(p: &Profile, now: SystemTime) -> (Health, String) {
             } else {
                 format!("not tested for {age} days")
             };
-            let expiry = expiry
-                .map(|d| format!("; password expires in {d} days"))
-                .unwrap_or_default();
+            let expiry = match expiry {
+                Some(d) => format!("; {what} expires in {d} days"),
+                None if p.flow == crate::profile::Flow::Jwt => unknown_certificate(p),
+                None => String::new(),
+            };
             (Health::Ok, format!("{tested}{expiry}"))
         }
+    }
+}
+
+/// A JWT connection whose certificate is not known: how to let sfconnect see its end date.
+fn unknown_certificate(p: &Profile) -> String {
+    match &p.key_file {
+        Some(key) => format!(
+            "; the certificate's end date is unknown: keep the certificate beside the key as {}",
+            key.with_extension("crt").display()
+        ),
+        None => "; the certificate's end date is unknown".into(),
     }
 }

@@ -3,6 +3,7 @@
 //! typed results and progress events; it never prints, prompts or decides exit codes.
 
 pub mod advisories;
+pub mod app_keys;
 pub mod assist;
 pub mod audit;
 pub mod browser;

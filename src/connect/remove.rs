@@ -186,21 +186,10 @@ pub(super) async fn revoke_token(
 /// Delete the key pair sfconnect made for `removed` (in the config dir's `keys/`), unless
 /// another connection still uses that key. A key file the user brought is never touched.
 fn remove_key_pair(profiles: &Profiles, removed: &Profile) -> Option<(PathBuf, PathBuf)> {
-    let key_file = removed.key_file.as_ref()?;
-    let keys = profiles.dir().join("keys");
-    if key_file.parent() != Some(keys.as_path()) {
-        return None;
-    }
-    let in_use = profiles.config().ok().is_some_and(|c| {
-        c.connections
-            .values()
-            .any(|p| p.key_file.as_ref() == Some(key_file))
-    });
-    if in_use {
-        return None;
-    }
-    let crt = key_file.with_extension("crt");
-    std::fs::remove_file(key_file).ok()?;
-    let _ = std::fs::remove_file(&crt);
-    Some((key_file.clone(), crt))
+    let key_file = removed.key_file.clone()?;
+    let deleted = super::app_keys::delete_unused(profiles, std::slice::from_ref(&key_file));
+    deleted
+        .into_iter()
+        .next()
+        .map(|key| (key.clone(), key.with_extension("crt")))
 }

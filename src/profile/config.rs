@@ -135,6 +135,14 @@ pub struct Profile {
         skip_serializing_if = "Option::is_none"
     )]
     pub refresh_token_obtained_at: Option<SystemTime>,
+    /// JWT bearer: when the certificate of its key stops being valid, read from the
+    /// certificate kept beside the key when the connection was saved (None: not known).
+    #[serde(
+        default,
+        with = "opt_timestamp",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub certificate_expires_at: Option<SystemTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_test: Option<LastTest>,
 }
@@ -163,10 +171,28 @@ pub struct Config {
     /// Journal of secret entries to clean up (see `Unreferenced`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unreferenced: Vec<Unreferenced>,
+    /// JWT key pairs made for an app that saved connections use, whose certificate may have
+    /// been uploaded (replacing theirs) but has not passed a test yet.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pending_certificates: Vec<PendingCertificate>,
     /// Connections whose entry does not parse: named with their line, left out of
     /// `connections` so the others keep working, and written back as they were.
     #[serde(skip)]
     pub broken: Vec<Broken>,
+}
+
+/// A JWT key pair made for an app (consumer key at a login URL) that saved connections use.
+/// An app holds one certificate, so once this pair's certificate is uploaded, every
+/// connection on the app with another key stops working until it moves to this one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingCertificate {
+    pub client_id: String,
+    pub login_url: String,
+    pub key_file: PathBuf,
+    /// The connection it was made for.
+    pub made_for: String,
+    #[serde(with = "timestamp")]
+    pub made_at: SystemTime,
 }
 
 /// A connection entry that does not parse.
@@ -233,6 +259,7 @@ impl Default for Config {
             connections: BTreeMap::new(),
             notify_command: None,
             unreferenced: Vec::new(),
+            pending_certificates: Vec::new(),
             broken: Vec::new(),
         }
     }

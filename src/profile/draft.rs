@@ -46,6 +46,16 @@ impl Draft {
                 .unwrap_or_else(SystemTime::now),
             password_changed_at: existing.and_then(|p| p.password_changed_at),
             refresh_token_obtained_at: existing.and_then(|p| p.refresh_token_obtained_at),
+            certificate_expires_at: match self.flow {
+                Flow::Jwt => self
+                    .key_file
+                    .as_deref()
+                    .and_then(super::jwt_key::certificate_for)
+                    .and_then(|crt| std::fs::read_to_string(crt).ok())
+                    .and_then(|pem| super::jwt_key::validity(&pem))
+                    .map(|v| v.not_after),
+                _ => None,
+            },
             last_test: None,
         }
     }

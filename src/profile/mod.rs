@@ -23,7 +23,8 @@ use secrecy::SecretString;
 
 use config::LOCK_TIMEOUT;
 pub use config::{
-    Broken, BrokenAt, Config, ConfigError, Flow, LastTest, Profile, Ui, Unreferenced,
+    Broken, BrokenAt, Config, ConfigError, Flow, LastTest, PendingCertificate, Profile, Ui,
+    Unreferenced,
 };
 pub use draft::Draft;
 use file_store::{FileStore, Unlock};
@@ -468,6 +469,20 @@ impl Profiles {
             config.save(&self.dir)?;
         }
         Ok(Applied::Written)
+    }
+
+    /// Read-modify-write of the config file under its lock (written only when changed).
+    pub fn change_config<T>(
+        &self,
+        change: impl FnOnce(&mut Config) -> T,
+    ) -> Result<T, ProfileError> {
+        let waiting = self.waiting;
+        config::update(
+            &self.dir,
+            self.lock_timeout,
+            &mut |p| waiting(p),
+            |config| Ok::<_, ProfileError>(change(config)),
+        )
     }
 
     /// Change non-secret fields of a saved connection (the last test result, say), only while

@@ -7,6 +7,7 @@
 )]
 
 mod audit;
+mod certificates;
 mod cli;
 mod commands;
 mod deadlines;

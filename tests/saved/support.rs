@@ -131,6 +131,7 @@ pub fn profile(store: StoreKind) -> Profile {
         created_at: SystemTime::now(),
         password_changed_at: None,
         refresh_token_obtained_at: None,
+        certificate_expires_at: None,
         last_test: None,
     }
 }

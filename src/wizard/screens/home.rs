@@ -6,7 +6,7 @@ use super::super::{App, Effect, Key, Purpose, Retry, Screen, step};
 use std::time::SystemTime;
 
 use crate::check::Status;
-use crate::connect::health::{Health, health};
+use crate::connect::health::Health;
 use crate::profile::Config;
 use crate::profile::{Flow, SecretBundle, StoreKind};
 
@@ -95,7 +95,8 @@ pub fn rows(config: &Config, now: SystemTime) -> Vec<ConnectionRow> {
         .connections
         .iter()
         .map(|(name, p)| {
-            let (h, mut summary) = health(p, now);
+            let (h, mut summary) =
+                crate::connect::health::health_on_app(&config.pending_certificates, p, now);
             // A retiring login method is said first on every row that uses one, in a few words
             // (a narrow window cuts the end of the line, not the warning).
             if let Some(a) = crate::connect::advisories::advisories(p.flow, now).first() {

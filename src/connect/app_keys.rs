@@ -1,0 +1,420 @@
+//! One certificate per app. A connected app or External Client App holds a single certificate
+//! for JWT bearer, and uploading another replaces it: every JWT connection on one app must use
+//! the same key pair. This module finds the pair an app's saved connections use, names the
+//! connections a new pair would stop, remembers a new pair that has not passed yet, moves the
+//! others to a pair once it has passed, and deletes pairs nothing uses any more.
+//!
+//! "One app" is one consumer key, unless both connections know their org and the orgs differ:
+//! the same app reached through login.salesforce.com and through its My Domain is still one
+//! app with one certificate.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use crate::check::Strategy;
+use crate::profile::{
+    Config, Flow, LastTest, PendingCertificate, Profile, ProfileError, Profiles, SecretBundle,
+};
+use crate::salesforce::Http;
+
+/// The app a JWT connection logs in through: its consumer key, at its org.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppRef {
+    pub client_id: String,
+    pub login_url: String,
+    pub org_id: Option<String>,
+}
+
+impl AppRef {
+    /// The app of a saved JWT connection.
+    pub fn of(p: &Profile) -> Option<Self> {
+        (p.flow == Flow::Jwt).then_some(())?;
+        Some(Self {
+            client_id: p.client_id.clone()?,
+            login_url: p.login_url.clone(),
+            org_id: p.org_id.clone(),
+        })
+    }
+
+    /// Whether `p` is a JWT connection on this app.
+    pub fn holds(&self, p: &Profile) -> bool {
+        let other_org = matches!((&self.org_id, &p.org_id), (Some(a), Some(b)) if a != b);
+        p.flow == Flow::Jwt && p.client_id.as_deref() == Some(&self.client_id) && !other_org
+    }
+
+    fn pending_here(&self, pending: &PendingCertificate) -> bool {
+        pending.client_id == self.client_id
+    }
+}
+
+/// Whether two key files hold the same key: the same file, or the same bytes.
+pub fn same_key(a: &Path, b: &Path) -> bool {
+    if a == b {
+        return true;
+    }
+    let read = |p: &Path| std::fs::read(p).map(secrecy::zeroize::Zeroizing::new);
+    match (read(a), read(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// The saved JWT connections on `app`, other than `except`, by name.
+pub fn on_app<'c>(config: &'c Config, app: &AppRef, except: &str) -> Vec<(&'c str, &'c Profile)> {
+    config
+        .connections
+        .iter()
+        .filter(|(name, p)| name.as_str() != except && app.holds(p))
+        .map(|(name, p)| (name.as_str(), p))
+        .collect()
+}
+
+/// The key pair an app's saved connections use, and who uses it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shared {
+    pub key_file: PathBuf,
+    pub users: Vec<String>,
+}
+
+/// The key pair whose certificate the app holds, going by its saved connections other than
+/// `except`: the key most of them use; on a tie, the one whose test passed last.
+pub fn shared_key(config: &Config, app: &AppRef, except: &str) -> Option<Shared> {
+    let mut pairs: Vec<(Shared, Option<SystemTime>)> = Vec::new();
+    for (name, p) in on_app(config, app, except) {
+        let Some(key) = &p.key_file else { continue };
+        let passed = p.last_test.as_ref().filter(|t| t.ok).map(|t| t.at);
+        match pairs.iter_mut().find(|(s, _)| same_key(&s.key_file, key)) {
+            Some((shared, last)) => {
+                shared.users.push(name.to_string());
+                *last = (*last).max(passed);
+            }
+            None => pairs.push((
+                Shared {
+                    key_file: key.clone(),
+                    users: vec![name.to_string()],
+                },
+                passed,
+            )),
+        }
+    }
+    pairs
+        .into_iter()
+        .max_by_key(|(s, passed)| (s.users.len(), *passed))
+        .map(|(s, _)| s)
+}
+
+/// The connections on `app` (other than `except`) whose key is not `key_file`: once its
+/// certificate replaces the one in the app, they stop working until they move to it.
+pub fn displaced(config: &Config, app: &AppRef, except: &str, key_file: &Path) -> Vec<String> {
+    on_app(config, app, except)
+        .into_iter()
+        .filter(|(_, p)| !p.key_file.as_deref().is_some_and(|k| same_key(k, key_file)))
+        .map(|(name, _)| name.to_string())
+        .collect()
+}
+
+/// Remember that a new pair was made for `app`, when saved connections use that app: until it
+/// passes, their certificate may have been replaced.
+pub fn note_pending(
+    profiles: &Profiles,
+    app: &AppRef,
+    key_file: &Path,
+    made_for: &str,
+) -> Result<(), ProfileError> {
+    profiles.change_config(|config| {
+        if on_app(config, app, "").is_empty() {
+            return;
+        }
+        config
+            .pending_certificates
+            .retain(|p| p.key_file != key_file);
+        config.pending_certificates.push(PendingCertificate {
+            client_id: app.client_id.clone(),
+            login_url: app.login_url.clone(),
+            key_file: key_file.to_path_buf(),
+            made_for: made_for.to_string(),
+            made_at: crate::clock::now(),
+        });
+    })
+}
+
+/// A new pair made for the app of saved connection `p` that has not passed yet (and is still on
+/// disk), when `p` uses another key: the app's certificate may have changed under it.
+pub fn pending_for<'c>(
+    pending: &'c [PendingCertificate],
+    p: &Profile,
+) -> Option<&'c PendingCertificate> {
+    let app = AppRef::of(p)?;
+    pending.iter().find(|pending| {
+        app.pending_here(pending)
+            && pending.key_file.is_file()
+            && !p
+                .key_file
+                .as_deref()
+                .is_some_and(|k| same_key(k, &pending.key_file))
+    })
+}
+
+/// A connection of the app moved (or not) to the key that passed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moved {
+    pub name: String,
+    /// What its test with the new key said: passed, or why not (then it keeps its old key).
+    pub result: Result<(), String>,
+}
+
+/// What settling an app after a save did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Settled {
+    pub moved: Vec<Moved>,
+    /// Key pairs (key, certificate) deleted because no connection uses them any more.
+    pub deleted: Vec<PathBuf>,
+}
+
+/// After `name` was saved with a key that passed: the app holds that key's certificate now, so
+/// every other connection on the app with another key is tested with this one and moved to it
+/// when its test passes; pairs that nothing uses any more (among `name`'s previous key and
+/// theirs) are deleted, and a pending note for this key is settled.
+pub async fn settle(
+    profiles: &Arc<Profiles>,
+    http: &Http,
+    name: &str,
+    previous_key: Option<PathBuf>,
+) -> Result<Settled, ProfileError> {
+    let config = profiles.config()?;
+    let Some(saved) = config.connections.get(name) else {
+        return Ok(Settled::default());
+    };
+    let (Some(app), Some(key_file)) = (AppRef::of(saved), saved.key_file.clone()) else {
+        return Ok(Settled::default());
+    };
+    let mut settled = Settled::default();
+    let mut old_keys: Vec<PathBuf> = previous_key.into_iter().collect();
+    for other in displaced(&config, &app, name, &key_file) {
+        let Some(profile) = config.connections.get(&other) else {
+            continue;
+        };
+        old_keys.extend(profile.key_file.clone());
+        let result = move_one(profiles, http, &other, profile, &key_file).await;
+        settled.moved.push(Moved {
+            name: other,
+            result,
+        });
+    }
+    let settled_key = key_file.clone();
+    profiles.change_config(|config| {
+        config
+            .pending_certificates
+            .retain(|p| !same_key(&p.key_file, &settled_key));
+    })?;
+    settled.deleted = delete_unused(profiles, &old_keys);
+    Ok(settled)
+}
+
+/// Test `name` with `key_file` and, when it passes, point it there (only while it still
+/// uses the key and secrets it had when read).
+async fn move_one(
+    profiles: &Arc<Profiles>,
+    http: &Http,
+    name: &str,
+    profile: &Profile,
+    key_file: &Path,
+) -> Result<(), String> {
+    let mut trial = profile.clone();
+    trial.key_file = Some(key_file.to_path_buf());
+    // No cached session: the test must log in with the new key.
+    let target =
+        super::target(name, &trial, &SecretBundle::default()).map_err(|e| e.to_string())?;
+    let outcome = crate::check::run(http, target, Strategy::Batched, None).await;
+    if !outcome.ok() {
+        return Err(outcome.summary());
+    }
+    let last = LastTest {
+        at: SystemTime::now(),
+        ok: true,
+        summary: outcome.summary(),
+        api_requests_remaining: outcome
+            .session
+            .as_ref()
+            .and_then(|s| s.api_requests_remaining),
+    };
+    let (before, new_key) = (profile.key_file.clone(), key_file.to_path_buf());
+    let expires = trial_expiry(&new_key);
+    let (profiles, name, entry) = (profiles.clone(), name.to_string(), profile.secrets.clone());
+    let applied = super::blocking(move || {
+        let mut moved = false;
+        let applied = profiles.update_profile_if(&name, Some(&entry), |p| {
+            if p.key_file == before {
+                p.key_file = Some(new_key);
+                p.certificate_expires_at = expires;
+                p.last_test = Some(last);
+                moved = true;
+            }
+        })?;
+        Ok((applied, moved))
+    })
+    .await
+    .map_err(|e| e.to_string())?;
+    match applied {
+        (crate::profile::Applied::Written, true) => Ok(()),
+        _ => Err("it was changed by another sfconnect meanwhile and was left as it is".into()),
+    }
+}
+
+/// When the certificate beside `key_file` expires, if one is kept there.
+pub fn trial_expiry(key_file: &Path) -> Option<SystemTime> {
+    let crt = crate::profile::jwt_key::certificate_for(key_file)?;
+    let pem = std::fs::read_to_string(crt).ok()?;
+    crate::profile::jwt_key::validity(&pem).map(|v| v.not_after)
+}
+
+/// Delete the pairs among `keys` that sfconnect made (in the config dir's `keys/`) and that no
+/// connection, and no pending note, uses any more. A key file the user brought is never
+/// touched. Returns the key files deleted.
+pub fn delete_unused(profiles: &Profiles, keys: &[PathBuf]) -> Vec<PathBuf> {
+    let dir = profiles.dir().join("keys");
+    let Ok(config) = profiles.config() else {
+        return Vec::new();
+    };
+    let mut deleted = Vec::new();
+    for key in keys {
+        let in_use = config
+            .connections
+            .values()
+            .filter_map(|p| p.key_file.as_deref())
+            .chain(
+                config
+                    .pending_certificates
+                    .iter()
+                    .map(|p| p.key_file.as_path()),
+            )
+            .any(|k| k == key);
+        if key.parent() != Some(dir.as_path()) || in_use || deleted.contains(key) {
+            continue;
+        }
+        if std::fs::remove_file(key).is_ok() {
+            let _ = std::fs::remove_file(key.with_extension("crt"));
+            deleted.push(key.clone());
+        }
+    }
+    deleted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::StoreKind;
+
+    fn jwt(client_id: &str, org: Option<&str>, key: &str) -> Profile {
+        Profile {
+            flow: Flow::Jwt,
+            login_url: "https://login.salesforce.com".into(),
+            instance_url: None,
+            sandbox: false,
+            username: Some("api@acme.com".into()),
+            org_id: org.map(str::to_string),
+            user_id: None,
+            client_id: Some(client_id.into()),
+            key_file: Some(key.into()),
+            store: StoreKind::File,
+            secrets: String::new(),
+            ui: Default::default(),
+            objects: Default::default(),
+            company_domains: Vec::new(),
+            password_policy_days: None,
+            created_at: SystemTime::UNIX_EPOCH,
+            password_changed_at: None,
+            refresh_token_obtained_at: None,
+            certificate_expires_at: None,
+            last_test: None,
+        }
+    }
+
+    #[test]
+    fn one_consumer_key_is_one_app_unless_the_orgs_are_known_to_differ() {
+        let mut config = Config::default();
+        config
+            .connections
+            .insert("a".into(), jwt("KEY", Some("00D1"), "/k/a.key"));
+        config
+            .connections
+            .insert("b".into(), jwt("KEY", None, "/k/a.key"));
+        config
+            .connections
+            .insert("c".into(), jwt("KEY", Some("00D2"), "/k/c.key"));
+        config
+            .connections
+            .insert("d".into(), jwt("OTHER", Some("00D1"), "/k/d.key"));
+        let mut soap = jwt("KEY", Some("00D1"), "/k/a.key");
+        soap.flow = Flow::Soap;
+        config.connections.insert("e".into(), soap);
+        let app = AppRef::of(&config.connections["a"]).unwrap();
+        let names: Vec<_> = on_app(&config, &app, "").iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, ["a", "b"]);
+        let shared = shared_key(&config, &app, "x").unwrap();
+        assert_eq!(shared.key_file, PathBuf::from("/k/a.key"));
+        assert_eq!(shared.users, ["a", "b"]);
+        assert_eq!(
+            displaced(&config, &app, "a", Path::new("/k/new.key")),
+            ["b"]
+        );
+        assert!(displaced(&config, &app, "", Path::new("/k/a.key")).is_empty());
+        // A new connection whose org is not known yet shares with every org's.
+        let new = AppRef {
+            client_id: "KEY".into(),
+            login_url: "https://acme.my.salesforce.com".into(),
+            org_id: None,
+        };
+        assert_eq!(on_app(&config, &new, "").len(), 3);
+    }
+
+    #[test]
+    fn the_key_most_use_wins_and_a_tie_goes_to_the_latest_pass() {
+        let mut config = Config::default();
+        let mut old = jwt("KEY", None, "/k/old.key");
+        old.last_test = Some(LastTest {
+            at: SystemTime::UNIX_EPOCH,
+            ok: true,
+            summary: String::new(),
+            api_requests_remaining: None,
+        });
+        let mut new = jwt("KEY", None, "/k/new.key");
+        new.last_test = Some(LastTest {
+            at: SystemTime::now(),
+            ok: true,
+            summary: String::new(),
+            api_requests_remaining: None,
+        });
+        config.connections.insert("old".into(), old);
+        config.connections.insert("new".into(), new.clone());
+        let app = AppRef::of(&new).unwrap();
+        assert_eq!(
+            shared_key(&config, &app, "").unwrap().key_file,
+            PathBuf::from("/k/new.key")
+        );
+        config
+            .connections
+            .insert("old2".into(), jwt("KEY", None, "/k/old.key"));
+        assert_eq!(
+            shared_key(&config, &app, "").unwrap().users,
+            ["old", "old2"]
+        );
+    }
+
+    #[test]
+    fn two_files_with_the_same_key_are_one_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b, c) = (
+            dir.path().join("a.key"),
+            dir.path().join("b.key"),
+            dir.path().join("c.key"),
+        );
+        std::fs::write(&a, "same").unwrap();
+        std::fs::write(&b, "same").unwrap();
+        std::fs::write(&c, "other").unwrap();
+        assert!(same_key(&a, &b));
+        assert!(!same_key(&a, &c));
+        assert!(!same_key(&a, &dir.path().join("missing.key")));
+    }
+}
