@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::commands;
-use crate::commands::complete::{COMPLETE_VAR, saved_names};
+use crate::commands::complete::COMPLETE_VAR;
 use crate::commands::global::Global;
 use crate::tui::launch::{self, Start};
 
@@ -124,18 +124,10 @@ pub enum Command {
         /// The new connection's name (asked for when left out).
         name: Option<String>,
     },
-    /// The wizard, straight into re-authenticating a saved connection.
-    #[command(after_help = WIZARD_HELP)]
-    Reauth {
-        /// The saved connection to re-authenticate.
-        #[arg(add = saved_names())]
-        name: String,
-        /// Revoke the refresh token the connection held before as soon as the new credentials
-        /// are saved (else the Saved screen offers it, key v). Off by default: an integration
-        /// given the old token stops working the moment it is revoked.
-        #[arg(long)]
-        revoke_old: bool,
-    },
+    /// The wizard, straight into re-authenticating a saved connection; or, with --user, every
+    /// connection of one integration user with one new password or security token.
+    #[command(after_help = commands::reauth::REAUTH_HELP)]
+    Reauth(commands::reauth::ReauthArgs),
 }
 
 impl Command {
@@ -151,6 +143,7 @@ impl Command {
             Command::Watch(args) => args.wants_json(),
             Command::Remove(args) => args.wants_json(),
             Command::Export(args) => args.wants_json(),
+            Command::Reauth(args) => args.wants_json(),
             // Listed, not a wildcard: a new command decides whether it answers in JSON.
             Command::Copy(_)
             | Command::ClipboardClear(_)
@@ -158,8 +151,7 @@ impl Command {
             | Command::Sim(_)
             | Command::Demo
             | Command::Manpages(_)
-            | Command::Setup { .. }
-            | Command::Reauth { .. } => false,
+            | Command::Setup { .. } => false,
         }
     }
 
@@ -182,7 +174,7 @@ impl Command {
             Command::Demo => "demo",
             Command::Manpages(_) => "manpages",
             Command::Setup { .. } => "setup",
-            Command::Reauth { .. } => "reauth",
+            Command::Reauth(_) => "reauth",
         }
     }
 }
@@ -302,9 +294,20 @@ pub fn main() -> ExitCode {
         Some(Command::Setup { name }) => {
             runtime.block_on(wizard(&global, Start::New(name.unwrap_or_default())))
         }
-        Some(Command::Reauth { name, revoke_old }) => {
-            runtime.block_on(wizard(&global, Start::Reauth { name, revoke_old }))
-        }
+        Some(Command::Reauth(args)) => match (args.user.clone(), args.name.clone()) {
+            (Some(user), _) => runtime.block_on(args.run(&global, &user)),
+            (None, Some(name)) => runtime.block_on(wizard(
+                &global,
+                Start::Reauth {
+                    name,
+                    revoke_old: args.revoke_old,
+                },
+            )),
+            (None, None) => commands::fail(
+                commands::EXIT_USAGE,
+                "name the connection to re-authenticate, or give --user USERNAME",
+            ),
+        },
         None => runtime.block_on(wizard(&global, Start::Home)),
     }
 }

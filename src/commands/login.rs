@@ -26,9 +26,13 @@ impl LoginArgs {
 
     pub async fn run(self, global: &Global) -> ExitCode {
         let profiles = match profiles(global) {
-            Ok(p) => Arc::new(p),
+            Ok(p) => p,
             Err(code) => return code,
         };
+        if !self.more.is_empty() {
+            return self.several(profiles).await;
+        }
+        let profiles = Arc::new(profiles);
         if let Err(e) = crate::profile::check_name(&self.name) {
             return profile_failure(&e);
         }
@@ -221,6 +225,55 @@ impl LoginArgs {
 }
 
 impl LoginArgs {
+    /// `login A B …`: every named connection, each saved with a password, re-authenticated
+    /// with one new password or token read once.
+    async fn several(&self, profiles: crate::profile::Profiles) -> ExitCode {
+        let alone = self.flow.is_some()
+            || self.login_url.is_some()
+            || self.username.is_some()
+            || self.client_id.is_some()
+            || self.key_file.is_some()
+            || self.generate_key
+            || self.replace_certificate
+            || self.client_secret_stdin
+            || self.refresh_token_stdin
+            || self.revoke_old;
+        if alone {
+            return fail(
+                EXIT_USAGE,
+                "with several names, `login` takes only --password-stdin, --security-token-stdin and --json: it re-authenticates saved connections with one new password or security token. Log in one name at a time to change anything else.",
+            );
+        }
+        let config = match profiles.config() {
+            Ok(c) => c,
+            Err(e) => return profile_failure(&e.into()),
+        };
+        let names: Vec<String> = std::iter::once(self.name.clone())
+            .chain(self.more.iter().cloned())
+            .collect();
+        for name in &names {
+            match config.connections.get(name) {
+                None => return profile_failure(&ProfileError::NotFound(name.clone())),
+                Some(p) if !p.flow.uses_password() => {
+                    return fail(
+                        EXIT_USAGE,
+                        format!(
+                            "'{name}' logs in with {}, not a password: several names share only a new password or security token. Log it in on its own: sfconnect login {name}",
+                            p.flow.as_str()
+                        ),
+                    );
+                }
+                Some(_) => {}
+            }
+        }
+        let asked = super::reauth::Several {
+            password_stdin: self.password_stdin,
+            security_token_stdin: self.security_token_stdin,
+            json: self.json,
+        };
+        asked.run(profiles, names, None).await
+    }
+
     /// A JWT key new to its app (a new connection's, or another than the connection had) stops
     /// every connection on the app with another key once its certificate is uploaded: that
     /// takes --replace-certificate, and the refusal names them.
@@ -485,6 +538,11 @@ pub struct LoginArgs {
     /// Name of the connection (letters, digits, '-', '_', '.').
     #[arg(add = saved_names())]
     pub name: String,
+    /// More saved connections to re-authenticate with the same new password or security
+    /// token (SOAP and username-password connections; only the secret options and --json go
+    /// with several names).
+    #[arg(add = saved_names(), value_name = "NAME")]
+    pub more: Vec<String>,
     /// How to authenticate; defaults to the saved connection's.
     #[arg(long, value_enum)]
     pub flow: Option<Flow>,

@@ -11,6 +11,7 @@ pub mod login;
 mod login_input;
 pub mod manpages;
 pub mod prometheus;
+pub mod reauth;
 pub mod remove;
 pub mod saved;
 pub mod sim;

@@ -13,6 +13,7 @@ pub mod interactive;
 pub mod place;
 pub mod reauth;
 pub mod remove;
+pub mod same_user;
 pub mod save;
 pub mod saved;
 pub mod signals;

@@ -13,6 +13,7 @@ mod commands;
 mod deadlines;
 mod file_store;
 mod keyring;
+mod same_user;
 mod scripting;
 #[path = "../common/pty_session.rs"]
 mod session;
