@@ -27,8 +27,12 @@ the OAuth username-password flow, on any org) is tested with them. Each one is s
 its own test passes; the others keep their old credentials. A secret left empty keeps each
 connection's saved one; a security token of - clears it (the org trusts the network).
 
-Exit codes (--user): 0 every connection passed and was saved; 1 one failed (the others are
-saved); 2 usage, no connection logs in as USERNAME, or no new secret given.";
+Example: printf '%s\\n%s\\n' \"$PW\" \"$TOKEN\" | sfconnect reauth --user api@acme.com \\
+           --password-stdin --security-token-stdin
+
+Exit codes: 0 the wizard ended, or (--user) every connection passed and was saved; 1 one
+failed (the others are saved); 2 usage, no terminal for the wizard, no connection logs in as
+USERNAME, or no new secret given.";
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ReauthArgs {
