@@ -28,6 +28,8 @@ pub struct Loaded {
     pub secrets_problem: Option<String>,
     /// For JWT bearer, the certificate beside the key in use (`None`: none kept beside it).
     pub certificate: Option<(PathBuf, Option<crate::profile::jwt_key::Validity>)>,
+    /// Days until that certificate expires (negative: it has), where it is known.
+    pub certificate_days_left: Option<i64>,
 }
 
 /// Why a saved connection could not be loaded at all.
@@ -89,6 +91,7 @@ pub async fn load(
         problem: health.alarming().then_some(summary),
         password_age_days,
         secrets_problem: None,
+        certificate_days_left: super::health::certificate_expires_in_days(&profile, now),
         certificate,
     };
     Ok((loaded, secrets_error))

@@ -60,11 +60,16 @@ pub fn existing(dir: &Path, name: &str) -> Option<Generated> {
     if !key_file.is_file() {
         return None;
     }
-    let certificate_file = certificate_for(&key_file)?;
+    at(&key_file)
+}
+
+/// The pair at `key_file`: the key, with the certificate kept beside it, if there is one.
+pub fn at(key_file: &Path) -> Option<Generated> {
+    let certificate_file = certificate_for(key_file)?;
     let certificate_pem = std::fs::read_to_string(&certificate_file).ok()?;
     Some(Generated {
         valid: validity(&certificate_pem),
-        key_file,
+        key_file: key_file.to_path_buf(),
         certificate_file,
         certificate_pem,
     })

@@ -57,31 +57,71 @@ pub(crate) fn post(tx: &UnboundedSender<Inbound>, msg: Msg) {
 }
 
 impl Runtime {
-    /// The key pair made for `name` earlier when there is one (unless `fresh`), else a new one.
-    pub(crate) fn generate_key(&self, request: u64, name: String, fresh: bool) {
+    /// The key pair the app's saved connections use, else the one made for `name` earlier
+    /// (unless `fresh`), else a new one; with who else uses the app.
+    pub(crate) fn generate_key(
+        &self,
+        request: u64,
+        name: String,
+        fresh: bool,
+        app: Option<(String, Option<String>)>,
+    ) {
+        use crate::connect::app_keys::{
+            AppRef, displaced, note_pending, on_app, same_key, shared_key,
+        };
         use crate::profile::jwt_key;
-        let (dir, tx) = (self.profiles.dir().join("keys"), self.tx.clone());
+        let (profiles, tx) = (self.profiles.clone(), self.tx.clone());
         tokio::task::spawn_blocking(move || {
+            let dir = profiles.dir().join("keys");
+            let config = profiles.config().unwrap_or_default();
+            let app = app.map(|(client_id, login_url)| AppRef {
+                client_id,
+                login_url: login_url.unwrap_or_default(),
+                org_id: config.connections.get(&name).and_then(|p| p.org_id.clone()),
+            });
             let found = if fresh {
                 None
             } else {
-                jwt_key::existing(&dir, &name)
+                app.as_ref()
+                    .and_then(|a| shared_key(&config, a, &name))
+                    .and_then(|s| jwt_key::at(&s.key_file))
+                    .or_else(|| jwt_key::existing(&dir, &name))
             };
             let reused = found.is_some();
-            let msg = match found
+            let made = match found
                 .map(Ok)
                 .unwrap_or_else(|| jwt_key::generate_new(&dir, &name))
             {
-                Ok(g) => Msg::KeyGenerated {
-                    request,
-                    key: generated_key(g, reused),
-                },
-                Err(e) => Msg::Failed {
-                    request,
-                    problem: Problem::new(e.to_string()),
-                },
+                Ok(g) => g,
+                Err(e) => {
+                    return post(
+                        &tx,
+                        Msg::Failed {
+                            request,
+                            problem: Problem::new(e.to_string()),
+                        },
+                    );
+                }
             };
-            post(&tx, msg);
+            let (mut shared_with, mut stops) = (Vec::new(), Vec::new());
+            if let Some(app) = &app {
+                for (other, p) in on_app(&config, app, &name) {
+                    match p.key_file.as_deref() {
+                        Some(k) if same_key(k, &made.key_file) => {
+                            shared_with.push(other.to_string())
+                        }
+                        _ => {}
+                    }
+                }
+                stops = displaced(&config, app, &name, &made.key_file);
+                if !reused && let Err(e) = note_pending(&profiles, app, &made.key_file, &name) {
+                    tracing::warn!("could not note the new pair for the app: {e}");
+                }
+            }
+            let mut key = generated_key(made, reused);
+            key.shared_with = shared_with;
+            key.stops = stops;
+            post(&tx, Msg::KeyGenerated { request, key });
         });
     }
 
@@ -90,16 +130,7 @@ impl Runtime {
         use crate::profile::jwt_key;
         let tx = self.tx.clone();
         tokio::task::spawn_blocking(move || {
-            let found = jwt_key::certificate_for(&key_file).and_then(|crt| {
-                let pem = std::fs::read_to_string(&crt).ok()?;
-                Some(jwt_key::Generated {
-                    valid: jwt_key::validity(&pem),
-                    key_file: key_file.clone(),
-                    certificate_file: crt,
-                    certificate_pem: pem,
-                })
-            });
-            let msg = match found {
+            let msg = match jwt_key::at(&key_file) {
                 Some(g) => Msg::KeyGenerated {
                     request,
                     key: generated_key(g, true),
@@ -221,8 +252,14 @@ impl Runtime {
         old: Option<crate::profile::SecretBundle>,
         replace: Replace,
     ) {
-        let (profiles, tx) = (self.profiles.clone(), self.tx.clone());
+        let (profiles, tx, http) = (self.profiles.clone(), self.tx.clone(), self.http.clone());
         tokio::spawn(async move {
+            let name = verified.name.clone();
+            let previous_key = profiles
+                .get(&name)
+                .ok()
+                .and_then(|p| p.key_file)
+                .filter(|k| Some(k) != verified.draft.key_file.as_ref());
             let saved = async {
                 let store = open_store(&profiles, store).await?;
                 save(&profiles, store, &verified, old.as_ref(), replace).await
@@ -231,6 +268,8 @@ impl Runtime {
             let msg = match saved {
                 Ok(mut report) => Msg::Saved {
                     request,
+                    settled: settle(&profiles, &http, &name, previous_key).await,
+                    same_user: same_user(&profiles, &name, &verified.draft),
                     // The replaced token stays here in the runtime, never in the wizard's state.
                     previous_token: report.previous.take().is_some_and(|previous| {
                         tx.send(Inbound::PreviousKept { request, previous }).is_ok()
@@ -310,7 +349,9 @@ impl Runtime {
                 request,
                 name,
                 fresh,
-            } => self.generate_key(request, name, fresh),
+                client_id,
+                login_url,
+            } => self.generate_key(request, name, fresh, client_id.map(|c| (c, login_url))),
             Effect::ShowCertificate { request, key_file } => {
                 self.show_certificate(request, key_file)
             }
@@ -381,6 +422,30 @@ impl Runtime {
                 revoke,
             } => self.remove(request, name, revoke),
             Effect::RevokePrevious { request } => self.revoke_previous(request),
+            Effect::ReauthSameUser {
+                request,
+                names,
+                verified,
+            } => {
+                let (profiles, tx, http) =
+                    (self.profiles.clone(), self.tx.clone(), self.http.clone());
+                tokio::spawn(async move {
+                    let secrets = &verified.draft.secrets;
+                    let new = crate::connect::same_user::NewSecrets {
+                        password: secrets.get(crate::profile::key::PASSWORD).cloned(),
+                        // No token (a trusted network) keeps each connection's own.
+                        security_token: secrets
+                            .get(crate::profile::key::SECURITY_TOKEN)
+                            .cloned()
+                            .map(Some),
+                    };
+                    let results = crate::connect::same_user::reauthenticate_all(
+                        &profiles, &http, &names, &new,
+                    )
+                    .await;
+                    post(&tx, Msg::SameUserReauthed { request, results });
+                });
+            }
             Effect::UsePassphrase { passphrase } => self.profiles.set_passphrase(Some(passphrase)),
             Effect::ReloadConnections => post(
                 &self.tx,
@@ -400,6 +465,9 @@ fn generated_key(g: crate::profile::jwt_key::Generated, reused: bool) -> Generat
         certificate_pem: g.certificate_pem,
         valid: g.valid,
         reused,
+        shared_with: Vec::new(),
+        stops: Vec::new(),
+        confirm_new: false,
     }
 }
 
@@ -409,4 +477,39 @@ pub fn connection_rows(profiles: &Profiles) -> Vec<crate::wizard::ConnectionRow>
         Ok(config) => crate::wizard::screens::home::rows(&config, crate::clock::now()),
         Err(_) => Vec::new(),
     }
+}
+
+/// After a JWT save: the app's other connections move to the key that passed (see
+/// `connect::app_keys::settle`); a failure to read them is logged, not a failed save.
+async fn settle(
+    profiles: &std::sync::Arc<crate::profile::Profiles>,
+    http: &crate::salesforce::Http,
+    name: &str,
+    previous_key: Option<std::path::PathBuf>,
+) -> crate::connect::app_keys::Settled {
+    crate::connect::app_keys::settle(profiles, http, name, previous_key)
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!("could not settle the app's other connections: {e}");
+            Default::default()
+        })
+}
+
+/// The other saved password connections that log in as the user just saved.
+fn same_user(
+    profiles: &crate::profile::Profiles,
+    name: &str,
+    draft: &crate::profile::Draft,
+) -> Vec<String> {
+    let (true, Some(username), Ok(config)) = (
+        draft.flow.uses_password(),
+        draft.username.as_deref(),
+        profiles.config(),
+    ) else {
+        return Vec::new();
+    };
+    crate::connect::same_user::logging_in_as(&config, username)
+        .into_iter()
+        .filter(|n| n != name)
+        .collect()
 }

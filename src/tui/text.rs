@@ -119,6 +119,52 @@ pub(crate) fn saved(saved: &Saved) -> String {
     said
 }
 
+/// After the save: the app's other connections moved to its key, the pairs deleted, and the
+/// user's other connections (offered, or each one's result). One line each.
+pub(crate) fn after_save(saved: &Saved) -> Vec<String> {
+    let mut lines = Vec::new();
+    for moved in &saved.settled.moved {
+        lines.push(match &moved.result {
+            Ok(()) => format!(
+                "✓ '{}' moved to this key: its test with it passed.",
+                moved.name
+            ),
+            Err(why) => format!(
+                "✗ '{}' could not move to this key ({why}); it keeps its old key, whose certificate the app no longer holds: re-authenticate it.",
+                moved.name
+            ),
+        });
+    }
+    for key in &saved.settled.deleted {
+        lines.push(format!(
+            "Deleted the key pair {} (and its certificate): no connection uses it any more.",
+            key.display()
+        ));
+    }
+    match &saved.same_user_results {
+        None if saved.offers_same_user() => lines.push(format!(
+            "{} also log{} in as this user, so the old password stopped {} too: press u to re-authenticate {} with the same new password and token (each is tested on its own and keeps its old credentials unless its test passes).",
+            crate::wizard::screens::certificate::names(&saved.same_user),
+            if saved.same_user.len() == 1 { "s" } else { "" },
+            if saved.same_user.len() == 1 { "it" } else { "them" },
+            if saved.same_user.len() == 1 { "it" } else { "them" },
+        )),
+        Some(results) => {
+            for r in results {
+                lines.push(match &r.result {
+                    Ok(()) => format!("✓ '{}' re-authenticated with the new secrets.", r.name),
+                    Err(why) => format!(
+                        "✗ '{}' did not pass with the new secrets ({why}); its old credentials are kept.",
+                        r.name
+                    ),
+                });
+            }
+        }
+        None => {}
+    }
+    lines
+}
+
 /// What the demo org did for the user, said on the screen it was asked from.
 pub(crate) fn assisted(done: &Assisted) -> String {
     match done {

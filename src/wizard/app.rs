@@ -45,6 +45,9 @@ pub struct App {
     /// A re-authentication that moves the connection to another login method (`m` on the
     /// re-authentication screen): the method's own setup guides, nothing of the old secrets.
     pub moving: bool,
+    /// Re-authenticating a JWT connection with a new key pair (certificate rotation) rather
+    /// than the key in use: the key file field starts empty.
+    pub new_pair: bool,
     /// Counts copies of secrets, so that only the latest is cleared.
     pub clipboard_generation: u64,
     /// Revoke a replaced refresh token as soon as the new credentials are saved
@@ -111,6 +114,7 @@ impl App {
             help_scroll_max: std::cell::Cell::new(0),
             reauth: None,
             moving: false,
+            new_pair: false,
             clipboard_generation: 0,
             revoke_old: false,
             generated: None,

@@ -57,6 +57,7 @@ impl App {
             match spec.label {
                 USERNAME => d.username.clone(),
                 CONSUMER_KEY => d.client_id.clone(),
+                KEY_FILE if self.new_pair => None,
                 KEY_FILE => d.key_file.as_ref().map(|p| p.display().to_string()),
                 _ => None,
             }

@@ -156,7 +156,7 @@ impl App {
             Screen::Done(saved) => screens::save::done_bindings(saved),
             Screen::Authorize(a) => screens::authorize::bindings(self, a),
             Screen::Certificate => screens::certificate::bindings(self),
-            Screen::Reauth => screens::reauth::bindings(),
+            Screen::Reauth => screens::reauth::bindings(self),
             Screen::ConfirmRemove => screens::remove::bindings(),
             Screen::Passphrase(asking) => screens::passphrase::bindings(asking),
             Screen::Handoff(h) => screens::handoff::bindings(h),

@@ -128,7 +128,7 @@ pub fn reauth_plan(flow: Flow) -> ReauthPlan {
         Flow::Jwt => ReauthPlan {
             when: "before the certificate expires, or when it is replaced in the app",
             why: "JWT bearer signs each login with its private key; only the certificate expires on a schedule. It stops when the certificate uploaded to the app expires or is replaced, or the user is no longer pre-authorized.",
-            next: "Next: replacing the certificate, then the form. Empty the key file field to make a new key pair and certificate.",
+            next: "Next: keep the key in use (k: after a user change, a pre-authorization fix or a reinstalled app), or make a new key pair (n: a certificate that expires soon or was replaced). An app holds one certificate: uploading the new one ends the old key at once.",
             guides: &["upload-certificate", "pre-authorize-users"],
         },
         Flow::ClientCredentials => ReauthPlan {

@@ -108,7 +108,14 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             request,
             report,
             previous_token,
-        } => screens::save::saved(app, request, report, previous_token),
+            settled,
+            same_user,
+        } => screens::save::saved(
+            app,
+            request,
+            screens::save::Saved::new(report, previous_token, settled, same_user),
+        ),
+        Msg::SameUserReauthed { results, .. } => screens::save::same_user_done(app, results),
         Msg::PreviousRevoked { failed, .. } => screens::save::revoked(app, failed),
         Msg::ConnectionsLoaded(rows) => screens::home::listed(app, rows),
         Msg::ConnectionLoaded {

@@ -70,6 +70,16 @@ pub enum Msg {
         /// The connection held a refresh token the new credentials do not use: it stays valid
         /// at Salesforce until revoked (`v` on the Saved screen).
         previous_token: bool,
+        /// JWT bearer: the other connections on the app moved to the key that passed, and
+        /// the pairs deleted because nothing uses them any more.
+        settled: crate::connect::app_keys::Settled,
+        /// A password login: the other saved connections that log in as the same user.
+        same_user: Vec<String>,
+    },
+    /// The other connections of the user, re-authenticated with the new secrets (`u`).
+    SameUserReauthed {
+        request: u64,
+        results: Vec<crate::connect::same_user::Reauthed>,
     },
     /// The previous refresh token was revoked (`failed`: why it could not be).
     PreviousRevoked {
@@ -156,6 +166,7 @@ impl Msg {
             | Msg::CheckFinished { request, .. }
             | Msg::Saved { request, .. }
             | Msg::PreviousRevoked { request, .. }
+            | Msg::SameUserReauthed { request, .. }
             | Msg::ConnectionLoaded { request, .. }
             | Msg::Removed { request, .. }
             | Msg::Failed { request, .. }
@@ -253,6 +264,13 @@ pub enum Effect {
         revoke: bool,
     },
     /// Revoke the refresh token the save of `request` replaced.
+    /// Re-authenticate `names` (connections of the same user) with the password and token of
+    /// the connection just saved, each tested on its own.
+    ReauthSameUser {
+        request: u64,
+        names: Vec<String>,
+        verified: Arc<Verified>,
+    },
     RevokePrevious {
         request: u64,
     },
@@ -286,6 +304,10 @@ pub enum Effect {
         request: u64,
         name: String,
         fresh: bool,
+        /// The app's consumer key and login URL, as typed: a pair its saved connections use is
+        /// found first (the app holds one certificate).
+        client_id: Option<String>,
+        login_url: Option<String>,
     },
     /// Read the certificate kept beside a key file, to show it again.
     ShowCertificate {

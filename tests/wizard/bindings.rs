@@ -198,6 +198,8 @@ fn done(previous_token: bool) -> App {
             request,
             report,
             previous_token,
+            settled: Default::default(),
+            same_user: Vec::new(),
         },
     );
     app
@@ -278,6 +280,9 @@ fn certificate(with_demo: bool) -> App {
                     .into(),
                 valid: None,
                 reused: false,
+                shared_with: Vec::new(),
+                stops: Vec::new(),
+                confirm_new: false,
             },
         },
     );

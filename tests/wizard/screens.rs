@@ -382,6 +382,7 @@ fn reauthentication_overview() {
         password_age_days: Some(91),
         secrets_problem: None,
         certificate: None,
+        certificate_days_left: None,
     };
     let request = app.request;
     update(
@@ -430,6 +431,7 @@ pub(crate) fn reauth_of(flow: sfconnect::profile::Flow, problem: Option<&str>) -
         password_age_days: None,
         secrets_problem: None,
         certificate: None,
+        certificate_days_left: None,
     };
     let request = app.request;
     update(
@@ -613,6 +615,8 @@ fn consumer_details_guide_in_both_interfaces_and_remove_confirmation() {
             request,
             report: report("prod", "/home/u/.config/sfconnect/secrets.age"),
             previous_token: false,
+            settled: Default::default(),
+            same_user: Vec::new(),
         },
     );
     let done = snap_both(&mut home, "done");
@@ -650,6 +654,8 @@ fn the_saved_screen_gives_this_connections_commands() {
             request,
             report: report("demo-jwt", "/tmp/sfconnect-demo-x1/secrets.age"),
             previous_token: false,
+            settled: Default::default(),
+            same_user: Vec::new(),
         },
     );
     let done = render_sized(&app, 100, 30);
@@ -844,6 +850,9 @@ fn jwt_certificate_made_in_the_wizard() {
             // The days left change daily: the dates are checked below, not in the snapshot.
             valid: None,
             reused: false,
+            shared_with: Vec::new(),
+            stops: Vec::new(),
+            confirm_new: false,
         }},
     );
     let screen = snap_both(&mut app, "certificate");
@@ -875,6 +884,9 @@ fn a_real_certificate_shows_its_dates_and_a_reused_pair_offers_a_new_one() {
                 certificate_pem: made.certificate_pem.clone(),
                 valid: made.valid,
                 reused: true,
+                shared_with: Vec::new(),
+                stops: Vec::new(),
+                confirm_new: false,
             },
         },
     );
@@ -909,6 +921,9 @@ fn a_real_certificate_shows_its_dates_and_a_reused_pair_offers_a_new_one() {
                 certificate_pem: made.certificate_pem.clone(),
                 valid: made.valid,
                 reused: false,
+                shared_with: Vec::new(),
+                stops: Vec::new(),
+                confirm_new: false,
             },
         },
     );

@@ -6,8 +6,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::super::chrome::{scrolled, unbordered};
-use super::super::theme::{Look, muted};
+use super::super::theme::{Look, muted, warn};
 use super::Title;
+use crate::wizard::screens::certificate::names;
 use crate::wizard::{App, guides};
 
 pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
@@ -35,19 +36,53 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
             valid.describe(look.now)
         )));
     }
-    if g.reused {
+    if !g.shared_with.is_empty() {
+        lines.push(Line::from(format!(
+            "It is the key of {} on this app: an app holds one certificate, and this key's is in it already, so there is nothing to upload. Enter tests with it.",
+            names(&g.shared_with)
+        )));
+    } else if g.reused {
         lines.push(Line::from(
             "Enter tests with it; n makes a new pair instead (this one stays on disk).",
         ));
     }
+    if !g.reused {
+        let mut stopped = g.stops.clone();
+        if let Some(loaded) = &app.reauth {
+            stopped.insert(0, loaded.name.clone());
+        }
+        if !stopped.is_empty() {
+            lines.push(Line::from(""));
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "Before you upload: an app holds one certificate. The moment this one replaces it, the key in use now stops working for {}, until {} this new key. Upload, then press Enter right away: once the test passes, the connection is saved with the new key{}.",
+                    names(&stopped),
+                    if stopped.len() == 1 { "it uses" } else { "they use" },
+                    if g.stops.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" and {} move to it, each after its own test", names(&g.stops))
+                    }
+                ),
+                warn(look),
+            )));
+            if app.reauth.is_some() {
+                lines.push(Line::from(
+                    "Leave before the test and the saved connection keeps its old key; the connections list then says the app's certificate may have changed.",
+                ));
+            }
+        }
+    }
     lines.push(Line::from(""));
-    lines.push(Line::from(format!(
-        "Upload {} to the app, then press Enter to test:",
-        g.certificate_file.display()
-    )));
-    if let Some(guide) = guides::by_id("upload-certificate") {
-        for (i, step) in guide.steps.iter().skip(1).enumerate() {
-            lines.push(Line::from(format!("{}. {}", i + 1, step.text(app.ui))));
+    if g.shared_with.is_empty() {
+        lines.push(Line::from(format!(
+            "Upload {} to the app, then press Enter to test:",
+            g.certificate_file.display()
+        )));
+        if let Some(guide) = guides::by_id("upload-certificate") {
+            for (i, step) in guide.steps.iter().skip(1).enumerate() {
+                lines.push(Line::from(format!("{}. {}", i + 1, step.text(app.ui))));
+            }
         }
     }
     lines.push(Line::from("The certificate (safe to share; y copies it):"));

@@ -74,6 +74,20 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
             ),
         }));
     }
+    if loaded.draft.flow == Flow::Jwt {
+        lines.push(Line::from(Span::styled(
+            if app.new_pair {
+                "Enter makes a new key pair (the certificate expires soon or has); k keeps the key in use instead."
+            } else {
+                "Enter keeps the key in use; n makes a new key pair instead (certificate rotation)."
+            },
+            if app.new_pair {
+                warn(look)
+            } else {
+                ratatui::style::Style::default()
+            },
+        )));
+    }
     if lines.len() > 2 {
         lines.push(Line::from(""));
     }

@@ -47,15 +47,12 @@ pub(crate) fn draw_done(app: &App, saved: &Saved, frame: &mut Frame, area: Rect,
         frame,
         area,
         Paragraph::new(
-            [
-                super::super::text::saved(saved),
-                String::new(),
-                "Next:".into(),
-            ]
-            .into_iter()
-            .chain(app.next_steps(saved).into_iter().map(|s| format!("- {s}")))
-            .map(Line::from)
-            .collect::<Vec<_>>(),
+            std::iter::once(super::super::text::saved(saved))
+                .chain(super::super::text::after_save(saved))
+                .chain([String::new(), "Next:".into()])
+                .chain(app.next_steps(saved).into_iter().map(|s| format!("- {s}")))
+                .map(Line::from)
+                .collect::<Vec<_>>(),
         )
         .wrap(Wrap { trim: true }),
         unbordered(area),

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::super::keys::Binding;
-use super::super::methods::KEY_FILE;
+use super::super::methods::{CONSUMER_KEY, KEY_FILE};
 use super::super::{App, Effect, Key, Screen};
 use super::authorize::COPIED;
 use crate::profile::Flow;
@@ -19,6 +19,23 @@ pub struct GeneratedKey {
     pub valid: Option<crate::profile::jwt_key::Validity>,
     /// Found rather than made now.
     pub reused: bool,
+    /// Saved connections on the app that use this very key (its certificate is in the app).
+    pub shared_with: Vec<String>,
+    /// Saved connections on the app with another key: they stop working once this
+    /// certificate is uploaded, until they move to this key.
+    pub stops: Vec<String>,
+    /// `n` was pressed once while other connections use the app: the next `n` makes a new pair.
+    pub confirm_new: bool,
+}
+
+/// Connection names in a sentence: 'a', 'a' and 'b', 'a', 'b' and 'c'.
+pub(crate) fn names(names: &[String]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
+    match quoted.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 impl App {
@@ -33,11 +50,17 @@ impl App {
         } else {
             "Looking for this connection's key pair, or making one…".into()
         });
-        vec![Effect::GenerateKey {
+        vec![self.generate_key(fresh)]
+    }
+
+    fn generate_key(&self, fresh: bool) -> Effect {
+        Effect::GenerateKey {
             request: self.request,
             name: self.name.text().to_string(),
             fresh,
-        }]
+            client_id: self.field_text(CONSUMER_KEY),
+            login_url: self.login_url().ok().map(|(url, _)| url.to_string()),
+        }
     }
 
     /// The certificate screen again: for the pair made in this session, the certificate
@@ -94,7 +117,7 @@ impl App {
             Key::Down | Key::Up => {
                 self.scroll_by(key);
             }
-            Key::Char('n') => return self.make_new_key(),
+            Key::Char('n') => return self.new_key_asked(),
             Key::Copy | Key::Char('y') => {
                 if let Some(g) = &self.generated {
                     self.message = Some(COPIED.replace("{what}", "the certificate"));
@@ -116,15 +139,28 @@ impl App {
         Vec::new()
     }
 
+    /// `n`: a new pair, confirmed first when other saved connections use the app (its
+    /// certificate, once uploaded, stops them until they move to the new key).
+    fn new_key_asked(&mut self) -> Vec<Effect> {
+        if let Some(g) = &mut self.generated {
+            let others: Vec<String> = g.shared_with.iter().chain(&g.stops).cloned().collect();
+            if !others.is_empty() && !g.confirm_new {
+                g.confirm_new = true;
+                self.message = Some(format!(
+                    "A new pair is not needed to add a connection on this app. Its certificate, once uploaded, replaces the one in the app: {} stop working until they move to the new key (they move after this connection's test passes). Press n again to make it; Enter keeps this one.",
+                    names(&others)
+                ));
+                return Vec::new();
+            }
+        }
+        self.make_new_key()
+    }
+
     /// A new pair in place of the one shown (kept on disk: a saved connection may use it).
     pub(crate) fn make_new_key(&mut self) -> Vec<Effect> {
         self.request += 1;
         self.message = Some("Making a new key pair and certificate…".into());
-        vec![Effect::GenerateKey {
-            request: self.request,
-            name: self.name.text().to_string(),
-            fresh: true,
-        }]
+        vec![self.generate_key(true)]
     }
 }
 

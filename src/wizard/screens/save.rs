@@ -29,6 +29,42 @@ pub struct Saved {
     pub previous_token: bool,
     /// What revoking that token came to: `Some(None)` revoked, `Some(Some(why))` not.
     pub revoked: Option<Option<String>>,
+    /// JWT bearer: the other connections on the app moved to this key, and pairs deleted.
+    pub settled: crate::connect::app_keys::Settled,
+    /// A password login: the other saved connections that log in as the same user.
+    pub same_user: Vec<String>,
+    /// `u`: re-authenticating them with the same new secrets (None: not asked; empty while
+    /// running).
+    pub same_user_results: Option<Vec<crate::connect::same_user::Reauthed>>,
+}
+
+impl Saved {
+    pub fn new(
+        report: SaveReport,
+        previous_token: bool,
+        settled: crate::connect::app_keys::Settled,
+        same_user: Vec<String>,
+    ) -> Self {
+        Self {
+            report,
+            moved_to: None,
+            verified: None,
+            previous_token,
+            revoked: None,
+            settled,
+            same_user,
+            same_user_results: None,
+        }
+    }
+
+    /// Whether `u` is offered: a re-authentication whose user has other connections, not
+    /// yet asked.
+    pub fn offers_same_user(&self) -> bool {
+        self.report.replaced
+            && !self.same_user.is_empty()
+            && self.same_user_results.is_none()
+            && self.verified.is_some()
+    }
 }
 
 impl App {
@@ -122,6 +158,24 @@ pub(crate) fn on_done_key(app: &mut App, saved: Saved, key: Key) -> Vec<Effect> 
                 request: app.request,
             }];
         }
+        Key::Char('u') if saved.offers_same_user() => {
+            let (names, verified) = (saved.same_user.clone(), saved.verified.clone());
+            let mut saved = saved;
+            saved.same_user_results = Some(Vec::new());
+            app.screen = Screen::Done(saved);
+            app.message = Some(format!(
+                "Re-authenticating {} with the same new password and token…",
+                super::certificate::names(&names)
+            ));
+            return verified
+                .map(|verified| Effect::ReauthSameUser {
+                    request: app.request,
+                    names,
+                    verified,
+                })
+                .into_iter()
+                .collect();
+        }
         Key::Char('h') if saved.verified.is_some() => {
             if let Some(v) = saved.verified.clone() {
                 let instance = v.session.auth.session.instance_url.clone();
@@ -176,6 +230,16 @@ pub(crate) fn done_bindings(saved: &Saved) -> Vec<Binding> {
             .footer("h hand-off"),
         );
     }
+    if saved.offers_same_user() {
+        keys.push(
+            Binding::new(
+                &[Key::Char('u')],
+                "u",
+                "re-authenticate the other connections of this user with the same new password and token",
+            )
+            .footer("u the user's other connections"),
+        );
+    }
     if saved.previous_token {
         keys.push(
             Binding::new(
@@ -201,29 +265,31 @@ pub(crate) fn done_bindings(saved: &Saved) -> Vec<Binding> {
 
 /// The save has landed: the Saved screen, with what it did (a re-authentication that moved the
 /// connection says where to); `reauth --revoke-old` revokes a replaced token at once.
-pub(crate) fn saved(
-    app: &mut App,
-    request: u64,
-    report: SaveReport,
-    previous_token: bool,
-) -> Vec<Effect> {
+pub(crate) fn saved(app: &mut App, request: u64, mut saved: Saved) -> Vec<Effect> {
     // Kept while the Saved screen shows, for its hand-off (`h`).
-    let verified = match &mut app.screen {
+    saved.verified = match &mut app.screen {
         Screen::Save(step) => step.run.verified.take(),
         _ => None,
     };
-    let moved_to = app.moving.then(|| app.method().flow);
+    saved.moved_to = app.moving.then(|| app.method().flow);
+    let previous_token = saved.previous_token;
     app.message = None;
-    app.screen = Screen::Done(Saved {
-        report,
-        moved_to,
-        verified,
-        previous_token,
-        revoked: None,
-    });
+    app.screen = Screen::Done(saved);
     if previous_token && app.revoke_old {
         return vec![Effect::RevokePrevious { request }];
     }
+    Vec::new()
+}
+
+/// The other connections of the user were re-authenticated (`u`), each with its result.
+pub(crate) fn same_user_done(
+    app: &mut App,
+    results: Vec<crate::connect::same_user::Reauthed>,
+) -> Vec<Effect> {
+    if let Screen::Done(saved) = &mut app.screen {
+        saved.same_user_results = Some(results);
+    }
+    app.message = None;
     Vec::new()
 }
 

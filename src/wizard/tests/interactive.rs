@@ -243,6 +243,7 @@ fn jwt_without_a_key_file_makes_one_and_shows_the_certificate() {
                 request,
                 name,
                 fresh: false,
+                ..
             },
         ] if name == "demo" => *request,
         other => panic!("expected GenerateKey, got {other:?}"),
@@ -266,6 +267,9 @@ fn jwt_without_a_key_file_makes_one_and_shows_the_certificate() {
         certificate_pem: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n".into(),
         valid: None,
         reused: false,
+        shared_with: Vec::new(),
+        stops: Vec::new(),
+        confirm_new: false,
     };
     update(
         &mut app,
@@ -333,6 +337,9 @@ fn esc_while_a_key_pair_is_made_drops_it() {
         certificate_pem: "PEM".into(),
         valid: None,
         reused: false,
+        shared_with: Vec::new(),
+        stops: Vec::new(),
+        confirm_new: false,
     };
     update(&mut app, Msg::KeyGenerated { request, key });
     assert!(

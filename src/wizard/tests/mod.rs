@@ -14,6 +14,7 @@ use crate::profile::{Flow, key};
 use crate::salesforce::LoginUrl;
 
 mod interactive;
+mod keys;
 mod moves;
 mod new_connection;
 mod saved;
@@ -167,6 +168,7 @@ fn loaded() -> Loaded {
         password_age_days: Some(91),
         secrets_problem: None,
         certificate: None,
+        certificate_days_left: None,
     }
 }
 

@@ -70,6 +70,8 @@ fn a_soap_connection_from_name_to_save() {
             request,
             report: report("prod", false),
             previous_token: false,
+            settled: Default::default(),
+            same_user: Vec::new(),
         },
     );
     assert!(matches!(app.screen, Screen::Done(_)), "{:?}", app.screen);

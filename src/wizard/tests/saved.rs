@@ -244,6 +244,8 @@ fn esc_while_a_save_runs_drops_its_result_and_refreshes_home() {
             request: save,
             report: report("prod", false),
             previous_token: false,
+            settled: Default::default(),
+            same_user: Vec::new(),
         },
     );
     assert!(
@@ -434,6 +436,8 @@ fn h_on_the_saved_screen_opens_the_hand_off_of_what_was_just_saved() {
             request,
             report: report("prod", true),
             previous_token: false,
+            settled: Default::default(),
+            same_user: Vec::new(),
         },
     );
     // Scrolling keeps what the save said (it is the screen's, not a passing message).
@@ -466,6 +470,8 @@ fn a_replaced_refresh_token_is_offered_for_revocation_on_the_saved_screen() {
                 request: 7,
                 report: report("prod", true),
                 previous_token: true,
+                settled: Default::default(),
+                same_user: Vec::new(),
             },
         )
     };
