@@ -132,6 +132,7 @@ fn twenty_connections(dir: &Path) {
             created_at: SystemTime::now(),
             password_changed_at: Some(SystemTime::now()),
             refresh_token_obtained_at: None,
+            certificate_expires_at: None,
             last_test: None,
         };
         let secrets = SecretBundle::default().with(key::PASSWORD, Some(SecretString::from("pw")));

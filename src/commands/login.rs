@@ -151,61 +151,7 @@ impl LoginArgs {
             Ok(report) => {
                 let old_token = previous_token(&report, self.revoke_old).await;
                 let settled = settle(&profiles, &http, &self.name, previous_key).await;
-                if self.json {
-                    out!(
-                        "{}",
-                        serde_json::json!({
-                            "name": report.name,
-                            "saved": true,
-                            "replaced": report.replaced,
-                            "instance_url": report.instance_url,
-                            "store": store_kind,
-                            "previous_refresh_token": old_token.as_ref().map(|(state, _)| *state),
-                            "moved": settled.moved.iter().map(|m| serde_json::json!({
-                                "name": m.name,
-                                "ok": m.result.is_ok(),
-                                "detail": m.result.as_ref().err(),
-                            })).collect::<Vec<_>>(),
-                            "deleted_keys": settled.deleted,
-                        })
-                    );
-                } else {
-                    out!(
-                        "{} '{}' ({}). Secrets are in: {}.",
-                        if report.replaced {
-                            "Re-authenticated"
-                        } else {
-                            "Saved connection"
-                        },
-                        report.name,
-                        login_url,
-                        super::text::store(&report.store)
-                    );
-                }
-                // On stderr with --json too: it is for the person running it.
-                if let Some((state, said)) = &old_token
-                    && *state != "not_revoked"
-                {
-                    say!("{said}");
-                }
-                let stranded: Vec<String> = settled
-                    .moved
-                    .iter()
-                    .filter(|m| m.result.is_err())
-                    .map(|m| m.name.clone())
-                    .collect();
-                match old_token {
-                    Some(("not_revoked", said)) if self.revoke_old => fail(EXIT_FAILED, said),
-                    _ if !stranded.is_empty() => fail(
-                        EXIT_FAILED,
-                        format!(
-                            "'{}' is saved, but {} could not move to its key (above): the app no longer holds their certificate, so re-authenticate them",
-                            self.name,
-                            super::text::names(&stranded)
-                        ),
-                    ),
-                    _ => ExitCode::SUCCESS,
-                }
+                self.said_saved(&report, old_token, &settled, &login_url, store_kind)
             }
             // The credentials are good; only the save failed (a full disk, a read-only dir, a
             // keyring that did not answer): 1, with both said.
@@ -220,6 +166,75 @@ impl LoginArgs {
                     }
                 ),
             ),
+        }
+    }
+}
+
+impl LoginArgs {
+    /// Say what the save did (text or JSON), and its exit code: 1 when a requested revocation
+    /// failed or a connection of the app could not move to the new key.
+    fn said_saved(
+        &self,
+        report: &crate::connect::save::SaveReport,
+        old_token: Option<(&'static str, String)>,
+        settled: &crate::connect::app_keys::Settled,
+        login_url: &str,
+        store_kind: &str,
+    ) -> ExitCode {
+        if self.json {
+            out!(
+                "{}",
+                serde_json::json!({
+                    "name": report.name,
+                    "saved": true,
+                    "replaced": report.replaced,
+                    "instance_url": report.instance_url,
+                    "store": store_kind,
+                    "previous_refresh_token": old_token.as_ref().map(|(state, _)| *state),
+                    "moved": settled.moved.iter().map(|m| serde_json::json!({
+                        "name": m.name,
+                        "ok": m.result.is_ok(),
+                        "detail": m.result.as_ref().err(),
+                    })).collect::<Vec<_>>(),
+                    "deleted_keys": settled.deleted,
+                })
+            );
+        } else {
+            out!(
+                "{} '{}' ({}). Secrets are in: {}.",
+                if report.replaced {
+                    "Re-authenticated"
+                } else {
+                    "Saved connection"
+                },
+                report.name,
+                login_url,
+                super::text::store(&report.store)
+            );
+        }
+        // On stderr with --json too: it is for the person running it.
+        if let Some((state, said)) = &old_token
+            && *state != "not_revoked"
+        {
+            say!("{said}");
+        }
+        let stranded: Vec<String> = settled
+            .moved
+            .iter()
+            .filter(|m| m.result.is_err())
+            .map(|m| m.name.clone())
+            .collect();
+        match old_token {
+            Some(("not_revoked", said)) if self.revoke_old => fail(EXIT_FAILED, said),
+            _ if !stranded.is_empty() => fail(
+                EXIT_FAILED,
+                format!(
+                    "'{}' is saved, but {} could not move to its key (above): the app no longer holds their certificate, so re-authenticate them",
+                    self.name,
+                    super::text::names(&stranded)
+                ),
+            ),
+            _ => ExitCode::SUCCESS,
         }
     }
 }

@@ -249,9 +249,8 @@ async fn certificate_expiry_is_warned_about_like_a_password_at_the_windows_edges
         .unwrap()
         .as_secs();
     assert!(
-        out.contains(&format!(
-            "sfconnect_certificate_expiry_timestamp_seconds{{name=\"jwt1\""
-        )) && out.contains(&format!(" {seconds}\n")),
+        out.contains("sfconnect_certificate_expiry_timestamp_seconds{name=\"jwt1\"")
+            && out.contains(&format!(" {seconds}\n")),
         "{out}"
     );
 
