@@ -77,16 +77,7 @@ pub async fn load(
     let loaded = Loaded {
         name: name.to_string(),
         entry: profile.secrets.clone(),
-        draft: Draft {
-            flow: profile.flow,
-            login_url,
-            sandbox: profile.sandbox,
-            username: profile.username.clone(),
-            client_id: profile.client_id.clone(),
-            key_file: profile.key_file.clone(),
-            ui: profile.ui,
-            secrets,
-        },
+        draft: Draft::of(&profile, login_url, secrets),
         store: profile.store,
         problem: health.alarming().then_some(summary),
         password_age_days,

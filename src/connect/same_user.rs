@@ -108,16 +108,8 @@ pub async fn reauthenticate(
         .map_err(|e| format!("its saved secrets cannot be opened ({e})"))?;
     let mut secrets = old.clone().unwrap_or_default();
     new.apply(&mut secrets);
-    let draft = Draft {
-        flow: profile.flow,
-        login_url: LoginUrl::parse(&profile.login_url).map_err(|e| e.to_string())?,
-        sandbox: profile.sandbox,
-        username: profile.username.clone(),
-        client_id: profile.client_id.clone(),
-        key_file: profile.key_file.clone(),
-        ui: profile.ui,
-        secrets,
-    };
+    let login_url = LoginUrl::parse(&profile.login_url).map_err(|e| e.to_string())?;
+    let draft = Draft::of(&profile, login_url, secrets);
     let target = super::target(
         name,
         &draft.to_profile(Some(&profile), store.kind()),

@@ -20,6 +20,24 @@ pub struct Draft {
 }
 
 impl Draft {
+    /// A saved connection as a draft again (to re-authenticate it), with `secrets`.
+    pub fn of(
+        profile: &Profile,
+        login_url: crate::salesforce::LoginUrl,
+        secrets: SecretBundle,
+    ) -> Self {
+        Self {
+            flow: profile.flow,
+            login_url,
+            sandbox: profile.sandbox,
+            username: profile.username.clone(),
+            client_id: profile.client_id.clone(),
+            key_file: profile.key_file.clone(),
+            ui: profile.ui,
+            secrets,
+        }
+    }
+
     /// The connection as it will be saved if its checks pass; settings the user did not touch
     /// (object lists, domains, policy) carry over from the existing connection.
     pub fn to_profile(&self, existing: Option<&Profile>, store: StoreKind) -> Profile {

@@ -167,17 +167,7 @@ async fn a_rotation_abandoned_halfway_keeps_the_old_key_and_says_the_certificate
     let new_key = d.join("keys/jwt1-2.key");
     assert!(new_key.is_file());
     // The admin uploads, then leaves.
-    let certificate = std::fs::read_to_string(new_key.with_extension("crt")).unwrap();
-    let reply = reqwest::Client::new()
-        .post(format!("{}/__sim/apps/certificate", sim.login_url()))
-        .form(&[
-            ("consumer_key", DEMO_CONSUMER_KEY),
-            ("certificate", certificate.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert!(reply.status().is_success());
+    upload_certificate(&sim, d, "jwt1-2").await;
     assert_eq!(key_of(d, "jwt1"), old_key, "still the old key");
     let (code, stdout, _) = sf(d, &["status", "jwt1"]).await;
     assert_eq!(code, Some(1));
