@@ -150,7 +150,8 @@ impl LoginArgs {
         match save(&profiles, store, &verified, old.as_ref(), replace).await {
             Ok(report) => {
                 let old_token = previous_token(&report, self.revoke_old).await;
-                let settled = settle(&profiles, &http, &self.name, previous_key).await;
+                let settled =
+                    super::login_keys::settle(&profiles, &http, &self.name, previous_key).await;
                 self.said_saved(&report, old_token, &settled, &login_url, store_kind)
             }
             // The credentials are good; only the save failed (a full disk, a read-only dir, a
@@ -288,81 +289,6 @@ impl LoginArgs {
         };
         asked.run(profiles, names, None).await
     }
-
-    /// A JWT key new to its app (a new connection's, or another than the connection had) stops
-    /// every connection on the app with another key once its certificate is uploaded: that
-    /// takes --replace-certificate, and the refusal names them.
-    fn one_certificate(
-        &self,
-        config: &crate::profile::Config,
-        existing: Option<&Profile>,
-        inputs: &Draft,
-    ) -> Result<(), ExitCode> {
-        use crate::connect::app_keys::{AppRef, displaced, same_key};
-        let (Flow::Jwt, Some(client_id), Some(key)) =
-            (inputs.flow, &inputs.client_id, &inputs.key_file)
-        else {
-            return Ok(());
-        };
-        let kept = existing
-            .and_then(|p| p.key_file.as_deref())
-            .is_some_and(|k| same_key(k, key));
-        let app = AppRef {
-            client_id: client_id.clone(),
-            login_url: inputs.login_url.to_string(),
-            org_id: existing.and_then(|p| p.org_id.clone()),
-        };
-        let stopped = displaced(config, &app, &self.name, key);
-        if kept || stopped.is_empty() || self.replace_certificate {
-            return Ok(());
-        }
-        Err(fail(
-            EXIT_USAGE,
-            format!(
-                "{} log in through this app with another key. An app holds one certificate: once the certificate of {} replaces it, they stop working until they use this key too. To add a connection on this app without replacing anything, leave out --key-file: it uses their key. To replace the certificate (it is uploaded, or you will upload it now), add --replace-certificate: once this login passes, each of them is tested with this key and moved to it. Nothing was changed.",
-                super::text::names(&stopped),
-                key.display()
-            ),
-        ))
-    }
-}
-
-/// After a JWT login passed and was saved: the others on the app move to its key (each after
-/// its own test), and pairs nothing uses any more are deleted; each said on stderr.
-async fn settle(
-    profiles: &Arc<crate::profile::Profiles>,
-    http: &crate::salesforce::Http,
-    name: &str,
-    previous_key: Option<PathBuf>,
-) -> crate::connect::app_keys::Settled {
-    let settled = match crate::connect::app_keys::settle(profiles, http, name, previous_key).await {
-        Ok(s) => s,
-        Err(e) => {
-            say!(
-                "sfconnect: the other connections on this app could not be read to move them to this key: {e}"
-            );
-            return Default::default();
-        }
-    };
-    for moved in &settled.moved {
-        match &moved.result {
-            Ok(()) => say!(
-                "Moved '{}' to the key of '{name}': its test with it passed.",
-                moved.name
-            ),
-            Err(why) => say!(
-                "'{}' could not move to the key of '{name}' ({why}); it keeps its old key.",
-                moved.name
-            ),
-        }
-    }
-    for key in &settled.deleted {
-        say!(
-            "Deleted the key pair {} (and its certificate): no connection uses it any more.",
-            key.display()
-        );
-    }
-    settled
 }
 
 /// The secrets the connection has now, read from the store they are in: with --store naming

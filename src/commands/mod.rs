@@ -9,6 +9,7 @@ pub mod global;
 pub mod list;
 pub mod login;
 mod login_input;
+mod login_keys;
 pub mod manpages;
 pub mod prometheus;
 pub mod reauth;
