@@ -365,19 +365,31 @@ fn no_token_given(credentials: &Credentials, cause: crate::salesforce::error::Ca
     token.is_none() && matches!(cause, AuthenticationFailure | InvalidLogin)
 }
 
-/// Run every check against `target`.
+/// Run every check against `target`, logging in with its credentials.
 pub async fn run(
     http: &Http,
     target: Target,
     strategy: Strategy,
     events: Option<&UnboundedSender<CheckEvent>>,
 ) -> Outcome {
+    let login = authenticate(http, &target.login_url, &target.credentials);
+    run_after(http, &target, strategy, events, login).await
+}
+
+/// As `run`, with the login done by `login` (a refresh-token connection's caller spends the
+/// token under its hold and saves what it rotated before any check uses the session).
+pub async fn run_after(
+    http: &Http,
+    target: &Target,
+    strategy: Strategy,
+    events: Option<&UnboundedSender<CheckEvent>>,
+    login: impl std::future::Future<Output = Result<Authenticated, SfError>>,
+) -> Outcome {
     let started = Instant::now();
     let progress = Progress { events };
     let mut results = Vec::new();
     progress.started(&["reach", "login"]);
     let reach = versions(http, target.login_url.as_str());
-    let login = authenticate(http, &target.login_url, &target.credentials);
     let (reach, login) = match strategy {
         Strategy::Batched => join(reach, login).await,
         Strategy::OneAtATime => {
@@ -385,7 +397,7 @@ pub async fn run(
             (reach, login.await)
         }
     };
-    progress.finished(&mut results, verdicts::reach(&target, &reach));
+    progress.finished(&mut results, verdicts::reach(target, &reach));
     let auth = match login {
         Ok(auth) => auth,
         Err(e) => {
@@ -434,7 +446,7 @@ pub async fn run(
         );
         for (id, _) in &CHECKS[2..] {
             let result = if *id == "password_expiry" {
-                verdicts::password_verdict(&target, true, None)
+                verdicts::password_verdict(target, true, None)
             } else {
                 CheckResult::new(
                     id,
@@ -460,7 +472,7 @@ pub async fn run(
         "password_expiry",
         "token",
     ]);
-    let paths = paths(&target, &auth.user_id);
+    let paths = paths(target, &auth.user_id);
     // An OAuth token does not say whose it is: the login verdict waits for the identity
     // (fetched alongside the rest) so that it can name the user.
     let identity = async {
@@ -477,7 +489,7 @@ pub async fn run(
             (identity, fetched.await)
         }
     };
-    let evaluated = verdicts::evaluate(&target, &auth, identity, fetched);
+    let evaluated = verdicts::evaluate(target, &auth, identity, fetched);
     for result in evaluated.checks {
         progress.finished(&mut results, result);
     }

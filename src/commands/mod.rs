@@ -4,6 +4,7 @@ pub mod audit;
 pub mod complete;
 pub mod copy;
 pub mod device_login;
+pub mod fleet;
 pub mod generate_key;
 pub mod global;
 pub mod list;

@@ -19,17 +19,6 @@ pub async fn open(global: &Global, name: &str) -> Result<Saved, ExitCode> {
         .map_err(|e| unusable(&e))
 }
 
-/// Open a saved connection to log in with it, holding its refresh-token hold when it has one
-/// (see `connect::saved::open_to_log_in`).
-pub async fn open_to_log_in(
-    global: &Global,
-    name: &str,
-) -> Result<(Saved, Option<crate::connect::saved::Hold>), ExitCode> {
-    crate::connect::saved::open_to_log_in(Arc::new(profiles(global)?), name)
-        .await
-        .map_err(|e| unusable(&e))
-}
-
 /// A failure to open saved connections: 1 when the secrets cannot be opened, else as
 /// `profile_failure` says.
 pub fn unusable(e: &crate::profile::ProfileError) -> ExitCode {

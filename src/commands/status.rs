@@ -9,16 +9,14 @@ use std::time::{Duration, SystemTime};
 use serde_json::{Value, json};
 
 use super::complete::saved_names;
+use super::fleet::{FleetArgs, Progress};
 use super::global::Global;
 use super::list::profile_json;
-use super::saved::{http, run_checks, use_colour};
-use super::test::record;
+use super::saved::use_colour;
 use super::{EXIT_FAILED, EXIT_USAGE, fail, profile_failure, profiles};
 use crate::connect::advisories::{Advisory, advisories, fleet_summary};
+use crate::connect::fleet::{self, Limits};
 use crate::connect::health::{Health, health};
-use crate::connect::saved::open_to_log_in;
-use crate::connect::saved::record_unopenable;
-use crate::connect::target;
 use crate::profile::{Profile, ProfileError};
 
 /// The connections a command is about, read from one load of the config: those it can use,
@@ -77,11 +75,14 @@ pub struct Notify {
     pub command: Option<String>,
 }
 
-/// Run the checks for each connection and notify on health changes; returns the new healths.
+/// Check the connections at once (within `limits`), saying each change of health as it comes
+/// and running the notification command for it; then record the run in one write. Returns the
+/// connections as saved now.
 async fn check_and_notify(
     global: &Global,
     name: Option<&str>,
     notify: &Notify,
+    limits: Limits,
     on_change: &mut dyn FnMut(&str, Health, Health, &str),
 ) -> Result<Selection, ExitCode> {
     let selection = selected(global, name)?;
@@ -99,48 +100,48 @@ async fn check_and_notify(
             .ok()
             .and_then(|c| c.notify_command),
     };
-    let http = http()?;
-    let profiles = Arc::new(profiles(global)?);
-    let mut unrecorded = 0;
-    for (name, profile) in &before {
-        // What was recorded before this run, against what this run finds.
-        let (old, _) = health(profile, crate::clock::now());
-        // A connection whose secrets cannot be opened (a lost key file, a deleted keyring item,
-        // no session bus under cron), or that cannot even be tried (its JWT key file is gone),
-        // is failing, and says why: it is never skipped.
-        let recorded = match open_to_log_in(profiles.clone(), name).await {
-            Ok((saved, _hold)) => match target(&saved.name, &saved.profile, &saved.secrets) {
-                Ok(t) => {
-                    let outcome = run_checks(&http, t, false).await;
-                    record(&saved, &outcome).await
-                }
-                Err(e) => {
-                    say!("sfconnect: {name}: {e}");
-                    saved.record_unusable(&e).await.is_ok()
-                }
-            },
-            Err(e) => {
-                say!("sfconnect: {name}: {e}");
-                let recorded = record_unopenable(&profiles, name, &e).await;
-                if let Err(e) = &recorded {
-                    say!("sfconnect: {name}: could not record that it is failing: {e}");
-                }
-                recorded.is_ok()
-            }
-        };
-        unrecorded += usize::from(!recorded);
-        // Only the settings changed; no need to open the secret store again.
-        let after = profiles.get(name).unwrap_or_else(|_| profile.clone());
-        let (new, message) = saved_health(&context, name, &after, crate::clock::now());
-        let message =
-            super::text::health(&message, &advisories(after.flow, crate::clock::now()), name);
-        if new != old {
-            on_change(name, old, new, &message);
+    // Notifications run one at a time, in the order of the changes, while the checks go on.
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(String, Health, Health, String)>();
+    let notifier = tokio::spawn(async move {
+        while let Some((name, old, new, message)) = rx.recv().await {
             if let Some(cmd) = &command {
-                run_notification(cmd, name, old, new, &message).await;
+                run_notification(cmd, &name, old, new, &message).await;
             }
         }
-    }
+    });
+    let profiles = Arc::new(profiles(global)?);
+    let mut progress = Progress::new(before.len());
+    let run = fleet::check(&profiles, before, limits, |c, done, total| {
+        // A connection whose secrets cannot be opened (a lost key file, a deleted keyring
+        // item, no session bus under cron), or that cannot even be tried (its JWT key file is
+        // gone), is failing, and says why: it is never skipped.
+        if let Some(problem) = &c.problem {
+            progress.say(&format!("sfconnect: {}: {problem}", c.name));
+        }
+        let now = crate::clock::now();
+        // What was recorded before this run, against what this run finds.
+        let (old, _) = health(&c.before, now);
+        let (new, message) = saved_health(&context, &c.name, &c.after, now);
+        let message = super::text::health(&message, &advisories(c.after.flow, now), &c.name);
+        if new != old {
+            progress.clear();
+            on_change(&c.name, old, new, &message);
+            let _ = tx.send((c.name.clone(), old, new, message));
+        }
+        progress.show(done, total);
+    })
+    .await;
+    progress.clear();
+    drop(tx);
+    let mut run = run.map_err(|e| fail(EXIT_FAILED, e))?;
+    let _ = notifier.await;
+    let unrecorded = match run.record(&profiles).await {
+        Ok(()) => 0,
+        Err(e) => {
+            say!("sfconnect: the results of this run could not be recorded: {e}");
+            run.checked.len()
+        }
+    };
     let mut now = selected(global, name)?;
     now.unrecorded = unrecorded;
     Ok(now)
@@ -306,7 +307,14 @@ async fn status(global: &Global, args: &StatusArgs) -> ExitCode {
         let notify = Notify {
             command: args.notify_command.clone(),
         };
-        check_and_notify(global, name, &notify, &mut |_, _, _, _| {}).await
+        check_and_notify(
+            global,
+            name,
+            &notify,
+            args.fleet.limits(),
+            &mut |_, _, _, _| {},
+        )
+        .await
     } else {
         selected(global, name)
     };
@@ -446,7 +454,8 @@ async fn watch(global: &Global, args: WatchArgs) -> ExitCode {
         }
     };
     loop {
-        if let Err(code) = check_and_notify(global, name, &notify, &mut on_change).await {
+        let limits = args.fleet.limits();
+        if let Err(code) = check_and_notify(global, name, &notify, limits, &mut on_change).await {
             return code;
         }
         tokio::select! {
@@ -487,6 +496,9 @@ pub struct StatusArgs {
         value_name = "CMD"
     )]
     pub notify_command: Option<String>,
+    /// With --notify: how many connections are checked at once, and for how long.
+    #[command(flatten)]
+    pub fleet: FleetArgs,
 }
 
 /// Said under `watch --help`.
@@ -512,6 +524,8 @@ pub struct WatchArgs {
     /// One JSON object per line for each change, instead of text.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub fleet: FleetArgs,
 }
 
 /// What `status` prints.

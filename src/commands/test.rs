@@ -5,12 +5,16 @@ use std::process::ExitCode;
 
 use serde_json::json;
 
-use super::EXIT_FAILED;
+use std::sync::Arc;
+
 use super::complete::saved_names;
+use super::fleet::{FleetArgs, Progress};
 use super::global::Global;
-use super::saved::{http, login_failed, open_to_log_in, print_check, run_checks, use_colour};
-use crate::check::Outcome;
-use crate::connect::{Saved, target};
+use super::saved::{login_failed, print_check, symbol, use_colour};
+use super::{EXIT_FAILED, profile_failure};
+use crate::check::{Outcome, Status};
+use crate::connect::fleet::{self, Checked, Problem};
+use crate::profile::{Profile, ProfileError, Profiles};
 
 impl TestArgs {
     /// Whether JSON was asked for, so that errors come out as JSON too.
@@ -19,74 +23,71 @@ impl TestArgs {
     }
 
     pub async fn run(self, global: &Global) -> ExitCode {
-        let (name, json_out) = (self.name.as_str(), self.json);
-        let (saved, _hold) = match open_to_log_in(global, name).await {
-            Ok(s) => s,
+        let profiles = match super::profiles(global) {
+            Ok(p) => Arc::new(p),
             Err(code) => return code,
         };
-        // A connection that cannot even be tried (its key file is gone) is failing, and is
-        // recorded as such for `status` and the notifications.
-        let target = match target(name, &saved.profile, &saved.secrets) {
-            Ok(t) => t,
+        let (connections, broken) = match chosen(&profiles, &self) {
+            Ok(c) => c,
+            Err(code) => return code,
+        };
+        let json_out = self.json;
+        let single = !self.all && self.names.len() == 1;
+        if single && !json_out {
+            say!("Checking '{}'…", self.names[0]);
+        }
+        let colour = use_colour(std::io::stdout().is_terminal());
+        for (name, error) in &broken {
+            match json_out {
+                true => out!(
+                    "{}",
+                    json!({"name": name, "profile": name, "ok": false, "error": error.to_string()})
+                ),
+                false => out!("{} {name}: FAILED: {error}", symbol(Status::Fail, colour)),
+            }
+        }
+        let flows: Vec<_> = connections.iter().map(|(_, p)| p.flow).collect();
+        let mut progress = Progress::new(connections.len());
+        let mut single_code = None;
+        let run = fleet::check(
+            &profiles,
+            connections,
+            self.fleet.limits(),
+            |c, done, total| {
+                progress.clear();
+                match single {
+                    true => single_code = report_one(c, json_out, colour),
+                    false => report_each(c, json_out, colour),
+                }
+                progress.show(done, total);
+            },
+        )
+        .await;
+        progress.clear();
+        let mut run = match run {
+            Ok(run) => run,
+            Err(e) => return super::fail(EXIT_FAILED, e),
+        };
+        let recorded = match run.record(&profiles).await {
+            Ok(()) => true,
             Err(e) => {
-                if let Err(not) = saved.record_unusable(&e).await {
-                    say!("sfconnect: could not record the result: {not}");
-                }
-                return login_failed(&e, name);
+                say!("sfconnect: the test results could not be recorded: {e}");
+                false
             }
         };
-        let http = match http() {
-            Ok(h) => h,
-            Err(code) => return code,
-        };
-        if !json_out {
-            say!("Checking '{name}'…");
+        if !single && !json_out {
+            let passed = run.checked.iter().filter(|c| c.ok()).count();
+            let total = run.checked.len() + broken.len();
+            out!("{passed} of {total} connections passed.");
+            let now = crate::clock::now();
+            if let Some(line) = crate::connect::advisories::fleet_summary(flows, now) {
+                out!("{line}");
+            }
         }
-        let outcome = run_checks(&http, target, false).await;
-        let recorded = record(&saved, &outcome).await;
-        let advisories: Vec<_> =
-            crate::connect::advisories::advisories(saved.profile.flow, crate::clock::now())
-                .into_iter()
-                .map(|mut a| {
-                    a.message = super::text::advisory(&a, name);
-                    a
-                })
-                .collect();
-        if json_out {
-            let mut report = outcome_json(name, &outcome);
-            report["advisories"] = json!(advisories);
-            out!("{report}");
-        } else {
-            let colour = use_colour(std::io::stdout().is_terminal());
-            let mut out = std::io::stdout();
-            for check in &outcome.checks {
-                print_check(&mut out, check, name, colour);
-            }
-            if let Some(l) = &outcome.licenses {
-                out!(
-                    "Users: {} active, {} in the company domains ({}).",
-                    l.active_users,
-                    l.matching_users,
-                    l.domains.join(", ")
-                );
-                for license in &l.licenses {
-                    out!(
-                        "  {}: {} of {} used, {}",
-                        license.name,
-                        license.used,
-                        count(license.total, "license"),
-                        count(license.active_users, "active user")
-                    );
-                }
-            }
-            // A login method Salesforce is retiring is said after every test that uses it (before
-            // the verdict, which stays the last line).
-            for advisory in &advisories {
-                out!("advisory: {}", advisory.message);
-            }
-            out!("{}", outcome.tally(name));
+        if let Some(code) = single_code {
+            return code;
         }
-        if outcome.ok() && recorded {
+        if run.failed() == 0 && broken.is_empty() && recorded {
             ExitCode::SUCCESS
         } else {
             ExitCode::from(EXIT_FAILED)
@@ -94,22 +95,140 @@ impl TestArgs {
     }
 }
 
-/// Save the verdict, the rotated refresh token and the fresh session (only onto the
-/// credentials that were tested; the service drops them if the connection changed meanwhile).
-/// Whether that worked: a result that could not be recorded is said, and the command fails.
-pub async fn record(saved: &Saved, outcome: &Outcome) -> bool {
-    crate::profile::fsutil::failpoint("before-record");
-    match saved.record(outcome).await {
-        Ok(_) => true,
-        Err(e) => {
-            say!(
-                "sfconnect: {}: the test result could not be recorded: {}",
-                saved.name,
-                e
-            );
-            false
+/// The connections named (or all, with --all), and with --all those whose entry the config
+/// file cannot read; an unknown or unreadable name is a usage error.
+#[allow(clippy::type_complexity, reason = "a pair of lists, said once")]
+fn chosen(
+    profiles: &Profiles,
+    args: &TestArgs,
+) -> Result<(Vec<(String, Profile)>, Vec<(String, ProfileError)>), ExitCode> {
+    let config = profiles
+        .config()
+        .map_err(|e| profile_failure(&ProfileError::from(e)))?;
+    if args.all {
+        let broken = config
+            .broken
+            .iter()
+            .filter_map(|b| Some((b.name.clone(), config.broken(&b.name)?.into())))
+            .collect();
+        return Ok((config.connections.into_iter().collect(), broken));
+    }
+    let mut connections = Vec::new();
+    for name in &args.names {
+        if let Some(broken) = config.broken(name) {
+            return Err(profile_failure(&broken.into()));
+        }
+        match config.connections.get(name) {
+            Some(p) => connections.push((name.clone(), p.clone())),
+            None => return Err(profile_failure(&ProfileError::NotFound(name.clone()))),
         }
     }
+    Ok((connections, Vec::new()))
+}
+
+/// The report of the one connection tested: every check, the users and licenses, the
+/// advisories, and the verdict last. Its exit code when it could not be tried.
+fn report_one(c: &Checked, json_out: bool, colour: bool) -> Option<ExitCode> {
+    let name = c.name.as_str();
+    let outcome = match (&c.outcome, &c.problem) {
+        (Some(outcome), _) => outcome,
+        (None, Some(Problem::Unusable(e))) => return Some(login_failed(e, name)),
+        (None, problem) => {
+            let why = problem.as_ref().map(|p| p.to_string()).unwrap_or_default();
+            return Some(super::fail(EXIT_FAILED, why));
+        }
+    };
+    let advisories = advisories_of(name, c.after.flow);
+    if json_out {
+        let mut report = outcome_json(name, outcome);
+        report["advisories"] = json!(advisories);
+        out!("{report}");
+        return None;
+    }
+    let mut out = std::io::stdout();
+    for check in &outcome.checks {
+        print_check(&mut out, check, name, colour);
+    }
+    if let Some(l) = &outcome.licenses {
+        out!(
+            "Users: {} active, {} in the company domains ({}).",
+            l.active_users,
+            l.matching_users,
+            l.domains.join(", ")
+        );
+        for license in &l.licenses {
+            out!(
+                "  {}: {} of {} used, {}",
+                license.name,
+                license.used,
+                count(license.total, "license"),
+                count(license.active_users, "active user")
+            );
+        }
+    }
+    // A login method Salesforce is retiring is said after every test that uses it (before
+    // the verdict, which stays the last line).
+    for advisory in &advisories {
+        out!("advisory: {}", advisory.message);
+    }
+    out!("{}", outcome.tally(name));
+    None
+}
+
+/// One connection of several, as it finishes: its failures and warnings, then its verdict
+/// (one JSON object per line with --json).
+fn report_each(c: &Checked, json_out: bool, colour: bool) {
+    let name = c.name.as_str();
+    match (&c.outcome, json_out) {
+        (Some(outcome), true) => {
+            let mut report = outcome_json(name, outcome);
+            report["advisories"] = json!(advisories_of(name, c.after.flow));
+            out!("{report}");
+        }
+        (None, true) => out!(
+            "{}",
+            json!({"name": name, "profile": name, "ok": false, "error": c.problem.as_ref().map(|p| p.to_string())})
+        ),
+        (Some(outcome), false) => {
+            let mut out = Vec::new();
+            for check in &outcome.checks {
+                if matches!(check.status, Status::Fail | Status::Warn) {
+                    print_check(&mut out, check, name, colour);
+                }
+            }
+            for line in String::from_utf8_lossy(&out).lines() {
+                out!("    {line}");
+            }
+            let status = if outcome.ok() {
+                Status::Pass
+            } else {
+                Status::Fail
+            };
+            out!("{} {name}: {}", symbol(status, colour), outcome.tally(name));
+        }
+        (None, false) => {
+            let why = c
+                .problem
+                .as_ref()
+                .map(|p| p.to_string())
+                .unwrap_or_default();
+            out!("{} {name}: FAILED: {why}", symbol(Status::Fail, colour));
+        }
+    }
+}
+
+/// A connection's advisories, each with the command that makes its move.
+fn advisories_of(
+    name: &str,
+    flow: crate::profile::Flow,
+) -> Vec<crate::connect::advisories::Advisory> {
+    crate::connect::advisories::advisories(flow, crate::clock::now())
+        .into_iter()
+        .map(|mut a| {
+            a.message = super::text::advisory(&a, name);
+            a
+        })
+        .collect()
 }
 
 /// "1 active user", "2 active users".
@@ -150,10 +269,16 @@ pub const TEST_HELP: &str = "Exit codes: 0 no check failed (warnings allowed); 1
 /// Run the connection checks now.
 #[derive(Debug, clap::Args)]
 pub struct TestArgs {
-    /// The saved connection to test.
-    #[arg(add = saved_names())]
-    pub name: String,
-    /// One JSON report instead of text.
+    /// The saved connections to test, at the same time.
+    #[arg(add = saved_names(), value_name = "NAME", required_unless_present = "all")]
+    pub names: Vec<String>,
+    /// Test every saved connection.
+    #[arg(long, conflicts_with = "names")]
+    pub all: bool,
+    /// One JSON report instead of text (with several connections, one per line, as each
+    /// finishes).
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub fleet: FleetArgs,
 }

@@ -238,6 +238,7 @@ async fn move_one(
             .session
             .as_ref()
             .and_then(|s| s.api_requests_remaining),
+        elapsed_ms: None,
     };
     let (before, new_key) = (profile.key_file.clone(), key_file.to_path_buf());
     let expires = trial_expiry(&new_key);
@@ -378,6 +379,7 @@ mod tests {
             ok: true,
             summary: String::new(),
             api_requests_remaining: None,
+            elapsed_ms: None,
         });
         let mut new = jwt("KEY", None, "/k/new.key");
         new.last_test = Some(LastTest {
@@ -385,6 +387,7 @@ mod tests {
             ok: true,
             summary: String::new(),
             api_requests_remaining: None,
+            elapsed_ms: None,
         });
         config.connections.insert("old".into(), old);
         config.connections.insert("new".into(), new.clone());

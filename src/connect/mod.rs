@@ -8,6 +8,7 @@ pub mod assist;
 pub mod audit;
 pub mod browser;
 pub mod clipboard;
+pub mod fleet;
 pub mod health;
 pub mod interactive;
 pub mod place;

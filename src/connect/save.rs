@@ -132,6 +132,7 @@ pub fn finalize(
         ok: true,
         summary,
         api_requests_remaining: session.api_requests_remaining,
+        elapsed_ms: None,
     });
 }
 

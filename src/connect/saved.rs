@@ -9,7 +9,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::health::{PASSWORD_POLICY_DAYS, WARN_DAYS};
 use crate::check::{self, Outcome, Target};
-use crate::profile::credentials::{credentials_for, uses_refresh_token};
+use crate::profile::credentials::credentials_for;
 use crate::profile::{
     Applied, LastTest, Profile, ProfileError, Profiles, SecretBundle, SecretStore, StoreError,
     StoreKind, key, rescue,
@@ -24,6 +24,9 @@ const LONGEST_SESSION_SECS: u64 = 24 * 60 * 60;
 /// Log in again this long before a cached token's estimated end.
 const EXPIRY_MARGIN_SECS: u64 = 60;
 pub(super) const ACCESS_TOKEN_EXPIRES: &str = "access_token_expires";
+/// When the cached access token was obtained (milliseconds since the Unix epoch): a task that
+/// waited for a connection's refresh hold uses a session obtained while it waited.
+pub(super) const ACCESS_TOKEN_OBTAINED: &str = "access_token_obtained";
 
 pub struct Saved {
     pub profiles: Arc<Profiles>,
@@ -93,7 +96,7 @@ pub async fn open_in(profiles: Arc<Profiles>, name: &str) -> Result<Saved, Profi
 
 /// Save the rotated refresh token waiting at `place` into `name`'s store, then delete it. One
 /// that belongs to credentials replaced since is stale, and only deleted.
-fn adopt_rescue(
+pub(super) fn adopt_rescue(
     profiles: &Profiles,
     name: &str,
     store: &dyn SecretStore,
@@ -190,6 +193,51 @@ pub fn remember_session(bundle: &mut SecretBundle, auth: &Authenticated) {
         ACCESS_TOKEN_EXPIRES,
         SecretString::from(now_secs().saturating_add(lifetime).to_string()),
     );
+    bundle.set(
+        ACCESS_TOKEN_OBTAINED,
+        SecretString::from(millis(SystemTime::now()).to_string()),
+    );
+}
+
+fn millis(t: SystemTime) -> u128 {
+    t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis())
+}
+
+/// When the cached access token was obtained, if the bundle says.
+pub(super) fn obtained_at(bundle: &SecretBundle) -> Option<u128> {
+    bundle
+        .get(ACCESS_TOKEN_OBTAINED)?
+        .expose_secret()
+        .parse()
+        .ok()
+}
+
+/// The session saved for connection `profile` at or after `since` (another task or process
+/// refreshed it while this one waited for the hold), as a login the checks can use: that
+/// refresh proved the refresh token, and spending the new one again would gain nothing.
+pub fn session_saved_since(
+    http: &crate::salesforce::Http,
+    profile: &Profile,
+    bundle: &SecretBundle,
+    since: SystemTime,
+) -> Option<Authenticated> {
+    if obtained_at(bundle)? < millis(since) {
+        return None;
+    }
+    let token = cached_token(bundle)?;
+    let instance = profile.instance_url.as_deref()?;
+    Some(Authenticated {
+        session: crate::salesforce::rest::Session::new(http.clone(), instance, token),
+        identity_url: None,
+        org_id: profile.org_id.clone()?,
+        user_id: profile.user_id.clone()?,
+        username: profile.username.clone(),
+        refresh_token: None,
+        password_expired: false,
+        sandbox: Some(profile.sandbox),
+        issued_at_ms: None,
+        session_seconds: None,
+    })
 }
 
 /// The cached access token, if it has not reached its estimated end.
@@ -204,32 +252,49 @@ pub fn cached_token(bundle: &SecretBundle) -> Option<SecretString> {
         .flatten()
 }
 
-/// A connection opened to be logged in, with its refresh-token hold when its flow spends one
-/// (see `Profiles::hold_refresh`): the secrets are read once the hold is taken, so they are
-/// what the last process to refresh saved.
-pub async fn open_to_log_in(
-    profiles: Arc<Profiles>,
-    name: &str,
-) -> Result<(Saved, Option<Hold>), ProfileError> {
-    let saved = open_in(profiles.clone(), name).await?;
-    if !uses_refresh_token(saved.profile.flow) {
-        return Ok((saved, None));
-    }
-    let hold = saved.hold_refresh().await?;
-    let saved = open_in(profiles, name).await?;
-    Ok((saved, Some(hold)))
+/// The refresh-token hold of one connection; released on drop.
+pub struct Hold {
+    _across_processes: crate::profile::ConfigLock,
+    _in_process: tokio::sync::OwnedMutexGuard<()>,
 }
 
-/// The refresh-token hold of one connection; released on drop.
-pub struct Hold(#[allow(dead_code, reason = "held for its drop")] crate::profile::ConfigLock);
+/// Take connection `name`'s refresh-token hold: first among this process's tasks (they wait
+/// in turn, without each polling the lock file), then across processes (`Profiles::hold_refresh`).
+pub async fn hold_refresh(profiles: &Arc<Profiles>, name: &str) -> Result<Hold, ProfileError> {
+    type Turns =
+        std::collections::HashMap<(std::path::PathBuf, String), Arc<tokio::sync::Mutex<()>>>;
+    static TURNS: std::sync::LazyLock<std::sync::Mutex<Turns>> =
+        std::sync::LazyLock::new(Default::default);
+    let turn = TURNS
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .entry((profiles.dir().to_path_buf(), name.to_string()))
+        .or_default()
+        .clone();
+    let in_process = turn.lock_owned().await;
+    let (p, n) = (profiles.clone(), name.to_string());
+    let across = blocking(move || p.hold_refresh(&n)).await?;
+    Ok(Hold {
+        _across_processes: across,
+        _in_process: in_process,
+    })
+}
 
 impl Saved {
-    /// Take this connection's refresh-token hold (waiting for another process's).
+    /// The same connection, as opened (to hand to a task while keeping this one).
+    pub fn again(&self) -> Saved {
+        Saved {
+            profiles: self.profiles.clone(),
+            name: self.name.clone(),
+            profile: self.profile.clone(),
+            store: self.store.clone(),
+            secrets: self.secrets.clone(),
+        }
+    }
+
+    /// Take this connection's refresh-token hold (waiting for another task's or process's).
     pub async fn hold_refresh(&self) -> Result<Hold, ProfileError> {
-        let (profiles, name) = (self.profiles.clone(), self.name.clone());
-        blocking(move || profiles.hold_refresh(&name))
-            .await
-            .map(Hold)
+        hold_refresh(&self.profiles, &self.name).await
     }
 
     /// The secrets entry this connection pointed at when it was opened.
@@ -311,6 +376,7 @@ impl Saved {
                 .session
                 .as_ref()
                 .and_then(|s| s.api_requests_remaining),
+            elapsed_ms: None,
         };
         match &outcome.session {
             Some(session) => {
@@ -331,18 +397,6 @@ impl Saved {
             }
             None => self.record_failure(last).await,
         }
-    }
-
-    /// Record that the connection cannot even be tried (its key file is gone, say), and why.
-    pub async fn record_unusable(&self, why: &SfError) -> Result<Applied, ProfileError> {
-        tracing::info!("'{}' cannot be tested: {why}", self.name);
-        self.record_failure(LastTest {
-            at: SystemTime::now(),
-            ok: false,
-            summary: why.to_string(),
-            api_requests_remaining: None,
-        })
-        .await
     }
 
     async fn record_failure(&self, last: LastTest) -> Result<Applied, ProfileError> {
@@ -397,32 +451,6 @@ fn rescue_rotation(
         source: Box::new(e),
         kept,
     }
-}
-
-/// Record on a connection whose secrets cannot be opened that it is failing, and why, so that
-/// `status` and the notifications see it (nothing else about it changes).
-pub async fn record_unopenable(
-    profiles: &Arc<Profiles>,
-    name: &str,
-    reason: &ProfileError,
-) -> Result<Applied, ProfileError> {
-    let (profiles, name) = (profiles.clone(), name.to_string());
-    let reason = reason.to_string();
-    let summary = format!(
-        "the saved secrets cannot be opened: {}",
-        reason.lines().next().unwrap_or_default()
-    );
-    blocking(move || {
-        profiles.update_profile_if(&name, None, |p| {
-            p.last_test = Some(LastTest {
-                at: SystemTime::now(),
-                ok: false,
-                summary,
-                api_requests_remaining: None,
-            })
-        })
-    })
-    .await
 }
 
 /// The other saved connection that holds `refresh_token` already, if any: only connections of

@@ -76,6 +76,20 @@ pub struct LastTest {
     /// Daily API requests the org had left at the test.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_requests_remaining: Option<i64>,
+    /// How long the checks took, in milliseconds (`sfconnect_check_duration_seconds`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elapsed_ms: Option<u64>,
+}
+
+/// The last run that checked saved connections (`status --notify`, `watch`, `test`): what a
+/// fleet's monitoring reads as one sample.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LastRun {
+    #[serde(with = "timestamp")]
+    pub at: SystemTime,
+    pub checked: usize,
+    pub failed: usize,
+    pub duration_ms: u64,
 }
 
 /// Objects whose access the connection checks (empty: the defaults).
@@ -175,6 +189,9 @@ pub struct Config {
     /// been uploaded (replacing theirs) but has not passed a test yet.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pending_certificates: Vec<PendingCertificate>,
+    /// The last run that checked connections.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_run: Option<LastRun>,
     /// Connections whose entry does not parse: named with their line, left out of
     /// `connections` so the others keep working, and written back as they were.
     #[serde(skip)]
@@ -260,6 +277,7 @@ impl Default for Config {
             notify_command: None,
             unreferenced: Vec::new(),
             pending_certificates: Vec::new(),
+            last_run: None,
             broken: Vec::new(),
         }
     }
@@ -555,39 +573,8 @@ pub fn update<T, E: From<ConfigError>>(
     Ok(result)
 }
 
-mod timestamp {
-    use std::time::SystemTime;
-
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(t: &SystemTime, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&humantime::format_rfc3339_seconds(*t).to_string())
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<SystemTime, D::Error> {
-        let text = String::deserialize(d)?;
-        humantime::parse_rfc3339_weak(&text).map_err(serde::de::Error::custom)
-    }
-}
-
-mod opt_timestamp {
-    use std::time::SystemTime;
-
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(t: &Option<SystemTime>, s: S) -> Result<S::Ok, S::Error> {
-        match t {
-            Some(t) => super::timestamp::serialize(t, s),
-            None => s.serialize_none(),
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SystemTime>, D::Error> {
-        let text = Option::<String>::deserialize(d)?;
-        text.map(|t| humantime::parse_rfc3339_weak(&t).map_err(serde::de::Error::custom))
-            .transpose()
-    }
-}
+mod timestamps;
+use timestamps::{opt_timestamp, timestamp};
 
 #[cfg(test)]
 mod tests;

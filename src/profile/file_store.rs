@@ -265,6 +265,18 @@ impl SecretStore for FileStore {
         self.write_all(&all)
     }
 
+    fn load_all(&self) -> Option<Result<BTreeMap<String, SecretBundle>, StoreError>> {
+        Some(self.read_all())
+    }
+
+    fn save_many(&self, entries: &[(String, SecretBundle)]) -> Result<(), StoreError> {
+        let mut all = self.read_all()?;
+        for (entry, bundle) in entries {
+            all.insert(entry.clone(), bundle.clone());
+        }
+        self.write_all(&all)
+    }
+
     fn delete(&self, entry: &str) -> Result<(), StoreError> {
         let mut all = self.read_all()?;
         if all.remove(entry).is_some() {

@@ -1,6 +1,7 @@
 //! Saved connections: non-secret settings in the config file, secrets in a secret store, and
 //! swaps of both that a crash at any moment cannot half-apply.
 
+mod batch;
 pub mod config;
 pub mod credentials;
 mod draft;
@@ -21,10 +22,11 @@ use std::time::{Duration, SystemTime};
 
 use secrecy::SecretString;
 
+pub use batch::{Change, SecretChange};
 use config::LOCK_TIMEOUT;
 pub use config::{
-    Broken, BrokenAt, Config, ConfigError, Flow, LastTest, PendingCertificate, Profile, Ui,
-    Unreferenced,
+    Broken, BrokenAt, Config, ConfigError, Flow, LastRun, LastTest, PendingCertificate, Profile,
+    Ui, Unreferenced,
 };
 pub use draft::Draft;
 use file_store::{FileStore, Unlock};

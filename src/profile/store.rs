@@ -11,7 +11,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
 /// Where a connection's secrets live.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum StoreKind {
     /// The OS credential store (Keychain, Credential Manager, Secret Service).
@@ -162,6 +162,19 @@ pub trait SecretStore: Send + Sync {
     fn save(&self, entry: &str, bundle: &SecretBundle) -> Result<(), StoreError>;
     /// Delete an entry; deleting a missing entry is not an error.
     fn delete(&self, entry: &str) -> Result<(), StoreError>;
+    /// Every entry at once, where the store keeps them together (the file store: one read and
+    /// one decryption for a whole fleet). None: this store is asked entry by entry.
+    fn load_all(
+        &self,
+    ) -> Option<Result<std::collections::BTreeMap<String, SecretBundle>, StoreError>> {
+        None
+    }
+    /// Save several entries; a store that keeps them together writes (and encrypts) once.
+    fn save_many(&self, entries: &[(String, SecretBundle)]) -> Result<(), StoreError> {
+        entries
+            .iter()
+            .try_for_each(|(entry, bundle)| self.save(entry, bundle))
+    }
 }
 
 #[cfg(test)]

@@ -24,6 +24,37 @@ async fn run_checks(
     request: u64,
     tx: &UnboundedSender<Inbound>,
 ) -> check::Outcome {
+    let login = crate::salesforce::authenticate(http, &target.login_url, &target.credentials);
+    run_checks_after(http, &target, request, tx, login).await
+}
+
+/// As `run_checks`, for a saved connection: one whose flow spends a refresh token logs in
+/// under its hold and saves what the org rotated before any check uses the session.
+async fn run_checks_of(
+    http: &Http,
+    saved: &crate::connect::Saved,
+    target: check::Target,
+    request: u64,
+    tx: &UnboundedSender<Inbound>,
+) -> check::Outcome {
+    if !crate::profile::credentials::uses_refresh_token(saved.profile.flow) {
+        return run_checks(http, target, request, tx).await;
+    }
+    let kept = std::sync::atomic::AtomicBool::new(false);
+    let login = crate::connect::fleet::refresh(http, saved.again(), &kept);
+    run_checks_after(http, &target, request, tx, login).await
+}
+
+/// The checks after `login`, each event forwarded as it happens.
+async fn run_checks_after(
+    http: &Http,
+    target: &check::Target,
+    request: u64,
+    tx: &UnboundedSender<Inbound>,
+    login: impl std::future::Future<
+        Output = Result<crate::salesforce::Authenticated, crate::salesforce::SfError>,
+    >,
+) -> check::Outcome {
     let (events_tx, mut events) = unbounded_channel();
     let forward = {
         let tx = tx.clone();
@@ -33,7 +64,7 @@ async fn run_checks(
             }
         })
     };
-    let outcome = check::run(http, target, Strategy::Batched, Some(&events_tx)).await;
+    let outcome = check::run_after(http, target, Strategy::Batched, Some(&events_tx), login).await;
     drop(events_tx);
     let _ = forward.await;
     outcome
@@ -233,7 +264,7 @@ impl Runtime {
                     return could_not_check(&tx, request, result);
                 }
             };
-            let outcome = run_checks(&http, target, request, &tx).await;
+            let outcome = run_checks_of(&http, &saved, target, request, &tx).await;
             let ok = outcome.ok();
             if let Err(e) = saved.record(&outcome).await {
                 tracing::warn!("could not record the test of '{name}': {e}");
