@@ -112,10 +112,19 @@ pub fn profiles(global: &Global) -> Result<Profiles, ExitCode> {
 }
 
 fn say_waiting(lock: &std::path::Path) {
-    say!(
-        "sfconnect: waiting for another sfconnect to finish saving connections (lock {})…",
-        lock.display()
-    );
+    // A connection's refresh-token lock (`locks/NAME.lock`), or the config dir's.
+    let refresh = lock.parent().and_then(|d| d.file_name()) == Some("locks".as_ref());
+    match (refresh, lock.file_stem()) {
+        (true, Some(name)) => say!(
+            "sfconnect: waiting for another sfconnect to finish logging in with '{}' and save what it gets (lock {})…",
+            name.to_string_lossy(),
+            lock.display()
+        ),
+        _ => say!(
+            "sfconnect: waiting for another sfconnect to finish saving connections (lock {})…",
+            lock.display()
+        ),
+    }
 }
 
 /// Ask for a secret on the terminal: one mark per character shows that typing arrives, and

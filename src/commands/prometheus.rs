@@ -6,7 +6,7 @@ use std::time::SystemTime;
 
 use crate::connect::advisories::{advisories, day_start};
 use crate::connect::health::{Health, PASSWORD_POLICY_DAYS};
-use crate::profile::Profile;
+use crate::profile::{LastRun, Profile};
 
 /// One metric family: its help line, then a sample per connection that has a value.
 struct Family {
@@ -61,6 +61,7 @@ pub fn config_unreadable() -> String {
 pub fn render(
     connections: &[(String, &Profile, Health)],
     broken: &[String],
+    last_run: Option<&LastRun>,
     now: SystemTime,
 ) -> String {
     let mut families = vec![
@@ -99,7 +100,13 @@ pub fn render(
             help: "Daily API requests the org had left at the connection's last test.",
             samples: Vec::new(),
         },
+        Family {
+            name: "sfconnect_check_duration_seconds",
+            help: "How long the connection's last test took, login and checks.",
+            samples: Vec::new(),
+        },
     ];
+    families.extend(run_families(last_run));
     for name in broken {
         families[0].samples.push((labels(name, None), 0.0));
     }
@@ -118,6 +125,9 @@ pub fn render(
         }
         if let Some(t) = &p.last_test {
             families[2].samples.push((l.clone(), seconds(t.at)));
+            if let Some(ms) = t.elapsed_ms {
+                families[7].samples.push((l.clone(), ms as f64 / 1000.0));
+            }
             families[3]
                 .samples
                 .push((l.clone(), if t.ok { 1.0 } else { 0.0 }));
@@ -144,6 +154,34 @@ pub fn render(
         }
     }
     out
+}
+
+/// The last run that checked connections (`status --notify`, `watch`, `test`), one sample
+/// each: a fleet's monitoring alerts on a run that stopped happening or on its failures.
+fn run_families(run: Option<&LastRun>) -> Vec<Family> {
+    let sample = |value: Option<f64>| value.map(|v| (String::new(), v)).into_iter().collect();
+    vec![
+        Family {
+            name: "sfconnect_run_timestamp_seconds",
+            help: "When the last run that checked connections started, in seconds since the Unix epoch.",
+            samples: sample(run.map(|r| seconds(r.at))),
+        },
+        Family {
+            name: "sfconnect_run_connections_checked",
+            help: "How many connections the last run checked.",
+            samples: sample(run.map(|r| r.checked as f64)),
+        },
+        Family {
+            name: "sfconnect_run_failures",
+            help: "How many connections failed in the last run.",
+            samples: sample(run.map(|r| r.failed as f64)),
+        },
+        Family {
+            name: "sfconnect_run_duration_seconds",
+            help: "How long the last run took, all its connections checked at once.",
+            samples: sample(run.map(|r| r.duration_ms as f64 / 1000.0)),
+        },
+    ]
 }
 
 #[cfg(test)]

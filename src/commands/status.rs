@@ -33,6 +33,8 @@ struct Selection {
     dir: std::path::PathBuf,
     /// New key pairs made for an app that have not passed yet (`connect::app_keys`).
     pending: Vec<crate::profile::PendingCertificate>,
+    /// The last run that checked connections.
+    last_run: Option<crate::profile::LastRun>,
 }
 
 fn selected(global: &Global, name: Option<&str>) -> Result<Selection, ExitCode> {
@@ -54,7 +56,7 @@ fn selected(global: &Global, name: Option<&str>) -> Result<Selection, ExitCode> 
         },
         None => config.connections.into_iter().collect(),
     };
-    let pending = config.pending_certificates;
+    let (pending, last_run) = (config.pending_certificates, config.last_run);
     let file_store_problem = connections
         .iter()
         .any(|(_, p)| p.store == crate::profile::StoreKind::File)
@@ -68,6 +70,7 @@ fn selected(global: &Global, name: Option<&str>) -> Result<Selection, ExitCode> 
         unrecorded: 0,
         dir: profiles.dir().to_path_buf(),
         pending,
+        last_run,
     })
 }
 
@@ -359,7 +362,7 @@ fn print_prometheus(selection: &Selection) -> ExitCode {
     let broken: Vec<String> = selection.broken.iter().map(|(n, _)| n.clone()).collect();
     out!(
         "{}",
-        super::prometheus::render(&rows, &broken, now).trim_end()
+        super::prometheus::render(&rows, &broken, selection.last_run.as_ref(), now).trim_end()
     );
     exit_code(!broken.is_empty() || rows.iter().any(|(_, _, h)| h.alarming()))
 }
@@ -453,14 +456,18 @@ async fn watch(global: &Global, args: WatchArgs) -> ExitCode {
             );
         }
     };
+    // Rounds start every `interval`, however long one takes (one longer than that is followed
+    // by the next at once): all its connections are checked at the same time.
+    let limits = args.fleet.limits();
+    let mut rounds = tokio::time::interval(interval);
+    rounds.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        let limits = args.fleet.limits();
+        tokio::select! {
+            _ = rounds.tick() => {}
+            _ = crate::connect::signals::wait_for_stop() => return ExitCode::SUCCESS,
+        }
         if let Err(code) = check_and_notify(global, name, &notify, limits, &mut on_change).await {
             return code;
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(interval) => {}
-            _ = crate::connect::signals::wait_for_stop() => return ExitCode::SUCCESS,
         }
     }
 }
@@ -502,7 +509,7 @@ pub struct StatusArgs {
 }
 
 /// Said under `watch --help`.
-pub const WATCH_HELP: &str = "Runs until Ctrl-C or SIGTERM (exit 0); a connection saved meanwhile joins at the next round. Exit codes: 2 usage or unknown name.";
+pub const WATCH_HELP: &str = "Rounds start every --interval, each checking all its connections at once, so a round takes about as long as its slowest connection (at most --connection-timeout). Runs until Ctrl-C or SIGTERM (exit 0); a connection saved meanwhile joins at the next round. Exit codes: 2 usage or unknown name.";
 
 /// Check connections every --interval and notify when their health changes.
 #[derive(Debug, clap::Args)]

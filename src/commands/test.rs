@@ -264,7 +264,7 @@ pub fn outcome_json(name: &str, outcome: &Outcome) -> serde_json::Value {
 }
 
 /// Said under `test --help`.
-pub const TEST_HELP: &str = "Exit codes: 0 no check failed (warnings allowed); 1 a check failed, or the secrets cannot be opened; 2 usage or unknown name.";
+pub const TEST_HELP: &str = "With several names, or --all, the connections are checked at the same time and each is reported as it finishes. Exit codes: 0 no check failed (warnings allowed); 1 a check failed, the secrets cannot be opened, or the checks ran past --connection-timeout (for any of them); 2 usage or unknown name (then nothing is checked).";
 
 /// Run the connection checks now.
 #[derive(Debug, clap::Args)]

@@ -27,6 +27,14 @@ pub(super) const ACCESS_TOKEN_EXPIRES: &str = "access_token_expires";
 /// When the cached access token was obtained (milliseconds since the Unix epoch): a task that
 /// waited for a connection's refresh hold uses a session obtained while it waited.
 pub(super) const ACCESS_TOKEN_OBTAINED: &str = "access_token_obtained";
+/// What a login leaves in the secrets: the refresh token (when rotated or new) and the
+/// session, with its estimated end and when it was obtained.
+const SESSION_KEYS: [&str; 4] = [
+    key::REFRESH_TOKEN,
+    key::ACCESS_TOKEN,
+    ACCESS_TOKEN_EXPIRES,
+    ACCESS_TOKEN_OBTAINED,
+];
 
 pub struct Saved {
     pub profiles: Arc<Profiles>,
@@ -116,7 +124,7 @@ pub(super) fn adopt_rescue(
         .unwrap_or_default();
     let applied = profiles
         .update_with_secrets_if(name, Some(&entry), store, |profile, bundle| {
-            for key in [key::REFRESH_TOKEN, key::ACCESS_TOKEN, ACCESS_TOKEN_EXPIRES] {
+            for key in SESSION_KEYS {
                 if let Some(v) = rescued.get(key) {
                     bundle.set(key, v.clone());
                 }
@@ -341,7 +349,7 @@ impl Saved {
                 Some(&entry),
                 store.as_ref(),
                 |profile, bundle| {
-                    for name in [key::REFRESH_TOKEN, key::ACCESS_TOKEN, ACCESS_TOKEN_EXPIRES] {
+                    for name in SESSION_KEYS {
                         if let Some(v) = fresh.get(name) {
                             bundle.set(name, v.clone());
                         }

@@ -12,6 +12,7 @@ mod cli;
 mod commands;
 mod deadlines;
 mod file_store;
+mod fleet;
 mod keyring;
 mod same_user;
 mod scripting;

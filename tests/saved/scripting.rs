@@ -1458,7 +1458,7 @@ async fn status_gives_retiring_login_methods_their_advisory_and_the_fleet_its_li
 }
 
 /// `promtool check metrics` of `exposed`.
-fn promtool_check_metrics(promtool: &str, exposed: &str) -> std::process::Output {
+pub(super) fn promtool_check_metrics(promtool: &str, exposed: &str) -> std::process::Output {
     use std::io::Write;
     let mut check = Command::new(promtool)
         .args(["check", "metrics"])
@@ -1477,7 +1477,7 @@ fn promtool_check_metrics(promtool: &str, exposed: &str) -> std::process::Output
 }
 
 /// promtool, when installed; CI must have it (.ci/run installs Debian's prometheus package).
-fn promtool() -> Option<&'static str> {
+pub(super) fn promtool() -> Option<&'static str> {
     let have = Command::new("promtool").arg("--version").output().is_ok();
     assert!(
         have || std::env::var("CI").as_deref() != Ok("true"),

@@ -241,3 +241,18 @@ pub async fn upload_certificate(sim: &RunningSim, dir: &Path, name: &str) {
         .unwrap();
     assert!(reply.status().is_success());
 }
+
+/// `sfconnect login NAME --flow refresh-token` in `dir`: a refresh token of the demo app from a
+/// browser login, imported.
+pub async fn import_refresh_token(sim: &RunningSim, dir: &Path, name: &str) {
+    use sfconnect::sim::scenario::{DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET};
+    let refresh = browser_refresh_token(sim, DEMO_CONSUMER_SECRET).await;
+    let mut login = sfconnect(dir);
+    login
+        .args(["login", name, "--flow", "refresh-token", "--login-url"])
+        .args([sim.login_url(), "--client-id", DEMO_CONSUMER_KEY])
+        .env("SFCONNECT_CLIENT_SECRET", DEMO_CONSUMER_SECRET)
+        .env("SFCONNECT_REFRESH_TOKEN", &refresh);
+    let out = run_async(login).await;
+    assert!(out.status.success(), "{}", text(&out));
+}

@@ -56,25 +56,7 @@ async fn soap(sim: &RunningSim) -> tempfile::TempDir {
 /// `c`: an imported refresh token of the demo app.
 async fn oauth(sim: &RunningSim) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let refresh = browser_refresh_token(sim, DEMO_CONSUMER_SECRET).await;
-    let mut login = cmd(
-        dir.path(),
-        &[
-            "login",
-            "c",
-            "--flow",
-            "refresh-token",
-            "--login-url",
-            sim.login_url(),
-            "--client-id",
-            DEMO_CONSUMER_KEY,
-        ],
-    );
-    login
-        .env("SFCONNECT_CLIENT_SECRET", DEMO_CONSUMER_SECRET)
-        .env("SFCONNECT_REFRESH_TOKEN", &refresh);
-    let out = run_async(login).await;
-    assert!(out.status.success(), "{}", text(&out));
+    import_refresh_token(sim, dir.path(), "c").await;
     dir
 }
 
