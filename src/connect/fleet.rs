@@ -520,9 +520,13 @@ impl Run {
 
     /// Record every result in one locked write of the config file (and one write of each
     /// secret store that keeps its entries together), with the run's own sample. A result
-    /// whose connection was re-authenticated meanwhile is dropped. The names whose result
-    /// could not be recorded (all of them when the write failed) come back with why.
+    /// whose connection was re-authenticated meanwhile is dropped. An error means none of the
+    /// results was recorded.
     pub async fn record(&mut self, profiles: &Arc<Profiles>) -> Result<(), ProfileError> {
+        // A run with nothing to check leaves the config dir as it found it.
+        if self.checked.is_empty() {
+            return Ok(());
+        }
         crate::profile::fsutil::failpoint("before-record");
         let changes: Vec<Change> = self
             .checked
