@@ -268,12 +268,13 @@ pub const TEST_HELP: &str = "With several names, or --all, the connections are c
 
 /// Run the connection checks now.
 #[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("which").required(true).args(["names", "all"])))]
 pub struct TestArgs {
     /// The saved connections to test, at the same time.
-    #[arg(add = saved_names(), value_name = "NAME", required_unless_present = "all")]
+    #[arg(add = saved_names(), value_name = "NAME")]
     pub names: Vec<String>,
     /// Test every saved connection.
-    #[arg(long, conflicts_with = "names")]
+    #[arg(long)]
     pub all: bool,
     /// One JSON report instead of text (with several connections, one per line, as each
     /// finishes).
