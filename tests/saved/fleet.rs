@@ -288,3 +288,24 @@ async fn prometheus_gives_each_checks_duration_and_the_runs_own_sample() {
     let checked = super::scripting::promtool_check_metrics(promtool, &metrics);
     assert!(checked.status.success(), "{}{metrics}", text(&checked));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn on_a_terminal_a_run_shows_how_many_are_checked_and_never_in_a_pipe() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    saved(&sim, d, &["a", "b", "c"]).await;
+    let config = d.to_str().unwrap().to_string();
+    let env = [
+        ("SFCONNECT_CONFIG_DIR", config.as_str()),
+        ("SFCONNECT_STORE", "file"),
+    ];
+    let mut s = super::session::Session::start_sized(&["test", "--all"], 24, 200, &env);
+    s.wait_for("3 of 3 connections passed.");
+    assert_eq!(s.exit_code(), 0, "{}", s.contents());
+    let raw = String::from_utf8_lossy(&s.raw()).to_string();
+    assert!(raw.contains("checked 3 of 3"), "{raw}");
+    // Scripts get the verdicts only.
+    let out = run_async(cmd(d, &["test", "--all"])).await;
+    assert!(!text(&out).contains("checked "), "{}", text(&out));
+}
