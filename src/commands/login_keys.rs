@@ -38,12 +38,18 @@ impl LoginArgs {
         if kept || stopped.is_empty() || self.replace_certificate {
             return Ok(());
         }
+        let one = stopped.len() == 1;
         Err(fail(
             EXIT_USAGE,
             format!(
-                "{} log in through this app with another key. An app holds one certificate: once the certificate of {} replaces it, they stop working until they use this key too. To add a connection on this app without replacing anything, leave out --key-file: it uses their key. To replace the certificate (it is uploaded, or you will upload it now), add --replace-certificate: once this login passes, each of them is tested with this key and moved to it. Nothing was changed.",
+                "{} {} in through this app with another key. An app holds one certificate: once the certificate of {} replaces it, {} working until {} this key too. To add a connection on this app without replacing anything, leave out --key-file: it uses {} key. To replace the certificate (it is uploaded, or you will upload it now), add --replace-certificate: once this login passes, {} tested with this key and moved to it. Nothing was changed.",
                 super::text::names(&stopped),
-                key.display()
+                if one { "logs" } else { "log" },
+                key.display(),
+                if one { "it stops" } else { "they stop" },
+                if one { "it uses" } else { "they use" },
+                if one { "its" } else { "their" },
+                if one { "it is" } else { "each of them is" },
             ),
         ))
     }

@@ -202,12 +202,17 @@ pub async fn settle(
             result,
         });
     }
+    // A pass with this key proves the app holds its certificate: a pair made for the app and
+    // not uploaded (or replaced since) is pending no more, and goes unless something uses it.
     let settled_key = key_file.clone();
-    profiles.change_config(|config| {
-        config
-            .pending_certificates
-            .retain(|p| !same_key(&p.key_file, &settled_key));
+    let dropped = profiles.change_config(|config| {
+        let (here, elsewhere) = std::mem::take(&mut config.pending_certificates)
+            .into_iter()
+            .partition::<Vec<_>, _>(|p| same_key(&p.key_file, &settled_key) || app.pending_here(p));
+        config.pending_certificates = elsewhere;
+        here.into_iter().map(|p| p.key_file).collect::<Vec<_>>()
     })?;
+    old_keys.extend(dropped.into_iter().filter(|k| !same_key(k, &settled_key)));
     settled.deleted = delete_unused(profiles, &old_keys);
     Ok(settled)
 }

@@ -259,3 +259,29 @@ async fn certificate_expiry_is_warned_about_like_a_password_at_the_windows_edges
         "{out}"
     );
 }
+
+#[tokio::test]
+async fn a_pair_made_and_never_uploaded_is_dropped_once_the_apps_key_passes() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    first_jwt(d, &sim).await;
+    // A pair made for jwt2 (the app's connections are told their certificate may change)…
+    let out = run_async(jwt_login(d, &sim, "jwt2", &["--generate-key"])).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let (code, out, _) = sf(d, &["status", "jwt1"]).await;
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("may have changed"), "{out}");
+    // …then jwt2 is saved with the app's key after all: its pass proves the app holds that
+    // certificate, so the unused pair is pending no more and goes.
+    let out = run_async(jwt_login(d, &sim, "jwt2", &[])).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(key_of(d, "jwt2"), key_of(d, "jwt1"));
+    let config = sfconnect::profile::Config::load(d).unwrap();
+    assert!(config.pending_certificates.is_empty());
+    assert!(!d.join("keys/jwt2.key").exists() && !d.join("keys/jwt2.crt").exists());
+    for name in ["jwt1", "jwt2"] {
+        let (code, out, _) = sf(d, &["status", name]).await;
+        assert_eq!(code, Some(0), "{name}: {out}");
+    }
+}

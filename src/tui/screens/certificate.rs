@@ -61,7 +61,11 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
                     if g.stops.is_empty() {
                         String::new()
                     } else {
-                        format!(" and {} move to it, each after its own test", names(&g.stops))
+                        format!(
+                            " and {} {} to it, each after its own test",
+                            names(&g.stops),
+                            if g.stops.len() == 1 { "moves" } else { "move" }
+                        )
                     }
                 ),
                 warn(look),

@@ -146,8 +146,12 @@ impl App {
             let others: Vec<String> = g.shared_with.iter().chain(&g.stops).cloned().collect();
             if !others.is_empty() && !g.confirm_new {
                 g.confirm_new = true;
+                let (stop, they) = match others.len() {
+                    1 => ("stops", "it moves"),
+                    _ => ("stop", "they move"),
+                };
                 self.message = Some(format!(
-                    "A new pair is not needed to add a connection on this app. Its certificate, once uploaded, replaces the one in the app: {} stop working until they move to the new key (they move after this connection's test passes). Press n again to make it; Enter keeps this one.",
+                    "A new pair is not needed to add a connection on this app. Its certificate, once uploaded, replaces the one in the app: {} {stop} working until {they} to the new key (after this connection's test passes). Press n again to make it; Enter keeps this one.",
                     names(&others)
                 ));
                 return Vec::new();
@@ -191,7 +195,8 @@ pub(crate) fn bindings(app: &App) -> Vec<Binding> {
             &[Key::Char('n')],
             "n",
             "make a new key pair instead (the one shown stays on disk)",
-        ),
+        )
+        .footer("n new pair"),
         Binding::new(&[Key::Enter], "Enter", "test with this key").footer("Enter test"),
         Binding::new(&[Key::Esc], "Esc", "back to the form").footer("Esc back"),
     ]);
@@ -200,9 +205,15 @@ pub(crate) fn bindings(app: &App) -> Vec<Binding> {
 
 /// The key pair is made (or found): its certificate, with how to upload it.
 pub(crate) fn generated(app: &mut App, key: GeneratedKey) -> Vec<Effect> {
+    // A new pair for an app others use is recorded as pending: the connections list says so
+    // on their rows from now on, should the admin leave before the test.
+    let pending = !key.reused;
     app.generated = Some(key);
     app.message = None;
     app.scroll = 0;
     app.screen = Screen::Certificate;
-    Vec::new()
+    match pending {
+        true => vec![Effect::ReloadConnections],
+        false => Vec::new(),
+    }
 }
