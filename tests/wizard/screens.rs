@@ -1013,3 +1013,75 @@ fn guides_and_plans_say_what_fits_the_method() {
         "no step asks every method for the secret"
     );
 }
+
+#[test]
+fn a_new_key_pair_not_yet_tested_is_said_on_every_row_of_its_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("j2.key");
+    std::fs::write(&key, "key").unwrap();
+    let connection = |name: &str| {
+        format!(
+            "[connections.{name}]\nflow = \"jwt\"\nlogin_url = \"https://acme.my.salesforce.com\"\nusername = \"integration@acme.com\"\nclient_id = \"3MVGapp\"\nkey_file = \"/cfg/keys/j1.key\"\nstore = \"file\"\nsecrets = \"{name}-1\"\ncreated_at = \"2026-11-01T00:00:00Z\"\n\n[connections.{name}.last_test]\nat = \"2026-12-05T08:00:00Z\"\nok = true\nsummary = \"all checks passed\"\n\n"
+        )
+    };
+    let text = format!(
+        "version = 1\n\n{}{}[[pending_certificates]]\nclient_id = \"3MVGapp\"\nlogin_url = \"https://acme.my.salesforce.com\"\nkey_file = {:?}\nmade_for = \"j2\"\nmade_at = \"2026-12-05T09:00:00Z\"\n",
+        connection("j1"),
+        connection("j2"),
+        key.display().to_string()
+    );
+    let config =
+        sfconnect::profile::Config::parse(&text, std::path::Path::new("connections.toml")).unwrap();
+    let now = humantime::parse_rfc3339("2026-12-05T10:00:00Z").unwrap();
+    let rows = sfconnect::wizard::screens::home::rows(&config, now);
+    let app = App::new(rows, StoreKind::File, None);
+    let wide = render_sized(&app, 100, 30);
+    insta::assert_snapshot!("home_with_a_new_key_pair_not_yet_tested", wide);
+    for name in ["j1", "j2"] {
+        assert!(wide.contains(&format!("⚠ {name} · JWT bearer")), "{wide}");
+    }
+    // The whole hint fits a row at 100 columns: what happened and where to finish it.
+    assert_eq!(
+        wide.matches("new key pair for 'j2' not tested yet: the app's certificate may have changed (r on 'j2')").count(),
+        2,
+        "{wide}"
+    );
+}
+
+#[test]
+fn the_saved_screen_says_which_connections_of_the_app_moved_to_the_new_key() {
+    use sfconnect::connect::app_keys::{Moved, Settled};
+    let mut app = App::new(Vec::new(), StoreKind::File, None);
+    typed(&mut app, "j2");
+    let request = app.request;
+    update(
+        &mut app,
+        Msg::Saved {
+            request,
+            report: report("j2", "/home/u/.config/sfconnect/secrets.age"),
+            previous_token: false,
+            settled: Settled {
+                moved: vec![
+                    Moved {
+                        name: "j1".into(),
+                        result: Ok(()),
+                    },
+                    Moved {
+                        name: "j3".into(),
+                        result: Err("Log in: user hasn't approved this consumer".into()),
+                    },
+                ],
+                deleted: vec!["/home/u/.config/sfconnect/keys/j2-2025.key".into()],
+            },
+            same_user: Vec::new(),
+        },
+    );
+    let wide = render_sized(&app, 100, 30);
+    insta::assert_snapshot!("saved_with_the_apps_connections_moved", wide);
+    let narrow = render_sized(&app, 60, 20);
+    insta::assert_snapshot!("saved_with_the_apps_connections_moved_60x20", narrow);
+    let flat = flat(&wide);
+    assert!(flat.contains("'j1' moved to this key"), "{flat}");
+    assert!(flat.contains("j3"), "{flat}");
+    assert!(flat.contains("hasn't approved this consumer"), "{flat}");
+}

@@ -62,9 +62,10 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
                         String::new()
                     } else {
                         format!(
-                            " and {} {} to it, each after its own test",
+                            " and {} {} to it, {} its own test",
                             names(&g.stops),
-                            if g.stops.len() == 1 { "moves" } else { "move" }
+                            if g.stops.len() == 1 { "moves" } else { "move" },
+                            if g.stops.len() == 1 { "after" } else { "each after" }
                         )
                     }
                 ),

@@ -97,6 +97,16 @@ pub fn rows(config: &Config, now: SystemTime) -> Vec<ConnectionRow> {
         .map(|(name, p)| {
             let (h, mut summary) =
                 crate::connect::health::health_on_app(&config.pending_certificates, p, now);
+            // A row is one line: what to do comes first (`status` says it all).
+            if let Some(new) =
+                crate::connect::app_keys::pending_for(&config.pending_certificates, p)
+                && summary.starts_with("the app's certificate may have changed")
+            {
+                summary = format!(
+                    "new key pair for '{}' not tested yet: the app's certificate may have changed (r on '{}')",
+                    new.made_for, new.made_for
+                );
+            }
             // A retiring login method is said first on every row that uses one, in a few words
             // (a narrow window cuts the end of the line, not the warning).
             if let Some(a) = crate::connect::advisories::advisories(p.flow, now).first() {
