@@ -269,7 +269,7 @@ impl Runtime {
                 Ok(mut report) => Msg::Saved {
                     request,
                     settled: settle(&profiles, &http, &name, previous_key).await,
-                    same_user: same_user(&profiles, &name, &verified.draft),
+                    same_user: same_user(&profiles, &name, &verified.draft).await,
                     // The replaced token stays here in the runtime, never in the wizard's state.
                     previous_token: report.previous.take().is_some_and(|previous| {
                         tx.send(Inbound::PreviousKept { request, previous }).is_ok()
@@ -496,8 +496,8 @@ async fn settle(
 }
 
 /// The other saved password connections that log in as the user just saved.
-fn same_user(
-    profiles: &crate::profile::Profiles,
+async fn same_user(
+    profiles: &Arc<crate::profile::Profiles>,
     name: &str,
     draft: &crate::profile::Draft,
 ) -> Vec<String> {
@@ -508,8 +508,32 @@ fn same_user(
     ) else {
         return Vec::new();
     };
-    crate::connect::same_user::logging_in_as(&config, username)
-        .into_iter()
-        .filter(|n| n != name)
-        .collect()
+    let mut others = Vec::new();
+    for other in crate::connect::same_user::logging_in_as(&config, username) {
+        if other == name {
+            continue;
+        }
+        // One that holds these secrets already (re-authenticated a moment ago) is not offered;
+        // one whose secrets cannot be opened is, and says why when tried.
+        let holds_them = crate::connect::open_in(profiles.clone(), &other)
+            .await
+            .is_ok_and(|saved| {
+                [
+                    crate::profile::key::PASSWORD,
+                    crate::profile::key::SECURITY_TOKEN,
+                ]
+                .iter()
+                .all(|k| {
+                    use secrecy::ExposeSecret as _;
+                    let value = |b: &crate::profile::SecretBundle| {
+                        b.get(k).map(|v| v.expose_secret().to_string())
+                    };
+                    value(&saved.secrets) == value(&draft.secrets)
+                })
+            });
+        if !holds_them {
+            others.push(other);
+        }
+    }
+    others
 }

@@ -155,9 +155,19 @@ async fn sim() -> RunningSim {
 
 /// `sfconnect login c …` with the file store, its secrets from `env`.
 fn cli_login(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    cli_login_as(dir, "c", args, env)
+}
+
+/// `sfconnect login NAME …` with the file store, its secrets from `env`.
+fn cli_login_as(
+    dir: &Path,
+    name: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> std::process::Output {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_sfconnect"));
     cmd.arg("login")
-        .arg("c")
+        .arg(name)
         .args(args)
         .env("SFCONNECT_CONFIG_DIR", dir)
         .env("SFCONNECT_STORE", "file")
@@ -434,4 +444,47 @@ async fn a_name_saved_meanwhile_by_another_process_is_not_replaced() {
         theirs,
         "the other process's connection is untouched"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_password_is_offered_to_the_users_other_connections_until_they_have_it() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (args, env) = soap_first(&sim);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    cli_login_as(d, "c", &args, &env);
+    cli_login_as(d, "d", &args, &env);
+    sim.with_state(|live| live.scenario.users[0].password = "Brand-new-pw3".into());
+    // c is re-authenticated with the new password; d, the same user, is offered it.
+    let mut w = wizard(d);
+    w.wait_for("Saved connections").await;
+    w.key(KeyCode::Char('r'));
+    w.wait_for("Re-authenticate").await;
+    w.key(KeyCode::Enter);
+    w.wait_for("Setup paths").await;
+    w.key(KeyCode::Enter);
+    w.wait_for("type to replace").await;
+    w.key(KeyCode::Tab);
+    w.typed("Brand-new-pw3");
+    test_and_save(&mut w).await;
+    w.wait_for("'d' also logs in as this user").await;
+    w.key(KeyCode::Char('u'));
+    w.wait_for("'d' re-authenticated with the new secrets")
+        .await;
+    w.quit().await;
+    // Once d has the new password, re-authenticating c again offers nothing more.
+    let mut w = wizard(d);
+    w.wait_for("Saved connections").await;
+    w.key(KeyCode::Char('r'));
+    w.wait_for("Re-authenticate").await;
+    w.key(KeyCode::Enter);
+    w.wait_for("Setup paths").await;
+    w.key(KeyCode::Enter);
+    w.wait_for("type to replace").await;
+    test_and_save(&mut w).await;
+    let screen = w.wait_for("Next:").await;
+    assert!(!screen.contains("also logs in"), "{screen}");
+    w.quit().await;
 }
