@@ -316,11 +316,11 @@ async fn one(ctx: Arc<Ctx>, name: String, before: Profile) -> Checked {
             (None, Some(Problem::Secrets(why)), record)
         }
     };
-    let mut after = profile.clone();
+    let mut after = profile;
     record.apply(&mut after);
     Checked {
         name,
-        before: profile,
+        before,
         after,
         outcome,
         problem,
