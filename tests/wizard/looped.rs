@@ -331,8 +331,8 @@ async fn test_and_save(w: &mut Looped) {
     w.wait_for("'c'. Secrets are in").await;
 }
 
-/// Re-authenticate `c` in the wizard, typing `typed` into the form's fields.
-async fn wizard_reauth(dir: &Path, typed: &[(usize, String, &'static str)]) {
+/// A wizard on `dir` at the re-authentication form of its first connection.
+async fn reauth_form(dir: &Path) -> Looped {
     let mut w = wizard(dir);
     w.wait_for("Saved connections").await;
     w.key(KeyCode::Char('r'));
@@ -341,6 +341,12 @@ async fn wizard_reauth(dir: &Path, typed: &[(usize, String, &'static str)]) {
     w.wait_for("Setup paths").await;
     w.key(KeyCode::Enter);
     w.wait_for("type to replace").await;
+    w
+}
+
+/// Re-authenticate `c` in the wizard, typing `typed` into the form's fields.
+async fn wizard_reauth(dir: &Path, typed: &[(usize, String, &'static str)]) {
+    let mut w = reauth_form(dir).await;
     let mut focus = 0;
     for (field, text, _) in typed {
         while focus < *field {
@@ -458,14 +464,7 @@ async fn a_new_password_is_offered_to_the_users_other_connections_until_they_hav
     cli_login_as(d, "d", &args, &env);
     sim.with_state(|live| live.scenario.users[0].password = "Brand-new-pw3".into());
     // c is re-authenticated with the new password; d, the same user, is offered it.
-    let mut w = wizard(d);
-    w.wait_for("Saved connections").await;
-    w.key(KeyCode::Char('r'));
-    w.wait_for("Re-authenticate").await;
-    w.key(KeyCode::Enter);
-    w.wait_for("Setup paths").await;
-    w.key(KeyCode::Enter);
-    w.wait_for("type to replace").await;
+    let mut w = reauth_form(d).await;
     w.key(KeyCode::Tab);
     w.typed("Brand-new-pw3");
     test_and_save(&mut w).await;
@@ -475,14 +474,7 @@ async fn a_new_password_is_offered_to_the_users_other_connections_until_they_hav
         .await;
     w.quit().await;
     // Once d has the new password, re-authenticating c again offers nothing more.
-    let mut w = wizard(d);
-    w.wait_for("Saved connections").await;
-    w.key(KeyCode::Char('r'));
-    w.wait_for("Re-authenticate").await;
-    w.key(KeyCode::Enter);
-    w.wait_for("Setup paths").await;
-    w.key(KeyCode::Enter);
-    w.wait_for("type to replace").await;
+    let mut w = reauth_form(d).await;
     test_and_save(&mut w).await;
     let screen = w.wait_for("Next:").await;
     assert!(!screen.contains("also logs in"), "{screen}");
