@@ -180,7 +180,12 @@ pub(crate) fn bindings(app: &App) -> Vec<Binding> {
             .footer("y copy"),
         );
     }
-    if app.stand_in().is_some() {
+    // A key the app's other connections use is in the app already: nothing to upload.
+    let in_the_app = app
+        .generated
+        .as_ref()
+        .is_some_and(|g| g.reused && !g.shared_with.is_empty());
+    if app.stand_in().is_some() && !in_the_app {
         keys.push(
             Binding::new(
                 &[Key::Assist],

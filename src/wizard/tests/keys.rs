@@ -57,6 +57,10 @@ fn on_certificate(generated: GeneratedKey) -> App {
 #[test]
 fn a_new_pair_for_an_app_others_use_is_confirmed_naming_them() {
     let mut app = on_certificate(key(&["jwt1", "jwt2"], &[]));
+    // Their key is in the app: the demo offers no upload; a new pair is one key away.
+    let footer: Vec<_> = app.bindings().iter().filter_map(|b| b.footer).collect();
+    assert!(!footer.iter().any(|f| f.starts_with("F3")), "{footer:?}");
+    assert!(footer.contains(&"n new pair"), "{footer:?}");
     assert!(press(&mut app, &[Key::Char('n')]).is_empty(), "asked first");
     let said = app.message.clone().unwrap();
     assert!(said.contains("'jwt1' and 'jwt2' stop working"), "{said}");
