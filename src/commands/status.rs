@@ -564,6 +564,9 @@ impl StatusArgs {
             (_, Some(StatusFormat::Prometheus), true) => Some(
                 "--summary is one line (or one JSON object), and the Prometheus format has a sample per connection; drop --summary (alerts count the samples) or give --format text or json",
             ),
+            _ if self.fleet.given() && !self.notify => Some(
+                "--concurrency, --per-org and --connection-timeout go with --notify: without it, status reads what is saved and checks nothing",
+            ),
             _ => None,
         };
         if let Some(why) = refused {

@@ -309,3 +309,13 @@ async fn on_a_terminal_a_run_shows_how_many_are_checked_and_never_in_a_pipe() {
     let out = run_async(cmd(d, &["test", "--all"])).await;
     assert!(!text(&out).contains("checked "), "{}", text(&out));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_fleet_options_of_status_go_with_notify() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_async(cmd(dir.path(), &["status", "--per-org", "4"])).await;
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("go with --notify"), "{}", text(&out));
+    let out = run_async(cmd(dir.path(), &["test", "--all", "--concurrency", "0"])).await;
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+}
