@@ -26,14 +26,16 @@ pub fn run(profiles: &crate::profile::Profiles, args: &LoginArgs) -> ExitCode {
                 )
             } else if users.is_empty() {
                 format!(
-                    "sfconnect login {} --flow jwt --key-file {}",
+                    "sfconnect login {} --flow jwt{} --key-file {}",
                     args.name,
+                    new_connection(profiles, args),
                     made.key_file.display(),
                 )
             } else {
                 format!(
-                    "sfconnect login {} --flow jwt --key-file {} --replace-certificate\n   (right after the upload: the others on the app then move to this key, each after its own test)",
+                    "sfconnect login {} --flow jwt{} --key-file {} --replace-certificate\n   (right after the upload: the others on the app then move to this key, each after its own test)",
                     args.name,
+                    new_connection(profiles, args),
                     made.key_file.display(),
                 )
             };
@@ -124,4 +126,18 @@ fn app_users(
         );
     }
     users
+}
+
+/// What the follow-up `login` needs besides the key when NAME is not saved yet: the login URL,
+/// username and consumer key, as given now (else what to fill in).
+fn new_connection(profiles: &crate::profile::Profiles, args: &LoginArgs) -> String {
+    if profiles.get(&args.name).is_ok() {
+        return String::new();
+    }
+    format!(
+        " --login-url {} --username {} --client-id {}",
+        args.login_url.as_deref().unwrap_or("URL"),
+        args.username.as_deref().unwrap_or("USER"),
+        args.client_id.as_deref().unwrap_or("KEY"),
+    )
 }

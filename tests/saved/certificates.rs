@@ -285,3 +285,28 @@ async fn a_pair_made_and_never_uploaded_is_dropped_once_the_apps_key_passes() {
         assert_eq!(code, Some(0), "{name}: {out}");
     }
 }
+
+#[tokio::test]
+async fn the_login_that_follows_a_new_pair_for_a_new_connection_works_as_printed() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    first_jwt(d, &sim).await;
+    let out = run_async(jwt_login(d, &sim, "jwt4", &["--generate-key"])).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    let line = err
+        .lines()
+        .find(|l| l.contains("Then: sfconnect login jwt4"))
+        .unwrap_or_else(|| panic!("{err}"));
+    let args: Vec<&str> = line
+        .split("Then: sfconnect ")
+        .nth(1)
+        .unwrap()
+        .trim_end_matches('.')
+        .split(' ')
+        .collect();
+    upload_certificate(&sim, d, "jwt4").await;
+    let (code, _, err) = sf(d, &args).await;
+    assert_eq!(code, Some(0), "{args:?}: {err}");
+}
