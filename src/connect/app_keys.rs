@@ -14,7 +14,7 @@ use std::time::SystemTime;
 
 use crate::check::Strategy;
 use crate::profile::{
-    Config, Flow, LastTest, PendingCertificate, Profile, ProfileError, Profiles, SecretBundle,
+    Config, Flow, PendingCertificate, Profile, ProfileError, Profiles, SecretBundle,
 };
 use crate::salesforce::Http;
 
@@ -235,16 +235,7 @@ async fn move_one(
     if !outcome.ok() {
         return Err(outcome.summary());
     }
-    let last = LastTest {
-        at: SystemTime::now(),
-        ok: true,
-        summary: outcome.summary(),
-        api_requests_remaining: outcome
-            .session
-            .as_ref()
-            .and_then(|s| s.api_requests_remaining),
-        elapsed_ms: None,
-    };
+    let last = super::saved::last_test(&outcome);
     let (before, new_key) = (profile.key_file.clone(), key_file.to_path_buf());
     let expires = trial_expiry(&new_key);
     let (profiles, name, entry) = (profiles.clone(), name.to_string(), profile.secrets.clone());
@@ -310,7 +301,7 @@ pub fn delete_unused(profiles: &Profiles, keys: &[PathBuf]) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::profile::StoreKind;
+    use crate::profile::{LastTest, StoreKind};
 
     fn jwt(client_id: &str, org: Option<&str>, key: &str) -> Profile {
         Profile {

@@ -15,7 +15,7 @@ use tokio::sync::{OnceCell, Semaphore};
 
 use super::saved::{
     ACCESS_TOKEN_EXPIRES, ACCESS_TOKEN_OBTAINED, Saved, adopt_rescue, blocking, hold_refresh,
-    obtained_at, open_store, remember_session, session_saved_since, target,
+    last_test, obtained_at, open_store, remember_session, session_saved_since, target,
 };
 use crate::check::{self, CheckResult, Outcome, Status, Strategy};
 use crate::profile::credentials::{credentials_for, uses_refresh_token};
@@ -280,13 +280,7 @@ async fn one(ctx: Arc<Ctx>, name: String, before: Profile) -> Checked {
             tracing::info!("tested '{name}': {}", outcome.summary());
             let record = Record {
                 expected: Some(entry),
-                last: LastTest {
-                    api_requests_remaining: outcome
-                        .session
-                        .as_ref()
-                        .and_then(|s| s.api_requests_remaining),
-                    ..last(outcome.ok(), outcome.summary())
-                },
+                last: last_test(&outcome),
                 password_changed_at: outcome.session.as_ref().and_then(|s| s.password_changed_at),
                 session,
             };

@@ -36,6 +36,7 @@ const SESSION_KEYS: [&str; 4] = [
     ACCESS_TOKEN_OBTAINED,
 ];
 
+#[derive(Clone)]
 pub struct Saved {
     pub profiles: Arc<Profiles>,
     pub name: String,
@@ -147,6 +148,20 @@ pub(super) fn adopt_rescue(
     }
     rescue::discard(place);
     Ok(())
+}
+
+/// What a test leaves on the saved connection: when, its verdict, and what it learned.
+pub fn last_test(outcome: &Outcome) -> LastTest {
+    LastTest {
+        at: SystemTime::now(),
+        ok: outcome.ok(),
+        summary: outcome.summary(),
+        api_requests_remaining: outcome
+            .session
+            .as_ref()
+            .and_then(|s| s.api_requests_remaining),
+        elapsed_ms: Some(outcome.elapsed.as_millis() as u64),
+    }
 }
 
 /// What the checks need to know about a connection.
@@ -289,17 +304,6 @@ pub async fn hold_refresh(profiles: &Arc<Profiles>, name: &str) -> Result<Hold, 
 }
 
 impl Saved {
-    /// The same connection, as opened (to hand to a task while keeping this one).
-    pub fn again(&self) -> Saved {
-        Saved {
-            profiles: self.profiles.clone(),
-            name: self.name.clone(),
-            profile: self.profile.clone(),
-            store: self.store.clone(),
-            secrets: self.secrets.clone(),
-        }
-    }
-
     /// Take this connection's refresh-token hold (waiting for another task's or process's).
     pub async fn hold_refresh(&self) -> Result<Hold, ProfileError> {
         hold_refresh(&self.profiles, &self.name).await
@@ -376,16 +380,7 @@ impl Saved {
     /// Record a test's verdict, with the session it opened, on the connection it tested.
     pub async fn record(&self, outcome: &Outcome) -> Result<Applied, ProfileError> {
         tracing::info!("tested '{}': {}", self.name, outcome.summary());
-        let last = LastTest {
-            at: SystemTime::now(),
-            ok: outcome.ok(),
-            summary: outcome.summary(),
-            api_requests_remaining: outcome
-                .session
-                .as_ref()
-                .and_then(|s| s.api_requests_remaining),
-            elapsed_ms: None,
-        };
+        let last = last_test(outcome);
         match &outcome.session {
             Some(session) => {
                 let changed = session.password_changed_at;

@@ -41,7 +41,7 @@ async fn run_checks_of(
         return run_checks(http, target, request, tx).await;
     }
     let kept = std::sync::atomic::AtomicBool::new(false);
-    let login = crate::connect::fleet::refresh(http, saved.again(), &kept);
+    let login = crate::connect::fleet::refresh(http, saved.clone(), &kept);
     run_checks_after(http, &target, request, tx, login).await
 }
 
