@@ -139,21 +139,58 @@ pub fn note_pending(
     })
 }
 
-/// A new pair made for the app of saved connection `p` that has not passed yet (and is still on
-/// disk), when `p` uses another key: the app's certificate may have changed under it.
-pub fn pending_for<'c>(
-    pending: &'c [PendingCertificate],
-    p: &Profile,
-) -> Option<&'c PendingCertificate> {
-    let app = AppRef::of(p)?;
-    pending.iter().find(|pending| {
-        app.pending_here(pending)
-            && pending.key_file.is_file()
-            && !p
-                .key_file
-                .as_deref()
-                .is_some_and(|k| same_key(k, &pending.key_file))
-    })
+/// The new pairs made for `app` that have not passed a test and are still on disk, other than
+/// `key` (when given), newest first: while one is pending, the app may hold its certificate.
+pub fn pending_on_app(
+    pending: &[PendingCertificate],
+    app: &AppRef,
+    key: Option<&Path>,
+) -> Vec<PendingCertificate> {
+    let mut found: Vec<PendingCertificate> = pending
+        .iter()
+        .filter(|p| {
+            app.pending_here(p)
+                && p.key_file.is_file()
+                && !key.is_some_and(|k| same_key(k, &p.key_file))
+        })
+        .cloned()
+        .collect();
+    found.sort_by_key(|p| std::cmp::Reverse(p.made_at));
+    found
+}
+
+/// Who a key is to an app's saved connections, for the connection `name`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyUse {
+    /// Connections on the app that use this very key.
+    pub shared_with: Vec<String>,
+    /// Connections on the app with another key: once this key's certificate is uploaded, they
+    /// stop until they move to it.
+    pub stops: Vec<String>,
+    /// When this key is a new pair made for the app that has not passed a test yet.
+    pub untested_since: Option<SystemTime>,
+    /// Other new pairs made for the app that have not passed a test, newest first.
+    pub pending: Vec<PendingCertificate>,
+}
+
+/// What `key` is to `app`'s saved connections other than `name`.
+pub fn key_use(config: &Config, app: &AppRef, name: &str, key: &Path) -> KeyUse {
+    let shared_with = on_app(config, app, name)
+        .into_iter()
+        .filter(|(_, p)| p.key_file.as_deref().is_some_and(|k| same_key(k, key)))
+        .map(|(n, _)| n.to_string())
+        .collect();
+    let untested_since = config
+        .pending_certificates
+        .iter()
+        .find(|p| app.pending_here(p) && same_key(&p.key_file, key))
+        .map(|p| p.made_at);
+    KeyUse {
+        shared_with,
+        stops: displaced(config, app, name, key),
+        untested_since,
+        pending: pending_on_app(&config.pending_certificates, app, Some(key)),
+    }
 }
 
 /// A connection of the app moved (or not) to the key that passed.
@@ -415,5 +452,47 @@ mod tests {
         assert!(same_key(&a, &b));
         assert!(!same_key(&a, &c));
         assert!(!same_key(&a, &dir.path().join("missing.key")));
+    }
+
+    #[test]
+    fn pairs_not_tested_yet_are_listed_newest_first_and_each_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = |n: &str| {
+            let k = dir.path().join(n);
+            std::fs::write(&k, n).unwrap();
+            k
+        };
+        let (mine, a3, j2) = (file("mine.key"), file("a3.key"), file("j2.key"));
+        let noted = |key: &Path, made_for: &str, secs: u64| PendingCertificate {
+            client_id: "KEY".into(),
+            login_url: "https://login.salesforce.com".into(),
+            key_file: key.to_path_buf(),
+            made_for: made_for.into(),
+            made_at: SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(secs),
+        };
+        let pending = [
+            noted(&a3, "a3", 100),
+            noted(&j2, "j2", 200),
+            noted(&mine, "j1", 300),
+            noted(&dir.path().join("gone.key"), "old", 400),
+        ];
+        let j1 = jwt("KEY", None, mine.to_str().unwrap());
+        let app = AppRef::of(&j1).unwrap();
+        let found: Vec<_> = pending_on_app(&pending, &app, Some(&mine))
+            .into_iter()
+            .map(|p| p.made_for)
+            .collect();
+        assert_eq!(
+            found,
+            ["j2", "a3"],
+            "its own key and a deleted pair are not pending"
+        );
+        let (h, said) = crate::connect::health::health_on_app(&pending, &j1, SystemTime::now());
+        assert_eq!(h, crate::connect::health::Health::Expiring);
+        assert!(said.contains("made for 'j2'"), "{said}");
+        assert!(
+            said.contains("one more not tested either") && said.contains("(for 'a3',"),
+            "{said}"
+        );
     }
 }

@@ -39,11 +39,15 @@ pub fn certificate_expires_at(profile: &Profile) -> Option<SystemTime> {
 
 /// Days until a JWT connection's certificate expires (negative: it has); None when unknown.
 pub fn certificate_expires_in_days(profile: &Profile, now: SystemTime) -> Option<i64> {
-    let ends = certificate_expires_at(profile)?;
-    Some(match ends.duration_since(now) {
+    Some(days_until(certificate_expires_at(profile)?, now))
+}
+
+/// Whole days from `now` until `ends` (negative once it has passed).
+pub fn days_until(ends: SystemTime, now: SystemTime) -> i64 {
+    match ends.duration_since(now) {
         Ok(left) => (left.as_secs() / 86_400) as i64,
         Err(past) => -((past.duration().as_secs() / 86_400) as i64) - 1,
-    })
+    }
 }
 
 /// A connection's health.
@@ -94,23 +98,47 @@ pub fn health_on_app(
     now: SystemTime,
 ) -> (Health, String) {
     let (h, message) = health(p, now);
-    match (h, super::app_keys::pending_for(pending, p)) {
-        (Health::Ok | Health::Untested, Some(new)) => {
-            let day = humantime::format_rfc3339_seconds(new.made_at).to_string();
-            (
-                Health::Expiring,
-                format!(
-                    "the app's certificate may have changed: a new key pair ({}) was made for '{}' on {} and has not passed a test. Once its certificate is in the app, this connection stops until it uses that key: finish re-authenticating '{}' (the others on the app then move to it); if the certificate was never uploaded, delete {} and its .crt",
-                    new.key_file.display(),
-                    new.made_for,
-                    &day[..10],
-                    new.made_for,
-                    new.key_file.display()
-                ),
-            )
+    let found = super::app_keys::AppRef::of(p)
+        .map(|app| super::app_keys::pending_on_app(pending, &app, p.key_file.as_deref()))
+        .unwrap_or_default();
+    match (h, found.split_first()) {
+        (Health::Ok | Health::Untested, Some((new, more))) => {
+            (Health::Expiring, pending_message(new, more))
         }
         (h, _) => (h, message),
     }
+}
+
+/// Why a connection's app may hold another certificate by now: the newest pair pending, and
+/// any more.
+fn pending_message(
+    new: &crate::profile::PendingCertificate,
+    more: &[crate::profile::PendingCertificate],
+) -> String {
+    let day = |t: SystemTime| humantime::format_rfc3339_seconds(t).to_string()[..10].to_string();
+    let also = match more {
+        [] => String::new(),
+        _ => format!(
+            "; {} more not tested either: {}",
+            if more.len() == 1 { "one" } else { "some" },
+            more.iter()
+                .map(|m| format!(
+                    "{} (for '{}', {})",
+                    m.key_file.display(),
+                    m.made_for,
+                    day(m.made_at)
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    format!(
+        "the app's certificate may have changed: a new key pair ({}) was made for '{}' on {} and has not passed a test{also}. Once its certificate is in the app, this connection stops until it uses that key: finish setting up or re-authenticating '{}' with it (the others on the app then move to it); a pair whose certificate was never uploaded can be deleted, with its .crt",
+        new.key_file.display(),
+        new.made_for,
+        day(new.made_at),
+        new.made_for,
+    )
 }
 
 fn saved_health(p: &Profile, now: SystemTime) -> (Health, String) {

@@ -30,6 +30,9 @@ pub struct Loaded {
     pub certificate: Option<(PathBuf, Option<crate::profile::jwt_key::Validity>)>,
     /// Days until that certificate expires (negative: it has), where it is known.
     pub certificate_days_left: Option<i64>,
+    /// For JWT bearer, new pairs made for its app that have not passed a test (newest first):
+    /// once one's certificate is uploaded, the key in use stops working.
+    pub pending: Vec<crate::profile::PendingCertificate>,
 }
 
 /// Why a saved connection could not be loaded at all.
@@ -48,6 +51,16 @@ pub async fn load(
     name: &str,
 ) -> Result<(Loaded, Option<ProfileError>), LoadError> {
     let profile = profiles.get(name)?;
+    let pending = super::app_keys::AppRef::of(&profile)
+        .map(|app| {
+            let noted = profiles.config().map(|c| c.pending_certificates);
+            super::app_keys::pending_on_app(
+                &noted.unwrap_or_default(),
+                &app,
+                profile.key_file.as_deref(),
+            )
+        })
+        .unwrap_or_default();
     let login_url = LoginUrl::parse(&profile.login_url)?;
     let secrets = open_in(profiles.clone(), name)
         .await
@@ -84,6 +97,7 @@ pub async fn load(
         secrets_problem: None,
         certificate_days_left: super::health::certificate_expires_in_days(&profile, now),
         certificate,
+        pending,
     };
     Ok((loaded, secrets_error))
 }

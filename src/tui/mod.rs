@@ -3,6 +3,7 @@
 
 mod chrome;
 mod event;
+mod key_pairs;
 pub mod launch;
 mod runtime;
 mod screens;

@@ -16,7 +16,7 @@ use crate::connect::web_login::{Pasted, Received, clipboard_sequence};
 use crate::profile::Profiles;
 use crate::salesforce::Http;
 use crate::salesforce::oauth::ClientApp;
-use crate::wizard::{Effect, GeneratedKey, Msg, Problem, Purpose, Retry, StandIn};
+use crate::wizard::{Effect, Msg, Problem, Purpose, Retry, StandIn};
 
 /// What background tasks send the runtime: a message for the wizard, or (a browser login
 /// being ready) where pasted addresses go, which the runtime keeps for itself.
@@ -57,97 +57,6 @@ pub(crate) fn post(tx: &UnboundedSender<Inbound>, msg: Msg) {
 }
 
 impl Runtime {
-    /// The key pair the app's saved connections use, else the one made for `name` earlier
-    /// (unless `fresh`), else a new one; with who else uses the app.
-    pub(crate) fn generate_key(
-        &self,
-        request: u64,
-        name: String,
-        fresh: bool,
-        app: Option<(String, Option<String>)>,
-    ) {
-        use crate::connect::app_keys::{
-            AppRef, displaced, note_pending, on_app, same_key, shared_key,
-        };
-        use crate::profile::jwt_key;
-        let (profiles, tx) = (self.profiles.clone(), self.tx.clone());
-        tokio::task::spawn_blocking(move || {
-            let dir = profiles.dir().join("keys");
-            let config = profiles.config().unwrap_or_default();
-            let app = app.map(|(client_id, login_url)| AppRef {
-                client_id,
-                login_url: login_url.unwrap_or_default(),
-                org_id: config.connections.get(&name).and_then(|p| p.org_id.clone()),
-            });
-            let found = if fresh {
-                None
-            } else {
-                app.as_ref()
-                    .and_then(|a| shared_key(&config, a, &name))
-                    .and_then(|s| jwt_key::at(&s.key_file))
-                    .or_else(|| jwt_key::existing(&dir, &name))
-            };
-            let reused = found.is_some();
-            let made = match found
-                .map(Ok)
-                .unwrap_or_else(|| jwt_key::generate_new(&dir, &name))
-            {
-                Ok(g) => g,
-                Err(e) => {
-                    return post(
-                        &tx,
-                        Msg::Failed {
-                            request,
-                            problem: Problem::new(e.to_string()),
-                        },
-                    );
-                }
-            };
-            let (mut shared_with, mut stops) = (Vec::new(), Vec::new());
-            if let Some(app) = &app {
-                for (other, p) in on_app(&config, app, &name) {
-                    match p.key_file.as_deref() {
-                        Some(k) if same_key(k, &made.key_file) => {
-                            shared_with.push(other.to_string())
-                        }
-                        _ => {}
-                    }
-                }
-                stops = displaced(&config, app, &name, &made.key_file);
-                if !reused && let Err(e) = note_pending(&profiles, app, &made.key_file, &name) {
-                    tracing::warn!("could not note the new pair for the app: {e}");
-                }
-            }
-            let mut key = generated_key(made, reused);
-            key.shared_with = shared_with;
-            key.stops = stops;
-            post(&tx, Msg::KeyGenerated { request, key });
-        });
-    }
-
-    /// The certificate beside `key_file`, shown again.
-    pub(crate) fn show_certificate(&self, request: u64, key_file: std::path::PathBuf) {
-        use crate::profile::jwt_key;
-        let tx = self.tx.clone();
-        tokio::task::spawn_blocking(move || {
-            let msg = match jwt_key::at(&key_file) {
-                Some(g) => Msg::KeyGenerated {
-                    request,
-                    key: generated_key(g, true),
-                },
-                None => Msg::Failed {
-                    request,
-                    problem: Problem::new(format!(
-                        "No certificate beside {}: keep it there as {} to see it here, or empty the key file field to make a new pair.",
-                        key_file.display(),
-                        key_file.with_extension("crt").display()
-                    )),
-                },
-            };
-            post(&tx, msg);
-        });
-    }
-
     /// Load a saved connection for re-authentication. Secrets that cannot be opened are no
     /// reason to refuse: the wizard says why and asks for every value.
     pub(crate) fn load(&self, request: u64, name: String, purpose: Purpose) {
@@ -349,12 +258,20 @@ impl Runtime {
                 request,
                 name,
                 fresh,
-                client_id,
-                login_url,
-            } => self.generate_key(request, name, fresh, client_id.map(|c| (c, login_url))),
-            Effect::ShowCertificate { request, key_file } => {
-                self.show_certificate(request, key_file)
-            }
+                app,
+            } => self.generate_key(request, name, fresh, app),
+            Effect::ShowCertificate {
+                request,
+                name,
+                key_file,
+                app,
+            } => self.show_certificate(request, name, key_file, app),
+            Effect::CheckKey {
+                request,
+                name,
+                key_file,
+                app,
+            } => self.check_key(request, name, key_file, app),
             Effect::CopySecret { value, generation } => {
                 use secrecy::ExposeSecret;
                 use std::io::Write;
@@ -455,19 +372,6 @@ impl Runtime {
             Effect::Quit => return None,
         }
         Some(())
-    }
-}
-
-fn generated_key(g: crate::profile::jwt_key::Generated, reused: bool) -> GeneratedKey {
-    GeneratedKey {
-        key_file: g.key_file,
-        certificate_file: g.certificate_file,
-        certificate_pem: g.certificate_pem,
-        valid: g.valid,
-        reused,
-        shared_with: Vec::new(),
-        stops: Vec::new(),
-        confirm_new: false,
     }
 }
 

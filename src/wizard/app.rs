@@ -2,6 +2,7 @@
 
 use super::field::Field;
 use super::methods::{self, METHODS};
+use super::screens::reauth::Pair;
 use super::{ConnectionRow, ENVIRONMENTS, GeneratedKey, Key, Loaded, Screen, TestRun};
 use crate::profile::{SecretBundle, StoreKind, Ui};
 
@@ -45,9 +46,12 @@ pub struct App {
     /// A re-authentication that moves the connection to another login method (`m` on the
     /// re-authentication screen): the method's own setup guides, nothing of the old secrets.
     pub moving: bool,
-    /// Re-authenticating a JWT connection with a new key pair (certificate rotation) rather
-    /// than the key in use: the key file field starts empty.
-    pub new_pair: bool,
+    /// Which key a JWT re-authentication uses: the one in use, a new pair (certificate
+    /// rotation: the key file field starts empty), or a pair made for the app earlier.
+    pub pair: Pair,
+    /// A key file typed in the form whose effect on the app (or short-lived certificate) was
+    /// said: the next Enter tests it.
+    pub key_confirmed: Option<std::path::PathBuf>,
     /// Counts copies of secrets, so that only the latest is cleared.
     pub clipboard_generation: u64,
     /// Revoke a replaced refresh token as soon as the new credentials are saved
@@ -114,7 +118,8 @@ impl App {
             help_scroll_max: std::cell::Cell::new(0),
             reauth: None,
             moving: false,
-            new_pair: false,
+            pair: Pair::Keep,
+            key_confirmed: None,
             clipboard_generation: 0,
             revoke_old: false,
             generated: None,
@@ -147,7 +152,13 @@ impl App {
     /// re-authentication plan for a saved one.
     pub fn guides(&self) -> Vec<&'static str> {
         match &self.reauth {
-            Some(_) if !self.moving => methods::reauth_plan(self.method().flow).guides.to_vec(),
+            // Keeping the key in use uploads nothing: the certificate's guide is left out.
+            Some(_) if !self.moving => methods::reauth_plan(self.method().flow)
+                .guides
+                .iter()
+                .copied()
+                .filter(|g| !(*g == "upload-certificate" && self.pair == Pair::Keep))
+                .collect(),
             // Moving off the password flow: its connected app can become the External Client
             // App the new method needs.
             Some(loaded) if loaded.draft.flow == crate::profile::Flow::Password => {

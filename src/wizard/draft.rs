@@ -57,8 +57,12 @@ impl App {
             match spec.label {
                 USERNAME => d.username.clone(),
                 CONSUMER_KEY => d.client_id.clone(),
-                KEY_FILE if self.new_pair => None,
-                KEY_FILE => d.key_file.as_ref().map(|p| p.display().to_string()),
+                KEY_FILE => match &self.pair {
+                    super::screens::reauth::Pair::Keep => d.key_file.clone(),
+                    super::screens::reauth::Pair::New => None,
+                    super::screens::reauth::Pair::Pending(key) => Some(key.clone()),
+                }
+                .map(|p| p.display().to_string()),
                 _ => None,
             }
         });

@@ -260,7 +260,7 @@ pub fn fields(flow: Flow) -> Vec<FieldSpec> {
             plain(USERNAME),
             optional(
                 KEY_FILE,
-                "empty: this connection's key pair (made now if there is none); F4 shows the certificate",
+                "empty: the key pair the app's connections use, or a new one; F4 shows its certificate",
             ),
         ],
         Flow::Web => vec![

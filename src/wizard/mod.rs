@@ -11,7 +11,7 @@ mod msg;
 pub mod screens;
 
 pub use app::App;
-pub use msg::{Effect, Key, Loaded, Msg, Problem, Purpose, Retry};
+pub use msg::{AppKey, Effect, Key, Loaded, Msg, Problem, Purpose, Retry};
 pub use screens::authorize::{Authorizing, StandIn};
 pub use screens::certificate::GeneratedKey;
 pub use screens::environment::ENVIRONMENTS;
@@ -148,6 +148,12 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::KeyGenerated { key, .. } => screens::certificate::generated(app, key),
+        Msg::KeyChecked {
+            key_file,
+            uses,
+            days_left,
+            ..
+        } => app.key_checked(key_file, &uses, days_left),
         Msg::StoodIn { result, .. } => {
             app.message = Some(match result {
                 Ok(done) | Err(done) => done,

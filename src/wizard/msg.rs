@@ -13,6 +13,14 @@ use crate::connect::save::{Replace, Verified};
 use crate::profile::{Draft, Flow, SecretBundle, StoreKind};
 use crate::salesforce::LoginUrl;
 
+/// The app a JWT connection logs in through, as typed in the form: its consumer key, and the
+/// login URL when it parses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppKey {
+    pub client_id: String,
+    pub login_url: Option<String>,
+}
+
 /// Keys the wizard understands, independent of the terminal library.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Key {
@@ -131,6 +139,14 @@ pub enum Msg {
         request: u64,
         key: GeneratedKey,
     },
+    /// What the key file typed is to the app (`Effect::CheckKey`).
+    KeyChecked {
+        request: u64,
+        key_file: PathBuf,
+        uses: crate::connect::app_keys::KeyUse,
+        /// Days until the certificate kept beside it ends (negative: it has), when one is.
+        days_left: Option<i64>,
+    },
     /// Rows of Login History read so far by the audit `request`.
     AuditProgressed {
         request: u64,
@@ -175,6 +191,7 @@ impl Msg {
             | Msg::AuthorizeCountdown { request, .. }
             | Msg::Authorized { request, .. }
             | Msg::KeyGenerated { request, .. }
+            | Msg::KeyChecked { request, .. }
             | Msg::StoodIn { request, .. }
             | Msg::TokenIssued { request, .. }
             | Msg::AuditProgressed { request, .. }
@@ -304,15 +321,25 @@ pub enum Effect {
         request: u64,
         name: String,
         fresh: bool,
-        /// The app's consumer key and login URL, as typed: a pair its saved connections use is
-        /// found first (the app holds one certificate).
-        client_id: Option<String>,
-        login_url: Option<String>,
+        /// The app, as typed: a pair its saved connections use is found first (the app holds
+        /// one certificate).
+        app: Option<AppKey>,
     },
-    /// Read the certificate kept beside a key file, to show it again.
+    /// Read the certificate kept beside a key file, to show it again, with what the key is to
+    /// the app's saved connections.
     ShowCertificate {
         request: u64,
+        name: String,
         key_file: PathBuf,
+        app: Option<AppKey>,
+    },
+    /// What a key file typed in the form is to the app's saved connections, and when its
+    /// certificate ends: said before a test that could replace the app's certificate.
+    CheckKey {
+        request: u64,
+        name: String,
+        key_file: PathBuf,
+        app: Option<AppKey>,
     },
     /// Put a value on the clipboard through the terminal (OSC 52): an address, a link, a
     /// certificate, a command line. Never a secret.
@@ -353,6 +380,7 @@ impl Effect {
                 | Effect::StartAuthorize { .. }
                 | Effect::GenerateKey { .. }
                 | Effect::ShowCertificate { .. }
+                | Effect::CheckKey { .. }
                 | Effect::Audit { .. }
         )
     }

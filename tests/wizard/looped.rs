@@ -141,13 +141,13 @@ fn profiles(dir: &Path) -> Arc<Profiles> {
     Arc::new(Profiles::new(dir.to_path_buf()))
 }
 
-fn wizard(dir: &Path) -> Looped {
+pub(crate) fn wizard(dir: &Path) -> Looped {
     let profiles = profiles(dir);
     let rows = sfconnect::tui::connection_rows(&profiles);
     Looped::start(App::new(rows, StoreKind::File, None), profiles)
 }
 
-async fn sim() -> RunningSim {
+pub(crate) async fn sim() -> RunningSim {
     sim::start(Scenario::demo(), SimOptions::default())
         .await
         .unwrap()
@@ -159,7 +159,7 @@ fn cli_login(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::O
 }
 
 /// `sfconnect login NAME …` with the file store, its secrets from `env`.
-fn cli_login_as(
+pub(crate) fn cli_login_as(
     dir: &Path,
     name: &str,
     args: &[&str],

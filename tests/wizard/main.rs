@@ -9,6 +9,7 @@
 
 mod bindings;
 mod looped;
+mod looped_keys;
 mod pty;
 mod saved;
 mod screens;

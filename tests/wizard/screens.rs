@@ -383,6 +383,7 @@ fn reauthentication_overview() {
         secrets_problem: None,
         certificate: None,
         certificate_days_left: None,
+        pending: Vec::new(),
     };
     let request = app.request;
     update(
@@ -432,6 +433,7 @@ pub(crate) fn reauth_of(flow: sfconnect::profile::Flow, problem: Option<&str>) -
         secrets_problem: None,
         certificate: None,
         certificate_days_left: None,
+        pending: Vec::new(),
     };
     let request = app.request;
     update(
@@ -455,7 +457,12 @@ fn each_method_reauthenticates_with_its_own_plan() {
             "new code",
             "Find out why the saved login stopped",
         ),
-        (Flow::Jwt, "certificate", "Upload the certificate"),
+        // Enter keeps the key in use: nothing to upload, so the app's policies come first.
+        (
+            Flow::Jwt,
+            "certificate",
+            "Pre-authorize the integration user",
+        ),
         (
             Flow::ClientCredentials,
             "Generate, then Apply",
@@ -850,8 +857,7 @@ fn jwt_certificate_made_in_the_wizard() {
             // The days left change daily: the dates are checked below, not in the snapshot.
             valid: None,
             reused: false,
-            shared_with: Vec::new(),
-            stops: Vec::new(),
+            uses: Default::default(),
             confirm_new: false,
         }},
     );
@@ -884,8 +890,7 @@ fn a_real_certificate_shows_its_dates_and_a_reused_pair_offers_a_new_one() {
                 certificate_pem: made.certificate_pem.clone(),
                 valid: made.valid,
                 reused: true,
-                shared_with: Vec::new(),
-                stops: Vec::new(),
+                uses: Default::default(),
                 confirm_new: false,
             },
         },
@@ -921,8 +926,7 @@ fn a_real_certificate_shows_its_dates_and_a_reused_pair_offers_a_new_one() {
                 certificate_pem: made.certificate_pem.clone(),
                 valid: made.valid,
                 reused: false,
-                shared_with: Vec::new(),
-                stops: Vec::new(),
+                uses: Default::default(),
                 confirm_new: false,
             },
         },

@@ -8,7 +8,8 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::super::chrome::{scrolled, unbordered};
 use super::super::theme::{Look, muted, warn};
 use super::Title;
-use crate::wizard::screens::certificate::names;
+use crate::wizard::GeneratedKey;
+use crate::wizard::screens::certificate::{SHORT_DAYS, names};
 use crate::wizard::{App, guides};
 
 pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
@@ -31,55 +32,51 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
     };
     let mut lines = vec![Line::from(made)];
     if let Some(valid) = &g.valid {
-        lines.push(Line::from(format!(
-            "The certificate is {}.",
-            valid.describe(look.now)
-        )));
+        let left = crate::connect::health::days_until(valid.not_after, look.now);
+        let said = format!("The certificate is {}.", valid.describe(look.now));
+        lines.push(match left <= SHORT_DAYS {
+            true => Line::from(Span::styled(
+                format!("{said} That is soon: the connection stops when it ends; n makes a pair valid for two years."),
+                warn(look),
+            )),
+            false => Line::from(said),
+        });
     }
-    if !g.shared_with.is_empty() {
+    let uses = &g.uses;
+    if let Some(made_at) = uses.untested_since {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "This pair was made on {} and has not passed a test yet. If its certificate is in the app already, Enter tests with it; if not, upload it first (below).",
+                day(made_at)
+            ),
+            warn(look),
+        )));
+    } else if !uses.shared_with.is_empty() {
         lines.push(Line::from(format!(
-            "It is the key of {} on this app: an app holds one certificate, and this key's is in it already, so there is nothing to upload. Enter tests with it.",
-            names(&g.shared_with)
+            "It is the key of {} on this app: an app holds one certificate, and this key's should be in it, so there is nothing to upload. Enter tests with it.",
+            names(&uses.shared_with)
         )));
     } else if g.reused {
         lines.push(Line::from(
             "Enter tests with it; n makes a new pair instead (this one stays on disk).",
         ));
     }
-    if !g.reused {
-        let mut stopped = g.stops.clone();
-        if let Some(loaded) = &app.reauth {
-            stopped.insert(0, loaded.name.clone());
-        }
-        if !stopped.is_empty() {
-            lines.push(Line::from(""));
-            lines.push(Line::from(Span::styled(
-                format!(
-                    "Before you upload: an app holds one certificate. The moment this one replaces it, the key in use now stops working for {}, until {} this new key. Upload, then press Enter right away: once the test passes, the connection is saved with the new key{}.",
-                    names(&stopped),
-                    if stopped.len() == 1 { "it uses" } else { "they use" },
-                    if g.stops.is_empty() {
-                        String::new()
-                    } else {
-                        format!(
-                            " and {} {} to it, {} its own test",
-                            names(&g.stops),
-                            if g.stops.len() == 1 { "moves" } else { "move" },
-                            if g.stops.len() == 1 { "after" } else { "each after" }
-                        )
-                    }
-                ),
-                warn(look),
-            )));
-            if app.reauth.is_some() {
-                lines.push(Line::from(
-                    "Leave before the test and the saved connection keeps its old key; the connections list then says the app's certificate may have changed.",
-                ));
-            }
-        }
+    if let Some(new) = uses.pending.first() {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "A new pair made for '{}' on {} has not passed a test ({}): if its certificate was uploaded since, the app holds that one instead, and p uses that pair.",
+                new.made_for,
+                day(new.made_at),
+                new.key_file.display()
+            ),
+            warn(look),
+        )));
+    }
+    if !g.reused || uses.untested_since.is_some() {
+        lines.extend(before_upload(app, g, look));
     }
     lines.push(Line::from(""));
-    if g.shared_with.is_empty() {
+    if uses.shared_with.is_empty() || uses.untested_since.is_some() {
         lines.push(Line::from(format!(
             "Upload {} to the app, then press Enter to test:",
             g.certificate_file.display()
@@ -98,6 +95,55 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
     );
     let text = Paragraph::new(lines).wrap(Wrap { trim: false });
     scrolled(app, frame, area, text, unbordered(area), look);
+}
+
+fn day(t: std::time::SystemTime) -> String {
+    humantime::format_rfc3339_seconds(t).to_string()[..10].to_string()
+}
+
+/// Who the new certificate stops once uploaded (this connection too, when re-authenticating),
+/// until they use the new key.
+fn before_upload(app: &App, g: &GeneratedKey, look: Look) -> Vec<Line<'static>> {
+    let stops = &g.uses.stops;
+    let mut stopped = stops.clone();
+    if let Some(loaded) = &app.reauth {
+        stopped.insert(0, loaded.name.clone());
+    }
+    if stopped.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec![
+        Line::from(""),
+        Line::from(Span::styled(
+            format!(
+                "Before you upload: an app holds one certificate. The moment this one replaces it, the key in use now stops working for {}, until {} this new key. Upload, then press Enter right away, and save the connection once its test passes{}.",
+                names(&stopped),
+                if stopped.len() == 1 {
+                    "it uses"
+                } else {
+                    "they use"
+                },
+                match stops.len() {
+                    0 => String::new(),
+                    1 => format!(
+                        ": {} then moves to the new key after its own test",
+                        names(stops)
+                    ),
+                    _ => format!(
+                        ": {} then move to the new key, each after its own test",
+                        names(stops)
+                    ),
+                }
+            ),
+            warn(look),
+        )),
+    ];
+    if app.reauth.is_some() {
+        lines.push(Line::from(
+            "Leave before the test and the saved connection keeps its old key; the connections list then says the app's certificate may have changed.",
+        ));
+    }
+    lines
 }
 
 pub(crate) fn title() -> Title {

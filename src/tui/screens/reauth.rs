@@ -9,7 +9,8 @@ use super::super::chrome::{outset, scrolled};
 use super::super::theme::{Look, warn};
 use super::Title;
 use crate::profile::Flow;
-use crate::wizard::App;
+use crate::wizard::screens::reauth::Pair;
+use crate::wizard::{App, Loaded};
 
 /// The password's age, in words that agree with what is known to be wrong.
 pub(crate) fn password_age(days: u64, problem: Option<&str>) -> String {
@@ -75,18 +76,7 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
         }));
     }
     if loaded.draft.flow == Flow::Jwt {
-        lines.push(Line::from(Span::styled(
-            if app.new_pair {
-                "Enter makes a new key pair (the certificate expires soon or has); k keeps the key in use instead."
-            } else {
-                "Enter keeps the key in use; n makes a new key pair instead (certificate rotation)."
-            },
-            if app.new_pair {
-                warn(look)
-            } else {
-                ratatui::style::Style::default()
-            },
-        )));
+        lines.extend(key_choice(app, loaded, look));
     }
     if lines.len() > 2 {
         lines.push(Line::from(""));
@@ -141,6 +131,68 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
         outset(area),
         look,
     );
+}
+
+/// The new pairs not tested yet, and which key Enter goes on with.
+fn key_choice(app: &App, loaded: &Loaded, look: Look) -> Vec<Line<'static>> {
+    let day = |t| humantime::format_rfc3339_seconds(t).to_string()[..10].to_string();
+    let mut lines = Vec::new();
+    if let Some(new) = loaded.pending.first() {
+        let whose = match new.made_for == loaded.name {
+            true => "for it".to_string(),
+            false => format!("for '{}' on this app", new.made_for),
+        };
+        lines.push(Line::from(Span::styled(
+            format!(
+                "A new key pair was made {whose} on {} and has not passed a test: {}. If its certificate was uploaded, the app no longer accepts the key in use: p finishes with the new pair.",
+                day(new.made_at),
+                new.key_file.display()
+            ),
+            warn(look),
+        )));
+        for more in &loaded.pending[1..] {
+            lines.push(Line::from(format!(
+                "Another, made for '{}' on {}: {}.",
+                more.made_for,
+                day(more.made_at),
+                more.key_file.display()
+            )));
+        }
+    }
+    let pending = !loaded.pending.is_empty();
+    let (said, style) = match &app.pair {
+        Pair::Pending(key) => (
+            format!(
+                "Enter finishes with the new pair ({}); k keeps the key in use; n makes another pair.",
+                key.display()
+            ),
+            warn(look),
+        ),
+        Pair::New => (
+            format!(
+                "Enter makes a new key pair (the certificate expires soon or has); k keeps the key in use{}.",
+                if pending {
+                    "; p finishes with the new pair"
+                } else {
+                    ""
+                }
+            ),
+            warn(look),
+        ),
+        Pair::Keep => (
+            format!(
+                "Enter keeps the key in use; n makes a new key pair instead (certificate rotation){}.",
+                if pending {
+                    "; p finishes with the new pair"
+                } else {
+                    ""
+                }
+            ),
+            ratatui::style::Style::default(),
+        ),
+    };
+    lines.push(Line::from(Span::styled(said, style)));
+    lines
 }
 
 pub(crate) fn title() -> Title {

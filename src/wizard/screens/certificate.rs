@@ -5,9 +5,14 @@ use std::path::PathBuf;
 
 use super::super::keys::Binding;
 use super::super::methods::{CONSUMER_KEY, KEY_FILE};
-use super::super::{App, Effect, Key, Screen};
+use super::super::{App, AppKey, Effect, Key, Screen};
 use super::authorize::COPIED;
+use crate::connect::app_keys::KeyUse;
+use crate::connect::health::WARN_DAYS;
 use crate::profile::Flow;
+
+/// A certificate that ends within this many days is said of before a key is tested with it.
+pub const SHORT_DAYS: i64 = 30;
 
 /// A key pair and certificate for JWT bearer: made now, made earlier for this connection, or
 /// the certificate beside a key file the user gave.
@@ -19,11 +24,9 @@ pub struct GeneratedKey {
     pub valid: Option<crate::profile::jwt_key::Validity>,
     /// Found rather than made now.
     pub reused: bool,
-    /// Saved connections on the app that use this very key (its certificate is in the app).
-    pub shared_with: Vec<String>,
-    /// Saved connections on the app with another key: they stop working once this
-    /// certificate is uploaded, until they move to this key.
-    pub stops: Vec<String>,
+    /// What this key is to the app's saved connections: who shares it (its certificate is in
+    /// the app), who it would stop, and the new pairs made for the app not tested yet.
+    pub uses: KeyUse,
     /// `n` was pressed once while other connections use the app: the next `n` makes a new pair.
     pub confirm_new: bool,
 }
@@ -58,9 +61,105 @@ impl App {
             request: self.request,
             name: self.name.text().to_string(),
             fresh,
-            client_id: self.field_text(CONSUMER_KEY),
-            login_url: self.login_url().ok().map(|(url, _)| url.to_string()),
+            app: self.app_key(),
         }
+    }
+
+    /// The app as typed in the form.
+    fn app_key(&self) -> Option<AppKey> {
+        Some(AppKey {
+            client_id: self.field_text(CONSUMER_KEY)?,
+            login_url: self.login_url().ok().map(|(url, _)| url.to_string()),
+        })
+    }
+
+    fn look_at_key(&mut self, key_file: PathBuf) -> Vec<Effect> {
+        self.request += 1;
+        vec![Effect::ShowCertificate {
+            request: self.request,
+            name: self.name.text().to_string(),
+            key_file,
+            app: self.app_key(),
+        }]
+    }
+
+    /// Enter on a JWT form with a key file typed. The key in use (kept by a re-authentication),
+    /// the pair whose certificate was just shown, or a key already said of, is tested; another
+    /// is looked at first: who it stops on the app, and whether its certificate ends soon.
+    pub(crate) fn test_typed_key(&mut self) -> Vec<Effect> {
+        let Some(key_file) = self.field_text(KEY_FILE).map(PathBuf::from) else {
+            return self.start_check();
+        };
+        let in_use = self
+            .reauth
+            .as_ref()
+            .is_some_and(|l| l.draft.key_file.as_ref() == Some(&key_file));
+        let shown = self
+            .generated
+            .as_ref()
+            .is_some_and(|g| g.key_file == key_file);
+        if in_use || shown || self.key_confirmed.as_ref() == Some(&key_file) {
+            return self.start_check();
+        }
+        self.request += 1;
+        vec![Effect::CheckKey {
+            request: self.request,
+            name: self.name.text().to_string(),
+            key_file,
+            app: self.app_key(),
+        }]
+    }
+
+    /// What the typed key is to the app: nothing to say, and the test starts; else it is said,
+    /// and the next Enter tests.
+    pub(crate) fn key_checked(
+        &mut self,
+        key_file: PathBuf,
+        uses: &KeyUse,
+        days_left: Option<i64>,
+    ) -> Vec<Effect> {
+        let still = self.field_text(KEY_FILE).map(PathBuf::from).as_ref() == Some(&key_file);
+        if !still || !matches!(self.screen, Screen::Credentials { .. }) {
+            return Vec::new();
+        }
+        let mut said = Vec::new();
+        if !uses.stops.is_empty() {
+            let one = uses.stops.len() == 1;
+            let instead = match self.reauth.as_ref().and_then(|l| l.draft.key_file.as_ref()) {
+                Some(in_use) => format!("or put back the key in use ({})", in_use.display()),
+                None => format!(
+                    "or empty the key file field to use {} key (nothing to upload)",
+                    if one { "its" } else { "their" }
+                ),
+            };
+            said.push(format!(
+                "{} {} in through this app with another key. An app holds one certificate: once this key's certificate replaces it (if it has not already), {} working until {} to this key, after this connection's test passes. Press Enter again to test with this key, {instead}.",
+                names(&uses.stops),
+                if one { "logs" } else { "log" },
+                if one { "it stops" } else { "they stop" },
+                if one { "it moves" } else { "they move" },
+            ));
+        }
+        match days_left {
+            Some(d) if d < 0 => said.push(format!(
+                "The certificate beside this key ({}) has expired: Salesforce refuses a login signed for an expired certificate. Make a new certificate from the key and upload it, or empty the key file field for a new pair.",
+                key_file.with_extension("crt").display()
+            )),
+            Some(d) if d <= SHORT_DAYS => said.push(format!(
+                "The certificate beside this key ({}) ends in {d} days: the connection stops then, and sfconnect warns from {WARN_DAYS} days before. A pair sfconnect makes (empty key file field) is valid for two years.",
+                key_file.with_extension("crt").display()
+            )),
+            _ => {}
+        }
+        if said.is_empty() {
+            return self.start_check();
+        }
+        if uses.stops.is_empty() {
+            said.push("Press Enter again to test with this key.".into());
+        }
+        self.key_confirmed = Some(key_file);
+        self.message = Some(said.join(" "));
+        Vec::new()
     }
 
     /// The certificate screen again: for the pair made in this session, the certificate
@@ -77,13 +176,7 @@ impl App {
                 self.screen = Screen::Certificate;
                 Vec::new()
             }
-            (_, Some(key_file)) => {
-                self.request += 1;
-                vec![Effect::ShowCertificate {
-                    request: self.request,
-                    key_file,
-                }]
-            }
+            (_, Some(key_file)) => self.look_at_key(key_file),
             (None, None) => self.find_or_make_key(),
         }
     }
@@ -118,6 +211,13 @@ impl App {
                 self.scroll_by(key);
             }
             Key::Char('n') => return self.new_key_asked(),
+            Key::Char('p') => {
+                if let Some(pending) = self.generated.as_ref().and_then(|g| g.uses.pending.first())
+                {
+                    let key_file = pending.key_file.clone();
+                    return self.look_at_key(key_file);
+                }
+            }
             Key::Copy | Key::Char('y') => {
                 if let Some(g) = &self.generated {
                     self.message = Some(COPIED.replace("{what}", "the certificate"));
@@ -143,7 +243,13 @@ impl App {
     /// certificate, once uploaded, stops them until they move to the new key).
     fn new_key_asked(&mut self) -> Vec<Effect> {
         if let Some(g) = &mut self.generated {
-            let others: Vec<String> = g.shared_with.iter().chain(&g.stops).cloned().collect();
+            let others: Vec<String> = g
+                .uses
+                .shared_with
+                .iter()
+                .chain(&g.uses.stops)
+                .cloned()
+                .collect();
             if !others.is_empty() && !g.confirm_new {
                 g.confirm_new = true;
                 let (stop, they) = match others.len() {
@@ -184,7 +290,7 @@ pub(crate) fn bindings(app: &App) -> Vec<Binding> {
     let in_the_app = app
         .generated
         .as_ref()
-        .is_some_and(|g| g.reused && !g.shared_with.is_empty());
+        .is_some_and(|g| g.reused && !g.uses.shared_with.is_empty());
     if app.stand_in().is_some() && !in_the_app {
         keys.push(
             Binding::new(
@@ -193,6 +299,20 @@ pub(crate) fn bindings(app: &App) -> Vec<Binding> {
                 "demo: upload the certificate to the app",
             )
             .footer("F3 demo: upload it"),
+        );
+    }
+    if app
+        .generated
+        .as_ref()
+        .is_some_and(|g| !g.uses.pending.is_empty())
+    {
+        keys.push(
+            Binding::new(
+                &[Key::Char('p')],
+                "p",
+                "use the new pair made for the app and not tested yet instead",
+            )
+            .footer("p the new pair"),
         );
     }
     keys.extend([
@@ -213,6 +333,7 @@ pub(crate) fn generated(app: &mut App, key: GeneratedKey) -> Vec<Effect> {
     // A new pair for an app others use is recorded as pending: the connections list says so
     // on their rows from now on, should the admin leave before the test.
     let pending = !key.reused;
+    app.key_confirmed = None;
     app.generated = Some(key);
     app.message = None;
     app.scroll = 0;

@@ -53,6 +53,7 @@ pub(crate) fn on_key(app: &mut App, warned: bool, key: Key) -> Vec<Effect> {
             return app.start_check();
         }
         Key::Enter if app.needs_key() => return app.find_or_make_key(),
+        Key::Enter if app.method().flow == Flow::Jwt => return app.test_typed_key(),
         Key::Certificate if app.method().flow == Flow::Jwt => return app.show_certificate(),
         Key::Assist if app.demo_url.is_some() && app.method().flow == Flow::RefreshToken => {
             return app.stand_in_for_token();

@@ -35,6 +35,7 @@ impl App {
         self.spare.clear();
         self.kept = SecretBundle::default();
         self.generated = None;
+        self.key_confirmed = None;
         self.reauth = None;
         self.moving = false;
         self.screen = Screen::Name { taken_said: false };
@@ -98,13 +99,23 @@ pub fn rows(config: &Config, now: SystemTime) -> Vec<ConnectionRow> {
             let (h, mut summary) =
                 crate::connect::health::health_on_app(&config.pending_certificates, p, now);
             // A row is one line: what to do comes first (`status` says it all).
-            if let Some(new) =
-                crate::connect::app_keys::pending_for(&config.pending_certificates, p)
+            if h == Health::Expiring
+                && let Some(app) = crate::connect::app_keys::AppRef::of(p)
+                && let Some(new) = crate::connect::app_keys::pending_on_app(
+                    &config.pending_certificates,
+                    &app,
+                    p.key_file.as_deref(),
+                )
+                .first()
                 && summary.starts_with("the app's certificate may have changed")
             {
+                let made_for = &new.made_for;
+                let next = match config.connections.contains_key(made_for) {
+                    true => format!("r on '{made_for}'"),
+                    false => format!("n to set up '{made_for}' again"),
+                };
                 summary = format!(
-                    "new key pair for '{}' not tested yet: the app's certificate may have changed (r on '{}')",
-                    new.made_for, new.made_for
+                    "new key pair for '{made_for}' not tested yet: the app's certificate may have changed ({next})"
                 );
             }
             // A retiring login method is said first on every row that uses one, in a few words

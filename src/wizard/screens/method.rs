@@ -16,6 +16,7 @@ impl App {
         self.fields.clear();
         self.spare.clear();
         self.generated = None;
+        self.key_confirmed = None;
         self.method = METHODS
             .iter()
             .position(|m| m.flow == Flow::Jwt)

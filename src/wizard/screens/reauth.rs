@@ -6,6 +6,19 @@ use super::super::methods::METHODS;
 use super::super::{App, Effect, Key, Loaded, Screen};
 use crate::connect::health::WARN_DAYS;
 
+/// Which key a JWT re-authentication uses.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Pair {
+    /// The key in use (after a user change, a pre-authorization fix, a reinstalled app).
+    #[default]
+    Keep,
+    /// A new pair: certificate rotation.
+    New,
+    /// A pair made for the app earlier that has not passed a test yet (its certificate may be
+    /// in the app already).
+    Pending(std::path::PathBuf),
+}
+
 impl App {
     /// Start re-authenticating from a loaded connection: its method and login URL are fixed,
     /// its settings prefilled, and its secrets kept unless replaced.
@@ -26,23 +39,48 @@ impl App {
         self.scroll = 0;
         self.message = None;
         self.moving = false;
-        // A certificate that expires within the warning window (or has) is rotated by default.
-        self.new_pair = loaded.draft.flow == crate::profile::Flow::Jwt
-            && loaded.certificate_days_left.is_some_and(|d| d <= WARN_DAYS);
+        self.key_confirmed = None;
+        self.pair = default_pair(&loaded);
         self.screen = Screen::Reauth;
         self.reauth = Some(loaded);
     }
 }
 
+/// A pair made for this very connection and not tested yet is what the admin came back to
+/// finish; a certificate that expires within the warning window (or has) is rotated; else the
+/// key in use is kept.
+fn default_pair(loaded: &Loaded) -> Pair {
+    if loaded.draft.flow != crate::profile::Flow::Jwt {
+        return Pair::Keep;
+    }
+    match loaded.pending.first() {
+        Some(p) if p.made_for == loaded.name => Pair::Pending(p.key_file.clone()),
+        _ if loaded.certificate_days_left.is_some_and(|d| d <= WARN_DAYS) => Pair::New,
+        _ => Pair::Keep,
+    }
+}
+
 pub(crate) fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
     let jwt = app.method().flow == crate::profile::Flow::Jwt;
+    let pending = app
+        .reauth
+        .as_ref()
+        .and_then(|l| l.pending.first())
+        .map(|p| p.key_file.clone());
+    let chosen = match key {
+        Key::Char('k') if jwt => Some(Pair::Keep),
+        Key::Char('n') if jwt => Some(Pair::New),
+        Key::Char('p') if jwt => pending.map(Pair::Pending),
+        _ => None,
+    };
+    if let Some(pair) = chosen {
+        app.pair = pair;
+        app.fields.clear();
+        app.screen = Screen::Guide { page: 0 };
+        return Vec::new();
+    }
     match key {
         Key::Enter => app.screen = Screen::Guide { page: 0 },
-        Key::Char(c @ ('n' | 'k')) if jwt => {
-            app.new_pair = c == 'n';
-            app.fields.clear();
-            app.screen = Screen::Guide { page: 0 };
-        }
         Key::Char('m') => app.begin_move(),
         Key::Esc => {
             app.reauth = None;
@@ -61,6 +99,16 @@ pub(crate) fn bindings(app: &App) -> Vec<Binding> {
             .footer("Enter continue"),
     ];
     if app.method().flow == crate::profile::Flow::Jwt {
+        if app.reauth.as_ref().is_some_and(|l| !l.pending.is_empty()) {
+            keys.push(
+                Binding::new(
+                    &[Key::Char('p')],
+                    "p",
+                    "finish with the new pair made for the app and not tested yet",
+                )
+                .footer("p the new pair"),
+            );
+        }
         keys.extend([
             Binding::new(
                 &[Key::Char('k')],

@@ -267,8 +267,7 @@ fn jwt_without_a_key_file_makes_one_and_shows_the_certificate() {
         certificate_pem: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n".into(),
         valid: None,
         reused: false,
-        shared_with: Vec::new(),
-        stops: Vec::new(),
+        uses: Default::default(),
         confirm_new: false,
     };
     update(
@@ -337,8 +336,7 @@ fn esc_while_a_key_pair_is_made_drops_it() {
         certificate_pem: "PEM".into(),
         valid: None,
         reused: false,
-        shared_with: Vec::new(),
-        stops: Vec::new(),
+        uses: Default::default(),
         confirm_new: false,
     };
     update(&mut app, Msg::KeyGenerated { request, key });

@@ -1,8 +1,10 @@
 //! One certificate per app in the wizard: a shared key needs no upload and a new pair for a
-//! shared app is confirmed first; JWT re-authentication keeps the key or rotates it; and a
+//! shared app is confirmed first, and a key typed for it is said of before its test; JWT
+//! re-authentication keeps the key, rotates it, or finishes with a pair made earlier; and a
 //! password re-authentication offers the user's other connections.
 
 use super::*;
+use crate::connect::app_keys::KeyUse;
 use crate::wizard::screens::certificate::GeneratedKey;
 
 fn key(shared_with: &[&str], stops: &[&str]) -> GeneratedKey {
@@ -12,8 +14,11 @@ fn key(shared_with: &[&str], stops: &[&str]) -> GeneratedKey {
         certificate_pem: "PEM".into(),
         valid: None,
         reused: !shared_with.is_empty(),
-        shared_with: shared_with.iter().map(|s| s.to_string()).collect(),
-        stops: stops.iter().map(|s| s.to_string()).collect(),
+        uses: crate::connect::app_keys::KeyUse {
+            shared_with: shared_with.iter().map(|s| s.to_string()).collect(),
+            stops: stops.iter().map(|s| s.to_string()).collect(),
+            ..Default::default()
+        },
         confirm_new: false,
     }
 }
@@ -29,12 +34,12 @@ fn on_certificate(generated: GeneratedKey) -> App {
         [
             Effect::GenerateKey {
                 request,
-                client_id,
+                app: Some(app),
                 fresh: false,
                 ..
             },
         ] => {
-            assert_eq!(client_id.as_deref(), Some("3MVGdemo"), "the app is named");
+            assert_eq!(app.client_id, "3MVGdemo", "the app is named");
             *request
         }
         other => panic!("{other:?}"),
@@ -173,4 +178,164 @@ fn a_password_reauthentication_offers_the_users_other_connections() {
         vec!["staging".into()],
     );
     assert!(!new.offers_same_user());
+}
+
+/// The JWT form of a new connection with `key_file` typed; Enter asks what it is to the app.
+fn typed_key_checked(key_file: &str, uses: KeyUse, days_left: Option<i64>) -> App {
+    let mut app = demo_app();
+    to_method_form(&mut app, 4);
+    typed(&mut app, "3MVGdemo");
+    press(&mut app, &[Key::Tab]);
+    typed(&mut app, "integration@acme.example");
+    press(&mut app, &[Key::Tab]);
+    typed(&mut app, key_file);
+    let request = match press(&mut app, &[Key::Enter]).as_slice() {
+        [
+            Effect::CheckKey {
+                request,
+                key_file: k,
+                app: Some(a),
+                ..
+            },
+        ] => {
+            assert_eq!(k, std::path::Path::new(key_file));
+            assert_eq!(a.client_id, "3MVGdemo");
+            *request
+        }
+        other => panic!("the key is looked at before the test: {other:?}"),
+    };
+    update(
+        &mut app,
+        Msg::KeyChecked {
+            request,
+            key_file: key_file.into(),
+            uses,
+            days_left,
+        },
+    );
+    app
+}
+
+#[test]
+fn a_key_typed_for_an_app_others_use_with_another_key_is_said_of_before_its_test() {
+    let stops = KeyUse {
+        stops: vec!["jwt1".into()],
+        ..Default::default()
+    };
+    let mut app = typed_key_checked("/home/me/own.key", stops, Some(700));
+    let said = app.message.clone().unwrap();
+    assert!(
+        said.contains("'jwt1' logs in through this app with another key")
+            && said.contains("it stops working until it moves")
+            && said.contains("empty the key file field to use its key"),
+        "{said}"
+    );
+    assert!(matches!(app.screen, Screen::Credentials { .. }));
+    assert!(matches!(
+        press(&mut app, &[Key::Enter]).as_slice(),
+        [Effect::StartCheck { .. }]
+    ));
+    // Nothing to say: the test starts at once.
+    let app = typed_key_checked("/home/me/own.key", KeyUse::default(), Some(700));
+    assert!(matches!(app.screen, Screen::Testing(_)), "{:?}", app.screen);
+}
+
+#[test]
+fn a_certificate_that_ends_soon_is_said_of_before_its_key_is_tested() {
+    let mut app = typed_key_checked("/home/me/own.key", KeyUse::default(), Some(29));
+    let said = app.message.clone().unwrap();
+    assert!(said.contains("ends in 29 days"), "{said}");
+    assert!(said.contains("Press Enter again"), "{said}");
+    assert!(matches!(
+        press(&mut app, &[Key::Enter]).as_slice(),
+        [Effect::StartCheck { .. }]
+    ));
+    let app = typed_key_checked("/home/me/own.key", KeyUse::default(), Some(-1));
+    assert!(app.message.unwrap().contains("has expired"));
+    let app = typed_key_checked("/home/me/own.key", KeyUse::default(), Some(31));
+    assert!(matches!(app.screen, Screen::Testing(_)), "{:?}", app.screen);
+}
+
+fn pending(made_for: &str, key_file: &str) -> crate::profile::PendingCertificate {
+    crate::profile::PendingCertificate {
+        client_id: "3MVGkey".into(),
+        login_url: "https://acme.my.salesforce.com".into(),
+        key_file: key_file.into(),
+        made_for: made_for.into(),
+        made_at: std::time::SystemTime::UNIX_EPOCH,
+    }
+}
+
+#[test]
+fn a_pair_made_for_the_connection_and_not_tested_is_what_its_reauthentication_finishes_with() {
+    let form = |pending_list: Vec<_>, keys: &[Key]| {
+        let mut app = App::new(vec![saved_row()], StoreKind::File, None);
+        let mut loaded = jwt_loaded(Some(200));
+        loaded.pending = pending_list;
+        reauth_loaded(&mut app, loaded);
+        press(&mut app, keys);
+        while matches!(app.screen, Screen::Guide { .. }) {
+            press(&mut app, &[Key::Enter]);
+        }
+        app
+    };
+    let mine = || vec![pending("prod", "/cfg/keys/prod-2.key")];
+    let app = form(mine(), &[Key::Enter]);
+    assert_eq!(
+        app.field_text(methods::KEY_FILE).as_deref(),
+        Some("/cfg/keys/prod-2.key"),
+        "Enter finishes with it"
+    );
+    let app = form(mine(), &[Key::Char('k')]);
+    assert_eq!(
+        app.field_text(methods::KEY_FILE).as_deref(),
+        Some("/cfg/keys/prod.key")
+    );
+    // A pair made for another connection on the app is offered (p), not chosen.
+    let theirs = || vec![pending("etl", "/cfg/keys/etl.key")];
+    let app = form(theirs(), &[Key::Enter]);
+    assert_eq!(
+        app.field_text(methods::KEY_FILE).as_deref(),
+        Some("/cfg/keys/prod.key")
+    );
+    let mut app = form(theirs(), &[Key::Char('p')]);
+    assert_eq!(
+        app.field_text(methods::KEY_FILE).as_deref(),
+        Some("/cfg/keys/etl.key")
+    );
+    assert!(matches!(
+        press(&mut app, &[Key::Enter]).as_slice(),
+        [Effect::CheckKey { .. }]
+    ));
+    // No pair pending: p is neither offered nor taken.
+    let mut app = App::new(vec![saved_row()], StoreKind::File, None);
+    reauth_loaded(&mut app, jwt_loaded(Some(200)));
+    assert!(
+        !app.bindings()
+            .iter()
+            .any(|b| b.footer == Some("p the new pair"))
+    );
+    assert!(press(&mut app, &[Key::Char('p')]).is_empty());
+    assert!(matches!(app.screen, Screen::Reauth));
+}
+
+#[test]
+fn the_certificate_screen_offers_a_pair_not_tested_yet_in_place_of_the_shared_one() {
+    let mut shared = key(&["jwt1"], &[]);
+    shared.uses.pending = vec![pending("a3", "/cfg/keys/a3.key")];
+    let mut app = on_certificate(shared);
+    assert!(
+        app.bindings()
+            .iter()
+            .any(|b| b.footer == Some("p the new pair")),
+        "offered"
+    );
+    match press(&mut app, &[Key::Char('p')]).as_slice() {
+        [Effect::ShowCertificate { key_file, .. }] => {
+            assert_eq!(key_file, std::path::Path::new("/cfg/keys/a3.key"))
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut app = on_certificate(key(&["jwt1"], &[]));
+    assert!(press(&mut app, &[Key::Char('p')]).is_empty());
 }

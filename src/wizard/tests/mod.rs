@@ -169,6 +169,7 @@ fn loaded() -> Loaded {
         secrets_problem: None,
         certificate: None,
         certificate_days_left: None,
+        pending: Vec::new(),
     }
 }
 

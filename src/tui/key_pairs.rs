@@ -1,0 +1,142 @@
+//! The wizard's JWT key pairs: found, made, or read beside a key file, each with what it is to
+//! the app's saved connections (one certificate per app, see `connect::app_keys`).
+
+use std::path::PathBuf;
+
+use super::runtime::{Runtime, post};
+use crate::connect::app_keys::{AppRef, KeyUse, key_use, note_pending, shared_key};
+use crate::connect::health::days_until;
+use crate::profile::{Config, jwt_key};
+use crate::wizard::{AppKey, GeneratedKey, Msg, Problem};
+
+/// The app typed in the form, at the org of the saved connection `name` when there is one.
+fn app_of(config: &Config, name: &str, app: Option<AppKey>) -> Option<AppRef> {
+    app.map(|a| AppRef {
+        client_id: a.client_id,
+        login_url: a.login_url.unwrap_or_default(),
+        org_id: config.connections.get(name).and_then(|p| p.org_id.clone()),
+    })
+}
+
+fn uses(config: &Config, app: Option<&AppRef>, name: &str, key: &std::path::Path) -> KeyUse {
+    app.map(|app| key_use(config, app, name, key))
+        .unwrap_or_default()
+}
+
+impl Runtime {
+    /// The key pair the app's saved connections use, else the one made for `name` earlier
+    /// (unless `fresh`), else a new one; with who else uses the app.
+    pub(crate) fn generate_key(
+        &self,
+        request: u64,
+        name: String,
+        fresh: bool,
+        app: Option<AppKey>,
+    ) {
+        let (profiles, tx) = (self.profiles.clone(), self.tx.clone());
+        tokio::task::spawn_blocking(move || {
+            let dir = profiles.dir().join("keys");
+            let config = profiles.config().unwrap_or_default();
+            let app = app_of(&config, &name, app);
+            let found = if fresh {
+                None
+            } else {
+                app.as_ref()
+                    .and_then(|a| shared_key(&config, a, &name))
+                    .and_then(|s| jwt_key::at(&s.key_file))
+                    .or_else(|| jwt_key::existing(&dir, &name))
+            };
+            let reused = found.is_some();
+            let made = match found
+                .map(Ok)
+                .unwrap_or_else(|| jwt_key::generate_new(&dir, &name))
+            {
+                Ok(g) => g,
+                Err(e) => {
+                    let problem = Problem::new(e.to_string());
+                    return post(&tx, Msg::Failed { request, problem });
+                }
+            };
+            let uses = uses(&config, app.as_ref(), &name, &made.key_file);
+            if !reused
+                && let Some(app) = &app
+                && let Err(e) = note_pending(&profiles, app, &made.key_file, &name)
+            {
+                tracing::warn!("could not note the new pair for the app: {e}");
+            }
+            let key = generated_key(made, reused, uses);
+            post(&tx, Msg::KeyGenerated { request, key });
+        });
+    }
+
+    /// The certificate beside `key_file`, shown with what the key is to the app.
+    pub(crate) fn show_certificate(
+        &self,
+        request: u64,
+        name: String,
+        key_file: PathBuf,
+        app: Option<AppKey>,
+    ) {
+        let (profiles, tx) = (self.profiles.clone(), self.tx.clone());
+        tokio::task::spawn_blocking(move || {
+            let config = profiles.config().unwrap_or_default();
+            let app = app_of(&config, &name, app);
+            let msg = match jwt_key::at(&key_file) {
+                Some(g) => Msg::KeyGenerated {
+                    request,
+                    key: generated_key(g, true, uses(&config, app.as_ref(), &name, &key_file)),
+                },
+                None => Msg::Failed {
+                    request,
+                    problem: Problem::new(format!(
+                        "No certificate beside {}: keep it there as {} to see it here, or empty the key file field to make a new pair.",
+                        key_file.display(),
+                        key_file.with_extension("crt").display()
+                    )),
+                },
+            };
+            post(&tx, msg);
+        });
+    }
+
+    /// What a key file typed in the form is to the app, before it is tested: who it would stop,
+    /// and when its certificate (if one is kept beside it) ends.
+    pub(crate) fn check_key(
+        &self,
+        request: u64,
+        name: String,
+        key_file: PathBuf,
+        app: Option<AppKey>,
+    ) {
+        let (profiles, tx) = (self.profiles.clone(), self.tx.clone());
+        tokio::task::spawn_blocking(move || {
+            let config = profiles.config().unwrap_or_default();
+            let app = app_of(&config, &name, app);
+            let uses = uses(&config, app.as_ref(), &name, &key_file);
+            let days_left = jwt_key::at(&key_file)
+                .and_then(|g| g.valid)
+                .map(|v| days_until(v.not_after, crate::clock::now()));
+            post(
+                &tx,
+                Msg::KeyChecked {
+                    request,
+                    key_file,
+                    uses,
+                    days_left,
+                },
+            );
+        });
+    }
+}
+
+fn generated_key(g: jwt_key::Generated, reused: bool, uses: KeyUse) -> GeneratedKey {
+    GeneratedKey {
+        key_file: g.key_file,
+        certificate_file: g.certificate_file,
+        certificate_pem: g.certificate_pem,
+        valid: g.valid,
+        reused,
+        uses,
+        confirm_new: false,
+    }
+}
