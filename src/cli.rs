@@ -36,7 +36,8 @@ stdout is not a terminal (the scriptable commands in `sfconnect --help` work the
 const AFTER_HELP: &str = "\
 Exit codes:
   0  done; for status and test, everything healthy (warnings allowed)
-  1  a login or check failed, a connection is failing or expires soon, or no token could be had;
+  1  a login or check failed, a connection is failing or expires soon (its password or
+     certificate, or its app's certificate may have changed), or no token could be had;
      nothing was changed
   2  usage or input error: an unknown name, a bad option, a missing value, an unreadable config
 

@@ -496,7 +496,9 @@ pub struct LoginArgs {
     /// The consumer key of the connected app or External Client App.
     #[arg(long)]
     pub client_id: Option<String>,
-    /// PEM private key for JWT bearer.
+    /// PEM private key for JWT bearer. Without it: the saved connection's key, else the key
+    /// pair the app's other saved connections use, else the pair made for NAME by
+    /// --generate-key.
     #[arg(long)]
     pub key_file: Option<PathBuf>,
     /// JWT bearer: make a new key pair and certificate (in the config dir) to upload to the app.

@@ -473,9 +473,10 @@ async fn watch(global: &Global, args: WatchArgs) -> ExitCode {
 }
 
 /// Said under `status --help`.
-pub const STATUS_HELP: &str = "Exit codes: 0 healthy; 1 a connection is failing, or its password or certificate expires within 14 days; 2 usage or unknown name.";
+pub const STATUS_HELP: &str = "Exit codes: 0 healthy; 1 a connection is failing, its password or certificate expires within 14 days, or its app's certificate may have changed (a new key pair made for the app has not passed a test); 2 usage or unknown name.";
 
-/// Health of saved connections; exits 1 when one is failing or its password expires soon.
+/// Health of saved connections; exits 1 when one is failing or its password or certificate
+/// expires soon.
 #[derive(Debug, clap::Args)]
 pub struct StatusArgs {
     /// One saved connection (default: all).

@@ -154,7 +154,7 @@ pub(crate) fn after_save(saved: &Saved) -> Vec<String> {
                 lines.push(match &r.result {
                     Ok(()) => format!("✓ '{}' re-authenticated with the new secrets.", r.name),
                     Err(why) => format!(
-                        "✗ '{}' did not pass with the new secrets ({why}); its old credentials are kept.",
+                        "✗ '{}' did not pass with the new secrets ({why}); its old credentials are kept: re-authenticate it on its own (r on it in the connections list).",
                         r.name
                     ),
                 });

@@ -210,7 +210,12 @@ impl App {
         match self.submit() {
             Ok(draft) => {
                 let with_kept_token = self.token_kept_with_new_password();
+                let without_token = self.field(SECURITY_TOKEN).is_some_and(Field::is_empty)
+                    && self.kept.get(key::SECURITY_TOKEN).is_none();
                 self.begin_test(None, with_kept_token);
+                if let Screen::Testing(run) = &mut self.screen {
+                    run.without_token = without_token;
+                }
                 vec![Effect::StartCheck {
                     request: self.request,
                     name: self.name.text().to_string(),

@@ -106,6 +106,8 @@ async fn a_jwt_reauthentication_left_after_its_new_pair_is_finished_with_that_pa
     w.key(KeyCode::Enter);
     let saved = w.wait_for("moved to this key").await;
     assert!(saved.contains("'j2'"), "{saved}");
+    // Integrations given the old key file's path need the new one.
+    w.wait_for("The key file is now").await;
     w.quit().await;
 
     let config = Config::load(d).unwrap();

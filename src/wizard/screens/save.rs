@@ -104,6 +104,28 @@ impl App {
                 "The previous refresh token is still valid at Salesforce. Once the integration has the new one (h), press v to revoke the old one: anything still using it stops then.".to_string(),
             );
         }
+        // A key that changed under integrations given the old path: each needs the new one.
+        let moved: Vec<String> = saved
+            .settled
+            .moved
+            .iter()
+            .filter(|m| m.result.is_ok())
+            .map(|m| m.name.clone())
+            .collect();
+        let key = saved
+            .verified
+            .as_ref()
+            .and_then(|v| v.draft.key_file.as_ref());
+        if let Some(key) = key.filter(|_| !saved.settled.deleted.is_empty() || !moved.is_empty()) {
+            steps.push(format!(
+                "The key file is now {}: an integration given the old path{} needs this one (h shows the hand-off).",
+                key.display(),
+                match moved.is_empty() {
+                    true => String::new(),
+                    false => format!(" (for '{name}' or {})", super::certificate::names(&moved)),
+                }
+            ));
+        }
         steps.extend([
             format!(
                 "`{cmd} test {name}` runs the checks again; `{cmd} status` shows the health of every connection."

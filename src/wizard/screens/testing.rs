@@ -24,6 +24,9 @@ pub struct TestRun {
     /// Started with a new password and the saved security token: the password change has
     /// reset that token, which a refused login says first.
     pub with_kept_token: bool,
+    /// Started with the security token field empty and none saved: a refused login says to
+    /// type it first.
+    pub without_token: bool,
 }
 
 impl TestRun {
@@ -60,6 +63,14 @@ pub(crate) fn say_the_token_was_reset(result: &mut CheckResult) {
         // Either cause fits, and Salesforce's answer is the same for both: say both, and how
         // to tell them apart.
         result.fix = "The saved security token was kept with a new password, and the login failed. Either the new password is wrong, or changing it reset the security token (Salesforce emails the new one). Login History tells them apart: 'Invalid Password' there means the password is wrong; otherwise type the new token from the email (or reset it again: the user's settings > Reset My Security Token).".into();
+    }
+}
+
+/// A refused password login with the security token left empty: typing it comes first.
+pub(crate) fn say_the_token_is_missing(result: &mut CheckResult) {
+    use crate::salesforce::error::Cause::{AuthenticationFailure, InvalidLogin};
+    if result.id == "login" && matches!(result.cause, Some(InvalidLogin | AuthenticationFailure)) {
+        result.fix = "The security token was left empty. From outside the org's trusted IP ranges a password login needs it, so type it in the form: it is in the email Salesforce sent when the token was last reset (a password change resets it too). Without that email, the user's settings > Reset My Security Token sends a new one. From a trusted network the token is not needed, and the password is wrong instead: Login History tells them apart.".into();
     }
 }
 
@@ -193,6 +204,8 @@ pub(crate) fn progressed(app: &mut App, event: CheckEvent) -> Vec<Effect> {
     if let (CheckEvent::Finished(mut result), Screen::Testing(run)) = (event, &mut app.screen) {
         if run.with_kept_token {
             say_the_token_was_reset(&mut result);
+        } else if run.without_token {
+            say_the_token_is_missing(&mut result);
         }
         run.checks.push(result);
     }

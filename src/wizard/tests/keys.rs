@@ -339,3 +339,30 @@ fn the_certificate_screen_offers_a_pair_not_tested_yet_in_place_of_the_shared_on
     let mut app = on_certificate(key(&["jwt1"], &[]));
     assert!(press(&mut app, &[Key::Char('p')]).is_empty());
 }
+
+#[test]
+fn after_a_move_to_a_new_key_the_saved_screen_says_integrations_need_its_path() {
+    use crate::connect::app_keys::{Moved, Settled};
+    let app = App::new(vec![saved_row()], StoreKind::File, None);
+    let mut draft = jwt_loaded(None).draft;
+    draft.key_file = Some("/cfg/keys/prod-2.key".into());
+    let saved = |settled: Settled| screens::save::Saved {
+        verified: Some(verified("prod", &draft)),
+        ..screens::save::Saved::new(report("prod", true), false, settled, Vec::new())
+    };
+    let moved = Settled {
+        moved: vec![Moved {
+            name: "etl".into(),
+            result: Ok(()),
+        }],
+        deleted: vec!["/cfg/keys/prod.key".into()],
+    };
+    let steps = app.next_steps(&saved(moved)).join("\n");
+    assert!(
+        steps.contains("The key file is now /cfg/keys/prod-2.key") && steps.contains("'etl'"),
+        "{steps}"
+    );
+    // The same key kept: nothing changed under any integration.
+    let steps = app.next_steps(&saved(Settled::default())).join("\n");
+    assert!(!steps.contains("The key file is now"), "{steps}");
+}

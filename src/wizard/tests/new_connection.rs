@@ -546,3 +546,34 @@ fn l_and_c_choose_rather_than_toggle_and_esc_on_home_does_not_quit() {
         assert_eq!(app.ui, ui, "after {key}");
     }
 }
+
+#[test]
+fn a_refused_login_with_the_token_left_empty_says_to_type_it() {
+    use crate::salesforce::error::Cause;
+    let mut app = demo_app();
+    to_method_form(&mut app, 0);
+    typed(&mut app, "integration@acme.example");
+    press(&mut app, &[Key::Tab]);
+    typed(&mut app, "password");
+    let effects = press(&mut app, &[Key::Enter]);
+    let (request, _) = started(&effects);
+    fail_login(&mut app, request, Cause::InvalidLogin);
+    let fix = &app.test_run().unwrap().checks[0].fix;
+    assert!(fix.contains("The security token was left empty"), "{fix}");
+    assert!(fix.contains("type it in the form"), "{fix}");
+    press(&mut app, &[Key::Esc]);
+    assert_eq!(app.fields[app.focus].label, SECURITY_TOKEN);
+    // With a token typed, the protocol's own diagnosis stands.
+    let mut app = demo_app();
+    to_method_form(&mut app, 0);
+    typed(&mut app, "integration@acme.example");
+    press(&mut app, &[Key::Tab]);
+    typed(&mut app, "password");
+    press(&mut app, &[Key::Tab]);
+    typed(&mut app, "TOKEN");
+    let effects = press(&mut app, &[Key::Enter]);
+    let (request, _) = started(&effects);
+    fail_login(&mut app, request, Cause::InvalidLogin);
+    let fix = &app.test_run().unwrap().checks[0].fix;
+    assert!(!fix.contains("left empty"), "{fix}");
+}
