@@ -26,6 +26,7 @@ impl LoginArgs {
         else {
             return Ok(());
         };
+        say_short_certificate(key);
         let kept = existing
             .and_then(|p| p.key_file.as_deref())
             .is_some_and(|k| same_key(k, key));
@@ -52,6 +53,29 @@ impl LoginArgs {
                 if one { "it is" } else { "each of them is" },
             ),
         ))
+    }
+}
+
+/// A certificate beside the key that ends within `SHORT_DAYS` (or has) is said on stderr: the
+/// connection stops when it ends.
+fn say_short_certificate(key: &std::path::Path) {
+    use crate::connect::health::{SHORT_DAYS, WARN_DAYS};
+    let Some(valid) = crate::profile::jwt_key::at(key).and_then(|g| g.valid) else {
+        return;
+    };
+    let days = crate::connect::health::days_until(valid.not_after, crate::clock::now());
+    let crt = key.with_extension("crt");
+    if days < 0 {
+        say!(
+            "sfconnect: the certificate beside this key ({}) has expired: Salesforce refuses a login signed for an expired certificate. Make a new certificate from the key and upload it, or use --generate-key for a new pair.",
+            crt.display()
+        );
+    } else if days <= SHORT_DAYS {
+        say!(
+            "sfconnect: the certificate beside this key ({}) ends in {days} days: the connection stops then (status warns from {} days before). --generate-key makes a pair valid for two years.",
+            crt.display(),
+            WARN_DAYS
+        );
     }
 }
 

@@ -9,6 +9,10 @@ use crate::profile::Profile;
 pub const PASSWORD_POLICY_DAYS: i64 = 90;
 pub const WARN_DAYS: i64 = 14;
 
+/// A certificate that ends within this many days (or has) is said of before a key is tested or
+/// saved with it: the connection would need rotating soon after it is set up.
+pub const SHORT_DAYS: i64 = 30;
+
 /// Days until the password expires under the connection's policy (default 90 days); None when unknown or not used.
 pub fn password_expires_in_days(profile: &Profile, now: SystemTime) -> Option<i64> {
     if !profile.flow.uses_password() {

@@ -244,6 +244,23 @@ async fn certificate_expiry_is_warned_about_like_a_password_at_the_windows_edges
         "{out}"
     );
 
+    // A login with a certificate that ends within 30 days says so, whatever its outcome.
+    let at = |t: std::time::SystemTime| humantime::format_rfc3339_seconds(t).to_string();
+    let mut soon = jwt_login(d, &sim, "jwt1", &[]);
+    soon.env(
+        "SFCONNECT_NOW",
+        at(ends - 29 * day - Duration::from_secs(60)),
+    );
+    let out = text(&run_async(soon).await);
+    assert!(
+        out.contains("ends in 29 days: the connection stops then"),
+        "{out}"
+    );
+    let mut later = jwt_login(d, &sim, "jwt1", &[]);
+    later.env("SFCONNECT_NOW", at(ends - 31 * day));
+    let out = text(&run_async(later).await);
+    assert!(!out.contains("ends in"), "{out}");
+
     // A key given without its certificate: the end date is unknown, and how to tell it.
     let key = d.join("elsewhere.key");
     std::fs::copy(key_of(d, "jwt1"), &key).unwrap();

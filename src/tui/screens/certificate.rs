@@ -8,8 +8,9 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::super::chrome::{scrolled, unbordered};
 use super::super::theme::{Look, muted, warn};
 use super::Title;
+use crate::connect::health::SHORT_DAYS;
 use crate::wizard::GeneratedKey;
-use crate::wizard::screens::certificate::{SHORT_DAYS, names};
+use crate::wizard::screens::certificate::names;
 use crate::wizard::{App, guides};
 
 pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {

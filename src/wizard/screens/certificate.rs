@@ -8,11 +8,8 @@ use super::super::methods::{CONSUMER_KEY, KEY_FILE};
 use super::super::{App, AppKey, Effect, Key, Screen};
 use super::authorize::COPIED;
 use crate::connect::app_keys::KeyUse;
-use crate::connect::health::WARN_DAYS;
+use crate::connect::health::{SHORT_DAYS, WARN_DAYS};
 use crate::profile::Flow;
-
-/// A certificate that ends within this many days is said of before a key is tested with it.
-pub const SHORT_DAYS: i64 = 30;
 
 /// A key pair and certificate for JWT bearer: made now, made earlier for this connection, or
 /// the certificate beside a key file the user gave.
