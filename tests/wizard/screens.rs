@@ -400,6 +400,15 @@ fn reauthentication_overview() {
 
 /// Press `r` on a saved connection of `flow` and deliver it as loaded.
 pub(crate) fn reauth_of(flow: sfconnect::profile::Flow, problem: Option<&str>) -> App {
+    reauth_of_with(flow, problem, |_| {})
+}
+
+/// As `reauth_of`, with the loaded connection changed by `change` first.
+fn reauth_of_with(
+    flow: sfconnect::profile::Flow,
+    problem: Option<&str>,
+    change: impl FnOnce(&mut sfconnect::wizard::Loaded),
+) -> App {
     use sfconnect::profile::{Draft, SecretBundle};
     use sfconnect::salesforce::LoginUrl;
     use sfconnect::wizard::Loaded;
@@ -435,6 +444,8 @@ pub(crate) fn reauth_of(flow: sfconnect::profile::Flow, problem: Option<&str>) -
         certificate_days_left: None,
         pending: Vec::new(),
     };
+    let mut loaded = loaded;
+    change(&mut loaded);
     let request = app.request;
     update(
         &mut app,
@@ -1088,4 +1099,41 @@ fn the_saved_screen_says_which_connections_of_the_app_moved_to_the_new_key() {
     assert!(flat.contains("'j1' moved to this key"), "{flat}");
     assert!(flat.contains("j3"), "{flat}");
     assert!(flat.contains("hasn't approved this consumer"), "{flat}");
+}
+
+#[test]
+fn a_jwt_reauthentication_shows_the_pair_made_for_it_and_not_tested_yet() {
+    use sfconnect::profile::{Flow, PendingCertificate};
+    let made_at = drawn_at() - std::time::Duration::from_secs(3 * 86_400);
+    let app = reauth_of_with(Flow::Jwt, None, |loaded| {
+        loaded.draft.key_file = Some("/home/admin/.config/sfconnect/keys/crm.key".into());
+        loaded.pending = vec![
+            PendingCertificate {
+                client_id: "3MVGkey".into(),
+                login_url: "https://acme.my.salesforce.com".into(),
+                key_file: "/home/admin/.config/sfconnect/keys/crm-2.key".into(),
+                made_for: "crm".into(),
+                made_at,
+            },
+            PendingCertificate {
+                client_id: "3MVGkey".into(),
+                login_url: "https://acme.my.salesforce.com".into(),
+                key_file: "/home/admin/.config/sfconnect/keys/etl.key".into(),
+                made_for: "etl".into(),
+                made_at: made_at - std::time::Duration::from_secs(86_400),
+            },
+        ];
+    });
+    let wide = render_sized(&app, 100, 30);
+    insta::assert_snapshot!("reauth_jwt_with_a_pair_not_tested_yet", wide);
+    let narrow = render_sized(&app, 60, 20);
+    insta::assert_snapshot!("reauth_jwt_with_a_pair_not_tested_yet_60x20", narrow);
+    let flat = flat(&wide);
+    assert!(flat.contains("A new key pair was made for it on"), "{flat}");
+    assert!(flat.contains("Enter finishes with the new pair"), "{flat}");
+    assert!(flat.contains("Another, made for 'etl'"), "{flat}");
+    assert!(
+        flat.contains("p finish new pair"),
+        "the footer offers it: {flat}"
+    );
 }

@@ -144,7 +144,7 @@ fn key_choice(app: &App, loaded: &Loaded, look: Look) -> Vec<Line<'static>> {
         };
         lines.push(Line::from(Span::styled(
             format!(
-                "A new key pair was made {whose} on {} and has not passed a test: {}. If its certificate was uploaded, the app no longer accepts the key in use: p finishes with the new pair.",
+                "A new key pair was made {whose} on {} and has not passed a test: {}. If its certificate was uploaded, the app no longer accepts the key in use.",
                 day(new.made_at),
                 new.key_file.display()
             ),

@@ -309,7 +309,7 @@ pub(crate) fn bindings(app: &App) -> Vec<Binding> {
                 "p",
                 "use the new pair made for the app and not tested yet instead",
             )
-            .footer("p the new pair"),
+            .footer("p use the new pair"),
         );
     }
     keys.extend([

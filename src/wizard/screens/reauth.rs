@@ -106,7 +106,7 @@ pub(crate) fn bindings(app: &App) -> Vec<Binding> {
                     "p",
                     "finish with the new pair made for the app and not tested yet",
                 )
-                .footer("p the new pair"),
+                .footer("p finish new pair"),
             );
         }
         keys.extend([
@@ -115,13 +115,13 @@ pub(crate) fn bindings(app: &App) -> Vec<Binding> {
                 "k",
                 "keep the key in use (after a user change, a pre-authorization fix, a reinstalled app)",
             )
-            .footer("k keep the key"),
+            .footer("k keep key"),
             Binding::new(
                 &[Key::Char('n')],
                 "n",
                 "a new key pair: its certificate, once uploaded, ends the old key at once",
             )
-            .footer("n new key pair"),
+            .footer("n new pair"),
         ]);
     }
     keys.extend([
@@ -130,7 +130,11 @@ pub(crate) fn bindings(app: &App) -> Vec<Binding> {
             "m",
             "move it to another login method (kept as it is until the new one passes)",
         )
-        .footer("m move to another method"),
+        // Short where the key choices share the footer.
+        .footer(match app.method().flow {
+            crate::profile::Flow::Jwt => "m other method",
+            _ => "m move to another method",
+        }),
         Binding::scroll("scroll"),
         Binding::new(
             &[Key::Esc],
