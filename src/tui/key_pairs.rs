@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use super::runtime::{Runtime, post};
 use crate::connect::app_keys::{AppRef, KeyUse, key_use, note_pending, shared_key};
 use crate::connect::health::days_until;
-use crate::profile::{Config, jwt_key};
+use crate::profile::{Config, Profiles, jwt_key};
 use crate::wizard::{AppKey, GeneratedKey, Msg, Problem};
 
 /// The app typed in the form, at the org of the saved connection `name` when there is one.
@@ -24,6 +24,22 @@ fn uses(config: &Config, app: Option<&AppRef>, name: &str, key: &std::path::Path
 }
 
 impl Runtime {
+    /// Off the UI thread: read the config and the app typed for `name`, and post what
+    /// `answer` makes of them.
+    fn on_app(
+        &self,
+        name: &str,
+        app: Option<AppKey>,
+        answer: impl FnOnce(&Profiles, &Config, Option<AppRef>) -> Msg + Send + 'static,
+    ) {
+        let (profiles, tx, name) = (self.profiles.clone(), self.tx.clone(), name.to_string());
+        tokio::task::spawn_blocking(move || {
+            let config = profiles.config().unwrap_or_default();
+            let app = app_of(&config, &name, app);
+            post(&tx, answer(&profiles, &config, app));
+        });
+    }
+
     /// The key pair the app's saved connections use, else the one made for `name` earlier
     /// (unless `fresh`), else a new one; with who else uses the app.
     pub(crate) fn generate_key(
@@ -33,16 +49,13 @@ impl Runtime {
         fresh: bool,
         app: Option<AppKey>,
     ) {
-        let (profiles, tx) = (self.profiles.clone(), self.tx.clone());
-        tokio::task::spawn_blocking(move || {
+        self.on_app(&name.clone(), app, move |profiles, config, app| {
             let dir = profiles.dir().join("keys");
-            let config = profiles.config().unwrap_or_default();
-            let app = app_of(&config, &name, app);
             let found = if fresh {
                 None
             } else {
                 app.as_ref()
-                    .and_then(|a| shared_key(&config, a, &name))
+                    .and_then(|a| shared_key(config, a, &name))
                     .and_then(|s| jwt_key::at(&s.key_file))
                     .or_else(|| jwt_key::existing(&dir, &name))
             };
@@ -54,18 +67,18 @@ impl Runtime {
                 Ok(g) => g,
                 Err(e) => {
                     let problem = Problem::new(e.to_string());
-                    return post(&tx, Msg::Failed { request, problem });
+                    return Msg::Failed { request, problem };
                 }
             };
-            let uses = uses(&config, app.as_ref(), &name, &made.key_file);
+            let uses = uses(config, app.as_ref(), &name, &made.key_file);
             if !reused
                 && let Some(app) = &app
-                && let Err(e) = note_pending(&profiles, app, &made.key_file, &name)
+                && let Err(e) = note_pending(profiles, app, &made.key_file, &name)
             {
                 tracing::warn!("could not note the new pair for the app: {e}");
             }
             let key = generated_key(made, reused, uses);
-            post(&tx, Msg::KeyGenerated { request, key });
+            Msg::KeyGenerated { request, key }
         });
     }
 
@@ -77,14 +90,11 @@ impl Runtime {
         key_file: PathBuf,
         app: Option<AppKey>,
     ) {
-        let (profiles, tx) = (self.profiles.clone(), self.tx.clone());
-        tokio::task::spawn_blocking(move || {
-            let config = profiles.config().unwrap_or_default();
-            let app = app_of(&config, &name, app);
-            let msg = match jwt_key::at(&key_file) {
+        self.on_app(&name.clone(), app, move |_, config, app| {
+            match jwt_key::at(&key_file) {
                 Some(g) => Msg::KeyGenerated {
                     request,
-                    key: generated_key(g, true, uses(&config, app.as_ref(), &name, &key_file)),
+                    key: generated_key(g, true, uses(config, app.as_ref(), &name, &key_file)),
                 },
                 None => Msg::Failed {
                     request,
@@ -94,8 +104,7 @@ impl Runtime {
                         key_file.with_extension("crt").display()
                     )),
                 },
-            };
-            post(&tx, msg);
+            }
         });
     }
 
@@ -108,23 +117,17 @@ impl Runtime {
         key_file: PathBuf,
         app: Option<AppKey>,
     ) {
-        let (profiles, tx) = (self.profiles.clone(), self.tx.clone());
-        tokio::task::spawn_blocking(move || {
-            let config = profiles.config().unwrap_or_default();
-            let app = app_of(&config, &name, app);
-            let uses = uses(&config, app.as_ref(), &name, &key_file);
+        self.on_app(&name.clone(), app, move |_, config, app| {
+            let uses = uses(config, app.as_ref(), &name, &key_file);
             let days_left = jwt_key::at(&key_file)
                 .and_then(|g| g.valid)
                 .map(|v| days_until(v.not_after, crate::clock::now()));
-            post(
-                &tx,
-                Msg::KeyChecked {
-                    request,
-                    key_file,
-                    uses,
-                    days_left,
-                },
-            );
+            Msg::KeyChecked {
+                request,
+                key_file,
+                uses,
+                days_left,
+            }
         });
     }
 }
