@@ -108,7 +108,15 @@ pub(super) async fn settle(
             ),
         }
     }
-    for key in &settled.deleted {
+    for p in &settled.dropped {
+        let deleted = settled.deleted.contains(&p.key_file);
+        say!("{}", crate::connect::app_keys::dropped_text(p, deleted));
+    }
+    for key in settled
+        .deleted
+        .iter()
+        .filter(|k| !settled.dropped.iter().any(|p| &p.key_file == *k))
+    {
         say!(
             "Deleted the key pair {} (and its certificate): no connection uses it any more.",
             key.display()

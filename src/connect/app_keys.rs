@@ -207,6 +207,9 @@ pub struct Settled {
     pub moved: Vec<Moved>,
     /// Key pairs (key, certificate) deleted because no connection uses them any more.
     pub deleted: Vec<PathBuf>,
+    /// New pairs made for the app and not tested, whose notes went because another key passed:
+    /// their certificates were never the app's (or were replaced since).
+    pub dropped: Vec<PendingCertificate>,
 }
 
 /// After `name` was saved with a key that passed: the app holds that key's certificate now, so
@@ -247,11 +250,27 @@ pub async fn settle(
             .into_iter()
             .partition::<Vec<_>, _>(|p| same_key(&p.key_file, &settled_key) || app.pending_here(p));
         config.pending_certificates = elsewhere;
-        here.into_iter().map(|p| p.key_file).collect::<Vec<_>>()
+        here
     })?;
-    old_keys.extend(dropped.into_iter().filter(|k| !same_key(k, &settled_key)));
+    settled.dropped = dropped
+        .into_iter()
+        .filter(|p| !same_key(&p.key_file, &key_file))
+        .collect();
+    old_keys.extend(settled.dropped.iter().map(|p| p.key_file.clone()));
     settled.deleted = delete_unused(profiles, &old_keys);
     Ok(settled)
+}
+
+/// What became of a pair not tested yet when another key of its app passed, in a sentence.
+pub fn dropped_text(p: &PendingCertificate, deleted: bool) -> String {
+    let day = humantime::format_rfc3339_seconds(p.made_at).to_string();
+    format!(
+        "The new pair made for '{}' on {} ({}) was not the app's certificate, since this key passed: it is no longer pending{}.",
+        p.made_for,
+        &day[..10],
+        p.key_file.display(),
+        if deleted { ", and was deleted" } else { "" },
+    )
 }
 
 /// Test `name` with `key_file` and, when it passes, point it there (only while it still

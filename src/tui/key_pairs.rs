@@ -125,21 +125,29 @@ impl Runtime {
             Msg::KeyChecked {
                 request,
                 key_file,
-                uses,
+                uses: Box::new(uses),
                 days_left,
             }
         });
     }
 }
 
+/// Whether users other than the owner may read `key` (its mode grants group or others any
+/// access).
+fn readable_by_others(key: &std::path::Path) -> bool {
+    crate::profile::fsutil::mode(key).is_some_and(|m| m & 0o077 != 0)
+}
+
 fn generated_key(g: jwt_key::Generated, reused: bool, uses: KeyUse) -> GeneratedKey {
+    let key_file = g.key_file;
     GeneratedKey {
-        key_file: g.key_file,
+        readable_by_others: readable_by_others(&key_file),
+        key_file,
         certificate_file: g.certificate_file,
         certificate_pem: g.certificate_pem,
         valid: g.valid,
         reused,
-        uses,
+        uses: Box::new(uses),
         confirm_new: false,
     }
 }

@@ -177,7 +177,7 @@ impl Runtime {
             let msg = match saved {
                 Ok(mut report) => Msg::Saved {
                     request,
-                    settled: settle(&profiles, &http, &name, previous_key).await,
+                    settled: Box::new(settle(&profiles, &http, &name, previous_key).await),
                     same_user: same_user(&profiles, &name, &verified.draft).await,
                     // The replaced token stays here in the runtime, never in the wizard's state.
                     previous_token: report.previous.take().is_some_and(|previous| {

@@ -135,11 +135,20 @@ pub(crate) fn after_save(saved: &Saved) -> Vec<String> {
             ),
         });
     }
-    for key in &saved.settled.deleted {
-        lines.push(format!(
-            "Deleted the key pair {} (and its certificate): no connection uses it any more.",
-            key.display()
+    let settled = &saved.settled;
+    for p in &settled.dropped {
+        lines.push(crate::connect::app_keys::dropped_text(
+            p,
+            settled.deleted.contains(&p.key_file),
         ));
+    }
+    for key in &settled.deleted {
+        if !settled.dropped.iter().any(|p| &p.key_file == key) {
+            lines.push(format!(
+                "Deleted the key pair {} (and its certificate): no connection uses it any more.",
+                key.display()
+            ));
+        }
     }
     match &saved.same_user_results {
         None if saved.offers_same_user() => lines.push(format!(

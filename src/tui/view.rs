@@ -24,7 +24,8 @@ pub fn draw(app: &App, frame: &mut Frame, look: Look) {
     let hints =
         Paragraph::new(Span::styled(hints(app, area.width), muted(look))).wrap(Wrap { trim: true });
     let footer_height = u16::try_from(hints.line_count(area.width).clamp(1, 2)).unwrap_or(2);
-    // A message gets the lines it needs (up to 5): a cut-off error is no help.
+    // A message gets the lines it needs (up to 5, or a third of a taller window): a cut-off
+    // error is no help.
     let said = app
         .message
         .as_deref()
@@ -33,7 +34,8 @@ pub fn draw(app: &App, frame: &mut Frame, look: Look) {
             Paragraph::new(Text::styled(text.to_string(), warn(look))).wrap(Wrap { trim: true })
         });
     let message_height = said.as_ref().map_or(2, |p| {
-        u16::try_from(p.line_count(area.width).clamp(2, 5)).unwrap_or(5)
+        let most = (area.height / 3).max(5);
+        u16::try_from(p.line_count(area.width)).map_or(most, |n| n.clamp(2, most))
     });
     let [header, body, message, footer] = Layout::vertical([
         Constraint::Length(1),

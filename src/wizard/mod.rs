@@ -113,7 +113,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         } => screens::save::saved(
             app,
             request,
-            screens::save::Saved::new(report, previous_token, settled, same_user),
+            screens::save::Saved::new(report, previous_token, *settled, same_user),
         ),
         Msg::SameUserReauthed { results, .. } => screens::save::same_user_done(app, results),
         Msg::PreviousRevoked { failed, .. } => screens::save::revoked(app, failed),

@@ -80,7 +80,7 @@ pub enum Msg {
         previous_token: bool,
         /// JWT bearer: the other connections on the app moved to the key that passed, and
         /// the pairs deleted because nothing uses them any more.
-        settled: crate::connect::app_keys::Settled,
+        settled: Box<crate::connect::app_keys::Settled>,
         /// A password login: the other saved connections that log in as the same user.
         same_user: Vec<String>,
     },
@@ -143,7 +143,7 @@ pub enum Msg {
     KeyChecked {
         request: u64,
         key_file: PathBuf,
-        uses: crate::connect::app_keys::KeyUse,
+        uses: Box<crate::connect::app_keys::KeyUse>,
         /// Days until the certificate kept beside it ends (negative: it has), when one is.
         days_left: Option<i64>,
     },

@@ -293,6 +293,17 @@ async fn a_pair_made_and_never_uploaded_is_dropped_once_the_apps_key_passes() {
     // certificate, so the unused pair is pending no more and goes.
     let out = run_async(jwt_login(d, &sim, "jwt2", &[])).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        text(&out).contains("The new pair made for 'jwt2' on")
+            && text(&out).contains("was not the app's certificate, since this key passed: it is no longer pending, and was deleted"),
+        "said once, for what it is: {}",
+        text(&out)
+    );
+    assert!(
+        !text(&out).contains("Deleted the key pair"),
+        "{}",
+        text(&out)
+    );
     assert_eq!(key_of(d, "jwt2"), key_of(d, "jwt1"));
     let config = sfconnect::profile::Config::load(d).unwrap();
     assert!(config.pending_certificates.is_empty());

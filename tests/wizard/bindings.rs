@@ -282,6 +282,7 @@ fn certificate(with_demo: bool) -> App {
                 reused: false,
                 uses: Default::default(),
                 confirm_new: false,
+                readable_by_others: false,
             },
         },
     );

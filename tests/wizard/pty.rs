@@ -83,7 +83,7 @@ fn demo_new_connection_wrong_token_then_fixed_saved_and_reauthenticated() {
     s.wait_for("Password: ••••••••••••••▏  (selected: typing replaces it)");
     s.send(TAB);
     s.send("\x15");
-    s.wait_for("▶ Security token (optional): ▏");
+    s.wait_for("▶ Security token (needed outside trusted IPs): ▏");
     s.paste(DEMO_TOKEN);
     s.send(ENTER);
     s.wait_for("All required checks passed");

@@ -870,6 +870,7 @@ fn jwt_certificate_made_in_the_wizard() {
             reused: false,
             uses: Default::default(),
             confirm_new: false,
+            readable_by_others: false,
         }},
     );
     let screen = snap_both(&mut app, "certificate");
@@ -880,6 +881,18 @@ fn jwt_certificate_made_in_the_wizard() {
         .find(|l| l.contains("BEGIN CERTIFICATE"))
         .unwrap();
     assert!(!pem_line.contains('│'), "{pem_line}");
+    assert!(flat(&screen).contains("(only you can read it)"), "{screen}");
+    // A key file others can read is never called private: it is said, with the fix.
+    if let Some(g) = &mut app.generated {
+        g.readable_by_others = true;
+    }
+    let screen = flat(&render_sized(&app, 100, 30));
+    assert!(!screen.contains("only you can read it"), "{screen}");
+    assert!(
+        screen.contains("Other users of this machine can read this private key")
+            && screen.contains("chmod 600 /home/admin/.config/sfconnect/keys/prod.key"),
+        "{screen}"
+    );
 }
 
 #[test]
@@ -903,6 +916,7 @@ fn a_real_certificate_shows_its_dates_and_a_reused_pair_offers_a_new_one() {
                 reused: true,
                 uses: Default::default(),
                 confirm_new: false,
+                readable_by_others: false,
             },
         },
     );
@@ -939,6 +953,7 @@ fn a_real_certificate_shows_its_dates_and_a_reused_pair_offers_a_new_one() {
                 reused: false,
                 uses: Default::default(),
                 confirm_new: false,
+                readable_by_others: false,
             },
         },
     );
@@ -1057,7 +1072,10 @@ fn a_new_key_pair_not_yet_tested_is_said_on_every_row_of_its_app() {
     }
     // The whole hint fits a row at 100 columns: what happened and where to finish it.
     assert_eq!(
-        wide.matches("new key pair for 'j2' not tested yet: the app's certificate may have changed (r on 'j2')").count(),
+        wide.matches(
+            "new pair for 'j2' untested (r on 'j2'): the app's certificate may have changed"
+        )
+        .count(),
         2,
         "{wide}"
     );
@@ -1075,7 +1093,7 @@ fn the_saved_screen_says_which_connections_of_the_app_moved_to_the_new_key() {
             request,
             report: report("j2", "/home/u/.config/sfconnect/secrets.age"),
             previous_token: false,
-            settled: Settled {
+            settled: Box::new(Settled {
                 moved: vec![
                     Moved {
                         name: "j1".into(),
@@ -1087,7 +1105,8 @@ fn the_saved_screen_says_which_connections_of_the_app_moved_to_the_new_key() {
                     },
                 ],
                 deleted: vec!["/home/u/.config/sfconnect/keys/j2-2025.key".into()],
-            },
+                dropped: Vec::new(),
+            }),
             same_user: Vec::new(),
         },
     );

@@ -17,21 +17,34 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
     let Some(g) = &app.generated else {
         return;
     };
+    let private = match g.readable_by_others {
+        true => "",
+        false => " (only you can read it)",
+    };
     let made = if g.reused {
         format!(
-            "The key pair for '{}': private key {} (only you can read it), certificate {}.",
+            "The key pair for '{}': private key {}{private}, certificate {}.",
             app.name.text(),
             g.key_file.display(),
             g.certificate_file.display()
         )
     } else {
         format!(
-            "Made a private key {} (only you can read it) and its certificate {}.",
+            "Made a private key {}{private} and its certificate {}.",
             g.key_file.display(),
             g.certificate_file.display()
         )
     };
     let mut lines = vec![Line::from(made)];
+    if g.readable_by_others {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "Other users of this machine can read this private key, and anyone with it can log in as the integration user: chmod 600 {}",
+                g.key_file.display()
+            ),
+            warn(look),
+        )));
+    }
     if let Some(valid) = &g.valid {
         let left = crate::connect::health::days_until(valid.not_after, look.now);
         let said = format!("The certificate is {}.", valid.describe(look.now));
@@ -73,7 +86,9 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
             warn(look),
         )));
     }
-    if !g.reused || uses.untested_since.is_some() {
+    // Before an upload that changes the app's certificate: a new pair, one not tested yet, or
+    // any key the app's other connections do not use.
+    if !g.reused || uses.untested_since.is_some() || !uses.stops.is_empty() {
         lines.extend(before_upload(app, g, look));
     }
     lines.push(Line::from(""));
@@ -107,7 +122,9 @@ fn day(t: std::time::SystemTime) -> String {
 fn before_upload(app: &App, g: &GeneratedKey, look: Look) -> Vec<Line<'static>> {
     let stops = &g.uses.stops;
     let mut stopped = stops.clone();
-    if let Some(loaded) = &app.reauth {
+    if let Some(loaded) = &app.reauth
+        && loaded.draft.key_file.as_ref() != Some(&g.key_file)
+    {
         stopped.insert(0, loaded.name.clone());
     }
     if stopped.is_empty() {

@@ -26,6 +26,8 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
         // A secret the app requires by default is not called optional, though it may be empty.
         let optional = match (f.optional, spec.secret) {
             (true, Some(crate::profile::key::CLIENT_SECRET)) => " (needed by default)",
+            // Optional only from the org's trusted IP ranges.
+            (true, Some(crate::profile::key::SECURITY_TOKEN)) => " (needed outside trusted IPs)",
             (true, _) => " (optional)",
             (false, _) => "",
         };

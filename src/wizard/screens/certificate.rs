@@ -8,7 +8,7 @@ use super::super::methods::{CONSUMER_KEY, KEY_FILE};
 use super::super::{App, AppKey, Effect, Key, Screen};
 use super::authorize::COPIED;
 use crate::connect::app_keys::KeyUse;
-use crate::connect::health::{SHORT_DAYS, WARN_DAYS};
+use crate::connect::health::SHORT_DAYS;
 use crate::profile::Flow;
 
 /// A key pair and certificate for JWT bearer: made now, made earlier for this connection, or
@@ -23,9 +23,11 @@ pub struct GeneratedKey {
     pub reused: bool,
     /// What this key is to the app's saved connections: who shares it (its certificate is in
     /// the app), who it would stop, and the new pairs made for the app not tested yet.
-    pub uses: KeyUse,
+    pub uses: Box<KeyUse>,
     /// `n` was pressed once while other connections use the app: the next `n` makes a new pair.
     pub confirm_new: bool,
+    /// The private key file can be read by other users of this machine.
+    pub readable_by_others: bool,
 }
 
 /// Connection names in a sentence: 'a', 'a' and 'b', 'a', 'b' and 'c'.
@@ -39,10 +41,15 @@ pub(crate) fn names(names: &[String]) -> String {
 }
 
 impl App {
-    /// JWT with no key file given: the pair made for this connection earlier, or a new one.
-    /// Re-authentication always makes a new pair: the one in use keeps working until the
-    /// new one passes.
+    /// JWT with no key file given: the pair the app's saved connections use, else the one made
+    /// for this connection earlier, else a new one. Re-authentication makes a new pair (a
+    /// rotation: the saved connection keeps its key until the new one passes and is saved).
     pub(crate) fn find_or_make_key(&mut self) -> Vec<Effect> {
+        // The app and user first: the pair is the app's, and none is made for an empty form.
+        if let Err(e) = self.submit() {
+            self.message = Some(e);
+            return Vec::new();
+        }
         self.request += 1;
         let fresh = self.reauth.is_some();
         self.message = Some(if fresh {
@@ -119,41 +126,37 @@ impl App {
         if !still || !matches!(self.screen, Screen::Credentials { .. }) {
             return Vec::new();
         }
+        // Short: it must read whole in the message lines of a 60x20 window.
         let mut said = Vec::new();
         if !uses.stops.is_empty() {
             let one = uses.stops.len() == 1;
-            let instead = match self.reauth.as_ref().and_then(|l| l.draft.key_file.as_ref()) {
-                Some(in_use) => format!("or put back the key in use ({})", in_use.display()),
-                None => format!(
-                    "or empty the key file field to use {} key (nothing to upload)",
-                    if one { "its" } else { "their" }
-                ),
-            };
             said.push(format!(
-                "{} {} in through this app with another key. An app holds one certificate: once this key's certificate replaces it (if it has not already), {} working until {} to this key, after this connection's test passes. Press Enter again to test with this key, {instead}.",
+                "{} {} another key on this app. Once this key's certificate is uploaded there, {} until {} to this key, after this test passes.",
                 names(&uses.stops),
-                if one { "logs" } else { "log" },
+                if one { "uses" } else { "use" },
                 if one { "it stops" } else { "they stop" },
                 if one { "it moves" } else { "they move" },
             ));
         }
         match days_left {
-            Some(d) if d < 0 => said.push(format!(
-                "The certificate beside this key ({}) has expired: Salesforce refuses a login signed for an expired certificate. Make a new certificate from the key and upload it, or empty the key file field for a new pair.",
-                key_file.with_extension("crt").display()
-            )),
+            Some(d) if d < 0 => {
+                said.push("Its certificate has expired: Salesforce refuses it.".into())
+            }
             Some(d) if d <= SHORT_DAYS => said.push(format!(
-                "The certificate beside this key ({}) ends in {d} days: the connection stops then, and sfconnect warns from {WARN_DAYS} days before. A pair sfconnect makes (empty key file field) is valid for two years.",
-                key_file.with_extension("crt").display()
+                "Its certificate ends in {d} days: the connection stops then."
             )),
             _ => {}
         }
         if said.is_empty() {
             return self.start_check();
         }
-        if uses.stops.is_empty() {
-            said.push("Press Enter again to test with this key.".into());
-        }
+        said.push(match self.reauth.as_ref().and_then(|l| l.draft.key_file.as_ref()) {
+            Some(in_use) => format!(
+                "Enter again tests this key; or type back the key in use, {}.",
+                in_use.display()
+            ),
+            None => "Enter again tests this key; or empty the field for the app's key pair (or a new one, valid two years).".into(),
+        });
         self.key_confirmed = Some(key_file);
         self.message = Some(said.join(" "));
         Vec::new()
@@ -176,6 +179,11 @@ impl App {
             (_, Some(key_file)) => self.look_at_key(key_file),
             (None, None) => self.find_or_make_key(),
         }
+    }
+
+    /// A re-authentication whose new pair was made in this session.
+    pub(crate) fn made_for_reauth(&self) -> bool {
+        self.reauth.is_some() && self.generated.as_ref().is_some_and(|g| !g.reused)
     }
 
     /// JWT with no key file given: make one (once per connection name).

@@ -48,7 +48,10 @@ pub(crate) fn on_key(app: &mut App, warned: bool, key: Key) -> Vec<Effect> {
             }
         }
         Key::Enter if app.interactive() => return app.start_authorize(),
-        Key::Enter if app.needs_key() && app.generated.is_some() => {
+        // An empty key file is the app's key pair, looked up again (a key typed or shown
+        // before is not it); only a re-authentication's new pair, made already, is reused
+        // rather than made again.
+        Key::Enter if app.needs_key() && app.made_for_reauth() => {
             app.use_generated_key();
             return app.start_check();
         }
@@ -121,7 +124,7 @@ pub(crate) fn bindings(app: &App) -> Vec<Binding> {
             &[Key::Enter],
             "Enter",
             if flow == Flow::Jwt {
-                "test (an empty key file: this connection's key pair, found or made)"
+                "test (an empty key file: the app's key pair, or a new one)"
             } else {
                 "test these values (nothing is saved before it passes)"
             },

@@ -112,10 +112,10 @@ pub fn rows(config: &Config, now: SystemTime) -> Vec<ConnectionRow> {
                 let made_for = &new.made_for;
                 let next = match config.connections.contains_key(made_for) {
                     true => format!("r on '{made_for}'"),
-                    false => format!("n to set up '{made_for}' again"),
+                    false => format!("n: set up '{made_for}' again"),
                 };
                 summary = format!(
-                    "new key pair for '{made_for}' not tested yet: the app's certificate may have changed ({next})"
+                    "new pair for '{made_for}' untested ({next}): the app's certificate may have changed"
                 );
             }
             // A retiring login method is said first on every row that uses one, in a few words

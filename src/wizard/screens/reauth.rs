@@ -95,8 +95,12 @@ pub(crate) fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
 
 pub(crate) fn bindings(app: &App) -> Vec<Binding> {
     let mut keys = vec![
-        Binding::new(&[Key::Enter], "Enter", "go on: the guides, then the form")
-            .footer("Enter continue"),
+        Binding::new(
+            &[Key::Enter],
+            "Enter",
+            "go on: the guides, then the form (JWT: with the key the screen says Enter uses)",
+        )
+        .footer("Enter continue"),
     ];
     if app.method().flow == crate::profile::Flow::Jwt {
         if app.reauth.as_ref().is_some_and(|l| !l.pending.is_empty()) {

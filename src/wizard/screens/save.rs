@@ -104,26 +104,31 @@ impl App {
                 "The previous refresh token is still valid at Salesforce. Once the integration has the new one (h), press v to revoke the old one: anything still using it stops then.".to_string(),
             );
         }
-        // A key that changed under integrations given the old path: each needs the new one.
-        let moved: Vec<String> = saved
-            .settled
-            .moved
-            .iter()
-            .filter(|m| m.result.is_ok())
-            .map(|m| m.name.clone())
-            .collect();
+        // A key that changed under integrations given the old path (this connection's, when a
+        // re-authentication changed it, and the others' that moved): each needs the new one.
         let key = saved
             .verified
             .as_ref()
             .and_then(|v| v.draft.key_file.as_ref());
-        if let Some(key) = key.filter(|_| !saved.settled.deleted.is_empty() || !moved.is_empty()) {
+        let before = self.reauth.as_ref().and_then(|l| l.draft.key_file.as_ref());
+        let changed = before.is_some_and(|b| Some(b) != key);
+        let moved: Vec<String> = changed
+            .then(|| name.to_string())
+            .into_iter()
+            .chain(
+                saved
+                    .settled
+                    .moved
+                    .iter()
+                    .filter(|m| m.result.is_ok())
+                    .map(|m| m.name.clone()),
+            )
+            .collect();
+        if let Some(key) = key.filter(|_| !moved.is_empty()) {
             steps.push(format!(
-                "The key file is now {}: an integration given the old path{} needs this one (h shows the hand-off).",
+                "The key file is now {}: an integration of {} given the old path needs this one (h shows the hand-off).",
                 key.display(),
-                match moved.is_empty() {
-                    true => String::new(),
-                    false => format!(" (for '{name}' or {})", super::certificate::names(&moved)),
-                }
+                super::certificate::names(&moved)
             ));
         }
         steps.extend([

@@ -66,12 +66,20 @@ pub(crate) fn say_the_token_was_reset(result: &mut CheckResult) {
     }
 }
 
-/// A refused password login with the security token left empty: typing it comes first.
+/// A refused password login with the security token left empty: typing it comes first (not a
+/// reset, which would stop every other integration of the user).
 pub(crate) fn say_the_token_is_missing(result: &mut CheckResult) {
-    use crate::salesforce::error::Cause::{AuthenticationFailure, InvalidLogin};
-    if result.id == "login" && matches!(result.cause, Some(InvalidLogin | AuthenticationFailure)) {
-        result.fix = "The security token was left empty. From outside the org's trusted IP ranges a password login needs it, so type it in the form: it is in the email Salesforce sent when the token was last reset (a password change resets it too). Without that email, the user's settings > Reset My Security Token sends a new one. From a trusted network the token is not needed, and the password is wrong instead: Login History tells them apart.".into();
-    }
+    use crate::salesforce::error::Cause::{
+        AuthenticationFailure, InvalidLogin, SecurityTokenRequired,
+    };
+    const TYPE_IT: &str = "The security token was left empty, and this network needs it: type it in the form. It is in the email Salesforce sent when the token was last reset (a password change resets it too). Only without that email, reset it (the user's settings > Reset My Security Token): every other integration of this user then needs the new one too.";
+    result.fix = match (result.id, result.cause) {
+        ("login", Some(SecurityTokenRequired)) => TYPE_IT.into(),
+        ("login", Some(InvalidLogin | AuthenticationFailure)) => format!(
+            "{TYPE_IT} From the org's trusted IP ranges no token is needed, and the password is wrong instead: Login History tells them apart."
+        ),
+        _ => return,
+    };
 }
 
 /// Keys while testing: a saved connection (from the connections) or the one being built.

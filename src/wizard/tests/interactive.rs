@@ -269,6 +269,7 @@ fn jwt_without_a_key_file_makes_one_and_shows_the_certificate() {
         reused: false,
         uses: Default::default(),
         confirm_new: false,
+        readable_by_others: false,
     };
     update(
         &mut app,
@@ -338,6 +339,7 @@ fn esc_while_a_key_pair_is_made_drops_it() {
         reused: false,
         uses: Default::default(),
         confirm_new: false,
+        readable_by_others: false,
     };
     update(&mut app, Msg::KeyGenerated { request, key });
     assert!(

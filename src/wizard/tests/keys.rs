@@ -14,12 +14,13 @@ fn key(shared_with: &[&str], stops: &[&str]) -> GeneratedKey {
         certificate_pem: "PEM".into(),
         valid: None,
         reused: !shared_with.is_empty(),
-        uses: crate::connect::app_keys::KeyUse {
+        uses: Box::new(crate::connect::app_keys::KeyUse {
             shared_with: shared_with.iter().map(|s| s.to_string()).collect(),
             stops: stops.iter().map(|s| s.to_string()).collect(),
             ..Default::default()
-        },
+        }),
         confirm_new: false,
+        readable_by_others: false,
     }
 }
 
@@ -209,7 +210,7 @@ fn typed_key_checked(key_file: &str, uses: KeyUse, days_left: Option<i64>) -> Ap
         Msg::KeyChecked {
             request,
             key_file: key_file.into(),
-            uses,
+            uses: Box::new(uses),
             days_left,
         },
     );
@@ -225,9 +226,9 @@ fn a_key_typed_for_an_app_others_use_with_another_key_is_said_of_before_its_test
     let mut app = typed_key_checked("/home/me/own.key", stops, Some(700));
     let said = app.message.clone().unwrap();
     assert!(
-        said.contains("'jwt1' logs in through this app with another key")
-            && said.contains("it stops working until it moves")
-            && said.contains("empty the key file field to use its key"),
+        said.contains("'jwt1' uses another key on this app")
+            && said.contains("uploaded there, it stops until it moves")
+            && said.contains("empty the field for the app's key pair"),
         "{said}"
     );
     assert!(matches!(app.screen, Screen::Credentials { .. }));
@@ -245,7 +246,7 @@ fn a_certificate_that_ends_soon_is_said_of_before_its_key_is_tested() {
     let mut app = typed_key_checked("/home/me/own.key", KeyUse::default(), Some(29));
     let said = app.message.clone().unwrap();
     assert!(said.contains("ends in 29 days"), "{said}");
-    assert!(said.contains("Press Enter again"), "{said}");
+    assert!(said.contains("Enter again tests this key"), "{said}");
     assert!(matches!(
         press(&mut app, &[Key::Enter]).as_slice(),
         [Effect::StartCheck { .. }]
@@ -352,13 +353,65 @@ fn after_a_move_to_a_new_key_the_saved_screen_says_integrations_need_its_path() 
             result: Ok(()),
         }],
         deleted: vec!["/cfg/keys/prod.key".into()],
+        dropped: Vec::new(),
     };
     let steps = app.next_steps(&saved(moved)).join("\n");
     assert!(
         steps.contains("The key file is now /cfg/keys/prod-2.key") && steps.contains("'etl'"),
         "{steps}"
     );
-    // The same key kept: nothing changed under any integration.
-    let steps = app.next_steps(&saved(Settled::default())).join("\n");
+    // A new connection, nothing moved (a pair deleted is no path an integration was given).
+    let deleted = Settled {
+        deleted: vec!["/cfg/keys/a3.key".into()],
+        ..Settled::default()
+    };
+    let steps = app.next_steps(&saved(deleted)).join("\n");
     assert!(!steps.contains("The key file is now"), "{steps}");
+    // A re-authentication that changed this connection's key names it.
+    let mut app = App::new(vec![saved_row()], StoreKind::File, None);
+    reauth_loaded(&mut app, jwt_loaded(None));
+    let steps = app.next_steps(&saved(Settled::default())).join("\n");
+    assert!(
+        steps.contains("an integration of 'prod' given the old path"),
+        "{steps}"
+    );
+}
+
+#[test]
+fn an_emptied_key_file_is_the_apps_pair_again_not_the_key_shown_before() {
+    // Nothing is made for a form without its app and user.
+    let mut app = demo_app();
+    to_method_form(&mut app, 4);
+    assert!(press(&mut app, &[Key::Enter]).is_empty());
+    assert_eq!(app.message.as_deref(), Some("Consumer key is needed"));
+    assert!(press(&mut app, &[Key::Certificate]).is_empty(), "nor on F4");
+    // A key typed, its certificate shown (F4), then the field emptied: Enter looks the app's
+    // pair up again instead of testing the key shown.
+    let mut app = typed_key_checked("/home/me/own.key", KeyUse::default(), Some(700));
+    app.screen = Screen::Credentials {
+        warned_no_secret: false,
+    };
+    let request = match press(&mut app, &[Key::Certificate]).as_slice() {
+        [Effect::ShowCertificate { request, .. }] => *request,
+        other => panic!("{other:?}"),
+    };
+    let mut own = key(&[], &["jwt1"]);
+    own.key_file = "/home/me/own.key".into();
+    own.reused = true;
+    update(&mut app, Msg::KeyGenerated { request, key: own });
+    press(&mut app, &[Key::Esc]);
+    assert_eq!(
+        app.field_text(methods::KEY_FILE).as_deref(),
+        Some("/home/me/own.key")
+    );
+    let at = app
+        .fields
+        .iter()
+        .position(|f| f.label == methods::KEY_FILE)
+        .unwrap();
+    app.fields[at] = std::mem::take(&mut app.fields[at]).with_value("");
+    assert!(matches!(
+        press(&mut app, &[Key::Enter]).as_slice(),
+        [Effect::GenerateKey { fresh: false, .. }]
+    ));
 }

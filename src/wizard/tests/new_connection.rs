@@ -561,8 +561,16 @@ fn a_refused_login_with_the_token_left_empty_says_to_type_it() {
     let fix = &app.test_run().unwrap().checks[0].fix;
     assert!(fix.contains("The security token was left empty"), "{fix}");
     assert!(fix.contains("type it in the form"), "{fix}");
+    assert!(fix.contains("Login History tells them apart"), "{fix}");
     press(&mut app, &[Key::Esc]);
     assert_eq!(app.fields[app.focus].label, SECURITY_TOKEN);
+    // Salesforce saying a token is needed leaves no doubt.
+    let effects = press(&mut app, &[Key::Enter]);
+    let (request, _) = started(&effects);
+    fail_login(&mut app, request, Cause::SecurityTokenRequired);
+    let fix = &app.test_run().unwrap().checks[0].fix;
+    assert!(fix.contains("The security token was left empty"), "{fix}");
+    assert!(!fix.contains("the password is wrong"), "{fix}");
     // With a token typed, the protocol's own diagnosis stands.
     let mut app = demo_app();
     to_method_form(&mut app, 0);
