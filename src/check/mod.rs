@@ -162,6 +162,10 @@ pub struct Target {
     pub name: String,
     /// For JWT bearer, the certificate kept beside the key: a fix that says to upload it names it.
     pub certificate: Option<std::path::PathBuf>,
+    /// For JWT bearer, the fix for a refused assertion when the app's certificate was most
+    /// likely replaced (a new pair made for the app has not passed a test): finishing with that
+    /// pair, not uploading this key's certificate again.
+    pub certificate_replaced: Option<String>,
     pub login_url: LoginUrl,
     pub credentials: Credentials,
     pub flow: Flow,
@@ -410,13 +414,15 @@ pub async fn run_after(
             {
                 failed = retired_password_flow(&e);
             }
-            if let Some(crt) = &target.certificate
-                && e.cause == crate::salesforce::error::Cause::JwtInvalidAssertion
-            {
-                failed.fix = format!(
-                    "upload {} (the certificate that belongs to this key) to the app ('Use digital signatures'); check the consumer key and the username",
-                    crt.display()
-                );
+            if e.cause == crate::salesforce::error::Cause::JwtInvalidAssertion {
+                if let Some(fix) = &target.certificate_replaced {
+                    failed.fix = fix.clone();
+                } else if let Some(crt) = &target.certificate {
+                    failed.fix = format!(
+                        "upload {} (the certificate that belongs to this key) to the app; check the consumer key and the username",
+                        crt.display()
+                    );
+                }
             }
             progress.finished(&mut results, failed);
             for (id, _) in &CHECKS[2..] {

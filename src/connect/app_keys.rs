@@ -159,6 +159,24 @@ pub fn pending_on_app(
     found
 }
 
+/// For saved JWT connection `p`, refused by its app: when a new pair made for the app has not
+/// passed a test, the app most likely holds that pair's certificate now, and the fix is to finish
+/// with it (uploading this key's certificate again would stop that pair instead).
+pub fn replaced_fix(pending: &[PendingCertificate], p: &Profile) -> Option<String> {
+    let app = AppRef::of(p)?;
+    let new = pending_on_app(pending, &app, p.key_file.as_deref())
+        .into_iter()
+        .next()?;
+    let day = humantime::format_rfc3339_seconds(new.made_at).to_string();
+    Some(format!(
+        "the app most likely holds the certificate of the new key pair made for '{}' on {} ({}), which has not passed a test: finish setting up or re-authenticating '{}' with that key, and this connection moves to it after its own test. Upload this key's certificate again only to give up that pair.",
+        new.made_for,
+        &day[..10],
+        new.key_file.display(),
+        new.made_for,
+    ))
+}
+
 /// Who a key is to an app's saved connections, for the connection `name`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct KeyUse {

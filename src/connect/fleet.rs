@@ -140,6 +140,9 @@ struct Ctx {
     /// Refresh-token logins, awaited before the run ends: one cut off by the timeout still
     /// saves what the org rotated.
     logins: Mutex<Vec<tokio::task::JoinHandle<()>>>,
+    /// New JWT pairs not tested yet, read once: a refused JWT login names the one its app
+    /// most likely holds.
+    pending: Vec<crate::profile::PendingCertificate>,
 }
 
 /// Check `connections` at once within `limits`; `each` hears every result as it comes, with
@@ -160,6 +163,10 @@ pub async fn check(
         keyring: OnceCell::new(),
         file: OnceCell::new(),
         logins: Mutex::default(),
+        pending: profiles
+            .config()
+            .map(|c| c.pending_certificates)
+            .unwrap_or_default(),
     });
     let total = connections.len();
     let mut tasks = tokio::task::JoinSet::new();
@@ -352,10 +359,11 @@ async fn attempt(ctx: &Arc<Ctx>, name: &str, profile: &mut Profile) -> Tried {
         },
     };
     let entry = profile.secrets.clone();
-    let target = match target(name, profile, &secrets) {
+    let mut target = match target(name, profile, &secrets) {
         Ok(t) => t,
         Err(why) => return Tried::Unusable { entry, why },
     };
+    target.certificate_replaced = super::app_keys::replaced_fix(&ctx.pending, profile);
     if !uses_refresh_token(profile.flow) {
         let login = authenticate(&ctx.http, &target.login_url, &target.credentials);
         let outcome = check::run_after(&ctx.http, &target, Strategy::Batched, None, login).await;

@@ -58,6 +58,14 @@ pub const CONSUMER_DETAILS: SetupPath = SetupPath {
     classic: "Setup > Build > Create > Apps > (click the app's name) > Manage Consumer Details",
 };
 
+/// Where JWT bearer's certificate goes (one per app: uploading replaces the one there), with
+/// the consumer key on the same page.
+pub const UPLOAD_CERTIFICATE: SetupPath = SetupPath {
+    task: "Upload the app's certificate (and see its consumer key)",
+    lightning: "Setup > Apps > App Manager > (the app) > ▼ > Edit > Use digital signatures (External Client App: Settings > OAuth Settings > Enable JWT Bearer Flow > the certificate)",
+    classic: "Setup > Build > Create > Apps > (the app) > Edit > Use digital signatures",
+};
+
 pub const OAUTH_ORG_SETTINGS: SetupPath = SetupPath {
     task: "Allow the OAuth username-password flow",
     lightning: "Setup > Identity > OAuth and OpenID Connect Settings > Allow OAuth Username-Password Flows",

@@ -240,7 +240,7 @@ impl Runtime {
     pub(crate) fn test_saved(&mut self, request: u64, name: String) {
         let (tx, http, profiles) = (self.tx.clone(), self.http.clone(), self.profiles.clone());
         self.replace_running(request, async move {
-            let saved = match open_in(profiles, &name).await {
+            let saved = match open_in(profiles.clone(), &name).await {
                 Ok(s) => s,
                 Err(e) => {
                     let p = problem(&e, Retry::Test { name });
@@ -257,13 +257,18 @@ impl Runtime {
                     return could_not_check(&tx, request, result);
                 }
             };
-            let target = match target(&name, &saved.profile, &saved.secrets) {
+            let mut target = match target(&name, &saved.profile, &saved.secrets) {
                 Ok(t) => t,
                 Err(e) => {
                     let result = CheckResult::from_error("login", Status::Fail, &e);
                     return could_not_check(&tx, request, result);
                 }
             };
+            let pending = profiles.config().map(|c| c.pending_certificates);
+            target.certificate_replaced = crate::connect::app_keys::replaced_fix(
+                &pending.unwrap_or_default(),
+                &saved.profile,
+            );
             let outcome = run_checks_of(&http, &saved, target, request, &tx).await;
             let ok = outcome.ok();
             if let Err(e) = saved.record(&outcome).await {

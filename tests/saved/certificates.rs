@@ -176,6 +176,18 @@ async fn a_rotation_abandoned_halfway_keeps_the_old_key_and_says_the_certificate
             && stdout.contains(&new_key.display().to_string()),
         "{stdout}"
     );
+    // Its test, refused, points at the pair to finish with, not at uploading the old one again.
+    let (code, stdout, stderr) = sf(d, &["test", "jwt1"]).await;
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    let said = format!("{stdout}{stderr}");
+    assert!(
+        said.contains("most likely holds the certificate of the new key pair made for 'jwt1'"),
+        "{said}"
+    );
+    assert!(
+        !said.contains("the certificate that belongs to this key"),
+        "{said}"
+    );
     // Finishing it: the connection's own key changes, so no confirmation is needed.
     let key = new_key.display().to_string();
     let out = run_async(jwt_login(d, &sim, "jwt1", &["--key-file", &key])).await;

@@ -3,7 +3,7 @@
 use super::{Diagnosis, d, reported};
 use crate::salesforce::setup_paths::{
     APP_POLICIES, CONSUMER_DETAILS, INSTALL_APP, LOGIN_HISTORY, LOGIN_IP_RANGES,
-    OAUTH_ORG_SETTINGS, RESET_TOKEN, SetupPath, USERS,
+    OAUTH_ORG_SETTINGS, RESET_TOKEN, SetupPath, UPLOAD_CERTIFICATE, USERS,
 };
 
 pub(super) const AUTHENTICATION_FAILURE: Diagnosis = d(
@@ -83,10 +83,10 @@ pub(super) const JWT_INVALID_ASSERTION: Diagnosis = d(
         "the assertion has expired: check this machine's clock",
     ],
     &[
-        "upload the certificate that belongs to this key to the app ('Use digital signatures')",
+        "upload the certificate that belongs to this key to the app",
         "check the consumer key and the username",
     ],
-    &[CONSUMER_DETAILS],
+    &[UPLOAD_CERTIFICATE],
 );
 
 pub(super) const JWT_AUDIENCE_INVALID: Diagnosis = d(
