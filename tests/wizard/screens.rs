@@ -1156,3 +1156,27 @@ fn a_jwt_reauthentication_shows_the_pair_made_for_it_and_not_tested_yet() {
         "the footer offers it: {flat}"
     );
 }
+
+#[test]
+fn an_empty_key_file_field_shows_its_cursor_and_a_jwt_save_says_where_the_key_stays() {
+    use sfconnect::wizard::{SaveStep, Screen, TestRun};
+    let mut app = method_form(4);
+    keys(&mut app, &[Key::Tab]);
+    typed(&mut app, "integration@acme.example");
+    keys(&mut app, &[Key::Tab]);
+    let form = flat(&render_sized(&app, 100, 30));
+    assert!(
+        form.contains("▶ Private key file (optional): ▏ (empty: the key pair"),
+        "{form}"
+    );
+    typed(&mut app, "/srv/keys/prod.key");
+    app.screen = Screen::Save(SaveStep {
+        run: TestRun::default(),
+        saving: false,
+    });
+    let save = flat(&render_sized(&app, 100, 30));
+    assert!(
+        save.contains("JWT bearer keeps no password: its secret is the private key, which stays in /srv/keys/prod.key"),
+        "{save}"
+    );
+}

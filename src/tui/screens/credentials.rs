@@ -19,6 +19,8 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
         let kept = f.is_empty() && spec.secret.is_some_and(|s| app.kept.get(s).is_some());
         let value = match f.placeholder {
             _ if kept => "(the saved one is kept; type to replace it)".to_string(),
+            // The cursor shows where typing goes, ahead of what empty means.
+            Some(p) if f.is_empty() && focused => format!("{} ({p})", editing(f)),
             Some(p) if f.is_empty() => format!("({p})"),
             _ if focused => editing(f),
             _ => f.display(),

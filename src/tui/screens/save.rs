@@ -32,6 +32,15 @@ pub(crate) fn draw(app: &App, step: &SaveStep, frame: &mut Frame, area: Rect, lo
             warn(look),
         )));
     }
+    // JWT bearer has no password: say what the store holds, and where the key is.
+    if app.method().flow == crate::profile::Flow::Jwt
+        && let Some(key) = app.field_text(crate::wizard::methods::KEY_FILE)
+    {
+        lines.push(Line::from(""));
+        lines.push(Line::from(format!(
+            "JWT bearer keeps no password: its secret is the private key, which stays in {key}. The store keeps the session sfconnect reuses between logins."
+        )));
+    }
     if step.saving {
         lines.push(Line::from(""));
         lines.push(Line::from("Saving…"));
