@@ -162,9 +162,9 @@ pub struct Target {
     pub name: String,
     /// For JWT bearer, the certificate kept beside the key: a fix that says to upload it names it.
     pub certificate: Option<std::path::PathBuf>,
-    /// For JWT bearer, the fix for a refused assertion when the app's certificate was most
-    /// likely replaced (a new pair made for the app has not passed a test): finishing with that
-    /// pair, not uploading this key's certificate again.
+    /// For JWT bearer, the fix for a refused assertion when the plain "upload its certificate"
+    /// would do harm: the app's certificate was most likely replaced by a new pair not tested
+    /// yet (finish with that pair), or uploading stops the app's other connections (say so).
     pub certificate_replaced: Option<String>,
     pub login_url: LoginUrl,
     pub credentials: Credentials,

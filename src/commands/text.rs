@@ -84,15 +84,8 @@ pub fn health(message: &str, advisories: &[Advisory], name: &str) -> String {
     }
 }
 
-/// Connection names in a sentence: 'a', 'a' and 'b', 'a', 'b' and 'c'.
-pub fn names(names: &[String]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
-    match quoted.split_last() {
-        None => String::new(),
-        Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
-    }
-}
+/// Connection names in a sentence (one place says it for every face).
+pub use crate::connect::app_keys::names;
 
 #[cfg(test)]
 mod tests {

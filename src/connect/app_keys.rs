@@ -48,6 +48,16 @@ impl AppRef {
     }
 }
 
+/// Connection names in a sentence: 'a', 'a' and 'b', 'a', 'b' and 'c'.
+pub fn names(names: &[String]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
+    match quoted.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 /// Whether two key files hold the same key: the same file, or the same bytes.
 pub fn same_key(a: &Path, b: &Path) -> bool {
     if a == b {
@@ -169,11 +179,30 @@ pub fn replaced_fix(pending: &[PendingCertificate], p: &Profile) -> Option<Strin
         .next()?;
     let day = humantime::format_rfc3339_seconds(new.made_at).to_string();
     Some(format!(
-        "the app most likely holds the certificate of the new key pair made for '{}' on {} ({}), which has not passed a test: finish setting up or re-authenticating '{}' with that key, and this connection moves to it after its own test. Upload this key's certificate again only to give up that pair.",
+        "the app most likely holds the certificate of the new key pair made for '{}' on {} ({}), which has not passed a test: finish setting up or re-authenticating '{}' with that key, and this connection moves to it after its own test. Upload this key's certificate again only to give up that pair",
         new.made_for,
         &day[..10],
         new.key_file.display(),
         new.made_for,
+    ))
+}
+
+/// For connection `name` being tested with `key`, refused by its app: uploading the key's
+/// certificate is the fix, but it stops the app's connections that use another key; said with
+/// the way that stops nobody.
+pub fn upload_stops_fix(config: &Config, app: &AppRef, name: &str, key: &Path) -> Option<String> {
+    let stops = displaced(config, app, name, key);
+    let crt = crate::profile::jwt_key::certificate_for(key)?;
+    let one = stops.len() == 1;
+    (!stops.is_empty()).then(|| format!(
+        "upload {} to the app, but know that {} {} another key there and {} the moment it replaces {}, until {} to this key after this test passes; to stop nobody, empty the key file field and use {} key",
+        crt.display(),
+        names(&stops),
+        if one { "uses" } else { "use" },
+        if one { "stops" } else { "stop" },
+        if one { "its certificate" } else { "theirs" },
+        if one { "it moves" } else { "they move" },
+        if one { "its" } else { "their" },
     ))
 }
 
@@ -531,5 +560,23 @@ mod tests {
             said.contains("one more not tested either") && said.contains("(for 'a3',"),
             "{said}"
         );
+    }
+
+    #[test]
+    fn a_refused_key_that_others_on_the_app_do_not_use_says_whom_an_upload_stops() {
+        let dir = tempfile::tempdir().unwrap();
+        let own = crate::profile::jwt_key::generate_new(dir.path(), "own").unwrap();
+        let mut config = Config::default();
+        config
+            .connections
+            .insert("j1".into(), jwt("KEY", None, "/k/j1.key"));
+        let app = AppRef::of(&config.connections["j1"]).unwrap();
+        let fix = upload_stops_fix(&config, &app, "own", &own.key_file).unwrap();
+        assert!(
+            fix.contains("'j1' uses another key there and stops the moment it replaces")
+                && fix.contains("empty the key file field and use its key"),
+            "{fix}"
+        );
+        assert!(upload_stops_fix(&config, &app, "own", Path::new("/k/j1.key")).is_none());
     }
 }

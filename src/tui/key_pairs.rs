@@ -70,13 +70,15 @@ impl Runtime {
                     return Msg::Failed { request, problem };
                 }
             };
-            let uses = uses(config, app.as_ref(), &name, &made.key_file);
             if !reused
                 && let Some(app) = &app
                 && let Err(e) = note_pending(profiles, app, &made.key_file, &name)
             {
                 tracing::warn!("could not note the new pair for the app: {e}");
             }
+            // Read again: a pair just noted is one not tested yet.
+            let config = profiles.config().unwrap_or_else(|_| config.clone());
+            let uses = uses(&config, app.as_ref(), &name, &made.key_file);
             let key = generated_key(made, reused, uses);
             Msg::KeyGenerated { request, key }
         });
@@ -99,7 +101,7 @@ impl Runtime {
                 None => Msg::Failed {
                     request,
                     problem: Problem::new(format!(
-                        "No certificate beside {}: keep it there as {} to see it here, or empty the key file field to make a new pair.",
+                        "No certificate beside {}: keep it there as {} to see it here, or empty the key file field to use the app's key pair (or a new one).",
                         key_file.display(),
                         key_file.with_extension("crt").display()
                     )),
@@ -124,6 +126,7 @@ impl Runtime {
                 .map(|v| days_until(v.not_after, crate::clock::now()));
             Msg::KeyChecked {
                 request,
+                exists: key_file.is_file(),
                 key_file,
                 uses: Box::new(uses),
                 days_left,

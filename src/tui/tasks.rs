@@ -211,17 +211,25 @@ impl Runtime {
 
     /// Test a new connection's draft; a passing run comes back with what saving needs.
     pub(crate) fn start_check(&mut self, request: u64, name: String, draft: Draft) {
-        let (tx, http) = (self.tx.clone(), self.http.clone());
+        let (tx, http, profiles) = (self.tx.clone(), self.http.clone(), self.profiles.clone());
         let existing = self.profiles.get(&name).ok();
         self.replace_running(request, async move {
             let profile = draft.to_profile(existing.as_ref(), crate::profile::StoreKind::File);
-            let target = match target(&name, &profile, &draft.secrets) {
+            let mut target = match target(&name, &profile, &draft.secrets) {
                 Ok(t) => t,
                 Err(e) => {
                     let result = CheckResult::from_error("login", Status::Fail, &e);
                     return could_not_check(&tx, request, result);
                 }
             };
+            if let (Some(app), Some(key), Ok(config)) = (
+                crate::connect::app_keys::AppRef::of(&profile),
+                profile.key_file.as_deref(),
+                profiles.config(),
+            ) {
+                target.certificate_replaced =
+                    crate::connect::app_keys::upload_stops_fix(&config, &app, &name, key);
+            }
             let outcome = run_checks(&http, target, request, &tx).await;
             let ok = outcome.ok();
             let verified = Verified::from_outcome(&name, draft, outcome).map(Arc::new);

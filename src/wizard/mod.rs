@@ -152,8 +152,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             key_file,
             uses,
             days_left,
+            exists,
             ..
-        } => app.key_checked(key_file, &uses, days_left),
+        } => app.key_checked(key_file, &uses, days_left, exists),
         Msg::StoodIn { result, .. } => {
             app.message = Some(match result {
                 Ok(done) | Err(done) => done,

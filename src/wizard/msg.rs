@@ -146,6 +146,8 @@ pub enum Msg {
         uses: Box<crate::connect::app_keys::KeyUse>,
         /// Days until the certificate kept beside it ends (negative: it has), when one is.
         days_left: Option<i64>,
+        /// Whether the key file is there at all.
+        exists: bool,
     },
     /// Rows of Login History read so far by the audit `request`.
     AuditProgressed {

@@ -94,7 +94,7 @@ async fn a_jwt_reauthentication_left_after_its_new_pair_is_finished_with_that_pa
         "{plan}"
     );
     w.key(KeyCode::Enter);
-    let said = w.wait_for("uses another key on this app").await;
+    let said = w.wait_for("has stopped already").await;
     assert!(said.contains("'j2'"), "{said}");
     w.key(KeyCode::Enter);
     w.wait_for("All required checks passed").await;

@@ -50,7 +50,7 @@ pub(super) const KEY_FILE_UNREADABLE: Diagnosis = d(
     "The private key file cannot be read",
     &["the path is wrong, or the file was moved, deleted or is not readable by this user"],
     &[
-        "check the key file's path and its owner; or leave the key file empty in the wizard to use (or make) this connection's own key pair",
+        "check the key file's path and its owner; or leave the key file empty in the wizard to use the app's key pair (or make one)",
     ],
     &[],
 );

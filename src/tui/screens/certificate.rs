@@ -50,14 +50,20 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
         let said = format!("The certificate is {}.", valid.describe(look.now));
         lines.push(match left <= SHORT_DAYS {
             true => Line::from(Span::styled(
-                format!("{said} That is soon: the connection stops when it ends; n makes a pair valid for two years."),
+                format!(
+                    "{said} That is soon: the connection stops when it ends{}; n makes a pair valid for two years.",
+                    match g.uses.stops.as_slice() {
+                        [] => String::new(),
+                        stops => format!(", and so do {} once they move to it", names(stops)),
+                    }
+                ),
                 warn(look),
             )),
             false => Line::from(said),
         });
     }
     let uses = &g.uses;
-    if let Some(made_at) = uses.untested_since {
+    if let Some(made_at) = uses.untested_since.filter(|_| g.reused) {
         lines.push(Line::from(Span::styled(
             format!(
                 "This pair was made on {} and has not passed a test yet. If its certificate is in the app already, Enter tests with it; if not, upload it first (below).",

@@ -170,7 +170,13 @@ fn key_choice(app: &App, loaded: &Loaded, look: Look) -> Vec<Line<'static>> {
         ),
         Pair::New => (
             format!(
-                "Enter makes a new key pair (the certificate expires soon or has); k keeps the key in use{}.",
+                "Enter makes a new key pair{}; k keeps the key in use{}.",
+                match loaded.certificate_days_left {
+                    Some(d) if d <= crate::connect::health::WARN_DAYS => {
+                        " (the certificate expires soon or has)"
+                    }
+                    _ => "",
+                },
                 if pending {
                     "; p finishes with the new pair"
                 } else {

@@ -30,15 +30,8 @@ pub struct GeneratedKey {
     pub readable_by_others: bool,
 }
 
-/// Connection names in a sentence: 'a', 'a' and 'b', 'a', 'b' and 'c'.
-pub(crate) fn names(names: &[String]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
-    match quoted.split_last() {
-        None => String::new(),
-        Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
-    }
-}
+/// Connection names in a sentence (one place says it for every face).
+pub(crate) use crate::connect::app_keys::names;
 
 impl App {
     /// JWT with no key file given: the pair the app's saved connections use, else the one made
@@ -121,15 +114,31 @@ impl App {
         key_file: PathBuf,
         uses: &KeyUse,
         days_left: Option<i64>,
+        exists: bool,
     ) -> Vec<Effect> {
         let still = self.field_text(KEY_FILE).map(PathBuf::from).as_ref() == Some(&key_file);
         if !still || !matches!(self.screen, Screen::Credentials { .. }) {
             return Vec::new();
         }
+        if !exists {
+            self.message = Some(format!(
+                "There is no file at {}: type the private key's path, or empty the field for the app's key pair (or a new one).",
+                key_file.display()
+            ));
+            return Vec::new();
+        }
         // Short: it must read whole in the message lines of a 60x20 window.
         let mut said = Vec::new();
-        if !uses.stops.is_empty() {
-            let one = uses.stops.len() == 1;
+        let one = uses.stops.len() == 1;
+        // A pair made earlier and not tested: the upload may be done, and the others stopped.
+        if !uses.stops.is_empty() && uses.untested_since.is_some() {
+            said.push(format!(
+                "This pair has not passed a test yet. If its certificate is in the app, {} {} already and {} to it after this test passes; if not, upload it first (F4 shows it).",
+                names(&uses.stops),
+                if one { "has stopped" } else { "have stopped" },
+                if one { "moves" } else { "move" },
+            ));
+        } else if !uses.stops.is_empty() {
             said.push(format!(
                 "{} {} another key on this app. Once this key's certificate is uploaded there, {} until {} to this key, after this test passes.",
                 names(&uses.stops),
@@ -151,6 +160,7 @@ impl App {
             return self.start_check();
         }
         said.push(match self.reauth.as_ref().and_then(|l| l.draft.key_file.as_ref()) {
+            _ if uses.untested_since.is_some() => "Enter again tests it.".into(),
             Some(in_use) => format!(
                 "Enter again tests this key; or type back the key in use, {}.",
                 in_use.display()

@@ -34,7 +34,7 @@ pub(crate) fn on_key(app: &mut App, mut page: usize, key: Key) -> Vec<Effect> {
             app.scroll_by(key);
         }
         Key::Enter => app.enter_credentials(),
-        Key::Esc if app.reauth.is_some() && !app.moving => app.screen = Screen::Reauth,
+        Key::Esc if app.reauth.is_some() && !app.moving => app.back_to_reauth(),
         Key::Esc => app.screen = Screen::Prerequisites,
         _ => {}
     }

@@ -60,6 +60,33 @@ fn default_pair(loaded: &Loaded) -> Pair {
     }
 }
 
+impl App {
+    /// Back to the re-authentication screen. A new pair made on the way is now a pair not
+    /// tested yet (its certificate may be uploaded): shown there, and what Enter finishes with.
+    pub(crate) fn back_to_reauth(&mut self) {
+        self.screen = Screen::Reauth;
+        let (Some(loaded), Some(g)) = (&mut self.reauth, &self.generated) else {
+            return;
+        };
+        let (Some(made_at), false) = (g.uses.untested_since, g.reused) else {
+            return;
+        };
+        if !loaded.pending.iter().any(|p| p.key_file == g.key_file) {
+            loaded.pending.insert(
+                0,
+                crate::profile::PendingCertificate {
+                    client_id: loaded.draft.client_id.clone().unwrap_or_default(),
+                    login_url: loaded.draft.login_url.to_string(),
+                    key_file: g.key_file.clone(),
+                    made_for: loaded.name.clone(),
+                    made_at,
+                },
+            );
+        }
+        self.pair = Pair::Pending(g.key_file.clone());
+    }
+}
+
 pub(crate) fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
     let jwt = app.method().flow == crate::profile::Flow::Jwt;
     let pending = app

@@ -72,9 +72,11 @@ pub(crate) fn say_the_token_is_missing(result: &mut CheckResult) {
     use crate::salesforce::error::Cause::{
         AuthenticationFailure, InvalidLogin, SecurityTokenRequired,
     };
-    const TYPE_IT: &str = "The security token was left empty, and this network needs it: type it in the form. It is in the email Salesforce sent when the token was last reset (a password change resets it too). Only without that email, reset it (the user's settings > Reset My Security Token): every other integration of this user then needs the new one too.";
+    const TYPE_IT: &str = "The security token was left empty, and this network needs it: type it in the form. It is in the email Salesforce sent when the token was last reset (a password change resets it too). Only without that email, reset it, logged in as the integration user (their settings > Reset My Security Token): every other integration of that user then needs the new one too.";
     result.fix = match (result.id, result.cause) {
-        ("login", Some(SecurityTokenRequired)) => TYPE_IT.into(),
+        ("login", Some(SecurityTokenRequired)) => format!(
+            "{TYPE_IT} Or add this network to the org's trusted IP ranges (Setup > Network Access), where no token is needed."
+        ),
         ("login", Some(InvalidLogin | AuthenticationFailure)) => format!(
             "{TYPE_IT} From the org's trusted IP ranges no token is needed, and the password is wrong instead: Login History tells them apart."
         ),

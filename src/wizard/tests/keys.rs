@@ -212,6 +212,7 @@ fn typed_key_checked(key_file: &str, uses: KeyUse, days_left: Option<i64>) -> Ap
             key_file: key_file.into(),
             uses: Box::new(uses),
             days_left,
+            exists: true,
         },
     );
     app
@@ -414,4 +415,72 @@ fn an_emptied_key_file_is_the_apps_pair_again_not_the_key_shown_before() {
         press(&mut app, &[Key::Enter]).as_slice(),
         [Effect::GenerateKey { fresh: false, .. }]
     ));
+}
+
+#[test]
+fn a_missing_key_file_is_said_and_a_pair_not_tested_says_the_others_may_have_stopped() {
+    let mut app = demo_app();
+    to_method_form(&mut app, 4);
+    typed(&mut app, "3MVGdemo");
+    press(&mut app, &[Key::Tab]);
+    typed(&mut app, "integration@acme.example");
+    press(&mut app, &[Key::Tab]);
+    typed(&mut app, "/nowhere/own.key");
+    let request = match press(&mut app, &[Key::Enter]).as_slice() {
+        [Effect::CheckKey { request, .. }] => *request,
+        other => panic!("{other:?}"),
+    };
+    let checked = |request, uses: KeyUse, exists| Msg::KeyChecked {
+        request,
+        key_file: "/nowhere/own.key".into(),
+        uses: Box::new(uses),
+        days_left: None,
+        exists,
+    };
+    update(&mut app, checked(request, KeyUse::default(), false));
+    let said = app.message.clone().unwrap();
+    assert!(
+        said.contains("There is no file at /nowhere/own.key"),
+        "{said}"
+    );
+    assert!(app.key_confirmed.is_none(), "nothing to confirm");
+    let request = match press(&mut app, &[Key::Enter]).as_slice() {
+        [Effect::CheckKey { request, .. }] => *request,
+        other => panic!("asked again: {other:?}"),
+    };
+    let untested = KeyUse {
+        stops: vec!["jwt1".into()],
+        untested_since: Some(std::time::SystemTime::UNIX_EPOCH),
+        ..Default::default()
+    };
+    update(&mut app, checked(request, untested, true));
+    let said = app.message.clone().unwrap();
+    assert!(
+        said.contains("If its certificate is in the app, 'jwt1' has stopped already")
+            && said.ends_with("Enter again tests it."),
+        "{said}"
+    );
+}
+
+#[test]
+fn back_on_the_reauthentication_screen_a_pair_made_on_the_way_is_what_enter_finishes() {
+    let mut app = App::new(vec![saved_row()], StoreKind::File, None);
+    reauth_loaded(&mut app, jwt_loaded(Some(200)));
+    press(&mut app, &[Key::Char('n')]);
+    assert_eq!(app.pair, screens::reauth::Pair::New);
+    let mut made = key(&[], &[]);
+    made.key_file = "/cfg/keys/prod-2.key".into();
+    made.reused = false;
+    made.uses.untested_since = Some(std::time::SystemTime::UNIX_EPOCH);
+    app.generated = Some(made);
+    app.screen = Screen::Guide { page: 0 };
+    press(&mut app, &[Key::Esc]);
+    assert!(matches!(app.screen, Screen::Reauth), "{:?}", app.screen);
+    assert_eq!(
+        app.pair,
+        screens::reauth::Pair::Pending("/cfg/keys/prod-2.key".into())
+    );
+    let pending = &app.reauth.as_ref().unwrap().pending;
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].made_for, "prod");
 }
