@@ -61,7 +61,7 @@ fn target(login_url: &str, objects: Vec<ObjectNeed>) -> Target {
     Target {
         name: "bench".into(),
         certificate: None,
-        certificate_replaced: None,
+        jwt_refused_fix: None,
         login_url: LoginUrl::parse(login_url).unwrap_or_else(|e| panic!("{e}")),
         credentials: Credentials::Soap {
             username: DEMO_USERNAME.into(),

@@ -109,7 +109,7 @@ pub fn check_verdicts(data: &[u8]) {
     let target = Target {
         name: "prod".into(),
         certificate: None,
-        certificate_replaced: None,
+        jwt_refused_fix: None,
         login_url: LoginUrl::production(),
         credentials: Credentials::Soap {
             username: "integration@example.com".into(),

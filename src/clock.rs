@@ -4,6 +4,11 @@
 
 use std::time::SystemTime;
 
+/// The calendar day of `t` (UTC), as `2026-12-05`.
+pub fn day(t: SystemTime) -> String {
+    humantime::format_rfc3339_seconds(t).to_string()[..10].to_string()
+}
+
 /// Now, for counting days to deadlines and ages.
 pub fn now() -> SystemTime {
     #[cfg(feature = "failpoints")]

@@ -165,7 +165,7 @@ pub struct Target {
     /// For JWT bearer, the fix for a refused assertion when the plain "upload its certificate"
     /// would do harm: the app's certificate was most likely replaced by a new pair not tested
     /// yet (finish with that pair), or uploading stops the app's other connections (say so).
-    pub certificate_replaced: Option<String>,
+    pub jwt_refused_fix: Option<String>,
     pub login_url: LoginUrl,
     pub credentials: Credentials,
     pub flow: Flow,
@@ -415,7 +415,7 @@ pub async fn run_after(
                 failed = retired_password_flow(&e);
             }
             if e.cause == crate::salesforce::error::Cause::JwtInvalidAssertion {
-                if let Some(fix) = &target.certificate_replaced {
+                if let Some(fix) = &target.jwt_refused_fix {
                     failed.fix = fix.clone();
                 } else if let Some(crt) = &target.certificate {
                     failed.fix = format!(

@@ -177,11 +177,10 @@ pub fn replaced_fix(pending: &[PendingCertificate], p: &Profile) -> Option<Strin
     let new = pending_on_app(pending, &app, p.key_file.as_deref())
         .into_iter()
         .next()?;
-    let day = humantime::format_rfc3339_seconds(new.made_at).to_string();
     Some(format!(
         "the app most likely holds the certificate of the new key pair made for '{}' on {} ({}), which has not passed a test: finish setting up or re-authenticating '{}' with that key, and this connection moves to it after its own test. Upload this key's certificate again only to give up that pair",
         new.made_for,
-        &day[..10],
+        crate::clock::day(new.made_at),
         new.key_file.display(),
         new.made_for,
     ))
@@ -310,11 +309,10 @@ pub async fn settle(
 
 /// What became of a pair not tested yet when another key of its app passed, in a sentence.
 pub fn dropped_text(p: &PendingCertificate, deleted: bool) -> String {
-    let day = humantime::format_rfc3339_seconds(p.made_at).to_string();
     format!(
         "The new pair made for '{}' on {} ({}) was not the app's certificate, since this key passed: it is no longer pending{}.",
         p.made_for,
-        &day[..10],
+        crate::clock::day(p.made_at),
         p.key_file.display(),
         if deleted { ", and was deleted" } else { "" },
     )

@@ -363,7 +363,7 @@ async fn attempt(ctx: &Arc<Ctx>, name: &str, profile: &mut Profile) -> Tried {
         Ok(t) => t,
         Err(why) => return Tried::Unusable { entry, why },
     };
-    target.certificate_replaced = super::app_keys::replaced_fix(&ctx.pending, profile);
+    target.jwt_refused_fix = super::app_keys::replaced_fix(&ctx.pending, profile);
     if !uses_refresh_token(profile.flow) {
         let login = authenticate(&ctx.http, &target.login_url, &target.credentials);
         let outcome = check::run_after(&ctx.http, &target, Strategy::Batched, None, login).await;

@@ -119,7 +119,7 @@ fn pending_message(
     new: &crate::profile::PendingCertificate,
     more: &[crate::profile::PendingCertificate],
 ) -> String {
-    let day = |t: SystemTime| humantime::format_rfc3339_seconds(t).to_string()[..10].to_string();
+    let day = crate::clock::day;
     let also = match more {
         [] => String::new(),
         _ => format!(

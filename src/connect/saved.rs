@@ -178,7 +178,7 @@ pub fn target(name: &str, profile: &Profile, secrets: &SecretBundle) -> Result<T
             .as_deref()
             .filter(|_| profile.flow == crate::profile::Flow::Jwt)
             .and_then(crate::profile::jwt_key::certificate_for),
-        certificate_replaced: None,
+        jwt_refused_fix: None,
         login_url: LoginUrl::parse(&profile.login_url)?,
         credentials: credentials_for(profile, secrets)?,
         flow: profile.flow,

@@ -29,8 +29,7 @@ pub struct Validity {
 impl Validity {
     /// "valid 2026-12-02 to 2028-12-01", with the days left (or that it expired).
     pub fn describe(&self, now: SystemTime) -> String {
-        let day =
-            |t: SystemTime| humantime::format_rfc3339_seconds(t).to_string()[..10].to_string();
+        let day = crate::clock::day;
         let span = format!("valid {} to {}", day(self.not_before), day(self.not_after));
         match self.not_after.duration_since(now) {
             Ok(left) => format!("{span} ({} days left)", left.as_secs() / 86_400),

@@ -76,9 +76,14 @@ impl Runtime {
             {
                 tracing::warn!("could not note the new pair for the app: {e}");
             }
-            // Read again: a pair just noted is one not tested yet.
-            let config = profiles.config().unwrap_or_else(|_| config.clone());
-            let uses = uses(&config, app.as_ref(), &name, &made.key_file);
+            // A pair just noted is one not tested yet: read again to say so.
+            let noted = (!reused).then(|| profiles.config().ok()).flatten();
+            let uses = uses(
+                noted.as_ref().unwrap_or(config),
+                app.as_ref(),
+                &name,
+                &made.key_file,
+            );
             let key = generated_key(made, reused, uses);
             Msg::KeyGenerated { request, key }
         });

@@ -227,7 +227,7 @@ impl Runtime {
                 profile.key_file.as_deref(),
                 profiles.config(),
             ) {
-                target.certificate_replaced =
+                target.jwt_refused_fix =
                     crate::connect::app_keys::upload_stops_fix(&config, &app, &name, key);
             }
             let outcome = run_checks(&http, target, request, &tx).await;
@@ -273,7 +273,7 @@ impl Runtime {
                 }
             };
             let pending = profiles.config().map(|c| c.pending_certificates);
-            target.certificate_replaced = crate::connect::app_keys::replaced_fix(
+            target.jwt_refused_fix = crate::connect::app_keys::replaced_fix(
                 &pending.unwrap_or_default(),
                 &saved.profile,
             );

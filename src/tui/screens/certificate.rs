@@ -8,6 +8,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::super::chrome::{scrolled, unbordered};
 use super::super::theme::{Look, muted, warn};
 use super::Title;
+use crate::clock::day;
 use crate::connect::health::SHORT_DAYS;
 use crate::wizard::GeneratedKey;
 use crate::wizard::screens::certificate::names;
@@ -117,10 +118,6 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
     );
     let text = Paragraph::new(lines).wrap(Wrap { trim: false });
     scrolled(app, frame, area, text, unbordered(area), look);
-}
-
-fn day(t: std::time::SystemTime) -> String {
-    humantime::format_rfc3339_seconds(t).to_string()[..10].to_string()
 }
 
 /// Who the new certificate stops once uploaded (this connection too, when re-authenticating),

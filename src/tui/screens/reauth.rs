@@ -135,7 +135,7 @@ pub(crate) fn draw(app: &App, frame: &mut Frame, area: Rect, look: Look) {
 
 /// The new pairs not tested yet, and which key Enter goes on with.
 fn key_choice(app: &App, loaded: &Loaded, look: Look) -> Vec<Line<'static>> {
-    let day = |t| humantime::format_rfc3339_seconds(t).to_string()[..10].to_string();
+    let day = crate::clock::day;
     let mut lines = Vec::new();
     if let Some(new) = loaded.pending.first() {
         let whose = match new.made_for == loaded.name {
